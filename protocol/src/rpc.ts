@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * RPC between the page and the agent (LiveKit `performRpc`, payload = JSON string, ≤ 15 KiB by
+ * LiveKit's limit; ours are a few bytes). Method names are namespaced to avoid clashing with
+ * LiveKit's own `lk.*` methods.
+ */
+export const RpcMethod = {
+  /** Clock probe: page → agent, reply carries the agent's clock. */
+  clock: 'voice.clock',
+  /** Barge-in: page saw the caller start talking over the agent; agent interrupts now. */
+  interrupt: 'voice.interrupt',
+  /** End-of-turn hint: page's VAD saw the caller stop; agent may end the turn early. */
+  endOfTurn: 'voice.end_of_turn',
+} as const;
+
+/** Maximum RPC payload we accept, bytes. */
+export const MAX_RPC_PAYLOAD_BYTES = 1024;
+
+export const ClockRequest = z.object({ sendMs: z.number() }).strict();
+/** Agent's clock when it handled the probe, ms since epoch. */
+export const ClockResponse = z.object({ agentMs: z.number() });
+
+export const InterruptRequest = z
+  .object({
+    /** When the page saw the caller start talking, page clock, ms since epoch. */
+    atMs: z.number(),
+  })
+  .strict();
+export const InterruptResponse = z.object({ interrupted: z.boolean() });
+
+export const EndOfTurnRequest = z
+  .object({
+    /** End of the caller's last voiced frame, page clock, ms since epoch. */
+    speechEndMs: z.number(),
+  })
+  .strict();
+export const EndOfTurnResponse = z.object({ accepted: z.boolean() });
+
+export type ClockRequest = z.infer<typeof ClockRequest>;
+export type ClockResponse = z.infer<typeof ClockResponse>;
+export type InterruptRequest = z.infer<typeof InterruptRequest>;
+export type InterruptResponse = z.infer<typeof InterruptResponse>;
+export type EndOfTurnRequest = z.infer<typeof EndOfTurnRequest>;
+export type EndOfTurnResponse = z.infer<typeof EndOfTurnResponse>;
+
+/**
+ * Parses an RPC payload (JSON string) against a schema.
+ * @throws Error with a message naming the problem when the payload is too large, not JSON, or invalid.
+ */
+export function parseRpcPayload<T>(schema: z.ZodType<T>, payload: string): T {
+  if (payload.length > MAX_RPC_PAYLOAD_BYTES) throw new Error(`rpc payload over ${MAX_RPC_PAYLOAD_BYTES} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(payload);
+  } catch {
+    throw new Error('rpc payload is not JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new Error(`rpc payload invalid: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * `POST /api/sessions`: the widget asks for a room and a token to talk to one agent.
+ * Field caps keep a bad client from storing megabytes in room metadata.
+ */
+export const CreateSessionRequest = z
+  .object({
+    /** Agent to talk to: lowercase slug, 1–64 chars. */
+    agent: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'agent must be a lowercase slug (a-z, 0-9, -)'),
+    /** Caller's display name, optional. */
+    name: z.string().trim().min(1).max(80).optional(),
+    /** BCP 47 language tag the page prefers, e.g. `en`, `de-DE`. */
+    language: z
+      .string()
+      .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'language must be a BCP 47 tag like "en" or "de-DE"')
+      .optional(),
+  })
+  .strict();
+export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
+
+/** Reply of `POST /api/sessions`: where to connect and with what. */
+export const CreateSessionResponse = z.object({
+  /** LiveKit signalling URL, e.g. `ws://127.0.0.1:7880`. */
+  url: z.string().url(),
+  /** LiveKit access token (JWT): this room only, microphone only, expires within 10 minutes. */
+  token: z.string().min(1),
+  /** Room name; also the session id. */
+  room: z.string().min(1),
+  /** The caller's participant identity in the room. */
+  identity: z.string().min(1),
+  /** Agent name dispatched to the room. */
+  agent: z.string().min(1),
+  /** When the token expires, ms since epoch. */
+  expiresAt: z.number().int(),
+});
+export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
+
+/** Body of every 4xx/5xx reply from the server. */
+export const ApiError = z.object({
+  error: z.object({
+    /** Stable machine-readable code, e.g. `invalid_request`. */
+    code: z.string(),
+    /** Human-readable explanation naming the bad field. */
+    message: z.string(),
+    /** Per-field problems for `invalid_request`. */
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+/** Job metadata the server attaches to the agent dispatch (JSON in `ctx.job.metadata`). */
+export const DispatchMetadata = z.object({
+  agent: z.string(),
+  language: z.string().optional(),
+  callerName: z.string().optional(),
+  channel: z.enum(['web', 'phone']),
+});
+export type DispatchMetadata = z.infer<typeof DispatchMetadata>;

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/**
+ * The per-turn timeline on one clock (latency.md, "Stages"):
+ *
+ *   speechEnd ─endpointing─▶ endOfTurn ─model─▶ firstAudioDelta ─agentOut─▶ firstFramePublished
+ *             ─network and playout─▶ playStart
+ *
+ * The page knows speechEnd and playStart (page clock); the agent knows the middle three (agent
+ * clock) and sends them on the data topic {@link TIMELINE_TOPIC}. The page maps agent times onto
+ * its clock with the RPC clock offset (see clock.ts).
+ */
+
+/** LiveKit data topic on which the agent publishes {@link AgentTurnTimeline} messages. */
+export const TIMELINE_TOPIC = 'voice.timeline';
+
+/** Who decided the end of turn. */
+export const EndOfTurnSource = z.enum(['client_hint', 'model_vad', 'agent_vad', 'manual']);
+export type EndOfTurnSource = z.infer<typeof EndOfTurnSource>;
+
+/** Agent-side timestamps of one reply, agent clock, ms since epoch; null when not reached. */
+export const AgentTurnTimeline = z
+  .object({
+    type: z.literal('turn_timeline'),
+    /** Agent-side reply id (the model's response id). */
+    responseId: z.string().max(128),
+    endOfTurnAt: z.number().nullable(),
+    endOfTurnSource: EndOfTurnSource.nullable(),
+    responseCreatedAt: z.number().nullable(),
+    firstAudioDeltaAt: z.number().nullable(),
+    firstFramePublishedAt: z.number().nullable(),
+    /** The reply was cut short by the caller (barge-in). */
+    interrupted: z.boolean(),
+  })
+  .strict();
+export type AgentTurnTimeline = z.infer<typeof AgentTurnTimeline>;
+
+/** Durations of the stages of one turn, ms; null when a boundary is unknown. */
+export const TurnStages = z.object({
+  endpointingMs: z.number().nullable(),
+  modelMs: z.number().nullable(),
+  agentOutMs: z.number().nullable(),
+  networkPlayoutMs: z.number().nullable(),
+});
+export type TurnStages = z.infer<typeof TurnStages>;
+
+/** One turn as the page measured it; what is shown live and stored with the call. */
+export const TurnLatency = z
+  .object({
+    /** 0-based index of the turn in the session. */
+    index: z.number().int().min(0).max(10_000),
+    /** Caller's end of speech, page clock, ms since epoch. */
+    speechEndAt: z.number(),
+    /** First agent audio played, page clock, ms since epoch. */
+    playStartAt: z.number(),
+    /** playStartAt − speechEndAt, ms. Negative = overlap (agent talked over the caller). */
+    perceivedMs: z.number().min(-60_000).max(600_000),
+    overlap: z.boolean(),
+    stages: TurnStages.nullable(),
+    endOfTurnSource: EndOfTurnSource.nullable(),
+    /** ± bound of the page↔agent clock offset used for the stages, ms. */
+    clockUncertaintyMs: z.number().min(0).nullable(),
+  })
+  .strict();
+export type TurnLatency = z.infer<typeof TurnLatency>;
+
+/**
+ * Splits a page-measured turn into stages with the agent's timeline.
+ * `offsetMs` is agent − page (clock.ts); agent times are mapped with `page = agent − offsetMs`.
+ * A stage whose boundaries are missing is null.
+ */
+export function computeStages(
+  turn: { speechEndAt: number; playStartAt: number },
+  timeline: AgentTurnTimeline,
+  offsetMs: number,
+): TurnStages {
+  const toPage = (t: number | null) => (t === null ? null : t - offsetMs);
+  const eot = toPage(timeline.endOfTurnAt);
+  const delta = toPage(timeline.firstAudioDeltaAt);
+  const published = toPage(timeline.firstFramePublishedAt);
+  const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
+  return {
+    endpointingMs: diff(turn.speechEndAt, eot),
+    modelMs: diff(eot, delta),
+    agentOutMs: diff(delta, published),
+    networkPlayoutMs: diff(published, turn.playStartAt),
+  };
+}
+
+/**
+ * Picks the agent timeline that produced the audio heard at `playStartAt`: the one whose first
+ * published frame (mapped to the page clock) is the latest at or before `playStartAt`, and after
+ * `speechEndAt − slackMs`. Returns undefined when none fits.
+ */
+export function matchTimeline(
+  turn: { speechEndAt: number; playStartAt: number },
+  timelines: readonly AgentTurnTimeline[],
+  offsetMs: number,
+  slackMs = 2_000,
+): AgentTurnTimeline | undefined {
+  let best: AgentTurnTimeline | undefined;
+  let bestAt = Number.NEGATIVE_INFINITY;
+  for (const t of timelines) {
+    if (t.firstFramePublishedAt === null) continue;
+    const at = t.firstFramePublishedAt - offsetMs;
+    if (at <= turn.playStartAt && at >= turn.speechEndAt - slackMs && at > bestAt) {
+      best = t;
+      bestAt = at;
+    }
+  }
+  return best;
+}
