@@ -1,0 +1,56 @@
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { ApiError } from '@voice-widget/protocol';
+
+/** An error with an HTTP status and a stable code; the message is safe to show to the client. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
+
+  /** 400 from a failed zod parse, one issue per bad field. */
+  static invalid(error: z.ZodError, what = 'request body'): HttpError {
+    const issues = error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+    const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    return new HttpError(400, 'invalid_request', `invalid ${what}: ${summary}`, issues);
+  }
+
+  /** 502 when LiveKit (or another upstream) fails; retrying may help. */
+  static upstream(what: string): HttpError {
+    return new HttpError(502, 'upstream_unavailable', `${what} is unavailable, try again`);
+  }
+}
+
+/** Parses `value` with `schema` or throws a 400 {@link HttpError}. */
+export function parseOr400<T>(schema: z.ZodType<T>, value: unknown, what?: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw HttpError.invalid(parsed.error, what);
+  return parsed.data;
+}
+
+/** The one error middleware: HttpErrors become their status; anything else a logged 500. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    let httpError: HttpError;
+    if (err instanceof HttpError) {
+      httpError = err;
+    } else if (err?.type === 'entity.too.large') {
+      httpError = new HttpError(413, 'payload_too_large', 'request body too large');
+    } else if (err?.type === 'entity.parse.failed') {
+      httpError = new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+    } else {
+      log.error({ err }, 'unhandled error');
+      httpError = new HttpError(500, 'internal', 'internal error');
+    }
+    const body: ApiError = {
+      error: { code: httpError.code, message: httpError.message, issues: httpError.issues },
+    };
+    res.status(httpError.status).json(body);
+  };
+}

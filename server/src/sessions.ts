@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { AccessToken, RoomAgentDispatch, type RoomServiceClient, TrackSource } from 'livekit-server-sdk';
+import type { CreateSessionRequest, CreateSessionResponse, DispatchMetadata } from '@voice-widget/protocol';
+
+/** What {@link createSession} needs; passed in so tests can use a real or a recording room service. */
+export interface SessionDeps {
+  rooms: Pick<RoomServiceClient, 'createRoom'>;
+  apiKey: string;
+  apiSecret: string;
+  /** LiveKit URL the browser connects to. */
+  publicUrl: string;
+  /** Agent name the worker registers under. */
+  agentName: string;
+  /** Token lifetime, seconds. */
+  tokenTtlS: number;
+}
+
+/** Random id, 96 bits, URL-safe. */
+const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
+
+/**
+ * Creates a room with the agent dispatched explicitly (the agent starts joining before the
+ * caller does) and mints the caller's token.
+ *
+ * Token grants (least privilege that works): join this one room; publish the microphone only;
+ * subscribe; publish data (needed for RPC — barge-in, end-of-turn hint, clock probes — and
+ * `lk.chat` text); no metadata updates, no admin. Expires after `tokenTtlS` (≤ 600 s).
+ * @throws whatever the room service throws (the route maps it to 502).
+ */
+export async function createSession(deps: SessionDeps, req: CreateSessionRequest): Promise<CreateSessionResponse> {
+  const room = newId('web');
+  const identity = newId('caller');
+  const metadata: DispatchMetadata = {
+    agent: req.agent,
+    channel: 'web',
+    ...(req.language ? { language: req.language } : {}),
+    ...(req.name ? { callerName: req.name } : {}),
+  };
+  await deps.rooms.createRoom({
+    name: room,
+    emptyTimeout: 60, // caller never shows up: close within a minute
+    departureTimeout: 20, // survives a short network drop of the caller
+    maxParticipants: 4,
+    agents: [new RoomAgentDispatch({ agentName: deps.agentName, metadata: JSON.stringify(metadata) })],
+  });
+  const at = new AccessToken(deps.apiKey, deps.apiSecret, {
+    identity,
+    name: req.name,
+    ttl: deps.tokenTtlS,
+  });
+  at.addGrant({
+    room,
+    roomJoin: true,
+    canPublish: true,
+    canPublishSources: [TrackSource.MICROPHONE],
+    canSubscribe: true,
+    canPublishData: true,
+    canUpdateOwnMetadata: false,
+  });
+  const token = await at.toJwt();
+  return {
+    url: deps.publicUrl,
+    token,
+    room,
+    identity,
+    agent: req.agent,
+    expiresAt: Date.now() + deps.tokenTtlS * 1000,
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * `npm run demo`: starts the whole stack on loopback and prints the demo URL; Ctrl-C stops it.
+ * Logs go to .state/stack/logs/*.log (add `--verbose` to echo them here).
+ */
+import { startStack } from './stack.ts';
+
+const [command, ...flags] = process.argv.slice(2);
+if (command !== 'demo') {
+  console.error('usage: tsx src/cli.ts demo [--verbose]');
+  process.exit(2);
+}
+
+const t0 = Date.now();
+const stack = await startStack({ echo: flags.includes('--verbose') }).catch((err: Error) => {
+  console.error(`\n${err.message}`);
+  process.exit(1);
+});
+const model = process.env.OPENAI_API_KEY ? 'OpenAI Realtime' : 'local offline model (no OPENAI_API_KEY)';
+console.log(`
+  Stack is up in ${((Date.now() - t0) / 1000).toFixed(1)} s — model: ${model}
+
+  Demo page:     ${stack.demoUrl}
+  Server API:    ${stack.serverUrl}   (widget: ${stack.serverUrl}/voice-widget.js)
+  LiveKit:       ${stack.livekitUrl}
+  Logs:          .state/stack/logs/
+
+  Open the demo page, press Talk, allow the microphone. Ctrl-C to stop.
+`);
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('stopping…');
+  await stack.stop();
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+for (const s of stack.services) {
+  void s.exited.then((code) => {
+    if (!stopping) {
+      console.error(`${s.name} exited (${code}); see ${s.logFile}. Stopping the stack.`);
+      void shutdown();
+    }
+  });
+}

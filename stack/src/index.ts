@@ -1,0 +1,6 @@
+export { startStack, ensureWidgetBuilt, DEMO_PORTS, type Stack, type StackOptions } from './stack.ts';
+export { loadOrCreateKeys, type ApiKeys } from './keys.ts';
+export { resolveLiveKitBinaries, startLiveKitServer, type RunningLiveKit } from './livekit.ts';
+export { spawnService, waitUntilReady, httpOk, type Service } from './service.ts';
+export { freeTcpPort, freeTcpUdpPort } from './ports.ts';
+export { REPO_ROOT, STATE_DIR, CACHE_DIR, pkgDir } from './paths.ts';

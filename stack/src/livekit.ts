@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { ApiKeys } from './keys.ts';
+import { REPO_ROOT, STATE_DIR } from './paths.ts';
+import { type Service, httpOk, spawnService, waitUntilReady } from './service.ts';
+
+/** Paths of the pinned LiveKit binaries; `sip` is null when skipped. */
+export interface LiveKitBinaries {
+  server: string;
+  sip: string | null;
+}
+
+/**
+ * Finds (or builds, first time only) the pinned LiveKit binaries via scripts/install-livekit.sh.
+ * @throws Error with the script's explanation when neither a binary nor Go >= 1.26 is available.
+ */
+export function resolveLiveKitBinaries(opts: { sip?: boolean } = {}): LiveKitBinaries {
+  const out = execFileSync('bash', [join(REPO_ROOT, 'scripts/install-livekit.sh')], {
+    env: { ...process.env, SKIP_LIVEKIT_SIP: opts.sip ? '0' : '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  const value = (key: string) => out.match(new RegExp(`^${key}=(.*)$`, 'm'))?.[1] ?? '';
+  const server = value('livekit-server');
+  if (!server) throw new Error('scripts/install-livekit.sh did not report a livekit-server path');
+  return { server, sip: value('livekit-sip') || null };
+}
+
+export interface LiveKitServerOptions {
+  binary: string;
+  keys: ApiKeys;
+  /** Signal + API port (HTTP/WebSocket). */
+  port: number;
+  /** ICE over TCP port. */
+  rtcTcpPort: number;
+  /** Single-port UDP mux for WebRTC media. */
+  rtcUdpPort: number;
+  /** `host:port` of Redis; required when livekit-sip runs. */
+  redisAddress?: string;
+  /** URL that receives LiveKit webhooks (signed with `keys`). */
+  webhookUrl?: string;
+  /** Folder for config and logs; default `.state/<name>`. */
+  dir?: string;
+  name?: string;
+  echo?: boolean;
+}
+
+export interface RunningLiveKit {
+  service: Service;
+  /** `ws://127.0.0.1:<port>` — what SDKs connect to. */
+  url: string;
+  httpUrl: string;
+}
+
+/**
+ * Writes a loopback-only config and starts livekit-server; resolves once `GET /` answers OK.
+ * Config facts: ../shared/notes/livekit-sip.md (no STUN lookup, loopback ICE candidate).
+ */
+export async function startLiveKitServer(opts: LiveKitServerOptions): Promise<RunningLiveKit> {
+  const name = opts.name ?? 'livekit-server';
+  const dir = opts.dir ?? join(STATE_DIR, name);
+  mkdirSync(dir, { recursive: true });
+  const config: Record<string, unknown> = {
+    port: opts.port,
+    bind_addresses: ['127.0.0.1'],
+    keys: { [opts.keys.apiKey]: opts.keys.apiSecret },
+    rtc: {
+      tcp_port: opts.rtcTcpPort,
+      udp_port: opts.rtcUdpPort,
+      use_external_ip: false,
+      node_ip: '127.0.0.1',
+      enable_loopback_candidate: true,
+    },
+    logging: { level: 'info', json: true },
+  };
+  if (opts.redisAddress) config.redis = { address: opts.redisAddress };
+  if (opts.webhookUrl) config.webhook = { api_key: opts.keys.apiKey, urls: [opts.webhookUrl] };
+  const configFile = join(dir, 'livekit.yaml');
+  writeFileSync(configFile, stringify(config), { mode: 0o600 });
+  const service = spawnService(name, opts.binary, ['--config', configFile], { logDir: dir, echo: opts.echo });
+  const httpUrl = `http://127.0.0.1:${opts.port}`;
+  await waitUntilReady(service, httpOk(httpUrl), 20_000);
+  return { service, url: `ws://127.0.0.1:${opts.port}`, httpUrl };
+}

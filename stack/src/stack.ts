@@ -1,0 +1,142 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadOrCreateKeys } from './keys.ts';
+import { resolveLiveKitBinaries, startLiveKitServer } from './livekit.ts';
+import { STATE_DIR, pkgDir } from './paths.ts';
+import { freeTcpPort, freeTcpUdpPort } from './ports.ts';
+import { type Service, httpOk, spawnService, waitUntilReady } from './service.ts';
+
+/** Options of {@link startStack}. Ports default to the fixed demo ports; `ephemeral` picks free ones. */
+export interface StackOptions {
+  /** Pick free ports for everything (tests, benchmarks) instead of the fixed demo ports. */
+  ephemeral?: boolean;
+  /** Echo every service's log lines to stdout. */
+  echo?: boolean;
+  /** Start the demo site (Vite) too. Default true. */
+  demoSite?: boolean;
+  /** Extra environment for the agent worker (e.g. LOCAL_REALTIME_TTFA_MS). */
+  agentEnv?: NodeJS.ProcessEnv;
+  /** Agent name the worker registers under. Default `voice-agent`. */
+  agentName?: string;
+  /** Folder for logs and configs; default `.state/stack` (tests pass their own). */
+  dir?: string;
+}
+
+/** A running stack; `stop()` ends every process it started. */
+export interface Stack {
+  livekitUrl: string;
+  serverUrl: string;
+  /** Demo page URL, when the demo site runs. */
+  demoUrl: string | null;
+  agentName: string;
+  apiKey: string;
+  /** For server-side test helpers only; never send it to a browser. */
+  apiSecret: string;
+  services: Service[];
+  stop(): Promise<void>;
+}
+
+/** Fixed ports of `npm run demo`, so the printed URL stays the same. */
+export const DEMO_PORTS = { livekit: 7880, rtcTcp: 7881, rtcUdp: 7882, server: 8787, demo: 5173, agentHttp: 8089 };
+
+/** Rebuilds the widget when any of its sources is newer than the build (vite build, ~3 s). */
+export function ensureWidgetBuilt(): string {
+  const dist = join(pkgDir('widget'), 'dist');
+  const built = join(dist, 'widget.mjs');
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
+      const p = join(dir, e.name);
+      return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+    }, 0);
+  const stale =
+    !existsSync(built) ||
+    Math.max(newest(join(pkgDir('widget'), 'src')), newest(join(pkgDir('widget'), 'public'))) > statSync(built).mtimeMs;
+  if (stale) execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: pkgDir('widget'), stdio: 'inherit' });
+  return dist;
+}
+
+/**
+ * Starts LiveKit server, our server, the agent worker (with the local model unless
+ * OPENAI_API_KEY is set) and the demo site, all on 127.0.0.1, and waits until each is ready.
+ * @throws Error naming the service and its log file when one fails to start; whatever started is stopped.
+ */
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const dir = opts.dir ?? join(STATE_DIR, 'stack');
+  const agentName = opts.agentName ?? 'voice-agent';
+  const ports = opts.ephemeral
+    ? {
+        livekit: await freeTcpPort(),
+        rtcTcp: await freeTcpPort(),
+        rtcUdp: await freeTcpUdpPort(),
+        server: await freeTcpPort(),
+        demo: await freeTcpPort(),
+        agentHttp: await freeTcpPort(),
+      }
+    : DEMO_PORTS;
+  const keys = loadOrCreateKeys();
+  const bins = resolveLiveKitBinaries();
+  const widgetDist = ensureWidgetBuilt();
+  const services: Service[] = [];
+  const stop = async () => {
+    await Promise.all(services.splice(0).reverse().map((s) => s.stop()));
+  };
+  try {
+    const livekit = await startLiveKitServer({
+      binary: bins.server,
+      keys,
+      port: ports.livekit,
+      rtcTcpPort: ports.rtcTcp,
+      rtcUdpPort: ports.rtcUdp,
+      dir: join(dir, 'livekit'),
+      echo: opts.echo,
+    });
+    services.push(livekit.service);
+    const common = {
+      LIVEKIT_URL: livekit.url,
+      LIVEKIT_API_KEY: keys.apiKey,
+      LIVEKIT_API_SECRET: keys.apiSecret,
+      AGENT_NAME: agentName,
+    };
+    const tsx = join(pkgDir('stack'), 'node_modules/.bin/tsx');
+    const logDir = join(dir, 'logs');
+
+    const server = spawnService('server', tsx, ['src/main.ts'], {
+      cwd: pkgDir('server'),
+      env: { ...common, PORT: String(ports.server), WIDGET_DIST: widgetDist },
+      echo: opts.echo,
+      logDir,
+    });
+    services.push(server);
+    const agent = spawnService('agent-worker', tsx, ['src/main.ts', 'start'], {
+      cwd: pkgDir('agent-worker'),
+      env: { ...common, AGENT_HTTP_PORT: String(ports.agentHttp), ...opts.agentEnv },
+      echo: opts.echo,
+      logDir,
+    });
+    services.push(agent);
+    const serverUrl = `http://127.0.0.1:${ports.server}`;
+    let demoUrl: string | null = null;
+    const waits = [
+      waitUntilReady(server, httpOk(`${serverUrl}/healthz`), 30_000),
+      waitUntilReady(agent, httpOk(`http://127.0.0.1:${ports.agentHttp}/`), 60_000),
+    ];
+    if (opts.demoSite !== false) {
+      const vite = join(pkgDir('demo-site'), 'node_modules/.bin/vite');
+      const demo = spawnService('demo-site', vite, ['--port', String(ports.demo), '--host', '127.0.0.1', '--strictPort'], {
+        cwd: pkgDir('demo-site'),
+        env: { VITE_WIDGET_ORIGIN: serverUrl },
+        echo: opts.echo,
+        logDir,
+      });
+      services.push(demo);
+      demoUrl = `http://127.0.0.1:${ports.demo}/`;
+      waits.push(waitUntilReady(demo, httpOk(demoUrl), 30_000));
+    }
+    await Promise.all(waits);
+    return { livekitUrl: livekit.url, serverUrl, demoUrl, agentName, apiKey: keys.apiKey, apiSecret: keys.apiSecret, services, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
