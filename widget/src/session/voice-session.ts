@@ -51,6 +51,8 @@ export interface VoiceSessionEvents {
   latency: LatencyUpdate;
   error: Error;
   ended: { reason: string };
+  /** The agent's played audio became audible / silent (page clock, ms since epoch). */
+  agentAudio: { audible: boolean; atMs: number };
 }
 
 type Listener<K extends keyof VoiceSessionEvents> = (value: VoiceSessionEvents[K]) => void;
@@ -178,6 +180,7 @@ export class VoiceSession {
     document.body.appendChild(el);
     this.#cleanups.push(() => track.detach().forEach((e) => e.remove()));
     const stop = await watchPlayedAudio(this.#ctx, track.mediaStreamTrack, (edge) => {
+      this.#emit('agentAudio', { audible: edge.type === 'start', atMs: edge.atMs });
       this.latency.push(
         edge.type === 'start'
           ? { type: 'agent_audio_start', atMs: edge.atMs }

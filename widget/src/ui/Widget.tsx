@@ -27,6 +27,7 @@ export function Widget({ createSession }: { createSession: SessionFactory }) {
   const [last, setLast] = useState<TurnLatency | null>(null);
   const [summary, setSummary] = useState<Summary | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [agentAudible, setAgentAudible] = useState(false);
 
   useEffect(() => () => void session.current?.end(), []);
 
@@ -42,12 +43,13 @@ export function Widget({ createSession }: { createSession: SessionFactory }) {
       setSummary(summary);
     });
     s.on('error', (e) => setError(e.message));
+    s.on('agentAudio', ({ audible }) => setAgentAudible(audible));
     await s.start();
   };
   const active = state !== 'idle' && state !== 'ended' && state !== 'error';
 
   return (
-    <div class="vw" data-state={state}>
+    <div class="vw" data-state={state} data-agent-audible={String(agentAudible)}>
       <button
         class={`vw-talk ${active ? 'vw-end' : ''}`}
         data-testid="talk"

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+
+/** Debian's Chromium (npx playwright install cannot download browsers here). */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface LaunchOptions {
+  /** WAV played by the fake microphone; once (`%noloop`) unless `loop`. */
+  micWav?: string;
+  loop?: boolean;
+  /** Deny microphone permission instead of granting it. */
+  denyMic?: boolean;
+}
+
+export interface LaunchedBrowser {
+  browser: Browser;
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Headless Chromium with a fake microphone playing `micWav`, fake media UI, autoplay allowed,
+ * no network noise, loopback WebRTC allowed, a fresh profile.
+ */
+export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'vw-chromium-'));
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--no-first-run',
+    '--autoplay-policy=no-user-gesture-required',
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    '--allow-loopback-in-peer-connection',
+    '--disable-features=WebRtcHideLocalIpsWithMdns',
+    `--user-data-dir=${profile}`,
+  ];
+  if (opts.micWav) args.push(`--use-file-for-fake-audio-capture=${opts.micWav}${opts.loop ? '' : '%noloop'}`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+  const context = await browser.newContext({ permissions: opts.denyMic ? [] : ['microphone'] });
+  return {
+    browser,
+    context,
+    async close() {
+      await browser.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
