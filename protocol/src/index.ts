@@ -4,3 +4,7 @@ export * from './timeline.ts';
 export * from './percentiles.ts';
 export * from './pairing.ts';
 export * from './clock.ts';
+export * from './agent-config.ts';
+export * from './call-record.ts';
+export * from './demo-link.ts';
+export * from './admin.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DemoSlug, LeadCapture } from './demo-link.ts';
 
 /**
  * `POST /api/sessions`: the widget asks for a room and a token to talk to one agent.
@@ -19,6 +20,10 @@ export const CreateSessionRequest = z
       .string()
       .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'language must be a BCP 47 tag like "en" or "de-DE"')
       .optional(),
+    /** Demo-link slug when the call starts from a public demo page (`/d/:slug`); budgets apply. */
+    demo: DemoSlug.optional(),
+    /** Visitor's name and e-mail, required by demo links with lead capture. */
+    lead: LeadCapture.optional(),
   })
   .strict();
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
@@ -59,5 +64,7 @@ export const DispatchMetadata = z.object({
   language: z.string().optional(),
   callerName: z.string().optional(),
   channel: z.enum(['web', 'phone']),
+  /** Configuration version pinned for this call (fetch it with `GET /api/calls/:room/agent-config`). */
+  agentVersion: z.number().int().optional(),
 });
 export type DispatchMetadata = z.infer<typeof DispatchMetadata>;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { AgentConfig, AgentSlug } from './agent-config.ts';
+import { CallChannel, CallOutcome } from './call-record.ts';
+
+/** Admin API (`/api/admin/*`, `Authorization: Bearer <admin key>`): request and reply shapes. */
+
+/** `POST /api/admin/agents`. */
+export const CreateAgentRequest = z.object({ slug: AgentSlug, config: AgentConfig }).strict();
+export type CreateAgentRequest = z.infer<typeof CreateAgentRequest>;
+
+/** `PUT /api/admin/agents/:slug`: the full new configuration; creates the next version. */
+export const UpdateAgentRequest = z.object({ config: AgentConfig }).strict();
+export type UpdateAgentRequest = z.infer<typeof UpdateAgentRequest>;
+
+export const AgentView = z.object({
+  slug: AgentSlug,
+  version: z.number().int(),
+  config: AgentConfig,
+  enabled: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type AgentView = z.infer<typeof AgentView>;
+
+/** Query of `GET /api/admin/calls` and the dashboard's calls page. Dates are `YYYY-MM-DD` (UTC). */
+export const CallFilter = z
+  .object({
+    agent: AgentSlug.optional(),
+    channel: CallChannel.optional(),
+    outcome: z.union([CallOutcome, z.literal('open')]).optional(),
+    from: z.iso.date().optional(),
+    to: z.iso.date().optional(),
+    demo: z.string().max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+export type CallFilter = z.infer<typeof CallFilter>;

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * An agent's configuration as the admin API stores it and the agent worker reads it at dispatch.
+ * Every change creates a new version; a call records the version it ran.
+ */
+
+/** Tools an agent may be given; the worker maps each name to its implementation. */
+export const AgentTool = z.enum(['transfer_to_human', 'end_call', 'lookup_order', 'opening_hours']);
+export type AgentTool = z.infer<typeof AgentTool>;
+
+/** Agent slug: lowercase, 1–64 chars (the widget's `data-agent`). */
+export const AgentSlug = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'agent must be a lowercase slug (a-z, 0-9, -)');
+
+/** BCP 47 language tag, e.g. `en`, `de-DE`. */
+export const LanguageTag = z
+  .string()
+  .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'language must be a BCP 47 tag like "en" or "de-DE"');
+
+/** A web origin (`https://shop.example`, no path), or `*` for any. */
+export const AllowedOrigin = z.union([
+  z.literal('*'),
+  z
+    .string()
+    .max(255)
+    .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'origin must look like https://host[:port] with no path'),
+]);
+
+/** Words that count as an AI disclosure in a greeting (California SB 1001, EU AI Act art. 50). */
+const AI_DISCLOSURE = /\b(AI|A\.I\.|artificial intelligence|virtual assistant|automated assistant)\b/i;
+
+export const AgentConfig = z
+  .object({
+    /** Display name, e.g. "Acme Outdoor assistant". */
+    name: z.string().trim().min(1).max(80),
+    /** What the agent does; shown on public demo-link pages. */
+    description: z.string().trim().max(500).default(''),
+    /** System instructions of the model. */
+    instructions: z.string().trim().min(1).max(8_000),
+    /** First words of every call; must disclose that the caller talks to an AI. */
+    greeting: z
+      .string()
+      .trim()
+      .min(1)
+      .max(400)
+      .refine((g) => AI_DISCLOSURE.test(g), 'greeting must disclose that the caller is talking to an AI'),
+    /** Voice name of the speech model, e.g. `alloy`. */
+    voice: z.string().min(1).max(40).default('alloy'),
+    /** Realtime model name, e.g. `gpt-realtime`. */
+    model: z.string().min(1).max(80).default('gpt-realtime'),
+    tools: z.array(AgentTool).max(AgentTool.options.length).default([]),
+    /** Origins whose pages may start calls with this agent; `['*']` = any. */
+    allowedOrigins: z.array(AllowedOrigin).min(1).max(50).default(['*']),
+    language: LanguageTag.default('en'),
+  })
+  .strict();
+export type AgentConfig = z.infer<typeof AgentConfig>;
+/** Input form of {@link AgentConfig} (defaults not yet applied). */
+export type AgentConfigInput = z.input<typeof AgentConfig>;
+
+/**
+ * `GET /api/calls/:room/agent-config` (agent worker, at dispatch): the configuration version the
+ * server pinned for this call when it created the room.
+ */
+export const AgentConfigResponse = z.object({
+  agent: AgentSlug,
+  version: z.number().int().min(1),
+  config: AgentConfig,
+  /** The call is ended by the server after this many seconds (demo-link budget); null = no limit. */
+  maxCallSeconds: z.number().int().min(1).nullable(),
+});
+export type AgentConfigResponse = z.infer<typeof AgentConfigResponse>;

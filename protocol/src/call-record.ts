@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { AgentTurnTimeline, TurnLatency } from './timeline.ts';
+
+/**
+ * What is stored about a call. The agent worker reports the transcript, tool calls and barge-ins
+ * at call end; the widget reports each turn's perceived latency as it is measured. The server
+ * redacts PII from every text before storing it.
+ */
+
+export const CallChannel = z.enum(['web', 'phone']);
+export type CallChannel = z.infer<typeof CallChannel>;
+
+/** How a call ended. `abandoned`: the caller left before the agent finished (or never joined). */
+export const CallOutcome = z.enum(['completed', 'transferred', 'abandoned', 'error']);
+export type CallOutcome = z.infer<typeof CallOutcome>;
+
+/** One utterance, either side; `atMs` is when it started, ms since epoch (agent clock). */
+export const TranscriptEntry = z
+  .object({
+    speaker: z.enum(['caller', 'agent']),
+    text: z.string().max(4_000),
+    atMs: z.number().int().min(0),
+    /** The agent's utterance was cut short by the caller; `text` is what was actually spoken. */
+    interrupted: z.boolean().optional(),
+  })
+  .strict();
+export type TranscriptEntry = z.infer<typeof TranscriptEntry>;
+
+/** One tool call made by the agent. Arguments and result are JSON text (redacted before storage). */
+export const ToolCallEntry = z
+  .object({
+    name: z.string().min(1).max(64),
+    arguments: z.string().max(4_000),
+    result: z.string().max(4_000).optional(),
+    atMs: z.number().int().min(0),
+  })
+  .strict();
+export type ToolCallEntry = z.infer<typeof ToolCallEntry>;
+
+/** The caller talked over the agent, agent clock, ms since epoch. */
+export const BargeIn = z.object({ atMs: z.number().int().min(0) }).strict();
+export type BargeIn = z.infer<typeof BargeIn>;
+
+/**
+ * `POST /api/calls/:room/record` (agent worker → server, at call end; may be repeated, the last
+ * one wins). Auth: `Authorization: Bearer <JWT>` signed with the LiveKit API key/secret, with the
+ * video grant `{ room, agent: true }` (see `mintAgentServiceToken` in the agent worker).
+ */
+export const CallRecordUpload = z
+  .object({
+    outcome: CallOutcome,
+    /** When the agent saw the call end, ms since epoch. */
+    endedAtMs: z.number().int().min(0),
+    transcript: z.array(TranscriptEntry).max(2_000),
+    toolCalls: z.array(ToolCallEntry).max(500).default([]),
+    bargeIns: z.array(BargeIn).max(2_000).default([]),
+    /** Agent-side timelines of the replies (optional; the widget's turns carry the stages). */
+    timelines: z.array(AgentTurnTimeline).max(2_000).optional(),
+  })
+  .strict();
+export type CallRecordUpload = z.infer<typeof CallRecordUpload>;
+export type CallRecordUploadInput = z.input<typeof CallRecordUpload>;
+
+/**
+ * `POST /api/sessions/:room/turns` (widget → server, once per measured turn). Body: one
+ * {@link TurnLatency}. Auth: `Authorization: Bearer <the caller's LiveKit token>` from
+ * `CreateSessionResponse.token` (its room grant must name `:room`). Idempotent per `index`.
+ */
+export const TurnUpload = TurnLatency;
+export type TurnUpload = TurnLatency;
+
+/** Reply of `POST /api/sessions/:room/turns`. */
+export const TurnUploadResponse = z.object({ stored: z.boolean() });
+export type TurnUploadResponse = z.infer<typeof TurnUploadResponse>;
