@@ -1,0 +1,185 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { Logger } from 'pino';
+
+/**
+ * PocketSphinx 0.8 (`pocketsphinx_continuous`, Debian package `pocketsphinx`) as a streaming
+ * recognizer in its own process, so decoding never runs on the Node event loop.
+ *
+ * One process decodes one stretch of audio: it reads 16 kHz PCM16 LE from stdin, prints one line
+ * per utterance its own endpointer finds, and prints the rest when stdin closes (~40–60 ms later).
+ * Loading the model costs ~0.7 s of CPU, so a pool keeps processes already loaded and waiting.
+ *
+ * `-infile /dev/stdin` must be a real pipe: Node's child stdin is a socket, which the program cannot
+ * `open()`, hence `sh -c 'cat | exec pocketsphinx_continuous …'`.
+ */
+
+export interface PocketSphinxOptions {
+  /** Executable, default `pocketsphinx_continuous`. */
+  command?: string;
+  /** Extra decoder arguments (e.g. `['-hmm', dir, '-lm', file, '-dict', file]`). */
+  extraArgs?: string[];
+}
+
+/** Longest a process may take to print its result after stdin closes, ms, before it is killed. */
+const FINISH_TIMEOUT_MS = 10_000;
+
+/** One recognizer process. Write audio, then `finish()` for the transcript. */
+export class PocketSphinxProcess {
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #lines: string[] = [];
+  readonly #exited: Promise<{ code: number | null; error: Error | null }>;
+  #stdout = '';
+  #finished: Promise<string> | null = null;
+  /** Called with each utterance line as soon as PocketSphinx prints it. */
+  onLine: ((line: string) => void) | null = null;
+  readonly spawnedAt = performance.now();
+
+  constructor(opts: PocketSphinxOptions = {}) {
+    const command = opts.command ?? 'pocketsphinx_continuous';
+    const args = ['-infile', '/dev/stdin', '-logfn', '/dev/null', ...(opts.extraArgs ?? [])];
+    this.#child = spawn('sh', ['-c', 'cat | exec "$0" "$@"', command, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true, // own process group, so kill() reaches both cat and the decoder
+    });
+    this.#child.stdin.on('error', () => {}); // EPIPE after the decoder died: reported via exit
+    this.#child.stdout.setEncoding('utf8');
+    this.#child.stdout.on('data', (chunk: string) => this.#onStdout(chunk));
+    let stderr = '';
+    this.#child.stderr.setEncoding('utf8');
+    this.#child.stderr.on('data', (chunk: string) => {
+      if (stderr.length < 2_000) stderr += chunk;
+    });
+    this.#exited = new Promise((resolve) => {
+      this.#child.once('error', (error) => resolve({ code: null, error }));
+      this.#child.once('close', (code) => {
+        this.#onStdout('\n');
+        resolve({ code, error: code === 0 ? null : new Error(`${command} exited with ${code}: ${stderr.trim().slice(0, 500)}`) });
+      });
+    });
+  }
+
+  /** True while the process can still take audio. */
+  get alive(): boolean {
+    return this.#child.exitCode === null && this.#child.signalCode === null && this.#finished === null;
+  }
+
+  #onStdout(chunk: string): void {
+    this.#stdout += chunk;
+    let nl: number;
+    while ((nl = this.#stdout.indexOf('\n')) >= 0) {
+      const line = this.#stdout.slice(0, nl).trim();
+      this.#stdout = this.#stdout.slice(nl + 1);
+      // Only hypotheses reach stdout with -logfn /dev/null; drop anything that looks like a log line.
+      if (line && !/^(INFO|WARN|WARNING|ERROR|FATAL)\b/.test(line)) {
+        this.#lines.push(line);
+        this.onLine?.(line);
+      }
+    }
+  }
+
+  /** Streams 16 kHz PCM16 samples to the decoder (ignored once finishing). */
+  write(samples: Int16Array): void {
+    if (this.#finished || samples.length === 0) return;
+    this.#child.stdin.write(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength));
+  }
+
+  /** Closes stdin and resolves to every utterance joined by spaces; rejects if the decoder failed. Idempotent. */
+  finish(): Promise<string> {
+    if (!this.#finished) {
+      this.#child.stdin.end();
+      const timer = setTimeout(() => this.kill(), FINISH_TIMEOUT_MS);
+      this.#finished = this.#exited.then(({ error }) => {
+        clearTimeout(timer);
+        if (error && this.#lines.length === 0) throw error;
+        return this.#lines.join(' ').replace(/\s+/g, ' ').trim();
+      });
+    }
+    return this.#finished;
+  }
+
+  /** Kills the process group at once (abandoned turn, shutdown). */
+  kill(): void {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    try {
+      if (this.#child.pid) process.kill(-this.#child.pid, 'SIGKILL');
+    } catch {
+      this.#child.kill('SIGKILL');
+    }
+  }
+
+  /** Resolves when the process has exited. */
+  async exited(): Promise<void> {
+    await this.#exited;
+  }
+}
+
+/**
+ * Keeps `size` decoder processes loaded and idle. `acquire()` hands one over at once (spawning a
+ * cold one if none is left) and starts a replacement in the background.
+ */
+export class PocketSphinxPool {
+  readonly #size: number;
+  readonly #opts: PocketSphinxOptions;
+  readonly #log: Logger;
+  #idle: PocketSphinxProcess[] = [];
+  readonly #live = new Set<PocketSphinxProcess>();
+  #closed = false;
+  #refillTimer: NodeJS.Timeout | null = null;
+
+  constructor(size: number, logger: Logger, opts: PocketSphinxOptions = {}) {
+    this.#size = Math.max(0, size);
+    this.#opts = opts;
+    this.#log = logger;
+    this.#refill();
+  }
+
+  #spawn(): PocketSphinxProcess {
+    const p = new PocketSphinxProcess(this.#opts);
+    this.#live.add(p);
+    void p.exited().then(() => {
+      this.#live.delete(p);
+      const idleAt = this.#idle.indexOf(p);
+      if (idleAt >= 0) {
+        // An idle process died on its own (bad install, killed from outside): replace it, slowly.
+        this.#idle.splice(idleAt, 1);
+        this.#log.warn('pocketsphinx process exited while idle; respawning in 1 s');
+        this.#scheduleRefill(1_000);
+      }
+    });
+    return p;
+  }
+
+  #refill(): void {
+    while (!this.#closed && this.#idle.length < this.#size) this.#idle.push(this.#spawn());
+  }
+
+  #scheduleRefill(delayMs: number): void {
+    if (this.#refillTimer || this.#closed) return;
+    this.#refillTimer = setTimeout(() => {
+      this.#refillTimer = null;
+      this.#refill();
+    }, delayMs);
+  }
+
+  /** A process ready for audio (warm when the pool had one). */
+  acquire(): PocketSphinxProcess {
+    const p = this.#idle.shift() ?? this.#spawn();
+    this.#scheduleRefill(0);
+    return p;
+  }
+
+  /** Number of loaded, idle processes. */
+  get idleCount(): number {
+    return this.#idle.length;
+  }
+
+  /** Kills every process this pool started and waits for them to exit. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#refillTimer) clearTimeout(this.#refillTimer);
+    const all = [...this.#live];
+    for (const p of all) p.kill();
+    await Promise.all(all.map((p) => p.exited()));
+    this.#idle = [];
+  }
+}

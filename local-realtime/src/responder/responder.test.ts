@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { FunctionTool } from '../protocol/client-events.ts';
+import type { WireItem } from '../protocol/items.ts';
+import { DEFAULT_SCRIPT } from './default-script.ts';
+import { type CallContext, matchIntent, planReply, type ResponderInput } from './responder.ts';
+
+const user = (transcript: string, id = 'item_u'): WireItem => ({
+  id,
+  object: 'realtime.item',
+  type: 'message',
+  status: 'completed',
+  role: 'user',
+  content: [{ type: 'input_audio', transcript }],
+});
+
+const orderTool: FunctionTool = {
+  type: 'function',
+  name: 'lookup_order',
+  description: 'Look up an order',
+  parameters: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] },
+};
+
+function input(over: Partial<ResponderInput>): ResponderInput {
+  return { items: [], tools: [], toolChoice: 'auto', script: DEFAULT_SCRIPT, calls: new Map(), ...over };
+}
+
+describe('planReply', () => {
+  it('speaks a "Say exactly" request verbatim, whatever the conversation holds', () => {
+    const plan = planReply(input({ instructions: 'Be nice.\nSay exactly: "Hi, I\'m an AI assistant for Acme."', items: [user('hello')] }));
+    expect(plan).toEqual({ kind: 'say', text: "Hi, I'm an AI assistant for Acme.", reason: 'verbatim', intent: null });
+  });
+
+  it('greets when there is nothing to answer yet', () => {
+    expect(planReply(input({}))).toMatchObject({ kind: 'say', reason: 'greeting', text: DEFAULT_SCRIPT.greeting });
+  });
+
+  it('answers a matched intent', () => {
+    expect(planReply(input({ items: [user('what are your opening hours')] }))).toMatchObject({ reason: 'intent', intent: 'opening_hours' });
+    expect(planReply(input({ items: [user('can i talk to a real person')] }))).toMatchObject({ intent: 'human' });
+  });
+
+  it('falls back to asking for a rephrase, quoting what was heard', () => {
+    const plan = planReply(input({ items: [user('go forward ten meters')] }));
+    expect(plan).toMatchObject({ kind: 'say', reason: 'fallback' });
+    expect(plan.kind === 'say' && plan.text).toContain('I heard: go forward ten meters.');
+  });
+
+  it('says it heard nothing when the transcript is empty', () => {
+    expect(planReply(input({ items: [user('')] }))).toMatchObject({ reason: 'no_speech', text: DEFAULT_SCRIPT.noSpeech });
+  });
+
+  it('calls a matching session tool with arguments from the transcript, preamble first', () => {
+    const plan = planReply(input({ items: [user('where is my order one two three four')], tools: [orderTool] }));
+    expect(plan).toMatchObject({ kind: 'call', tool: 'lookup_order', preamble: 'Let me check that order for you.' });
+    expect(plan.kind === 'call' && JSON.parse(plan.arguments)).toEqual({ order_id: '1234' });
+  });
+
+  it('asks for the missing argument instead of calling the tool', () => {
+    expect(planReply(input({ items: [user('where is my order')], tools: [orderTool] }))).toMatchObject({ reason: 'ask', text: 'Sure. What is your order number?' });
+  });
+
+  it('replies without the tool when the session has none or tool_choice is none', () => {
+    const items = [user('where is my order one two three')];
+    expect(planReply(input({ items }))).toMatchObject({ kind: 'say', intent: 'order_status', text: expect.stringContaining("can't look up orders") });
+    expect(planReply(input({ items, tools: [orderTool], toolChoice: 'none' }))).toMatchObject({ kind: 'say' });
+  });
+
+  it('forces the named tool from tool_choice', () => {
+    const plan = planReply(input({ items: [user('hello there four two')], tools: [orderTool], toolChoice: { type: 'function', name: 'lookup_order' } }));
+    expect(plan).toMatchObject({ kind: 'call', tool: 'lookup_order', arguments: '{"order_id":"42"}' });
+  });
+
+  it('words the tool output with the intent template, or the generic one when a field is missing', () => {
+    const ctx: CallContext = { intent: 'order_status', afterTool: 'Order {number} is {output.status}.', heard: 'order one two', number: '12', args: {} };
+    const calls = new Map([['call_1', ctx]]);
+    const output = (o: string): WireItem => ({ id: 'item_o', object: 'realtime.item', type: 'function_call_output', status: 'completed', call_id: 'call_1', output: o });
+    expect(planReply(input({ calls, items: [output('{"status":"shipped"}')] }))).toMatchObject({ reason: 'tool_result', text: 'Order 12 is shipped.' });
+    expect(planReply(input({ calls, items: [output('{"state":"lost"}')] }))).toMatchObject({ text: 'Here is what I found: state lost.' });
+  });
+});
+
+describe('matchIntent', () => {
+  it('prefers the intent with more matched words and breaks ties by order', () => {
+    const script = {
+      ...DEFAULT_SCRIPT,
+      intents: [
+        { name: 'a', keywords: ['open'], reply: 'A' },
+        { name: 'b', keywords: ['open', 'store'], reply: 'B' },
+        { name: 'c', keywords: ['open'], reply: 'C' },
+      ],
+    };
+    expect(matchIntent(script, 'is the store open')?.name).toBe('b');
+    expect(matchIntent(script, 'open')?.name).toBe('a');
+    expect(matchIntent(script, 'nothing')).toBeNull();
+  });
+});

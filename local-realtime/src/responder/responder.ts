@@ -1,0 +1,126 @@
+import type { FunctionTool, ToolChoice } from '../protocol/client-events.ts';
+import { itemText, type WireItem } from '../protocol/items.ts';
+import type { DialogueScript, ScriptIntent, ToolSpec } from './script.ts';
+import { extractNumber, keywordScore, parseOutput, renderTemplate, words } from './text.ts';
+import { buildToolArguments } from './tool-args.ts';
+import { extractVerbatim } from './verbatim.ts';
+
+/**
+ * The deterministic "model": decides what a response says or which tool it calls, from the
+ * response instructions, the conversation and the dialogue script. Pure: same input, same plan.
+ */
+
+/** What the server remembers about a tool call it made, to word the reply once the output arrives. */
+export interface CallContext {
+  intent: string;
+  afterTool: string | null;
+  heard: string;
+  number: string | null;
+  args: Record<string, unknown>;
+}
+
+export interface ResponderInput {
+  /** Instructions of this `response.create` (the plugin sends session + per-reply instructions). */
+  instructions?: string | null;
+  /** Conversation in order; user audio items carry their transcripts. */
+  items: readonly WireItem[];
+  tools: readonly FunctionTool[];
+  toolChoice: ToolChoice;
+  script: DialogueScript;
+  /** Tool calls this session made, by `call_id`. */
+  calls: ReadonlyMap<string, CallContext>;
+}
+
+export type ReplyReason = 'verbatim' | 'greeting' | 'intent' | 'ask' | 'fallback' | 'no_speech' | 'tool_result';
+
+export type ReplyPlan =
+  | { kind: 'say'; text: string; reason: ReplyReason; intent: string | null }
+  | { kind: 'call'; preamble: string | null; tool: string; arguments: string; context: CallContext };
+
+/** The best-matching intent for `heard` (most matched keyword words; earlier intent on a tie), or null. */
+export function matchIntent(script: DialogueScript, heard: string): ScriptIntent | null {
+  const tokens = words(heard);
+  let best: ScriptIntent | null = null;
+  let bestScore = 0;
+  for (const intent of script.intents) {
+    const score = intent.keywords.reduce((sum, k) => sum + keywordScore(tokens, k), 0);
+    if (score > bestScore) {
+      best = intent;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function forcedToolName(choice: ToolChoice): string | null {
+  if (typeof choice === 'object') return choice.name;
+  return ['auto', 'none', 'required'].includes(choice) ? null : choice;
+}
+
+function findTool(tools: readonly FunctionTool[], spec: ToolSpec): FunctionTool | null {
+  const byName = spec.name ? tools.find((t) => t.name.toLowerCase() === spec.name!.toLowerCase()) : undefined;
+  if (byName) return byName;
+  if (spec.match) {
+    const re = new RegExp(spec.match, 'i');
+    return tools.find((t) => re.test(t.name)) ?? null;
+  }
+  return null;
+}
+
+function say(text: string, reason: ReplyReason, intent: ScriptIntent | null = null): ReplyPlan {
+  return { kind: 'say', text, reason, intent: intent?.name ?? null };
+}
+
+function afterToolOutput(input: ResponderInput, item: Extract<WireItem, { type: 'function_call_output' }>): ReplyPlan {
+  const ctx = input.calls.get(item.call_id);
+  const vars = { heard: ctx?.heard ?? '', number: ctx?.number ?? '', args: ctx?.args ?? {}, output: parseOutput(item.output) };
+  if (ctx?.afterTool) {
+    const r = renderTemplate(ctx.afterTool, vars);
+    if (r.missing.length === 0) return say(r.text, 'tool_result');
+  }
+  return say(renderTemplate(input.script.toolResult ?? '{output}', vars).text || 'Done.', 'tool_result');
+}
+
+function callTool(tool: FunctionTool, spec: ToolSpec | undefined, intent: ScriptIntent | null, heard: string): ReplyPlan {
+  const number = extractNumber(heard);
+  const { args, missing } = buildToolArguments(spec, tool, { heard, number });
+  if (missing.length > 0 && intent?.ask) return say(intent.ask, 'ask', intent);
+  return {
+    kind: 'call',
+    preamble: intent?.preamble ?? null,
+    tool: tool.name,
+    arguments: JSON.stringify(args),
+    context: { intent: intent?.name ?? 'tool_choice', afterTool: intent?.afterTool ?? null, heard, number, args },
+  };
+}
+
+function answerUser(input: ResponderInput, heard: string): ReplyPlan {
+  const { script, tools, toolChoice } = input;
+  const intent = matchIntent(script, heard);
+  const forced = forcedToolName(toolChoice);
+  if (forced) {
+    const tool = tools.find((t) => t.name === forced);
+    if (tool) return callTool(tool, intent?.tool, intent, heard);
+  }
+  if (words(heard).length === 0) return say(script.noSpeech ?? script.fallback.replace(/\{heard\}/g, 'nothing'), 'no_speech');
+  const vars = { heard, number: extractNumber(heard) ?? '' };
+  if (intent) {
+    if (intent.tool && toolChoice !== 'none') {
+      const tool = findTool(tools, intent.tool);
+      if (tool) return callTool(tool, intent.tool, intent, heard);
+    }
+    if (intent.reply) return say(renderTemplate(intent.reply, vars).text, 'intent', intent);
+  }
+  if (toolChoice === 'required' && tools[0]) return callTool(tools[0], undefined, intent, heard);
+  return say(renderTemplate(script.fallback, vars).text, 'fallback');
+}
+
+/** Decides the reply. */
+export function planReply(input: ResponderInput): ReplyPlan {
+  const verbatim = extractVerbatim(input.instructions);
+  if (verbatim) return say(verbatim, 'verbatim');
+  const last = input.items.at(-1);
+  if (last?.type === 'function_call_output') return afterToolOutput(input, last);
+  if (last?.type === 'message' && last.role === 'user') return answerUser(input, itemText(last));
+  return say(input.script.greeting, 'greeting');
+}
