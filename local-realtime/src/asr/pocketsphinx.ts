@@ -139,7 +139,7 @@ export class PocketSphinxPool {
     void p.exited().then(() => {
       this.#live.delete(p);
       const idleAt = this.#idle.indexOf(p);
-      if (idleAt >= 0) {
+      if (idleAt >= 0 && !this.#closed) {
         // An idle process died on its own (bad install, killed from outside): replace it, slowly.
         this.#idle.splice(idleAt, 1);
         this.#log.warn('pocketsphinx process exited while idle; respawning in 1 s');

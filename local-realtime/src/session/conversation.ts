@@ -3,7 +3,7 @@ import type { WireItem } from '../protocol/items.ts';
 
 /** What the server remembers about an item beyond its wire shape. */
 export interface ItemMeta {
-  /** Assistant audio generated for this item, ms of PCM16 24 kHz (what can be truncated). */
+  /** Audio of this item, ms: generated assistant audio (what can be truncated) or the user's turn. */
   audioMs: number;
   /** Spoken sentences with their start time in the item's audio, ms; used to cut the transcript on truncate. */
   spans: { text: string; startMs: number; endMs: number }[];
@@ -31,9 +31,10 @@ export class Conversation {
 
   /**
    * Inserts `item` after `previousItemId` (`undefined`/`null`: at the end; `'root'`: at the start).
-   * Returns the id of the item now before it (or null). Throws on a duplicate id, an unknown previous id, or a full conversation.
+   * `meta` is kept by reference (a streaming reply updates it). Returns the id of the item now
+   * before it (or null). Throws on a duplicate id, an unknown previous id, or a full conversation.
    */
-  insert(item: WireItem, previousItemId?: string | null, meta: Partial<ItemMeta> = {}): string | null {
+  insert(item: WireItem, previousItemId?: string | null, meta: ItemMeta = { audioMs: 0, spans: [] }): string | null {
     if (this.#entries.length >= this.#maxItems) throw RealtimeProtocolError.conversationFull(this.#maxItems);
     if (this.get(item.id)) throw RealtimeProtocolError.itemExists(item.id);
     let index = this.#entries.length;
@@ -43,7 +44,7 @@ export class Conversation {
       if (at < 0) throw RealtimeProtocolError.itemNotFound(previousItemId, 'previous_item_id');
       index = at + 1;
     }
-    this.#entries.splice(index, 0, { item, meta: { audioMs: 0, spans: [], ...meta } });
+    this.#entries.splice(index, 0, { item, meta });
     return index > 0 ? this.#entries[index - 1]!.item.id : null;
   }
 

@@ -3,10 +3,16 @@ import { SpeechCache } from './speech-cache.ts';
 import { espeakVoice, espeakWpm } from './voices.ts';
 import { splitSentences } from './sentences.ts';
 
-/** Text to speech for replies: sentence by sentence, cached per (sentence, voice, speed). */
+/**
+ * Text to speech for replies: sentence by sentence, cached per (sentence, voice, speed).
+ * Background prefetches run one eSpeak process at a time so they never crowd out a reply
+ * (`stream()` and `prefetch(…, {now: true})` start at once).
+ */
 export class SpeechSynthesizer {
   readonly #cache: SpeechCache;
   readonly #espeak: EspeakOptions;
+  readonly #backlog: (() => AsyncIterable<Int16Array>)[] = [];
+  #draining = false;
 
   /** `cacheBytes`: audio kept in memory, bytes (64 MiB ≈ 23 min of PCM16 24 kHz). */
   constructor(opts: { cacheBytes?: number; espeak?: EspeakOptions } = {}) {
@@ -27,13 +33,34 @@ export class SpeechSynthesizer {
     return this.#cache.stream(this.#key(sentence, voice, speed), this.#produce(sentence, voice, speed));
   }
 
-  /** Starts synthesizing every sentence of `text` into the cache (no-op for cached ones). */
-  prefetch(text: string, voice: string, speed: number): void {
-    for (const s of splitSentences(text)) this.#cache.prefetch(this.#key(s, voice, speed), this.#produce(s, voice, speed));
+  /** Synthesizes every sentence of `text` into the cache: now, or (default) queued behind other prefetches. */
+  prefetch(text: string, voice: string, speed: number, opts: { now?: boolean } = {}): void {
+    for (const s of splitSentences(text)) {
+      const key = this.#key(s, voice, speed);
+      if (opts.now) this.#cache.prefetch(key, this.#produce(s, voice, speed));
+      else if (!this.#cache.has(key)) this.#backlog.push(() => this.#cache.stream(key, this.#produce(s, voice, speed)));
+    }
+    void this.#drain();
   }
 
   /** True if every sentence of `text` is already cached. */
   isCached(text: string, voice: string, speed: number): boolean {
     return splitSentences(text).every((s) => this.#cache.has(this.#key(s, voice, speed)));
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      for (let job = this.#backlog.shift(); job; job = this.#backlog.shift()) {
+        try {
+          for await (const _ of job());
+        } catch {
+          // a failed prefetch is retried by the reply that needs it
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
   }
 }

@@ -1,0 +1,183 @@
+import { type IncomingMessage, type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Level, Logger } from 'pino';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { type PocketSphinxOptions, PocketSphinxPool } from './asr/pocketsphinx.ts';
+import { DEFAULT_LIMITS, type Limits } from './limits.ts';
+import { createLogger } from './log.ts';
+import { requireCommand } from './preflight.ts';
+import { DEFAULT_SCRIPT } from './responder/default-script.ts';
+import { DialogueScript, loadScriptFile } from './responder/script.ts';
+import { RealtimeConnection, type ResponseTiming } from './session/connection.ts';
+import { prefetchScript } from './session/prefetch.ts';
+import { defaultSessionConfig } from './session/session-config.ts';
+import type { EspeakOptions } from './tts/espeak.ts';
+import { SpeechSynthesizer } from './tts/synthesizer.ts';
+import { SileroModel } from './vad/silero.ts';
+
+export interface StartOptions {
+  /** Interface to listen on; default `127.0.0.1`. */
+  host?: string;
+  /** TCP port; default 0 (an ephemeral port, read it from the handle). */
+  port?: number;
+  /** Fixed extra delay before each response's first output (audio) item, ms; default 0. Emulates a cloud model's time to first audio. */
+  ttfaMs?: number;
+  /** Dialogue script: an object, or the path of a JSON file; default: the built-in front-desk script. */
+  script?: DialogueScript | string;
+  /** If set, clients must send `Authorization: Bearer <apiKey>`; default: any key is accepted. */
+  apiKey?: string;
+  /** Logger (pino); default: JSON to stdout at `logLevel`. */
+  logger?: Logger;
+  /** Level of the default logger; default `info`. */
+  logLevel?: Level | 'silent';
+  /** How far reply audio may run ahead of real time, ms; default 500. `Infinity`: send as fast as synthesized. */
+  outputLeadMs?: number;
+  /** PocketSphinx processes kept loaded and idle; default 2. */
+  asrPoolSize?: number;
+  /** Overrides of the input limits (see `Limits`). */
+  limits?: Partial<Limits>;
+  /** Called once per response with its timing (end of turn → first audio delta). */
+  onTiming?: (timing: ResponseTiming) => void;
+  pocketsphinx?: PocketSphinxOptions;
+  espeak?: EspeakOptions;
+}
+
+export interface LocalRealtimeServer {
+  /** `http://HOST:PORT/v1`: the `baseURL` for `openai.realtime.RealtimeModel` or the `openai` client. */
+  readonly baseURL: string;
+  /** `ws://HOST:PORT/v1/realtime`. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** Open WebSocket sessions. */
+  readonly sessions: number;
+  /** Closes every session (code 1001), stops listening and ends the recognizer processes. */
+  stop(): Promise<void>;
+}
+
+function reject(socket: Duplex, status: number, message: string): void {
+  socket.end(`HTTP/1.1 ${status} ${message}\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+}
+
+function authorized(req: IncomingMessage, apiKey: string | undefined): boolean {
+  if (!apiKey) return true;
+  if (req.headers.authorization === `Bearer ${apiKey}`) return true;
+  const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  return protocols.includes(`openai-insecure-api-key.${apiKey}`);
+}
+
+/** Starts the local realtime model server; resolves once it listens. */
+export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServer> {
+  const log = opts.logger ? opts.logger.child({ component: 'local-realtime' }) : createLogger(opts.logLevel ?? 'info');
+  const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const ttfaMs = Math.max(0, opts.ttfaMs ?? 0);
+  const leadMs = opts.outputLeadMs ?? 500;
+  const script =
+    typeof opts.script === 'string' ? await loadScriptFile(opts.script) : opts.script ? DialogueScript.parse(opts.script) : DEFAULT_SCRIPT;
+  await requireCommand(opts.pocketsphinx?.command ?? 'pocketsphinx_continuous', 'pocketsphinx');
+  await requireCommand(opts.espeak?.command ?? 'espeak-ng', 'espeak-ng');
+
+  const vad = await SileroModel.load();
+  const pool = new PocketSphinxPool(opts.asrPoolSize ?? 2, log, opts.pocketsphinx);
+  const synthesizer = new SpeechSynthesizer({ espeak: opts.espeak });
+  prefetchScript(synthesizer, script, defaultSessionConfig('warmup', 'gpt-realtime'));
+
+  const sockets = new Map<WebSocket, RealtimeConnection>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxFrameBytes,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => (protocols.has('realtime') ? 'realtime' : (protocols.values().next().value ?? false)),
+  });
+
+  const server: Server = createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://local');
+    if (req.method === 'GET' && pathname === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', sessions: sockets.size, asrIdle: pool.idleCount }));
+    } else if (pathname.endsWith('/realtime')) {
+      res.writeHead(426, { 'content-type': 'text/plain' }).end('Upgrade to a WebSocket');
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    }
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => {});
+    const url = new URL(req.url ?? '/', 'http://local');
+    if (!url.pathname.endsWith('/realtime')) return reject(socket, 404, 'Not Found: connect to /v1/realtime');
+    if (!authorized(req, opts.apiKey)) return reject(socket, 401, 'Unauthorized: wrong or missing API key');
+    if (sockets.size >= limits.maxSessions) return reject(socket, 503, `Service Unavailable: ${limits.maxSessions} sessions already open`);
+    const beta = /realtime=v1/.test(String(req.headers['openai-beta'] ?? ''));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = new RealtimeConnection({
+        send: (text) => {
+          if (ws.readyState === ws.OPEN) ws.send(text);
+        },
+        vad: vad.stream(),
+        recognizers: pool,
+        synthesizer,
+        script,
+        limits,
+        ttfaMs,
+        leadMs,
+        log,
+        model: url.searchParams.get('model') ?? 'gpt-realtime',
+        beta,
+        onTiming: opts.onTiming,
+      });
+      sockets.set(ws, conn);
+      log.info({ session: conn.id, beta, sessions: sockets.size }, 'session opened');
+      ws.on('message', (data, isBinary) => conn.receive(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer), isBinary));
+      ws.on('error', (err) => log.warn({ session: conn.id, err }, 'websocket error'));
+      ws.on('close', (code) => {
+        conn.close();
+        sockets.delete(ws);
+        log.info({ session: conn.id, code, sessions: sockets.size }, 'session closed');
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      server.off('error', rejectListen);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const baseURL = `http://${host}:${address.port}/v1`;
+  log.info({ baseURL, ttfaMs, leadMs }, 'local realtime model listening');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    baseURL,
+    url: `ws://${host}:${address.port}/v1/realtime`,
+    host: address.address,
+    port: address.port,
+    get sessions() {
+      return sockets.size;
+    },
+    stop() {
+      stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const [ws, conn] of sockets) {
+          conn.close();
+          ws.close(1001, 'server shutting down');
+        }
+        const force = setTimeout(() => {
+          for (const ws of sockets.keys()) ws.terminate();
+        }, 1_000);
+        server.closeAllConnections();
+        await closed;
+        clearTimeout(force);
+        wss.close();
+        await pool.close();
+        await vad.release();
+        log.info('local realtime model stopped');
+      })();
+      return stopping;
+    },
+  };
+}
