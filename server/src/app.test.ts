@@ -1,9 +1,11 @@
 import { pino } from 'pino';
 import request from 'supertest';
 import { TokenVerifier } from 'livekit-server-sdk';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateSessionResponse } from '@voice-widget/protocol';
 import { createApp } from './app.ts';
+import { ensureAgent } from './bootstrap.ts';
+import { type Database, openDatabase } from './db/client.ts';
 import type { SessionDeps } from './sessions.ts';
 
 const apiKey = 'APItestkey';
@@ -22,8 +24,16 @@ function roomsRecorder(fail = false) {
   return { rooms, calls };
 }
 
+let database: Database;
+beforeAll(async () => {
+  database = await openDatabase({}); // PGlite in memory
+  await ensureAgent(database.db, 'acme');
+});
+afterAll(() => database?.close());
+
 function app(rooms: SessionDeps['rooms'], allowedOrigins = ['*']) {
   return createApp({
+    db: database.db,
     log: pino({ level: 'silent' }),
     allowedOrigins,
     sessions: { rooms, apiKey, apiSecret, publicUrl: 'ws://127.0.0.1:7880', agentName: 'voice-agent', tokenTtlS: 600 },
@@ -76,7 +86,7 @@ describe('POST /api/sessions tokens', () => {
     const created = calls[0] as { name: string; agents: { agentName: string; metadata: string }[] };
     expect(created.name).toBe(session.room);
     expect(created.agents[0]?.agentName).toBe('voice-agent');
-    expect(JSON.parse(created.agents[0]!.metadata)).toEqual({ agent: 'acme', channel: 'web', callerName: 'Ada' });
+    expect(JSON.parse(created.agents[0]!.metadata)).toEqual({ agent: 'acme', channel: 'web', callerName: 'Ada', agentVersion: 1 });
 
     const claims = await new TokenVerifier(apiKey, apiSecret).verify(session.token);
     expect(claims.sub).toBe(session.identity);

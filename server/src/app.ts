@@ -1,41 +1,122 @@
+import { createHash } from 'node:crypto';
 import express, { type Express } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { TokenVerifier, WebhookReceiver } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { errorHandler } from './errors.ts';
+import type { Db } from './db/client.ts';
+import { HttpError, errorHandler } from './errors.ts';
+import { adminRouter } from './routes/admin.ts';
+import { agentApiRouter } from './routes/agent-api.ts';
+import { dashboardRouter } from './routes/dashboard.ts';
+import { publicRouter } from './routes/public.ts';
 import { sessionsRouter } from './routes/sessions.ts';
+import { webhookRouter } from './routes/webhooks.ts';
 import type { SessionDeps } from './sessions.ts';
 import { widgetAssets } from './widget-assets.ts';
+
+/** Requests per client IP per minute. */
+export interface RateLimits {
+  /** `POST /api/sessions` (each one creates a room). */
+  sessionsPerMinute: number;
+  /** `POST /api/sessions/:room/turns`. */
+  turnsPerMinute: number;
+  /** `GET /api/demo-links/:slug`. */
+  publicPerMinute: number;
+  /** `/api/admin/*` (wrong keys count too). */
+  adminPerMinute: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  sessionsPerMinute: 20,
+  turnsPerMinute: 600,
+  publicPerMinute: 120,
+  adminPerMinute: 600,
+};
 
 export interface AppDeps {
   sessions: SessionDeps;
   log: Logger;
-  /** Allowed CORS origins; `['*']` allows any. */
+  db: Db;
+  /** Origins allowed by CORS on the public API; `['*']` allows any. Agents narrow it further. */
   allowedOrigins: string[];
   /** Folder of the built widget to serve, if any. */
   widgetDist?: string;
+  /** Public URL of the demo site (`/d/:slug` pages); its origin may start demo-link calls. */
+  demoBaseUrl?: string;
+  limits?: Partial<RateLimits>;
+  /** Mark the dashboard cookie `Secure` (behind https). */
+  secureCookies?: boolean;
 }
 
-/** Maximum JSON body, bytes. Session requests are tiny. */
+/** Maximum JSON body of the public API, bytes. Session requests and turns are tiny. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
 /** Builds the Express app; no listening, so tests can use it directly. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  const limits = { ...DEFAULT_RATE_LIMITS, ...deps.limits };
+  const { apiKey, apiSecret } = deps.sessions;
+  const verifier = new TokenVerifier(apiKey, apiSecret);
+  const demoOrigin = deps.demoBaseUrl ? new URL(deps.demoBaseUrl).origin : undefined;
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
-    next();
-  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      // The widget's files are loaded by other sites' pages (widget-assets.ts sets CORP itself).
+      crossOriginResourcePolicy: false,
+      strictTransportSecurity: deps.secureCookies ? undefined : false,
+    }),
+  );
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
   if (deps.widgetDist) app.use(widgetAssets(deps.widgetDist));
-  app.use('/api', cors(deps.allowedOrigins));
+  const limiter = (perMinute: number) =>
+    rateLimit({
+      windowMs: 60_000,
+      limit: perMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', 'too many requests; try again in a minute')),
+    });
+
+  // Server-to-server routes first, each with its own body parser and auth; no CORS.
+  app.use(webhookRouter({ db: deps.db, receiver: new WebhookReceiver(apiKey, apiSecret), log: deps.log }));
+  app.use(agentApiRouter({ db: deps.db, verifier, log: deps.log }));
+  app.use('/api/admin', limiter(limits.adminPerMinute), express.json({ limit: 64 * 1024 }));
+  app.use(adminRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl }));
+
+  // Public API: CORS for pages on allowed origins.
+  app.use(['/api/sessions', '/api/demo-links'], cors(deps.allowedOrigins));
+  app.post('/api/sessions', limiter(limits.sessionsPerMinute));
+  app.post('/api/sessions/:room/turns', limiter(limits.turnsPerMinute));
+  app.get('/api/demo-links/:slug', limiter(limits.publicPerMinute));
   app.use('/api', express.json({ limit: MAX_BODY_BYTES }));
-  app.use(sessionsRouter(deps.sessions, deps.log));
+  app.use(
+    sessionsRouter({
+      sessions: deps.sessions,
+      db: deps.db,
+      log: deps.log,
+      verifier,
+      demoOrigin,
+      ipKey: createHash('sha256').update(`ip-hash:${apiSecret}`).digest('hex'),
+    }),
+  );
+  app.use(publicRouter(deps.db));
+  app.use(dashboardRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl, secureCookies: deps.secureCookies ?? false }));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });
   });
@@ -43,7 +124,10 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-/** CORS for the public API: reflects an allowed Origin; answers preflight. */
+/**
+ * CORS for the public API: reflects an allowed Origin; answers preflight. `Authorization` is
+ * allowed for the widget's turn uploads (the caller's own LiveKit token; no cookies, no credentials).
+ */
 function cors(allowed: string[]): express.RequestHandler {
   const any = allowed.includes('*');
   return (req, res, next) => {
@@ -52,7 +136,7 @@ function cors(allowed: string[]): express.RequestHandler {
       res.setHeader('Access-Control-Allow-Origin', any ? '*' : origin);
       res.setHeader('Vary', 'Origin');
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-      res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
+      res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Authorization');
       res.setHeader('Access-Control-Max-Age', '600');
     }
     if (req.method === 'OPTIONS') {

@@ -1,4 +1,12 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+/** `<repo>/.state/pglite`: the embedded database of this checkout. */
+export const DEFAULT_PGLITE_DIR =
+  process.env.VOICE_WIDGET_STATE !== undefined
+    ? join(process.env.VOICE_WIDGET_STATE, 'pglite')
+    : join(dirname(fileURLToPath(import.meta.url)), '../../.state/pglite');
 
 /**
  * Server configuration from environment variables, validated once at start-up.
@@ -23,6 +31,24 @@ export const ServerConfig = z.object({
   WIDGET_DIST: z.string().optional(),
   /** Token lifetime, seconds (≤ 600: a leaked token is useless after 10 minutes). */
   TOKEN_TTL_S: z.coerce.number().int().min(30).max(600).default(600),
+  /** PostgreSQL connection string; unset → embedded PGlite in PGLITE_DIR. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres://').optional(),
+  /** PGlite data folder (used when DATABASE_URL is unset). */
+  PGLITE_DIR: z.string().default(DEFAULT_PGLITE_DIR),
+  /** Public URL of the demo site; demo links are `<DEMO_BASE_URL>/d/<slug>` and its origin may start demo calls. */
+  DEMO_BASE_URL: z.string().url().optional(),
+  /** Call records and leads older than this are deleted; 0 keeps them forever. */
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  /** `POST /api/sessions` per client IP per minute. */
+  SESSIONS_RATE_PER_MIN: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Open calls without a time limit are closed after this long (webhooks lost), seconds. */
+  STALE_CALL_S: z.coerce.number().int().min(60).default(3600),
+  /** How often limits, stale calls and retention are checked, seconds. */
+  SWEEP_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(5),
+  /** Creates this agent with a default configuration at start-up if it does not exist (demo stack). */
+  BOOTSTRAP_AGENT: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+  /** Mark the dashboard cookie Secure and send HSTS (set behind https). */
+  SECURE_COOKIES: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;

@@ -21,6 +21,11 @@ export class HttpError extends Error {
     return new HttpError(400, 'invalid_request', `invalid ${what}: ${summary}`, issues);
   }
 
+  /** 404 naming what was not found, e.g. `agent "acme"`. */
+  static notFound(what: string): HttpError {
+    return new HttpError(404, 'not_found', `${what} not found`);
+  }
+
   /** 502 when LiveKit (or another upstream) fails; retrying may help. */
   static upstream(what: string): HttpError {
     return new HttpError(502, 'upstream_unavailable', `${what} is unavailable, try again`);

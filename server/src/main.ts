@@ -1,17 +1,28 @@
 import { pino } from 'pino';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { createApp } from './app.ts';
+import { ensureAgent } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import { startSweeper } from './sweeper.ts';
 
 const config = loadConfig();
 const log = pino({ level: config.LOG_LEVEL, base: { svc: 'server' } });
 const httpUrl = config.LIVEKIT_URL.replace(/^ws/, 'http');
+const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
+log.info({ db: database.kind, ...(database.kind === 'pglite' ? { dir: config.PGLITE_DIR } : {}) }, 'database ready');
+if (config.BOOTSTRAP_AGENT) await ensureAgent(database.db, config.BOOTSTRAP_AGENT);
+const rooms = new RoomServiceClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
 const app = createApp({
   log,
+  db: database.db,
   allowedOrigins: config.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
   widgetDist: config.WIDGET_DIST,
+  demoBaseUrl: config.DEMO_BASE_URL,
+  limits: { sessionsPerMinute: config.SESSIONS_RATE_PER_MIN },
+  secureCookies: config.SECURE_COOKIES === '1',
   sessions: {
-    rooms: new RoomServiceClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
+    rooms,
     apiKey: config.LIVEKIT_API_KEY,
     apiSecret: config.LIVEKIT_API_SECRET,
     publicUrl: config.LIVEKIT_PUBLIC_URL ?? config.LIVEKIT_URL,
@@ -19,6 +30,10 @@ const app = createApp({
     tokenTtlS: config.TOKEN_TTL_S,
   },
 });
+const stopSweeper = startSweeper(
+  { db: database.db, rooms, log, staleCallS: config.STALE_CALL_S, retentionDays: config.RETENTION_DAYS },
+  config.SWEEP_INTERVAL_S * 1000,
+);
 const server = app.listen(config.PORT, config.HOST, () => {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
@@ -27,5 +42,10 @@ const server = app.listen(config.PORT, config.HOST, () => {
 // One bad request must never take the process down; log what escaped instead.
 process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(sig, () => server.close(() => process.exit(0)));
+  process.on(sig, () => {
+    stopSweeper();
+    server.close(() => void database.close().finally(() => process.exit(0)));
+    // Keep-alive connections would hold close() open; the database must still be closed cleanly.
+    server.closeAllConnections();
+  });
 }

@@ -16,7 +16,17 @@ export interface SessionDeps {
 }
 
 /** Random id, 96 bits, URL-safe. */
-const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
+export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
+
+/** Names chosen before the room exists (the call is recorded first), and limits. */
+export interface SessionPlan {
+  room: string;
+  identity: string;
+  /** Agent configuration version pinned for the call. */
+  agentVersion?: number;
+  /** Shorter token lifetime, seconds (demo-link call limits). */
+  maxTtlS?: number;
+}
 
 /**
  * Creates a room with the agent dispatched explicitly (the agent starts joining before the
@@ -27,12 +37,17 @@ const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64u
  * `lk.chat` text); no metadata updates, no admin. Expires after `tokenTtlS` (≤ 600 s).
  * @throws whatever the room service throws (the route maps it to 502).
  */
-export async function createSession(deps: SessionDeps, req: CreateSessionRequest): Promise<CreateSessionResponse> {
-  const room = newId('web');
-  const identity = newId('caller');
+export async function createSession(
+  deps: SessionDeps,
+  req: CreateSessionRequest,
+  plan: SessionPlan = { room: newId('web'), identity: newId('caller') },
+): Promise<CreateSessionResponse> {
+  const { room, identity } = plan;
+  const ttlS = Math.min(deps.tokenTtlS, plan.maxTtlS ?? deps.tokenTtlS);
   const metadata: DispatchMetadata = {
     agent: req.agent,
     channel: 'web',
+    ...(plan.agentVersion ? { agentVersion: plan.agentVersion } : {}),
     ...(req.language ? { language: req.language } : {}),
     ...(req.name ? { callerName: req.name } : {}),
   };
@@ -46,7 +61,7 @@ export async function createSession(deps: SessionDeps, req: CreateSessionRequest
   const at = new AccessToken(deps.apiKey, deps.apiSecret, {
     identity,
     name: req.name,
-    ttl: deps.tokenTtlS,
+    ttl: ttlS,
   });
   at.addGrant({
     room,
@@ -64,6 +79,6 @@ export async function createSession(deps: SessionDeps, req: CreateSessionRequest
     room,
     identity,
     agent: req.agent,
-    expiresAt: Date.now() + deps.tokenTtlS * 1000,
+    expiresAt: Date.now() + ttlS * 1000,
   };
 }

@@ -1,0 +1,196 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { AgentConfig } from '@voice-widget/protocol';
+
+/**
+ * The database schema (PGlite and PostgreSQL alike). Change it here, then generate a migration:
+ * `pnpm --filter @voice-widget/server exec drizzle-kit generate --name <what>`.
+ * Times that come from clocks of the page or agent are `bigint` ms since epoch; server times are
+ * `timestamptz`.
+ */
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const ms = (name: string) => bigint(name, { mode: 'number' });
+
+/** Admin API keys; only the SHA-256 of the key is stored. */
+export const adminKeys = pgTable('admin_keys', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  keyHash: text('key_hash').notNull().unique(),
+  /** First characters of the key, to tell keys apart in lists. */
+  prefix: text('prefix').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  revokedAt: ts('revoked_at'),
+});
+
+/** Dashboard sign-ins (cookie); only the SHA-256 of the session id is stored. */
+export const adminSessions = pgTable('admin_sessions', {
+  idHash: text('id_hash').primaryKey(),
+  keyId: integer('key_id')
+    .notNull()
+    .references(() => adminKeys.id, { onDelete: 'cascade' }),
+  expiresAt: ts('expires_at').notNull(),
+});
+
+export const agents = pgTable('agents', {
+  id: serial('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  currentVersion: integer('current_version').notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Every configuration an agent ever had; never updated in place. */
+export const agentVersions = pgTable(
+  'agent_versions',
+  {
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    config: jsonb('config').$type<AgentConfig>().notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.version] })],
+);
+
+export const demoLinks = pgTable('demo_links', {
+  id: serial('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  reportSlug: text('report_slug').notNull().unique(),
+  agentId: integer('agent_id')
+    .notNull()
+    .references(() => agents.id, { onDelete: 'cascade' }),
+  label: text('label').notNull().default(''),
+  expiresAt: ts('expires_at').notNull(),
+  revokedAt: ts('revoked_at'),
+  budgetSeconds: integer('budget_seconds').notNull(),
+  /** Talk time of ended calls, seconds. */
+  usedSeconds: real('used_seconds').notNull().default(0),
+  maxCallSeconds: integer('max_call_seconds').notNull(),
+  maxConcurrentCalls: integer('max_concurrent_calls').notNull(),
+  perIpPerHour: integer('per_ip_per_hour').notNull(),
+  leadCapture: boolean('lead_capture').notNull().default(false),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const calls = pgTable(
+  'calls',
+  {
+    id: serial('id').primaryKey(),
+    /** LiveKit room name; the session id. */
+    room: text('room').notNull().unique(),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    agentVersion: integer('agent_version').notNull(),
+    channel: text('channel', { enum: ['web', 'phone'] }).notNull(),
+    demoLinkId: integer('demo_link_id').references(() => demoLinks.id, { onDelete: 'set null' }),
+    callerIdentity: text('caller_identity').notNull(),
+    origin: text('origin'),
+    /** HMAC of the caller's IP (per-IP budgets without storing the address). */
+    ipHash: text('ip_hash'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    /** When the caller joined the room (webhook). */
+    joinedAt: ts('joined_at'),
+    endedAt: ts('ended_at'),
+    outcome: text('outcome', { enum: ['completed', 'transferred', 'abandoned', 'error'] }),
+    /** Why the server closed it: `room_finished`, `max_call_length`, `stale`, `agent_report`. */
+    endReason: text('end_reason'),
+    /** The server ends the call after this long (demo budgets); null = no limit. */
+    maxDurationS: integer('max_duration_s'),
+    /** Barge-in times, agent clock, ms since epoch. */
+    bargeIns: jsonb('barge_ins').$type<number[]>().notNull().default(sql`'[]'::jsonb`),
+    recordReceivedAt: ts('record_received_at'),
+  },
+  (t) => [
+    index('calls_created_at_idx').on(t.createdAt),
+    index('calls_agent_idx').on(t.agentId, t.createdAt),
+    index('calls_demo_idx').on(t.demoLinkId, t.createdAt),
+    index('calls_open_idx').on(t.endedAt),
+  ],
+);
+
+/** Transcript lines, PII-redacted before insert. */
+export const transcriptEntries = pgTable(
+  'transcript_entries',
+  {
+    callId: integer('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    speaker: text('speaker', { enum: ['caller', 'agent'] }).notNull(),
+    text: text('text').notNull(),
+    atMs: ms('at_ms').notNull(),
+    interrupted: boolean('interrupted').notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.seq] })],
+);
+
+export const toolCalls = pgTable(
+  'tool_calls',
+  {
+    callId: integer('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    name: text('name').notNull(),
+    arguments: text('arguments').notNull(),
+    result: text('result'),
+    atMs: ms('at_ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.seq] })],
+);
+
+/** Per-turn perceived latency as the widget measured it (TurnLatency). */
+export const turns = pgTable(
+  'turns',
+  {
+    callId: integer('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    speechEndAtMs: ms('speech_end_at_ms').notNull(),
+    playStartAtMs: ms('play_start_at_ms').notNull(),
+    perceivedMs: real('perceived_ms').notNull(),
+    overlap: boolean('overlap').notNull(),
+    endpointingMs: real('endpointing_ms'),
+    modelMs: real('model_ms'),
+    agentOutMs: real('agent_out_ms'),
+    networkPlayoutMs: real('network_playout_ms'),
+    endOfTurnSource: text('end_of_turn_source'),
+    clockUncertaintyMs: real('clock_uncertainty_ms'),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.idx] })],
+);
+
+/** Name and e-mail given on a demo page with lead capture. */
+export const leads = pgTable(
+  'leads',
+  {
+    id: serial('id').primaryKey(),
+    demoLinkId: integer('demo_link_id')
+      .notNull()
+      .references(() => demoLinks.id, { onDelete: 'cascade' }),
+    callId: integer('call_id').references(() => calls.id, { onDelete: 'set null' }),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('leads_call_idx').on(t.callId)],
+);

@@ -1,0 +1,69 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { adminKeys, adminSessions } from '../db/schema.ts';
+
+/** SHA-256 hex of a secret. Keys carry 256 random bits, so an unsalted fast hash is enough. */
+export const sha256 = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+/** Key format: `vwk_` + 43 base64url chars (256 bits). */
+const KEY_FORMAT = /^vwk_[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Creates an admin key and returns it in clear — the only time it is shown; only its hash is kept.
+ */
+export async function createAdminKey(db: Db, name: string): Promise<{ id: number; key: string }> {
+  const key = `vwk_${randomBytes(32).toString('base64url')}`;
+  const [row] = await db
+    .insert(adminKeys)
+    .values({ name, keyHash: sha256(key), prefix: key.slice(0, 10) })
+    .returning({ id: adminKeys.id });
+  return { id: row!.id, key };
+}
+
+/** Id of the live key matching `key`, or null. The stored hash is compared in constant time. */
+export async function verifyAdminKey(db: Db, key: string): Promise<number | null> {
+  if (!KEY_FORMAT.test(key)) return null;
+  const hash = sha256(key);
+  const [row] = await db
+    .select({ id: adminKeys.id, keyHash: adminKeys.keyHash })
+    .from(adminKeys)
+    .where(and(eq(adminKeys.keyHash, hash), isNull(adminKeys.revokedAt)));
+  if (!row) return null;
+  const ok = timingSafeEqual(Buffer.from(row.keyHash, 'hex'), Buffer.from(hash, 'hex'));
+  return ok ? row.id : null;
+}
+
+export async function revokeAdminKey(db: Db, id: number): Promise<boolean> {
+  const rows = await db.update(adminKeys).set({ revokedAt: new Date() }).where(eq(adminKeys.id, id)).returning();
+  return rows.length > 0;
+}
+
+export async function listAdminKeys(db: Db) {
+  return db
+    .select({ id: adminKeys.id, name: adminKeys.name, prefix: adminKeys.prefix, createdAt: adminKeys.createdAt, revokedAt: adminKeys.revokedAt })
+    .from(adminKeys);
+}
+
+/** Starts a dashboard session for a key; returns the session id (cookie value). */
+export async function createAdminSession(db: Db, keyId: number, ttlS: number): Promise<string> {
+  const id = randomBytes(32).toString('base64url');
+  await db.delete(adminSessions).where(lt(adminSessions.expiresAt, new Date()));
+  await db.insert(adminSessions).values({ idHash: sha256(id), keyId, expiresAt: new Date(Date.now() + ttlS * 1000) });
+  return id;
+}
+
+/** True when the session id is live and its key not revoked. */
+export async function verifyAdminSession(db: Db, id: string): Promise<boolean> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return false;
+  const [row] = await db
+    .select({ idHash: adminSessions.idHash })
+    .from(adminSessions)
+    .innerJoin(adminKeys, eq(adminKeys.id, adminSessions.keyId))
+    .where(and(eq(adminSessions.idHash, sha256(id)), gt(adminSessions.expiresAt, new Date()), isNull(adminKeys.revokedAt)));
+  return row !== undefined && timingSafeEqual(Buffer.from(row.idHash, 'hex'), Buffer.from(sha256(id), 'hex'));
+}
+
+export async function deleteAdminSession(db: Db, id: string): Promise<void> {
+  await db.delete(adminSessions).where(eq(adminSessions.idHash, sha256(id)));
+}

@@ -1,0 +1,309 @@
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import type { CallFilter, CallOutcome, CallRecordUpload, LeadCapture, TurnLatency } from '@voice-widget/protocol';
+import type { Db } from '../db/client.ts';
+import { agents, calls, demoLinks, leads, toolCalls, transcriptEntries, turns } from '../db/schema.ts';
+import { HttpError } from '../errors.ts';
+import { redactPii } from '../redact.ts';
+import type { AgentRow } from './agents.ts';
+import { type DemoLinkRow, reserveDemoCall } from './demo-links.ts';
+
+export type CallRow = typeof calls.$inferSelect;
+export type TurnRow = typeof turns.$inferSelect;
+
+export interface OpenCallInput {
+  room: string;
+  identity: string;
+  agent: AgentRow;
+  channel: 'web' | 'phone';
+  origin: string | null;
+  ipHash: string;
+  demo?: DemoLinkRow;
+  lead?: LeadCapture;
+}
+
+/**
+ * Records a new call before its room exists; for demo links, checks and reserves the budgets in
+ * the same transaction. Returns the call's time limit, seconds (null = none).
+ * @throws HttpError from {@link reserveDemoCall} when a budget is spent.
+ */
+export async function openCall(db: Db, input: OpenCallInput, now = new Date()): Promise<CallRow> {
+  return db.transaction(async (tx) => {
+    const maxDurationS = input.demo ? await reserveDemoCall(tx, input.demo, input.agent, input.ipHash, now) : null;
+    const [row] = await tx
+      .insert(calls)
+      .values({
+        room: input.room,
+        agentId: input.agent.id,
+        agentVersion: input.agent.version,
+        channel: input.channel,
+        demoLinkId: input.demo?.id ?? null,
+        callerIdentity: input.identity,
+        origin: input.origin,
+        ipHash: input.ipHash,
+        createdAt: now,
+        maxDurationS,
+      })
+      .returning();
+    if (input.demo && input.lead) {
+      await tx.insert(leads).values({ demoLinkId: input.demo.id, callId: row!.id, ...input.lead });
+    }
+    return row!;
+  });
+}
+
+/** Removes a call whose room could not be created (nothing happened; its reservation is freed). */
+export async function discardCall(db: Db, room: string): Promise<void> {
+  await db.delete(calls).where(and(eq(calls.room, room), isNull(calls.endedAt)));
+}
+
+export async function findCall(db: Db, room: string): Promise<CallRow | undefined> {
+  const [row] = await db.select().from(calls).where(eq(calls.room, room));
+  return row;
+}
+
+/** Marks the caller as joined (first time only). */
+export async function markJoined(db: Db, room: string, at: Date): Promise<void> {
+  await db
+    .update(calls)
+    .set({ joinedAt: at })
+    .where(and(eq(calls.room, room), isNull(calls.joinedAt)));
+}
+
+/**
+ * Ends a call once (later calls change nothing and return false). The talk time, from room
+ * creation to the end and capped by the call's limit, is added to its demo link's used budget.
+ * `outcome` replaces any outcome; `defaultOutcome` applies only when none was reported.
+ */
+export async function closeCall(
+  db: Db,
+  room: string,
+  opts: { endedAt: Date; reason: string; outcome?: CallOutcome; defaultOutcome?: CallOutcome },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const outcome = opts.outcome
+      ? sql`${opts.outcome}`
+      : sql`coalesce(${calls.outcome}, ${opts.defaultOutcome ?? 'abandoned'})`;
+    const [closed] = await tx
+      .update(calls)
+      .set({ endedAt: opts.endedAt, endReason: opts.reason, outcome: outcome as unknown as CallOutcome })
+      .where(and(eq(calls.room, room), isNull(calls.endedAt)))
+      .returning();
+    if (!closed) return false;
+    if (closed.demoLinkId !== null) {
+      let seconds = Math.max(0, (opts.endedAt.getTime() - closed.createdAt.getTime()) / 1000);
+      if (closed.maxDurationS !== null) seconds = Math.min(seconds, closed.maxDurationS);
+      await tx
+        .update(demoLinks)
+        .set({ usedSeconds: sql`${demoLinks.usedSeconds} + ${seconds}` })
+        .where(eq(demoLinks.id, closed.demoLinkId));
+    }
+    return true;
+  });
+}
+
+/**
+ * Stores the agent's record of a call (replacing an earlier one): transcript and tool calls with
+ * PII redacted, barge-ins, outcome; ends the call if it is still open.
+ * @throws HttpError 404 when there is no such call.
+ */
+export async function storeCallRecord(db: Db, room: string, rec: CallRecordUpload, now = new Date()): Promise<void> {
+  const call = await findCall(db, room);
+  if (!call) throw HttpError.notFound('call');
+  await db.transaction(async (tx) => {
+    await tx.delete(transcriptEntries).where(eq(transcriptEntries.callId, call.id));
+    await tx.delete(toolCalls).where(eq(toolCalls.callId, call.id));
+    if (rec.transcript.length > 0) {
+      await tx.insert(transcriptEntries).values(
+        rec.transcript.map((t, seq) => ({
+          callId: call.id,
+          seq,
+          speaker: t.speaker,
+          text: redactPii(t.text),
+          atMs: t.atMs,
+          interrupted: t.interrupted ?? false,
+        })),
+      );
+    }
+    if (rec.toolCalls.length > 0) {
+      await tx.insert(toolCalls).values(
+        rec.toolCalls.map((t, seq) => ({
+          callId: call.id,
+          seq,
+          name: t.name,
+          arguments: redactPii(t.arguments),
+          result: t.result === undefined ? null : redactPii(t.result),
+          atMs: t.atMs,
+        })),
+      );
+    }
+    await tx
+      .update(calls)
+      .set({ outcome: rec.outcome, bargeIns: rec.bargeIns.map((b) => b.atMs), recordReceivedAt: now })
+      .where(eq(calls.id, call.id));
+  });
+  const endedAt = new Date(Math.min(rec.endedAtMs, now.getTime()));
+  await closeCall(db, room, { endedAt, reason: 'agent_report', outcome: rec.outcome });
+}
+
+/** Stores (or replaces) one turn's perceived latency. */
+export async function upsertTurn(db: Db, callId: number, t: TurnLatency): Promise<void> {
+  const values = {
+    callId,
+    idx: t.index,
+    speechEndAtMs: Math.round(t.speechEndAt),
+    playStartAtMs: Math.round(t.playStartAt),
+    perceivedMs: t.perceivedMs,
+    overlap: t.overlap,
+    endpointingMs: t.stages?.endpointingMs ?? null,
+    modelMs: t.stages?.modelMs ?? null,
+    agentOutMs: t.stages?.agentOutMs ?? null,
+    networkPlayoutMs: t.stages?.networkPlayoutMs ?? null,
+    endOfTurnSource: t.endOfTurnSource,
+    clockUncertaintyMs: t.clockUncertaintyMs,
+  };
+  const { callId: _c, idx: _i, ...rest } = values;
+  await db
+    .insert(turns)
+    .values(values)
+    .onConflictDoUpdate({ target: [turns.callId, turns.idx], set: { ...rest, receivedAt: new Date() } });
+}
+
+/** A call row with its agent's slug and demo link label, as lists show it. */
+export interface CallListItem extends CallRow {
+  agent: string;
+  demoLabel: string | null;
+  demoSlug: string | null;
+}
+
+/** The WHERE clause of a {@link CallFilter} (dates are UTC days, `to` inclusive). */
+export function callWhere(f: Partial<CallFilter>, extra: SQL[] = []): SQL | undefined {
+  const where: SQL[] = [...extra];
+  if (f.agent) where.push(eq(agents.slug, f.agent));
+  if (f.channel) where.push(eq(calls.channel, f.channel));
+  if (f.outcome === 'open') where.push(isNull(calls.endedAt));
+  else if (f.outcome) where.push(eq(calls.outcome, f.outcome));
+  if (f.from) where.push(gte(calls.createdAt, new Date(`${f.from}T00:00:00Z`)));
+  if (f.to) where.push(lt(calls.createdAt, new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000)));
+  if (f.demo) where.push(eq(demoLinks.slug, f.demo));
+  return where.length ? and(...where) : undefined;
+}
+
+/** Calls matching `f`, newest first. */
+export async function listCalls(db: Db, f: Partial<CallFilter>): Promise<CallListItem[]> {
+  const rows = await db
+    .select({ call: calls, agent: agents.slug, demoLabel: demoLinks.label, demoSlug: demoLinks.slug })
+    .from(calls)
+    .innerJoin(agents, eq(agents.id, calls.agentId))
+    .leftJoin(demoLinks, eq(demoLinks.id, calls.demoLinkId))
+    .where(callWhere(f))
+    .orderBy(desc(calls.createdAt), desc(calls.id))
+    .limit(f.limit ?? 100);
+  return rows.map((r) => ({ ...r.call, agent: r.agent, demoLabel: r.demoLabel, demoSlug: r.demoSlug }));
+}
+
+/** Everything about one call. */
+export async function callDetail(db: Db, room: string) {
+  const [row] = await db
+    .select({ call: calls, agent: agents.slug, demoLabel: demoLinks.label, demoSlug: demoLinks.slug })
+    .from(calls)
+    .innerJoin(agents, eq(agents.id, calls.agentId))
+    .leftJoin(demoLinks, eq(demoLinks.id, calls.demoLinkId))
+    .where(eq(calls.room, room));
+  if (!row) return undefined;
+  const id = row.call.id;
+  const [transcript, tools, turnRows] = await Promise.all([
+    db.select().from(transcriptEntries).where(eq(transcriptEntries.callId, id)).orderBy(asc(transcriptEntries.seq)),
+    db.select().from(toolCalls).where(eq(toolCalls.callId, id)).orderBy(asc(toolCalls.seq)),
+    db.select().from(turns).where(eq(turns.callId, id)).orderBy(asc(turns.idx)),
+  ]);
+  return {
+    call: { ...row.call, agent: row.agent, demoLabel: row.demoLabel, demoSlug: row.demoSlug } as CallListItem,
+    transcript,
+    toolCalls: tools,
+    turns: turnRows,
+  };
+}
+
+/** Turns of the given calls, grouped by call id. */
+export async function turnsOfCalls(db: Db, callIds: number[]): Promise<Map<number, TurnRow[]>> {
+  const out = new Map<number, TurnRow[]>();
+  if (callIds.length === 0) return out;
+  const rows = await db.select().from(turns).where(inArray(turns.callId, callIds)).orderBy(asc(turns.idx));
+  for (const r of rows) {
+    const list = out.get(r.callId) ?? [];
+    list.push(r);
+    out.set(r.callId, list);
+  }
+  return out;
+}
+
+/** One turn with the grouping keys the latency views need. */
+export interface TurnSample {
+  perceivedMs: number;
+  overlap: boolean;
+  agent: string;
+  channel: 'web' | 'phone';
+  /** UTC day of the call, `YYYY-MM-DD`. */
+  day: string;
+}
+
+/** Every turn of the calls matching `f` (at most `limit`, newest calls first). */
+export async function turnSamples(db: Db, f: Partial<CallFilter>, limit = 100_000): Promise<TurnSample[]> {
+  const rows = await db
+    .select({
+      perceivedMs: turns.perceivedMs,
+      overlap: turns.overlap,
+      agent: agents.slug,
+      channel: calls.channel,
+      createdAt: calls.createdAt,
+    })
+    .from(turns)
+    .innerJoin(calls, eq(calls.id, turns.callId))
+    .innerJoin(agents, eq(agents.id, calls.agentId))
+    .leftJoin(demoLinks, eq(demoLinks.id, calls.demoLinkId))
+    .where(callWhere(f))
+    .orderBy(desc(calls.createdAt))
+    .limit(limit);
+  return rows.map((r) => ({ ...r, day: r.createdAt.toISOString().slice(0, 10) }));
+}
+
+/** Ended calls matching `f`, counted by outcome. */
+export async function outcomeCounts(db: Db, f: Partial<CallFilter>): Promise<Record<CallOutcome, number>> {
+  const rows = await db
+    .select({ outcome: calls.outcome, n: sql<string>`count(*)` })
+    .from(calls)
+    .innerJoin(agents, eq(agents.id, calls.agentId))
+    .leftJoin(demoLinks, eq(demoLinks.id, calls.demoLinkId))
+    .where(callWhere({ ...f, outcome: undefined }, [isNotNull(calls.endedAt)]))
+    .groupBy(calls.outcome);
+  const out: Record<CallOutcome, number> = { completed: 0, transferred: 0, abandoned: 0, error: 0 };
+  for (const r of rows) if (r.outcome) out[r.outcome] = Number(r.n);
+  return out;
+}
+
+/** Open calls past their time limit (plus `graceS`), or open longer than `staleS` without one. */
+export async function overdueCalls(db: Db, now: Date, staleS: number, graceS = 5): Promise<CallRow[]> {
+  return db
+    .select()
+    .from(calls)
+    .where(
+      and(
+        isNull(calls.endedAt),
+        sql`(
+          (${calls.maxDurationS} is not null and ${calls.createdAt} + make_interval(secs => ${calls.maxDurationS} + ${graceS}) < ${now.toISOString()}::timestamptz)
+          or ${calls.createdAt} < ${new Date(now.getTime() - staleS * 1000).toISOString()}::timestamptz
+        )`,
+      ),
+    );
+}
+
+/**
+ * Deletes calls (with transcripts, turns, tool calls) and leads older than `days` days.
+ * Returns how many calls were deleted.
+ */
+export async function deleteOlderThan(db: Db, days: number, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - days * 86_400_000);
+  await db.delete(leads).where(lt(leads.createdAt, cutoff));
+  const deleted = await db.delete(calls).where(lt(calls.createdAt, cutoff)).returning({ id: calls.id });
+  return deleted.length;
+}

@@ -1,0 +1,48 @@
+import express, { Router } from 'express';
+import type { TokenVerifier } from 'livekit-server-sdk';
+import type { Logger } from 'pino';
+import { type AgentConfigResponse, CallRecordUpload } from '@voice-widget/protocol';
+import { verifyRoomToken } from '../auth.ts';
+import type { Db } from '../db/client.ts';
+import { HttpError, parseOr400 } from '../errors.ts';
+import { findAgentById } from '../repo/agents.ts';
+import { findCall, storeCallRecord } from '../repo/calls.ts';
+
+/** Largest call record the agent may upload, bytes (a 10-minute call's transcript is ~20 KB). */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+
+/**
+ * The agent worker's API, authorised by a LiveKit-signed JWT with the grant `{ room, agent: true }`:
+ * - `GET /api/calls/:room/agent-config` → {@link AgentConfigResponse} (the version pinned for the call)
+ * - `POST /api/calls/:room/record` ← {@link CallRecordUpload} → 204
+ */
+export function agentApiRouter(deps: { db: Db; verifier: TokenVerifier; log: Logger }): Router {
+  const router = Router();
+  router.use('/api/calls', express.json({ limit: MAX_RECORD_BYTES }));
+
+  router.get('/api/calls/:room/agent-config', async (req, res) => {
+    const room = String(req.params.room);
+    await verifyRoomToken(deps.verifier, req, room, 'agent');
+    const call = await findCall(deps.db, room);
+    if (!call) throw HttpError.notFound('call');
+    const agent = await findAgentById(deps.db, call.agentId, call.agentVersion);
+    if (!agent) throw HttpError.notFound('agent version');
+    const reply: AgentConfigResponse = {
+      agent: agent.slug,
+      version: agent.version,
+      config: agent.config,
+      maxCallSeconds: call.maxDurationS,
+    };
+    res.json(reply);
+  });
+
+  router.post('/api/calls/:room/record', async (req, res) => {
+    const room = String(req.params.room);
+    await verifyRoomToken(deps.verifier, req, room, 'agent');
+    const record = parseOr400(CallRecordUpload, req.body ?? {}, 'call record');
+    await storeCallRecord(deps.db, room, record);
+    deps.log.info({ room, outcome: record.outcome, lines: record.transcript.length }, 'call record stored');
+    res.status(204).end();
+  });
+  return router;
+}
