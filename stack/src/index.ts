@@ -4,3 +4,4 @@ export { resolveLiveKitBinaries, startLiveKitServer, type RunningLiveKit } from 
 export { spawnService, waitUntilReady, httpOk, type Service } from './service.ts';
 export { freeTcpPort, freeTcpUdpPort } from './ports.ts';
 export { REPO_ROOT, STATE_DIR, CACHE_DIR, pkgDir } from './paths.ts';
+export { startPostgres, postgresBinDir, type RunningPostgres } from './postgres.ts';
