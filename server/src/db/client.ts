@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -49,14 +49,68 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     }
     return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
   }
-  if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
+  const unlock = opts.pgliteDir ? lockPgliteDir(opts.pgliteDir) : () => {};
   const client = new PGlite(opts.pgliteDir);
   const db = drizzlePglite(client, { schema });
   try {
     await migratePglite(db, { migrationsFolder: MIGRATIONS_DIR });
   } catch (err) {
     await client.close();
+    unlock();
     throw err;
   }
-  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
+  return {
+    db: db as unknown as Db,
+    kind: 'pglite',
+    close: async () => {
+      await client.close();
+      unlock();
+    },
+  };
+}
+
+/** The PGlite folder is used by another live process (PGlite has no lock of its own). */
+export class DatabaseBusyError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `the PGlite database ${dir} is in use by process ${pid} (a running server?). ` +
+        'Stop it first, use the admin API (/api/admin), or use PostgreSQL (DATABASE_URL) so several processes can share it.',
+    );
+  }
+}
+
+/**
+ * Takes `<dir>.lock` (beside the folder: PGlite wants an empty folder to create a database) for this process, so two processes never open one PGlite folder
+ * (that would corrupt it). A lock left by a dead process is taken over. Returns the release function.
+ * @throws DatabaseBusyError when a live process holds it.
+ */
+function lockPgliteDir(dir: string): () => void {
+  mkdirSync(dirname(dir), { recursive: true });
+  const file = `${dir.replace(/\/+$/, '')}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(file, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new DatabaseBusyError(dir, pid);
+      rmSync(file, { force: true }); // stale
+    }
+  }
+  throw new Error(`could not lock ${file}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
