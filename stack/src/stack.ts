@@ -21,6 +21,8 @@ export interface StackOptions {
   agentName?: string;
   /** Folder for logs and configs; default `.state/stack` (tests pass their own). */
   dir?: string;
+  /** Extra environment for the server (e.g. DATABASE_URL). Ephemeral stacks default to PGlite in `dir`. */
+  serverEnv?: NodeJS.ProcessEnv;
 }
 
 /** A running stack; `stop()` ends every process it started. */
@@ -88,6 +90,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       port: ports.livekit,
       rtcTcpPort: ports.rtcTcp,
       rtcUdpPort: ports.rtcUdp,
+      // Signed webhooks close calls even when the browser vanishes (the server starts right after).
+      webhookUrl: `http://127.0.0.1:${ports.server}/webhooks/livekit`,
       dir: join(dir, 'livekit'),
       echo: opts.echo,
     });
@@ -101,21 +105,29 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const tsx = join(pkgDir('stack'), 'node_modules/.bin/tsx');
     const logDir = join(dir, 'logs');
 
+    const serverUrl = `http://127.0.0.1:${ports.server}`;
     const server = spawnService('server', tsx, ['src/main.ts'], {
       cwd: pkgDir('server'),
-      env: { ...common, PORT: String(ports.server), WIDGET_DIST: widgetDist },
+      env: {
+        ...common,
+        PORT: String(ports.server),
+        WIDGET_DIST: widgetDist,
+        BOOTSTRAP_AGENT: 'acme', // the demo page's data-agent
+        DEMO_BASE_URL: `http://127.0.0.1:${ports.demo}`,
+        ...(opts.ephemeral ? { PGLITE_DIR: join(dir, 'pglite') } : {}),
+        ...opts.serverEnv,
+      },
       echo: opts.echo,
       logDir,
     });
     services.push(server);
     const agent = spawnService('agent-worker', tsx, ['src/main.ts', 'start'], {
       cwd: pkgDir('agent-worker'),
-      env: { ...common, AGENT_HTTP_PORT: String(ports.agentHttp), ...opts.agentEnv },
+      env: { ...common, AGENT_HTTP_PORT: String(ports.agentHttp), SERVER_URL: serverUrl, ...opts.agentEnv },
       echo: opts.echo,
       logDir,
     });
     services.push(agent);
-    const serverUrl = `http://127.0.0.1:${ports.server}`;
     let demoUrl: string | null = null;
     const waits = [
       waitUntilReady(server, httpOk(`${serverUrl}/healthz`), 30_000),
