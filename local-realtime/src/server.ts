@@ -110,9 +110,22 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
     if (sockets.size >= limits.maxSessions) return reject(socket, 503, `Service Unavailable: ${limits.maxSessions} sessions already open`);
     const beta = /realtime=v1/.test(String(req.headers['openai-beta'] ?? ''));
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // Events produced in one tick (e.g. the ten that precede a reply's first audio) leave in one
+      // write: cork the TCP socket on the first send and uncork at the end of the tick.
+      const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+      let corked = false;
       const conn = new RealtimeConnection({
         send: (text) => {
-          if (ws.readyState === ws.OPEN) ws.send(text);
+          if (ws.readyState !== ws.OPEN) return;
+          if (socket && !corked) {
+            corked = true;
+            socket.cork();
+            process.nextTick(() => {
+              corked = false;
+              socket.uncork();
+            });
+          }
+          ws.send(text);
         },
         vad: vad.stream(),
         recognizers: pool,

@@ -59,8 +59,10 @@ describe('TurnRecognizer', () => {
     const r = new TurnRecognizer(src);
     r.write(chunk(100));
     r.speculate();
+    expect(await r.speculativeResult).toBe('heard 100'); // peeking does not end the turn
     r.write(chunk(30));
     r.resume();
+    expect(r.speculativeResult).toBeNull();
     r.write(chunk(20));
     expect(await r.finish()).toBe('heard 150');
     expect(src.made).toHaveLength(2);

@@ -33,9 +33,9 @@ export class TurnRecognizer {
     return this.#audio.reduce((n, a) => n + a.length, 0);
   }
 
-  /** True when a speculative result exists and is still valid. */
-  get speculating(): boolean {
-    return this.#speculative !== null;
+  /** The speculative transcript while it is still valid (no speech since), else null. Does not end the turn. */
+  get speculativeResult(): Promise<string> | null {
+    return this.#speculative;
   }
 
   /** Appends 16 kHz PCM16 audio of this turn. */

@@ -236,7 +236,7 @@ export class RealtimeConnection {
     this.#send(serverEvent('conversation.item.added', { previous_item_id: previous, item }));
     void recognized.then((r) => {
       if (item.type === 'message' && item.content[0]?.type === 'input_audio') item.content[0].transcript = r.text;
-      this.#log.info({ itemId: item.id, audioMs: Math.round(turn.durationMs), pii: { transcript: r.text } }, 'user turn transcribed');
+      setImmediate(() => this.#log.info({ itemId: item.id, audioMs: Math.round(turn.durationMs), pii: { transcript: r.text } }, 'user turn transcribed')); // off the reply path
       if (this.#config.transcription) {
         const ref = { item_id: item.id, content_index: 0 };
         if (!r.ok) {
@@ -360,7 +360,7 @@ export class RealtimeConnection {
       });
       reason = plan.kind === 'say' ? plan.reason : 'tool_call';
       const said = plan.kind === 'say' ? plan.text : `${plan.preamble ?? ''} → ${plan.tool}(${plan.arguments})`;
-      this.#log.info({ responseId: runner.id, reason, pii: { reply: said } }, 'reply planned');
+      setImmediate(() => this.#log.info({ responseId: runner.id, reason, pii: { reply: said } }, 'reply planned')); // off the reply path
       await runner.run(plan);
     } catch (e) {
       this.#log.error({ err: e, responseId: runner.id }, 'response failed');

@@ -191,10 +191,10 @@ export class InputAudio {
     const turn = this.#turn;
     if (!turn) return;
     turn.recognizer.speculate();
-    if (!turn.recognizer.speculating) return;
+    const result = turn.recognizer.speculativeResult;
+    if (!result) return;
     const generation = ++this.#speculation;
-    void turn.recognizer
-      .finish()
+    void result
       .then((text) => {
         if (generation !== this.#speculation || this.#turn !== turn) return;
         this.#speculativeText = text;
