@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/**
+ * Agent worker configuration from environment variables (validated at start-up).
+ * `OPENAI_API_KEY` set → OpenAI Realtime; unset → the local offline model on loopback.
+ */
+export const WorkerConfig = z.object({
+  LIVEKIT_URL: z.string().url(),
+  LIVEKIT_API_KEY: z.string().min(1),
+  LIVEKIT_API_SECRET: z.string().min(32),
+  /** Name the worker registers under; rooms dispatch it explicitly. */
+  AGENT_NAME: z.string().min(1).default('voice-agent'),
+  /** Company the assistant speaks for, used in the greeting's AI disclosure. */
+  COMPANY_NAME: z.string().min(1).max(80).default('Acme'),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  /** OpenAI Realtime model name. */
+  OPENAI_REALTIME_MODEL: z.string().default('gpt-realtime'),
+  OPENAI_VOICE: z.string().default('alloy'),
+  /** Use an already-running local model (`http://HOST:PORT/v1`) instead of starting one. */
+  LOCAL_REALTIME_URL: z.string().url().optional(),
+  /** Extra fixed time-to-first-audio of the local model, ms (benchmarks emulate a cloud model). */
+  LOCAL_REALTIME_TTFA_MS: z.coerce.number().int().min(0).max(10_000).default(0),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+});
+export type WorkerConfig = z.infer<typeof WorkerConfig>;
+
+/**
+ * Parses `env` into a {@link WorkerConfig}.
+ * @throws Error listing every missing or invalid variable.
+ */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const parsed = WorkerConfig.safeParse(env);
+  if (!parsed.success) throw new Error(`invalid agent worker configuration:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,28 @@
+/**
+ * Agent worker entry: `tsx src/main.ts start` (production mode) or `dev`.
+ * Without OPENAI_API_KEY it first starts the local offline model on loopback and hands its URL
+ * to the job processes (they are forked after this and inherit the environment).
+ */
+import { fileURLToPath } from 'node:url';
+import { ServerOptions, cli } from '@livekit/agents';
+import { start as startLocalModel } from '@voice-widget/local-realtime';
+import { loadWorkerConfig } from './config.ts';
+
+const config = loadWorkerConfig();
+if (!config.OPENAI_API_KEY && !config.LOCAL_REALTIME_URL) {
+  const model = await startLocalModel({ host: '127.0.0.1', port: 0, ttfaMs: config.LOCAL_REALTIME_TTFA_MS });
+  process.env.LOCAL_REALTIME_URL = model.baseURL;
+  const stop = () => void model.stop();
+  process.once('exit', stop);
+}
+
+cli.runApp(
+  new ServerOptions({
+    agent: fileURLToPath(new URL('./agent.ts', import.meta.url)),
+    agentName: config.AGENT_NAME,
+    // The worker's health endpoint; 0 would fall back to 8081 in production mode, which
+    // livekit-sip also uses by default.
+    port: Number(process.env.AGENT_HTTP_PORT ?? 8089),
+    host: '127.0.0.1',
+  }),
+);

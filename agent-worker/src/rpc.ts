@@ -1,0 +1,54 @@
+import type { Room, RpcInvocationData } from '@livekit/rtc-node';
+import { RpcError } from '@livekit/rtc-node';
+import type { voice } from '@livekit/agents';
+import {
+  ClockRequest,
+  type ClockResponse,
+  InterruptRequest,
+  type InterruptResponse,
+  RpcMethod,
+  parseRpcPayload,
+} from '@voice-widget/protocol';
+import type { Logger } from 'pino';
+
+/**
+ * Registers the page → agent RPC methods on the agent's participant:
+ * - `voice.clock`: replies with the agent's clock (ms since epoch) for the page's offset estimate.
+ * - `voice.interrupt`: the page's VAD saw the caller talk over the agent: stop speaking now.
+ * Bad payloads get an RPC error (APPLICATION_ERROR 1500) and change nothing.
+ */
+export function registerRpcMethods(room: Room, session: voice.AgentSession, log: Logger): void {
+  const participant = room.localParticipant;
+  if (!participant) throw new Error('registerRpcMethods: room is not connected');
+
+  const guarded =
+    <T>(name: string, handle: (data: RpcInvocationData) => T) =>
+    async (data: RpcInvocationData): Promise<string> => {
+      try {
+        return JSON.stringify(await handle(data));
+      } catch (err) {
+        log.warn({ method: name, caller: data.callerIdentity, err: (err as Error).message }, 'rpc rejected');
+        throw new RpcError(RpcError.ErrorCode.APPLICATION_ERROR, (err as Error).message);
+      }
+    };
+
+  participant.registerRpcMethod(
+    RpcMethod.clock,
+    guarded(RpcMethod.clock, (data): ClockResponse => {
+      const agentMs = Date.now();
+      parseRpcPayload(ClockRequest, data.payload);
+      return { agentMs };
+    }),
+  );
+
+  participant.registerRpcMethod(
+    RpcMethod.interrupt,
+    guarded(RpcMethod.interrupt, (data): InterruptResponse => {
+      parseRpcPayload(InterruptRequest, data.payload);
+      const speaking = session.agentState === 'speaking';
+      if (speaking) void session.interrupt();
+      log.info({ speaking }, 'barge-in from the page');
+      return { interrupted: speaking };
+    }),
+  );
+}
