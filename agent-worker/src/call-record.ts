@@ -1,0 +1,117 @@
+import { voice } from '@livekit/agents';
+import type { BargeIn, CallOutcome, CallRecordUpload, ToolCallEntry, TranscriptEntry } from '@voice-widget/protocol';
+import { type ServerLink, mintServiceToken } from './agent-config.ts';
+
+/** Tool whose call means the caller was handed to a person. */
+export const TRANSFER_TOOL = 'transfer_to_human';
+
+/** The parts of chat items the recorder reads (ChatMessage / FunctionCall / FunctionCallOutput). */
+interface ItemLike {
+  type?: string;
+  role?: string;
+  textContent?: string;
+  interrupted?: boolean;
+  createdAt: number;
+}
+
+/**
+ * Collects what the server keeps about a call — transcript of both sides, tool calls, barge-ins,
+ * outcome — from the agent session's events. Plain data in, one {@link CallRecordUpload} out, so
+ * it is tested without a room.
+ */
+export class CallRecorder {
+  readonly transcript: TranscriptEntry[] = [];
+  readonly toolCalls: ToolCallEntry[] = [];
+  readonly bargeIns: BargeIn[] = [];
+  #outcome: CallOutcome | null = null;
+
+  /** A conversation item was committed (`conversation_item_added`). */
+  handleItem(item: ItemLike): void {
+    if (item.type !== undefined && item.type !== 'message') return;
+    if (item.role !== 'user' && item.role !== 'assistant') return;
+    const text = item.textContent?.trim();
+    if (!text) return;
+    this.transcript.push({
+      speaker: item.role === 'user' ? 'caller' : 'agent',
+      text: text.slice(0, 4000),
+      atMs: Math.round(item.createdAt),
+      ...(item.interrupted ? { interrupted: true } : {}),
+    });
+    if (item.role === 'assistant' && item.interrupted) this.handleBargeIn(Math.round(item.createdAt));
+  }
+
+  /** Tools ran (`function_tools_executed`); outputs pair with calls by index. */
+  handleTools(calls: { name: string; args: string; createdAt: number }[], outputs: { output: string }[]): void {
+    calls.forEach((c, i) => {
+      this.toolCalls.push({
+        name: c.name.slice(0, 64),
+        arguments: c.args.slice(0, 4000),
+        ...(outputs[i] ? { result: outputs[i]!.output.slice(0, 4000) } : {}),
+        atMs: Math.round(c.createdAt),
+      });
+      if (c.name === TRANSFER_TOOL) this.#outcome = 'transferred';
+    });
+  }
+
+  /** The caller talked over the agent (page RPC or an interrupted reply), ms since epoch. */
+  handleBargeIn(atMs: number): void {
+    const last = this.bargeIns.at(-1);
+    if (last && Math.abs(last.atMs - atMs) < 500) return; // the same barge-in seen twice
+    this.bargeIns.push({ atMs });
+  }
+
+  /** The session failed (model or media error). */
+  markError(): void {
+    this.#outcome = 'error';
+  }
+
+  /**
+   * The record to upload. Outcome: `transferred` or `error` when marked; else `completed` when the
+   * caller said something and the agent answered after it, else `abandoned`.
+   */
+  build(endedAtMs: number): CallRecordUpload {
+    const lastCaller = this.transcript.findLastIndex((t) => t.speaker === 'caller');
+    const answered = lastCaller >= 0 && this.transcript.slice(lastCaller).some((t) => t.speaker === 'agent');
+    return {
+      outcome: this.#outcome ?? (answered ? 'completed' : 'abandoned'),
+      endedAtMs: Math.round(endedAtMs),
+      transcript: this.transcript.slice(0, 2000),
+      toolCalls: this.toolCalls.slice(0, 500),
+      bargeIns: this.bargeIns.slice(0, 2000),
+    };
+  }
+}
+
+/** Subscribes `recorder` to the session's conversation, tool and error events. */
+export function attachCallRecorder(session: voice.AgentSession, recorder: CallRecorder): void {
+  const E = voice.AgentSessionEventTypes;
+  session.on(E.ConversationItemAdded, (ev) => recorder.handleItem(ev.item as ItemLike));
+  session.on(E.FunctionToolsExecuted, (ev) => recorder.handleTools(ev.functionCalls, ev.functionCallOutputs));
+  session.on(E.Error, (ev) => {
+    if (!(ev.error as { recoverable?: boolean }).recoverable) recorder.markError();
+  });
+}
+
+/**
+ * `POST /api/calls/:room/record`. Retries twice on network errors and 5xx; returns whether the
+ * server stored it.
+ */
+export async function uploadCallRecord(link: ServerLink, room: string, record: CallRecordUpload): Promise<boolean> {
+  const url = new URL(`/api/calls/${encodeURIComponent(room)}/record`, link.serverUrl);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const res = await (link.fetch ?? fetch)(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await mintServiceToken(link, room)}` },
+        body: JSON.stringify(record),
+        signal: AbortSignal.timeout(5000),
+      });
+      if (res.ok) return true;
+      if (res.status < 500) return false;
+    } catch {
+      /* retry */
+    }
+    await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+  }
+  return false;
+}
