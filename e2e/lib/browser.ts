@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 /** Debian's Chromium (npx playwright install cannot download browsers here). */
@@ -22,10 +19,10 @@ export interface LaunchedBrowser {
 
 /**
  * Headless Chromium with a fake microphone playing `micWav`, fake media UI, autoplay allowed,
- * no network noise, loopback WebRTC allowed, a fresh profile.
+ * no network noise, loopback WebRTC allowed. Playwright gives every launch a fresh temporary
+ * profile (its equivalent of `--user-data-dir`), removed on close.
  */
 export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedBrowser> {
-  const profile = mkdtempSync(join(tmpdir(), 'vw-chromium-'));
   const args = [
     '--no-sandbox',
     '--disable-gpu',
@@ -39,7 +36,6 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
     '--use-fake-device-for-media-stream',
     '--allow-loopback-in-peer-connection',
     '--disable-features=WebRtcHideLocalIpsWithMdns',
-    `--user-data-dir=${profile}`,
   ];
   if (opts.micWav) args.push(`--use-file-for-fake-audio-capture=${opts.micWav}${opts.loop ? '' : '%noloop'}`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
@@ -49,7 +45,6 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
     context,
     async close() {
       await browser.close().catch(() => {});
-      rmSync(profile, { recursive: true, force: true });
     },
   };
 }
