@@ -9,10 +9,11 @@ export function greetingText(company: string): string {
 
 /**
  * Instructions for `generateReply` that make the model speak `text` word for word.
- * OpenAI's models follow this phrasing; the local model recognises it (see local-realtime README).
+ * OpenAI's models follow this phrasing; the local model speaks the quoted text verbatim
+ * (local-realtime/src/responder/verbatim.ts).
  */
 export function sayExactly(text: string): string {
-  return `Say exactly the following sentence and nothing else: "${text}"`;
+  return `Say exactly: "${text}"`;
 }
 
 /** System instructions of the assistant. */
