@@ -208,13 +208,37 @@ export class VoiceSession {
   }
 
   async #startVad(mic: LocalAudioTrack): Promise<void> {
+    let lastVoicedEndMs = 0;
     const vad = await startClientVad(
       this.#ctx!,
       new MediaStream([mic.mediaStreamTrack]),
       { assetBase: this.options.vadAssetBase, wasmBase: this.options.vadAssetBase },
-      { onFrame: (f) => this.latency.push({ type: 'vad_frame', endMs: f.endMs, voiced: f.voiced }) },
+      {
+        onFrame: (f) => {
+          if (f.voiced) lastVoicedEndMs = f.endMs;
+          this.latency.push({ type: 'vad_frame', endMs: f.endMs, voiced: f.voiced });
+        },
+        onSpeechEnd: () => this.#sendEndOfTurn(lastVoicedEndMs),
+      },
     );
     this.#cleanups.push(() => void vad.destroy());
+  }
+
+  /**
+   * End-of-turn hint: the VAD decided the caller stopped (redemption after the last voiced
+   * frame). The agent (fast profile) ends the turn at once; fire-and-forget.
+   */
+  #sendEndOfTurn(speechEndMs: number): void {
+    const room = this.#room;
+    if (!room || !this.#agentIdentity) return;
+    room.localParticipant
+      .performRpc({
+        destinationIdentity: this.#agentIdentity,
+        method: RpcMethod.endOfTurn,
+        payload: JSON.stringify({ speechEndMs }),
+        responseTimeout: 5000,
+      })
+      .catch(() => {});
   }
 
   #agent(room: Room): RemoteParticipant | undefined {
