@@ -77,6 +77,8 @@ export function createApp(deps: AppDeps): Express {
       },
       // The widget's files are loaded by other sites' pages (widget-assets.ts sets CORP itself).
       crossOriginResourcePolicy: false,
+      // Same-origin form posts must carry their Origin (the sign-in checks it); nothing leaks cross-site.
+      referrerPolicy: { policy: 'same-origin' },
       strictTransportSecurity: deps.secureCookies ? undefined : false,
     }),
   );

@@ -46,7 +46,9 @@ export function histogramSvg(bins: readonly Bin[], summary: Summary): Html {
     v === null
       ? ''
       : new Html(
-          `<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${top}" y2="${H - bottom}" stroke="${color}" stroke-width="2" stroke-dasharray="4 3"/><text x="${(x(v) + 4).toFixed(1)}" y="${top + 12}" fill="${color}">${label} ${fmtMs(v)}</text>`,
+          `<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${top}" y2="${H - bottom}" stroke="${color}" stroke-width="2" stroke-dasharray="4 3"/>` +
+            // Labels near the right edge go to the left of their line.
+            `<text x="${(x(v) + (x(v) > W - 110 ? -4 : 4)).toFixed(1)}" y="${top + (label === 'P95' ? 26 : 12)}" text-anchor="${x(v) > W - 110 ? 'end' : 'start'}" fill="${color}">${label} ${fmtMs(v)}</text>`,
         );
   return html`<svg data-testid="histogram" role="img" aria-label="Perceived latency histogram" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">
     <text x="4" y="${top + 10}">${maxCount}</text><text x="4" y="${H - bottom}">0</text>
