@@ -9,6 +9,7 @@ const BUILD_BASE = new URL('.', import.meta.url);
  * `<voice-agent agent="acme" server="https://voice.example.com">`: the widget in a Shadow DOM,
  * so the host page's CSS cannot reach it and its CSS cannot leak out.
  * `server` defaults to the origin the widget was loaded from.
+ * Events for the host page: `voice-agent:state|latency|error|ended` (CustomEvent, bubbles).
  */
 export class VoiceAgentElement extends HTMLElement {
   connectedCallback(): void {
@@ -23,6 +24,9 @@ export class VoiceAgentElement extends HTMLElement {
     const serverUrl = this.getAttribute('server') ?? BUILD_BASE.origin;
     render(
       <Widget
+        emit={(type, detail) =>
+          this.dispatchEvent(new CustomEvent(`voice-agent:${type}`, { detail, bubbles: true, composed: true }))
+        }
         createSession={async () => {
           const { VoiceSession } = await import('../session/voice-session.ts');
           return new VoiceSession({ serverUrl, agent, vadAssetBase: new URL('vad/', BUILD_BASE).href });

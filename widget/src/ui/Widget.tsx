@@ -20,7 +20,14 @@ const LABELS: Record<SessionState, string> = {
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${Math.round(v)} ms`);
 
 /** The widget UI: talk/end button, state, live captions and the perceived-latency panel. */
-export function Widget({ createSession }: { createSession: SessionFactory }) {
+export function Widget({
+  createSession,
+  emit = () => {},
+}: {
+  createSession: SessionFactory;
+  /** Re-emits session events to the host page (the element turns them into DOM events). */
+  emit?: (type: 'latency' | 'state' | 'error' | 'ended', detail: unknown) => void;
+}) {
   const session = useRef<VoiceSession | null>(null);
   const [state, setState] = useState<SessionState>('idle');
   const [captions, setCaptions] = useState<readonly Caption[]>([]);
@@ -36,13 +43,21 @@ export function Widget({ createSession }: { createSession: SessionFactory }) {
     setState('connecting');
     const s = await createSession();
     session.current = s;
-    s.on('state', setState);
-    s.on('transcript', setCaptions);
-    s.on('latency', ({ turn, summary }) => {
-      setLast(turn);
-      setSummary(summary);
+    s.on('state', (st) => {
+      setState(st);
+      emit('state', st);
     });
-    s.on('error', (e) => setError(e.message));
+    s.on('ended', (e) => emit('ended', e));
+    s.on('transcript', setCaptions);
+    s.on('latency', (update) => {
+      setLast(update.turn);
+      setSummary(update.summary);
+      emit('latency', update);
+    });
+    s.on('error', (e) => {
+      setError(e.message);
+      emit('error', { message: e.message });
+    });
     s.on('agentAudio', ({ audible }) => setAgentAudible(audible));
     await s.start();
   };
