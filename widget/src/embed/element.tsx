@@ -9,7 +9,7 @@ const BUILD_BASE = new URL('.', import.meta.url);
  * `<voice-agent agent="acme" server="https://voice.example.com">`: the widget in a Shadow DOM,
  * so the host page's CSS cannot reach it and its CSS cannot leak out.
  * `server` defaults to the origin the widget was loaded from.
- * Events for the host page: `voice-agent:state|latency|error|ended` (CustomEvent, bubbles).
+ * Events for the host page: `voice-agent:state|latency|error|ended|agent-audio` (CustomEvent, bubbles).
  */
 export class VoiceAgentElement extends HTMLElement {
   connectedCallback(): void {

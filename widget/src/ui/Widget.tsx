@@ -26,7 +26,7 @@ export function Widget({
 }: {
   createSession: SessionFactory;
   /** Re-emits session events to the host page (the element turns them into DOM events). */
-  emit?: (type: 'latency' | 'state' | 'error' | 'ended', detail: unknown) => void;
+  emit?: (type: 'latency' | 'state' | 'error' | 'ended' | 'agent-audio', detail: unknown) => void;
 }) {
   const session = useRef<VoiceSession | null>(null);
   const [state, setState] = useState<SessionState>('idle');
@@ -58,7 +58,10 @@ export function Widget({
       setError(e.message);
       emit('error', { message: e.message });
     });
-    s.on('agentAudio', ({ audible }) => setAgentAudible(audible));
+    s.on('agentAudio', (edge) => {
+      setAgentAudible(edge.audible);
+      emit('agent-audio', edge);
+    });
     await s.start();
   };
   const active = state !== 'idle' && state !== 'ended' && state !== 'error';
