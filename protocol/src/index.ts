@@ -8,3 +8,4 @@ export * from './agent-config.ts';
 export * from './call-record.ts';
 export * from './demo-link.ts';
 export * from './admin.ts';
+export * from './slug.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DemoSlug, LeadCapture } from './demo-link.ts';
+import { AGENT_SLUG_PATTERN, LANGUAGE_TAG_PATTERN } from './slug.ts';
 
 /**
  * `POST /api/sessions`: the widget asks for a room and a token to talk to one agent.
@@ -12,13 +13,13 @@ export const CreateSessionRequest = z
       .string()
       .min(1)
       .max(64)
-      .regex(/^[a-z0-9][a-z0-9-]*$/, 'agent must be a lowercase slug (a-z, 0-9, -)'),
+      .regex(AGENT_SLUG_PATTERN, 'agent must be a lowercase slug (a-z, 0-9, -)'),
     /** Caller's display name, optional. */
     name: z.string().trim().min(1).max(80).optional(),
     /** BCP 47 language tag the page prefers, e.g. `en`, `de-DE`. */
     language: z
       .string()
-      .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'language must be a BCP 47 tag like "en" or "de-DE"')
+      .regex(LANGUAGE_TAG_PATTERN, 'language must be a BCP 47 tag like "en" or "de-DE"')
       .optional(),
     /** Demo-link slug when the call starts from a public demo page (`/d/:slug`); budgets apply. */
     demo: DemoSlug.optional(),
