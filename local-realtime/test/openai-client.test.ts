@@ -229,6 +229,28 @@ describe('OpenAIRealtimeWS against the local model', () => {
     }
   });
 
+  it('transcribes audio sent inside conversation.item.create; answers in text, out of band', async () => {
+    const { log, send, close } = await connectOpenAI(server.baseURL);
+    try {
+      const rec = loadRecording('goforward.raw');
+      send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_audio', audio: Buffer.from(rec.pcm.buffer).toString('base64') }] } });
+      const added = await log.waitFor('conversation.item.added');
+      send({ type: 'response.create', response: { output_modalities: ['text'], conversation: 'none', metadata: { purpose: 'classify' } } });
+      const done = await log.waitFor('response.done', { timeoutMs: 20_000 });
+      expect(done.response).toMatchObject({ status: 'completed', conversation_id: null, output_modalities: ['text'], metadata: { purpose: 'classify' } });
+      expect(done.response.output[0].content[0].type).toBe('output_text');
+      expect(done.response.output[0].content[0].text).toContain('go forward ten meters');
+      expect(log.ofType('response.output_audio.delta')).toHaveLength(0);
+      // Out of band: the reply did not join the conversation.
+      expect(log.ofType('conversation.item.added').map((e) => e.item.id)).toEqual([added.item.id]);
+      send({ type: 'conversation.item.retrieve', item_id: added.item.id });
+      const retrieved = await log.waitFor('conversation.item.retrieved');
+      expect(retrieved.item.content[0]).toEqual({ type: 'input_audio', transcript: 'go forward ten meters' });
+    } finally {
+      close();
+    }
+  });
+
   it('uses a dialogue script from the session instructions', async () => {
     const { log, send, close } = await connectOpenAI(server.baseURL);
     try {
