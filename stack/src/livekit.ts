@@ -74,6 +74,10 @@ export async function startLiveKitServer(opts: LiveKitServerOptions): Promise<Ru
       enable_loopback_candidate: true,
     },
     logging: { level: 'info', json: true },
+    // Jobs go to workers whose reported CPU load is below this (default 0.7). On a one-machine
+    // stack the agent shares a small box with everything else (tests, builds, other stacks):
+    // gating calls on machine-wide CPU would refuse calls, so never gate (load is at most 1).
+    agents: { target_load: 2 },
   };
   if (opts.redisAddress) config.redis = { address: opts.redisAddress };
   if (opts.webhookUrl) config.webhook = { api_key: opts.keys.apiKey, urls: [opts.webhookUrl] };

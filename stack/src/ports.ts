@@ -27,3 +27,23 @@ export async function freeTcpUdpPort(): Promise<number> {
   }
   throw new Error('no port free for both TCP and UDP on 127.0.0.1');
 }
+
+/**
+ * `count` consecutive UDP ports on 0.0.0.0 that were free a moment ago (livekit-sip's and SIP
+ * phones' RTP ranges), from a random base in [20000, 60000). Returns the inclusive range.
+ */
+export async function freeUdpRange(count: number): Promise<{ start: number; end: number }> {
+  const bindable = (port: number) =>
+    new Promise<boolean>((res) => {
+      const sock = createSocket('udp4');
+      sock.once('error', () => res(false));
+      sock.bind(port, '0.0.0.0', () => sock.close(() => res(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const start = 20_000 + 2 * Math.floor(Math.random() * ((40_000 - count) / 2));
+    let ok = true;
+    for (let p = start; p < start + count && ok; p++) ok = await bindable(p);
+    if (ok) return { start, end: start + count - 1 };
+  }
+  throw new Error(`no ${count} consecutive free UDP ports found`);
+}

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { loadOrCreateKeys } from './keys.ts';
 import { resolveLiveKitBinaries, startLiveKitServer } from './livekit.ts';
 import { STATE_DIR, pkgDir } from './paths.ts';
-import { freeTcpPort, freeTcpUdpPort } from './ports.ts';
+import { freeTcpPort, freeTcpUdpPort, freeUdpRange } from './ports.ts';
 import { type Service, httpOk, spawnService, waitUntilReady } from './service.ts';
+import { type SipPorts, startLiveKitSip, startRedis } from './sip.ts';
 
 /** Options of {@link startStack}. Ports default to the fixed demo ports; `ephemeral` picks free ones. */
 export interface StackOptions {
@@ -23,6 +24,8 @@ export interface StackOptions {
   dir?: string;
   /** Extra environment for the server (e.g. DATABASE_URL). Ephemeral stacks default to PGlite in `dir`. */
   serverEnv?: NodeJS.ProcessEnv;
+  /** Phone callers too: Redis, livekit-server with Redis, and livekit-sip on loopback (issue 6). */
+  sip?: boolean;
 }
 
 /** A running stack; `stop()` ends every process it started. */
@@ -36,8 +39,13 @@ export interface Stack {
   /** For server-side test helpers only; never send it to a browser. */
   apiSecret: string;
   services: Service[];
+  /** livekit-sip, when started with `sip: true`: INVITEs go to `address` (UDP or TCP). */
+  sip: { address: string; ports: SipPorts } | null;
   stop(): Promise<void>;
 }
+
+/** Fixed ports of `npm run demo -- --sip` (SIP 5060 as carriers expect; RTP as in the notes). */
+export const DEMO_SIP_PORTS = { redis: 6390, sip: 5060, sipHealth: 8091, rtp: { start: 10000, end: 10100 } };
 
 /** Fixed ports of `npm run demo`, so the printed URL stays the same. */
 export const DEMO_PORTS = { livekit: 7880, rtcTcp: 7881, rtcUdp: 7882, server: 8787, demo: 5173, agentHttp: 8089 };
@@ -77,13 +85,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       }
     : DEMO_PORTS;
   const keys = loadOrCreateKeys();
-  const bins = resolveLiveKitBinaries();
+  const bins = resolveLiveKitBinaries({ sip: opts.sip });
+  const sipPorts = !opts.sip
+    ? null
+    : opts.ephemeral
+      ? { redis: await freeTcpPort(), sip: await freeTcpUdpPort(), sipHealth: await freeTcpPort(), rtp: await freeUdpRange(40) }
+      : DEMO_SIP_PORTS;
   const widgetDist = ensureWidgetBuilt();
   const services: Service[] = [];
   const stop = async () => {
     await Promise.all(services.splice(0).reverse().map((s) => s.stop()));
   };
   try {
+    const redis = sipPorts ? await startRedis({ port: sipPorts.redis, echo: opts.echo }) : null;
+    if (redis) services.push(redis.service);
     const livekit = await startLiveKitServer({
       binary: bins.server,
       keys,
@@ -92,10 +107,26 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       rtcUdpPort: ports.rtcUdp,
       // Signed webhooks close calls even when the browser vanishes (the server starts right after).
       webhookUrl: `http://127.0.0.1:${ports.server}/webhooks/livekit`,
+      redisAddress: redis?.address,
       dir: join(dir, 'livekit'),
       echo: opts.echo,
     });
     services.push(livekit.service);
+    let sip: Stack['sip'] = null;
+    if (sipPorts && redis) {
+      if (!bins.sip) throw new Error('livekit-sip binary missing (scripts/install-livekit.sh with SKIP_LIVEKIT_SIP=0)');
+      const running = await startLiveKitSip({
+        binary: bins.sip,
+        keys,
+        livekitUrl: livekit.url,
+        redisAddress: redis.address,
+        ports: { sip: sipPorts.sip, rtp: sipPorts.rtp, health: sipPorts.sipHealth },
+        dir: join(dir, 'livekit-sip'),
+        echo: opts.echo,
+      });
+      services.push(running.service);
+      sip = { address: running.address, ports: running.ports };
+    }
     const common = {
       LIVEKIT_URL: livekit.url,
       LIVEKIT_API_KEY: keys.apiKey,
@@ -146,7 +177,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       waits.push(waitUntilReady(demo, httpOk(demoUrl), 30_000));
     }
     await Promise.all(waits);
-    return { livekitUrl: livekit.url, serverUrl, demoUrl, agentName, apiKey: keys.apiKey, apiSecret: keys.apiSecret, services, stop };
+    return { livekitUrl: livekit.url, serverUrl, demoUrl, agentName, apiKey: keys.apiKey, apiSecret: keys.apiSecret, services, sip, stop };
   } catch (err) {
     await stop();
     throw err;
