@@ -1,15 +1,20 @@
 /**
  * The voice agent: one job per room. Joins, greets with an AI disclosure, then converses through
- * the realtime model (OpenAI or the local offline one).
+ * the realtime model (OpenAI or the local offline one), ending turns on the page's hint (fast
+ * profile) and publishing each reply's timeline so the page can split its perceived latency.
  */
-import { type JobContext, defineAgent, voice } from '@livekit/agents';
+import { type JobContext, type llm, defineAgent, voice } from '@livekit/agents';
 import { DispatchMetadata } from '@voice-widget/protocol';
 import { pino } from 'pino';
 import { loadWorkerConfig } from './config.ts';
+import { EndOfTurnController } from './end-of-turn.ts';
 import { assistantInstructions, greetingText, sayExactly } from './greeting.ts';
 import { createRealtimeModel } from './model.ts';
 import { registerRpcMethods } from './rpc.ts';
 import { linkCallToServer } from './server-link.ts';
+import { publishTimeline } from './timeline-publisher.ts';
+import { type RealtimeWireEvent, TurnTimelineRecorder } from './turn-timeline.ts';
+import { agentDrivesTurns, turnProfileFor } from './turn-taking.ts';
 
 export default defineAgent({
   entry: async (ctx: JobContext) => {
@@ -17,16 +22,36 @@ export default defineAgent({
     const log = pino({ level: config.LOG_LEVEL, base: { svc: 'agent', room: ctx.job.room?.name } });
     const meta = parseMetadata(ctx.job.metadata, log);
     const call = await linkCallToServer(ctx, log); // agent config from the server; call record at the end
+    const profile = turnProfileFor(meta?.channel ?? 'web', config.TURN_PROFILE);
 
-    const session = new voice.AgentSession({ llm: createRealtimeModel(config) });
+    const timeline = new TurnTimelineRecorder((t) => publishTimeline(ctx.room, t, log));
+    let realtime: llm.RealtimeSession | undefined;
+    const model = createRealtimeModel(config, {
+      profile,
+      voice: call.config?.voice,
+      onSession: (s) => {
+        realtime = s;
+        s.on('openai_server_event_received' as never, (ev: RealtimeWireEvent) => timeline.onServerEvent(ev));
+      },
+    });
+    const session = new voice.AgentSession({
+      llm: model,
+      // Fast profile: the agent ends turns itself; no session VAD, whose end-of-speech wait
+      // (550 ms of silence) would otherwise gate every reply.
+      ...(agentDrivesTurns(profile) ? { vad: null, turnHandling: { turnDetection: 'manual' as const } } : {}),
+    });
     await session.start({
       agent: new voice.Agent({ instructions: call.config?.instructions ?? assistantInstructions(config.COMPANY_NAME) }),
       room: ctx.room,
     });
+    session.output.audio?.on(voice.AudioOutput.EVENT_PLAYBACK_STARTED, (ev: { createdAt: number }) =>
+      timeline.onPlaybackStarted(ev.createdAt),
+    );
     call.record(session);
     await ctx.connect();
-    registerRpcMethods(ctx.room, session, log);
-    log.info({ channel: meta?.channel ?? 'web' }, 'agent joined; greeting');
+    const endOfTurn = new EndOfTurnController(session, () => realtime, timeline, log);
+    registerRpcMethods(ctx.room, session, log, agentDrivesTurns(profile) ? (ms) => endOfTurn.onHint(ms) : undefined);
+    log.info({ channel: meta?.channel ?? 'web', profile }, 'agent joined; greeting');
     session.generateReply({ instructions: sayExactly(call.config?.greeting ?? greetingText(config.COMPANY_NAME)) });
   },
 });

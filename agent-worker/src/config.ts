@@ -20,6 +20,15 @@ export const WorkerConfig = z.object({
   LOCAL_REALTIME_URL: z.string().url().optional(),
   /** Extra fixed time-to-first-audio of the local model, ms (benchmarks emulate a cloud model). */
   LOCAL_REALTIME_TTFA_MS: z.coerce.number().int().min(0).max(10_000).default(0),
+  /** Dialogue script (JSON file) of the local model; default its built-in front-desk script. */
+  LOCAL_REALTIME_SCRIPT: z.string().min(1).optional(),
+  /** Turn-taking profile of web calls (turn-taking.ts); phone calls always use `model_vad`. */
+  TURN_PROFILE: z.enum(['fast', 'model_vad', 'stock']).default('fast'),
+  /**
+   * CPU load (0–1) above which the worker stops accepting calls so LiveKit dispatches them to
+   * another worker. Unset: never refuse (a single worker refusing only fails the call).
+   */
+  AGENT_LOAD_THRESHOLD: z.coerce.number().gt(0).max(1).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;

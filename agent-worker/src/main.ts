@@ -10,7 +10,13 @@ import { loadWorkerConfig } from './config.ts';
 
 const config = loadWorkerConfig();
 if (!config.OPENAI_API_KEY && !config.LOCAL_REALTIME_URL) {
-  const model = await startLocalModel({ host: '127.0.0.1', port: 0, ttfaMs: config.LOCAL_REALTIME_TTFA_MS });
+  const model = await startLocalModel({
+    host: '127.0.0.1',
+    port: 0,
+    ttfaMs: config.LOCAL_REALTIME_TTFA_MS,
+    script: config.LOCAL_REALTIME_SCRIPT,
+    logLevel: config.LOG_LEVEL === 'debug' ? 'debug' : 'warn',
+  });
   process.env.LOCAL_REALTIME_URL = model.baseURL;
   const stop = () => void model.stop();
   process.once('exit', stop);
@@ -24,5 +30,6 @@ cli.runApp(
     // livekit-sip also uses by default.
     port: Number(process.env.AGENT_HTTP_PORT ?? 8089),
     host: '127.0.0.1',
+    loadThreshold: config.AGENT_LOAD_THRESHOLD ?? Number.POSITIVE_INFINITY,
   }),
 );

@@ -1,5 +1,27 @@
+import type { llm } from '@livekit/agents';
 import * as openai from '@livekit/agents-plugin-openai';
 import type { WorkerConfig } from './config.ts';
+import { type TurnProfile, modelTurnDetection } from './turn-taking.ts';
+
+/**
+ * A RealtimeModel that hands each session it creates to `onSession`, so the agent can commit
+ * audio itself (fast turn path) and timestamp the model's events — the plugin's public
+ * `session()` factory is the only way to reach the session object.
+ */
+class ObservedRealtimeModel extends openai.realtime.RealtimeModel {
+  constructor(
+    options: ConstructorParameters<typeof openai.realtime.RealtimeModel>[0],
+    private readonly onSession: (session: openai.realtime.RealtimeSession) => void,
+  ) {
+    super(options);
+  }
+
+  override session(): openai.realtime.RealtimeSession {
+    const session = super.session();
+    this.onSession(session);
+    return session;
+  }
+}
 
 /**
  * The realtime speech model for a session: OpenAI Realtime when `OPENAI_API_KEY` is set,
@@ -7,21 +29,27 @@ import type { WorkerConfig } from './config.ts';
  * way, so every test exercises the production code path.
  * @throws Error when neither an OpenAI key nor a local model URL is configured.
  */
-export function createRealtimeModel(config: WorkerConfig): openai.realtime.RealtimeModel {
+export function createRealtimeModel(
+  config: WorkerConfig,
+  opts: { profile: TurnProfile; voice?: string; model?: string; onSession: (s: llm.RealtimeSession) => void },
+): openai.realtime.RealtimeModel {
+  const turnDetection = modelTurnDetection(opts.profile);
   if (config.OPENAI_API_KEY) {
-    return new openai.realtime.RealtimeModel({
-      apiKey: config.OPENAI_API_KEY,
-      model: config.OPENAI_REALTIME_MODEL,
-      voice: config.OPENAI_VOICE,
-    });
+    return new ObservedRealtimeModel(
+      {
+        apiKey: config.OPENAI_API_KEY,
+        model: opts.model ?? config.OPENAI_REALTIME_MODEL,
+        voice: opts.voice ?? config.OPENAI_VOICE,
+        turnDetection,
+      },
+      opts.onSession,
+    );
   }
   if (!config.LOCAL_REALTIME_URL) {
     throw new Error('no model: set OPENAI_API_KEY, or start the local model and set LOCAL_REALTIME_URL');
   }
-  return new openai.realtime.RealtimeModel({
-    baseURL: config.LOCAL_REALTIME_URL,
-    apiKey: 'local',
-    model: 'gpt-realtime',
-    voice: config.OPENAI_VOICE,
-  });
+  return new ObservedRealtimeModel(
+    { baseURL: config.LOCAL_REALTIME_URL, apiKey: 'local', model: 'gpt-realtime', voice: opts.voice ?? config.OPENAI_VOICE, turnDetection },
+    opts.onSession,
+  );
 }

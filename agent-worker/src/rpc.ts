@@ -4,6 +4,8 @@ import type { voice } from '@livekit/agents';
 import {
   ClockRequest,
   type ClockResponse,
+  EndOfTurnRequest,
+  type EndOfTurnResponse,
   InterruptRequest,
   type InterruptResponse,
   RpcMethod,
@@ -15,9 +17,15 @@ import type { Logger } from 'pino';
  * Registers the page → agent RPC methods on the agent's participant:
  * - `voice.clock`: replies with the agent's clock (ms since epoch) for the page's offset estimate.
  * - `voice.interrupt`: the page's VAD saw the caller talk over the agent: stop speaking now.
+ * - `voice.end_of_turn`: the page's VAD saw the caller stop; `onEndOfTurn` decides (fast profile).
  * Bad payloads get an RPC error (APPLICATION_ERROR 1500) and change nothing.
  */
-export function registerRpcMethods(room: Room, session: voice.AgentSession, log: Logger): void {
+export function registerRpcMethods(
+  room: Room,
+  session: voice.AgentSession,
+  log: Logger,
+  onEndOfTurn: (speechEndMs: number) => boolean = () => false,
+): void {
   const participant = room.localParticipant;
   if (!participant) throw new Error('registerRpcMethods: room is not connected');
 
@@ -49,6 +57,14 @@ export function registerRpcMethods(room: Room, session: voice.AgentSession, log:
       if (speaking) void session.interrupt();
       log.info({ speaking }, 'barge-in from the page');
       return { interrupted: speaking };
+    }),
+  );
+
+  participant.registerRpcMethod(
+    RpcMethod.endOfTurn,
+    guarded(RpcMethod.endOfTurn, (data): EndOfTurnResponse => {
+      const { speechEndMs } = parseRpcPayload(EndOfTurnRequest, data.payload);
+      return { accepted: onEndOfTurn(speechEndMs) };
     }),
   );
 }
