@@ -9,3 +9,5 @@ export * from './call-record.ts';
 export * from './demo-link.ts';
 export * from './admin.ts';
 export * from './slug.ts';
+export * from './phone.ts';
+export * from './envelope.ts';

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { AgentConfigResponse, AgentSlug } from './agent-config.ts';
+import { TurnLatency } from './timeline.ts';
+
+/**
+ * Phone callers (LiveKit SIP ingress): the contact store the agent reads, the agent's call-start
+ * request, the SIP provisioning API, and phone turn-latency uploads.
+ */
+
+/** A phone number in E.164 (`+` and 8–15 digits), e.g. `+15550123`. */
+export const E164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'phone number must be E.164, e.g. +15550123');
+
+/**
+ * The caller's number as LiveKit reports it (`sip.phoneNumber`: the From user, with or without
+ * `+`, maybe with separators) → E.164, or null when it is not a plausible number.
+ */
+export function normalizePhoneNumber(raw: string): string | null {
+  const trimmed = raw.trim().replace(/^sip:/i, '').replace(/@.*$/, '');
+  const digits = trimmed.replace(/[\s().-]/g, '');
+  const e164 = digits.startsWith('+') ? digits : digits.startsWith('00') ? `+${digits.slice(2)}` : `+${digits}`;
+  return E164.safeParse(e164).success ? e164 : null;
+}
+
+/** An open order or support case of a contact, as the agent may mention it. */
+export const ContactItem = z
+  .object({
+    id: z.string().trim().min(1).max(64),
+    /** e.g. `shipped, arrives Friday`, `waiting for a refund`. */
+    status: z.string().trim().min(1).max(200),
+    summary: z.string().trim().max(300).default(''),
+  })
+  .strict();
+export type ContactItem = z.infer<typeof ContactItem>;
+
+/** `PUT /api/admin/contacts/:phone`: what the business knows about a caller. */
+export const ContactInput = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    account: z.string().trim().max(64).optional(),
+    /** Free text the agent may use (preferred language, VIP, …). */
+    notes: z.string().trim().max(1_000).default(''),
+    openOrders: z.array(ContactItem).max(20).default([]),
+    openCases: z.array(ContactItem).max(20).default([]),
+  })
+  .strict();
+export type ContactInput = z.infer<typeof ContactInput>;
+
+export const Contact = ContactInput.extend({ phone: E164 });
+export type Contact = z.infer<typeof Contact>;
+
+/**
+ * `POST /api/calls/:room/phone` (agent worker, when a SIP caller is in the room; agent token like
+ * the other agent routes): opens the call record (channel `phone`) unless it exists and returns
+ * what the agent needs before its first reply. Idempotent per room.
+ */
+export const PhoneCallStart = z
+  .object({
+    /** Agent slug from the dispatch rule's metadata. */
+    agent: AgentSlug,
+    /** The SIP participant's identity (`sip_<from>`). */
+    callerIdentity: z.string().min(1).max(128),
+    /** `sip.phoneNumber`: the caller's number as received (normalised by the server). */
+    callerNumber: z.string().max(64).optional(),
+    /** `sip.trunkPhoneNumber`: the number the caller dialled. */
+    calledNumber: z.string().max(64).optional(),
+  })
+  .strict();
+export type PhoneCallStart = z.infer<typeof PhoneCallStart>;
+
+export const PhoneCallStartResponse = z.object({
+  config: AgentConfigResponse,
+  /** The caller when the number is in the contact store; null for unknown numbers. */
+  contact: Contact.nullable(),
+  /** Where `transfer_to_human` sends the caller (`tel:` or `sip:` URI); null = no transfer. */
+  transferTo: z.string().nullable(),
+});
+export type PhoneCallStartResponse = z.infer<typeof PhoneCallStartResponse>;
+
+// ---- SIP provisioning (admin API and CLI) --------------------------------------------------
+
+/** A source address a trunk accepts: IPv4/IPv6 with an optional CIDR mask. */
+export const AllowedAddress = z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'allowed address must be an IP or CIDR');
+
+/** `PUT /api/admin/sip/trunks/:name`: the inbound trunk, by name (created or replaced). */
+export const InboundTrunkSpec = z
+  .object({
+    /** Numbers this trunk answers (To user, E.164); the carrier's DIDs. */
+    numbers: z.array(E164).min(1).max(100),
+    /** Source addresses allowed to send INVITEs (the carrier's signalling IPs); empty = any. */
+    allowedAddresses: z.array(AllowedAddress).max(100).default([]),
+    /** Digest credentials the carrier must answer a 407 challenge with; both or neither. */
+    authUsername: z.string().min(1).max(128).optional(),
+    authPassword: z.string().min(8).max(128).optional(),
+  })
+  .strict()
+  .refine((t) => Boolean(t.authUsername) === Boolean(t.authPassword), {
+    message: 'authUsername and authPassword go together',
+  });
+export type InboundTrunkSpec = z.infer<typeof InboundTrunkSpec>;
+export type InboundTrunkSpecInput = z.input<typeof InboundTrunkSpec>;
+
+/** `PUT /api/admin/sip/dispatch-rules/:name`: one room per caller, the agent dispatched explicitly. */
+export const DispatchRuleSpec = z
+  .object({
+    /** Names of the trunks whose calls this rule takes. */
+    trunks: z.array(z.string().min(1).max(64)).min(1).max(20),
+    /** Agent slug whose configuration answers the calls. */
+    agent: AgentSlug,
+    /** Rooms are `<prefix>_<caller>_<random>`. */
+    roomPrefix: z.string().regex(/^[a-z0-9-]{1,32}$/, 'room prefix: 1–32 of a-z, 0-9, -').default('phone'),
+  })
+  .strict();
+export type DispatchRuleSpec = z.infer<typeof DispatchRuleSpec>;
+export type DispatchRuleSpecInput = z.input<typeof DispatchRuleSpec>;
+
+/** A trunk as the admin API lists it (the password is never returned). */
+export const InboundTrunkView = z.object({
+  id: z.string(),
+  name: z.string(),
+  numbers: z.array(z.string()),
+  allowedAddresses: z.array(z.string()),
+  authUsername: z.string().nullable(),
+});
+export type InboundTrunkView = z.infer<typeof InboundTrunkView>;
+
+export const DispatchRuleView = z.object({
+  id: z.string(),
+  name: z.string(),
+  trunkIds: z.array(z.string()),
+  roomPrefix: z.string().nullable(),
+  agentName: z.string().nullable(),
+  metadata: z.string().nullable(),
+});
+export type DispatchRuleView = z.infer<typeof DispatchRuleView>;
+
+/** What an idempotent `PUT` did. */
+export const ProvisionAction = z.enum(['created', 'unchanged', 'replaced']);
+export type ProvisionAction = z.infer<typeof ProvisionAction>;
+
+// ---- Phone turn latency --------------------------------------------------------------------
+
+/**
+ * `POST /api/admin/calls/:room/turns`: per-turn latency of a phone call measured from the
+ * caller's recording (envelope.ts) by whoever recorded it (a test caller, a monitoring probe).
+ * The same {@link TurnLatency} records as web turns, so one view compares both channels.
+ */
+export const PhoneTurnsUpload = z.object({ turns: z.array(TurnLatency).min(1).max(2_000) }).strict();
+export type PhoneTurnsUpload = z.infer<typeof PhoneTurnsUpload>;
