@@ -194,3 +194,5 @@ export const leads = pgTable(
   },
   (t) => [uniqueIndex('leads_call_idx').on(t.callId)],
 );
+
+export * from './schema-phone.ts';
