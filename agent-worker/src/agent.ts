@@ -22,7 +22,7 @@ export default defineAgent({
     const log = pino({ level: config.LOG_LEVEL, base: { svc: 'agent', room: ctx.job.room?.name } });
     const meta = parseMetadata(ctx.job.metadata, log);
     const call = await linkCallToServer(ctx, log); // agent config from the server; call record at the end
-    const profile = turnProfileFor(meta?.channel ?? 'web', config.TURN_PROFILE);
+    const profile = turnProfileFor(meta?.channel ?? 'web', call.config?.turnTaking ?? config.TURN_PROFILE);
 
     const timeline = new TurnTimelineRecorder((t) => publishTimeline(ctx.room, t, log));
     let realtime: llm.RealtimeSession | undefined;

@@ -1,3 +1,4 @@
+import { TurnTaking } from '@voice-widget/protocol';
 import { z } from 'zod';
 
 /**
@@ -22,8 +23,8 @@ export const WorkerConfig = z.object({
   LOCAL_REALTIME_TTFA_MS: z.coerce.number().int().min(0).max(10_000).default(0),
   /** Dialogue script (JSON file) of the local model; default its built-in front-desk script. */
   LOCAL_REALTIME_SCRIPT: z.string().min(1).optional(),
-  /** Turn-taking profile of web calls (turn-taking.ts); phone calls always use `model_vad`. */
-  TURN_PROFILE: z.enum(['fast', 'model_vad', 'stock']).default('fast'),
+  /** Turn-taking profile of web calls when the agent's configuration has none (turn-taking.ts). */
+  TURN_PROFILE: TurnTaking.default('fast'),
   /**
    * CPU load (0–1) above which the worker stops accepting calls so LiveKit dispatches them to
    * another worker. Unset: never refuse (a single worker refusing only fails the call).

@@ -1,4 +1,5 @@
 import type * as openai from '@livekit/agents-plugin-openai';
+import type { TurnTaking } from '@voice-widget/protocol';
 
 /**
  * How a session decides that the caller's turn is over.
@@ -14,8 +15,7 @@ import type * as openai from '@livekit/agents-plugin-openai';
  * - `stock`: what a stock LiveKit Agents starter does — the model's server VAD with 500 ms of
  *   silence and default session settings. Only for the side-by-side benchmark.
  */
-export type TurnProfile = 'fast' | 'model_vad' | 'stock';
-export const TURN_PROFILES: readonly TurnProfile[] = ['fast', 'model_vad', 'stock'];
+export type TurnProfile = TurnTaking;
 
 /** The model's `turn_detection` for a profile (null = manual turns). */
 export function modelTurnDetection(profile: TurnProfile): openai.realtime.TurnDetectionType | null {

@@ -30,6 +30,10 @@ export const AllowedOrigin = z.union([
     .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'origin must look like https://host[:port] with no path'),
 ]);
 
+/** Turn-taking profile of an agent's web calls. */
+export const TurnTaking = z.enum(['fast', 'model_vad', 'stock']);
+export type TurnTaking = z.infer<typeof TurnTaking>;
+
 /** Words that count as an AI disclosure in a greeting (California SB 1001, EU AI Act art. 50). */
 const AI_DISCLOSURE = /\b(AI|A\.I\.|artificial intelligence|virtual assistant|automated assistant)\b/i;
 
@@ -56,6 +60,13 @@ export const AgentConfig = z
     /** Origins whose pages may start calls with this agent; `['*']` = any. */
     allowedOrigins: z.array(AllowedOrigin).min(1).max(50).default(['*']),
     language: LanguageTag.default('en'),
+    /**
+     * How web calls end the caller's turn (agent-worker/src/turn-taking.ts): `fast` = the page's
+     * VAD hint ends it at once (default); `model_vad` = the model's own VAD; `stock` = a stock
+     * LiveKit Agents setup (model VAD, 500 ms silence), kept for side-by-side benchmarks.
+     * Phone calls always use `model_vad`.
+     */
+    turnTaking: TurnTaking.default('fast'),
   })
   .strict();
 export type AgentConfig = z.infer<typeof AgentConfig>;

@@ -18,6 +18,7 @@ export function defaultAgentConfig(company: string): AgentConfig {
     tools: ['transfer_to_human'],
     allowedOrigins: ['*'],
     language: 'en',
+    turnTaking: 'fast',
   };
 }
 

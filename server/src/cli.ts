@@ -6,6 +6,7 @@
  *   tsx src/cli.ts admin-key list | revoke ID
  *   tsx src/cli.ts agent create SLUG [--company NAME] [--name ..] [--description ..] [--greeting ..]
  *        [--instructions ..] [--voice ..] [--model ..] [--language ..] [--origins a,b] [--tools a,b]
+ *        [--turn-taking fast|model_vad|stock]
  *   tsx src/cli.ts agent list | show SLUG | disable SLUG
  *   tsx src/cli.ts demo-link create AGENT [--label ..] [--hours 168] [--minutes 60] [--max-call 300]
  *        [--concurrent 2] [--per-ip 5] [--lead]
@@ -39,6 +40,7 @@ const { values: opt, positionals } = parseArgs({
     language: { type: 'string' },
     origins: { type: 'string' },
     tools: { type: 'string' },
+    'turn-taking': { type: 'string' },
     label: { type: 'string' },
     hours: { type: 'string' },
     minutes: { type: 'string' },
@@ -94,6 +96,7 @@ try {
           language: opt.language,
           allowedOrigins: list(opt.origins),
           tools: list(opt.tools),
+          turnTaking: opt['turn-taking'],
         }),
       });
       const agent = await createAgent(db, arg!, config);
