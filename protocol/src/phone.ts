@@ -71,12 +71,16 @@ export const PhoneCallStartResponse = z.object({
   config: AgentConfigResponse,
   /** The caller when the number is in the contact store; null for unknown numbers. */
   contact: Contact.nullable(),
-  /** Where `transfer_to_human` sends the caller (`tel:` or `sip:` URI); null = no transfer. */
-  transferTo: z.string().nullable(),
 });
 export type PhoneCallStartResponse = z.infer<typeof PhoneCallStartResponse>;
 
 // ---- SIP provisioning (admin API and CLI) --------------------------------------------------
+
+/** A REFER target: `tel:+15550199` or `sip:desk@pbx.example.com[:port]`. */
+export const TransferTarget = z
+  .string()
+  .max(256)
+  .regex(/^(tel:\+[1-9]\d{7,14}|sips?:[^\s@]+@[^\s@]+)$/, 'transfer target must be tel:+E164 or sip:user@host');
 
 /** A source address a trunk accepts: IPv4/IPv6 with an optional CIDR mask. */
 export const AllowedAddress = z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'allowed address must be an IP or CIDR');
@@ -108,6 +112,8 @@ export const DispatchRuleSpec = z
     agent: AgentSlug,
     /** Rooms are `<prefix>_<caller>_<random>`. */
     roomPrefix: z.string().regex(/^[a-z0-9-]{1,32}$/, 'room prefix: 1–32 of a-z, 0-9, -').default('phone'),
+    /** Where `transfer_to_human` sends callers (SIP REFER `Refer-To`); unset = no transfer. */
+    transferTo: TransferTarget.optional(),
   })
   .strict();
 export type DispatchRuleSpec = z.infer<typeof DispatchRuleSpec>;

@@ -67,5 +67,7 @@ export const DispatchMetadata = z.object({
   channel: z.enum(['web', 'phone']),
   /** Configuration version pinned for this call (fetch it with `GET /api/calls/:room/agent-config`). */
   agentVersion: z.number().int().optional(),
+  /** Phone calls: where `transfer_to_human` refers the caller (`tel:`/`sip:` URI; SIP dispatch rule). */
+  transferTo: z.string().max(256).optional(),
 });
 export type DispatchMetadata = z.infer<typeof DispatchMetadata>;

@@ -10,10 +10,12 @@ import { HttpError, errorHandler } from './errors.ts';
 import { adminRouter } from './routes/admin.ts';
 import { agentApiRouter } from './routes/agent-api.ts';
 import { dashboardRouter } from './routes/dashboard.ts';
+import { phoneRouter } from './routes/phone.ts';
 import { publicRouter } from './routes/public.ts';
 import { sessionsRouter } from './routes/sessions.ts';
 import { webhookRouter } from './routes/webhooks.ts';
 import type { SessionDeps } from './sessions.ts';
+import type { SipProvisioner } from './sip/provision.ts';
 import { widgetAssets } from './widget-assets.ts';
 
 /** Requests per client IP per minute. */
@@ -48,6 +50,8 @@ export interface AppDeps {
   limits?: Partial<RateLimits>;
   /** Mark the dashboard cookie `Secure` (behind https). */
   secureCookies?: boolean;
+  /** LiveKit SIP provisioning (phone callers); unset → the SIP admin routes answer 503. */
+  sip?: SipProvisioner;
 }
 
 /** Maximum JSON body of the public API, bytes. Session requests and turns are tiny. */
@@ -100,6 +104,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(agentApiRouter({ db: deps.db, verifier, log: deps.log }));
   app.use('/api/admin', limiter(limits.adminPerMinute), express.json({ limit: 64 * 1024 }));
   app.use(adminRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl }));
+  app.use(phoneRouter({ db: deps.db, verifier, log: deps.log, sip: deps.sip })); // phone callers (issue 6)
 
   // Public API: CORS for pages on allowed origins.
   app.use(['/api/sessions', '/api/demo-links'], cors(deps.allowedOrigins));

@@ -1,9 +1,10 @@
 import { pino } from 'pino';
-import { RoomServiceClient } from 'livekit-server-sdk';
+import { RoomServiceClient, SipClient } from 'livekit-server-sdk';
 import { createApp } from './app.ts';
 import { ensureAgent } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
+import { SipProvisioner } from './sip/provision.ts';
 import { startSweeper } from './sweeper.ts';
 
 const config = loadConfig();
@@ -21,6 +22,7 @@ const app = createApp({
   demoBaseUrl: config.DEMO_BASE_URL,
   limits: { sessionsPerMinute: config.SESSIONS_RATE_PER_MIN },
   secureCookies: config.SECURE_COOKIES === '1',
+  sip: new SipProvisioner(new SipClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET), config.AGENT_NAME),
   sessions: {
     rooms,
     apiKey: config.LIVEKIT_API_KEY,

@@ -1,0 +1,33 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { calls } from '../db/schema.ts';
+import type { AgentRow } from './agents.ts';
+import type { CallRow } from './calls.ts';
+
+/**
+ * Records a phone call when the agent reports it (the SIP dispatch rule created the room, so no
+ * session request came first). Idempotent per room: a repeated report returns the existing call.
+ * The caller is already in the room, so it counts as joined now.
+ */
+export async function openPhoneCall(
+  db: Db,
+  input: { room: string; callerIdentity: string; agent: AgentRow },
+  now = new Date(),
+): Promise<CallRow> {
+  await db
+    .insert(calls)
+    .values({
+      room: input.room,
+      agentId: input.agent.id,
+      agentVersion: input.agent.version,
+      channel: 'phone',
+      callerIdentity: input.callerIdentity,
+      origin: null,
+      ipHash: null,
+      createdAt: now,
+      joinedAt: now,
+    })
+    .onConflictDoNothing({ target: calls.room });
+  const [row] = await db.select().from(calls).where(eq(calls.room, input.room));
+  return row!;
+}

@@ -1,0 +1,111 @@
+import { AccessToken } from 'livekit-server-sdk';
+import { pino } from 'pino';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PhoneCallStartResponse, type TurnLatency } from '@voice-widget/protocol';
+import { createApp } from '../app.ts';
+import { ensureAgent } from '../bootstrap.ts';
+import { type Database, openDatabase } from '../db/client.ts';
+import { createAdminKey } from '../repo/admin-keys.ts';
+import { findCall } from '../repo/calls.ts';
+
+const apiKey = 'APItestkey';
+const apiSecret = 'a-test-secret-that-is-at-least-32-characters-long';
+
+let database: Database;
+let admin: string;
+beforeAll(async () => {
+  database = await openDatabase({}); // PGlite in memory
+  await ensureAgent(database.db, 'acme');
+  admin = `Bearer ${(await createAdminKey(database.db, 'test')).key}`;
+});
+afterAll(() => database?.close());
+
+const app = () =>
+  createApp({
+    db: database.db,
+    log: pino({ level: 'silent' }),
+    allowedOrigins: ['*'],
+    sessions: { rooms: { createRoom: async () => ({}) as never }, apiKey, apiSecret, publicUrl: 'ws://127.0.0.1:7880', agentName: 'voice-agent', tokenTtlS: 600 },
+  });
+
+async function agentToken(room: string): Promise<string> {
+  const at = new AccessToken(apiKey, apiSecret, { identity: 'agent-worker', ttl: 60 });
+  at.addGrant({ room, agent: true, roomJoin: false });
+  return `Bearer ${await at.toJwt()}`;
+}
+
+describe('phone calls', () => {
+  it('the agent opens the call and gets the config and the known caller before its first reply', async () => {
+    const put = await request(app())
+      .put('/api/admin/contacts/+15550123')
+      .set('authorization', admin)
+      .send({ name: 'Ada Lovelace', account: 'AC-1815', openOrders: [{ id: '1042', status: 'shipped, arrives Friday' }] });
+    expect(put.status).toBe(200);
+
+    const room = 'phone-_+15550123_abc';
+    const res = await request(app())
+      .post(`/api/calls/${encodeURIComponent(room)}/phone`)
+      .set('authorization', await agentToken(room))
+      .send({ agent: 'acme', callerIdentity: 'sip_+15550123', callerNumber: '15550123', calledNumber: '+15550100' });
+    expect(res.status).toBe(200);
+    const body = PhoneCallStartResponse.parse(res.body);
+    expect(body.config.agent).toBe('acme');
+    expect(body.contact).toMatchObject({ phone: '+15550123', name: 'Ada Lovelace', account: 'AC-1815' });
+    const call = await findCall(database.db, room);
+    expect(call).toMatchObject({ channel: 'phone', callerIdentity: 'sip_+15550123' });
+    expect(call?.joinedAt).not.toBeNull();
+
+    // Idempotent: a retried start keeps the one call.
+    const again = await request(app())
+      .post(`/api/calls/${encodeURIComponent(room)}/phone`)
+      .set('authorization', await agentToken(room))
+      .send({ agent: 'acme', callerIdentity: 'sip_+15550123', callerNumber: '+15550123' });
+    expect(again.status).toBe(200);
+    expect((await findCall(database.db, room))?.id).toBe(call?.id);
+
+    // The agent config route now works for the phone call too.
+    const cfg = await request(app()).get(`/api/calls/${encodeURIComponent(room)}/agent-config`).set('authorization', await agentToken(room));
+    expect(cfg.status).toBe(200);
+  });
+
+  it('unknown numbers get no contact; other rooms’ tokens and unknown agents are refused', async () => {
+    const room = 'phone-_+19995550000_x';
+    const ok = await request(app())
+      .post(`/api/calls/${encodeURIComponent(room)}/phone`)
+      .set('authorization', await agentToken(room))
+      .send({ agent: 'acme', callerIdentity: 'sip_+19995550000', callerNumber: '+19995550000' });
+    expect(ok.body.contact).toBeNull();
+    const wrongRoom = await request(app())
+      .post(`/api/calls/${encodeURIComponent(room)}/phone`)
+      .set('authorization', await agentToken('other'))
+      .send({ agent: 'acme', callerIdentity: 'sip_1' });
+    expect(wrongRoom.status).toBe(403);
+    const noAgent = await request(app())
+      .post('/api/calls/phone-new/phone')
+      .set('authorization', await agentToken('phone-new'))
+      .send({ agent: 'nobody', callerIdentity: 'sip_1' });
+    expect(noAgent.status).toBe(404);
+  });
+
+  it('stores phone turns measured from a caller recording with the call, admin only', async () => {
+    const room = 'phone-_+15550123_abc';
+    const turn: TurnLatency = {
+      index: 0, speechEndAt: 1_000, playStartAt: 1_640, perceivedMs: 640, overlap: false, stages: null, endOfTurnSource: 'model_vad', clockUncertaintyMs: null,
+    };
+    expect((await request(app()).post(`/api/admin/calls/${encodeURIComponent(room)}/turns`).send({ turns: [turn] })).status).toBe(401);
+    const res = await request(app()).post(`/api/admin/calls/${encodeURIComponent(room)}/turns`).set('authorization', admin).send({ turns: [turn] });
+    expect(res.status).toBe(201);
+    const detail = await request(app()).get(`/api/admin/calls/${encodeURIComponent(room)}`).set('authorization', admin);
+    expect(detail.body.turns?.[0]?.perceivedMs ?? detail.body.turns?.[0]?.perceived_ms).toBe(640);
+  });
+
+  it('SIP provisioning answers 503 when the server has no LiveKit SIP client, 400 on bad specs', async () => {
+    const bad = await request(app()).put('/api/admin/sip/trunks/main').set('authorization', admin).send({ numbers: ['5550100'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/E\.164/);
+    const none = await request(app()).put('/api/admin/sip/trunks/main').set('authorization', admin).send({ numbers: ['+15550100'] });
+    expect(none.status).toBe(503);
+  });
+});
+
