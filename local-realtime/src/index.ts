@@ -7,7 +7,7 @@
  *     await model.stop();
  */
 export { start, type LocalRealtimeServer, type StartOptions } from './server.ts';
-export type { ResponseTiming } from './session/connection.ts';
+export type { ResponseTiming } from './session/responses.ts';
 export { DialogueScript, ScriptIntent, loadScriptFile, parseScript } from './responder/script.ts';
 export { DEFAULT_SCRIPT } from './responder/default-script.ts';
 export { extractVerbatim } from './responder/verbatim.ts';

@@ -72,9 +72,14 @@ describe('OpenAIRealtimeWS against the local model', () => {
       expect(done.response.usage.output_token_details.audio_tokens).toBeGreaterThan(0);
 
       const clientMs = firstAudio.at - stopped.at;
-      const serverMs = timings.find((t) => t.responseId === created.response.id)?.turnEndToFirstAudioMs;
-      console.log(`[latency] server VAD: speech_stopped → first output_audio.delta = ${clientMs.toFixed(1)} ms at the client, ${serverMs} ms in the server`);
-      expect(clientMs).toBeLessThan(300);
+      const timing = timings.find((t) => t.responseId === created.response.id);
+      console.log(
+        `[latency] server VAD: speech_stopped → first output_audio.delta = ${clientMs.toFixed(1)} ms at the client, ` +
+          `${timing?.turnEndToFirstAudioMs} ms in the server (of which waiting for the transcript: ${timing?.transcriptWaitMs} ms)`,
+      );
+      // Typically < 10 ms (the transcript is ready from the speculative finalization); the bound leaves
+      // room for a loaded 2-core CI machine but fails if recognition falls back to a cold decoder.
+      expect(clientMs).toBeLessThan(500);
     } finally {
       close();
     }
@@ -109,7 +114,7 @@ describe('OpenAIRealtimeWS against the local model', () => {
       expect(done.response.output[0].content[0].transcript).toContain(transcript);
       expect(log.ofType('input_audio_buffer.speech_started')).toHaveLength(0);
       console.log(`[latency] manual turn: commit → first output_audio.delta = ${(firstAudio.at - commitAt).toFixed(1)} ms at the client`);
-      expect(firstAudio.at - commitAt).toBeLessThan(300);
+      expect(firstAudio.at - commitAt).toBeLessThan(500);
     } finally {
       close();
     }

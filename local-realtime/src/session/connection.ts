@@ -4,41 +4,20 @@ import { Resampler } from '../audio/resampler.ts';
 import { type RecognizerSource, TurnRecognizer } from '../asr/turn-recognizer.ts';
 import { RealtimeProtocolError } from '../errors.ts';
 import type { Limits } from '../limits.ts';
-import type { ClientEvent, ClientEventOf, ItemCreate, ResponseCreatePayload } from '../protocol/client-events.ts';
-import { itemFromClient, itemText, type WireItem } from '../protocol/items.ts';
+import type { ClientEvent, ClientEventOf, ItemCreate } from '../protocol/client-events.ts';
+import { itemFromClient, type WireItem } from '../protocol/items.ts';
 import { parseClientEvent } from '../protocol/parse.ts';
 import { type ServerEvent, serverEvent, toBeta } from '../protocol/server-events.ts';
-import { type CallContext, planReply, type ReplyPlan } from '../responder/responder.ts';
 import { type DialogueScript, scriptFromInstructions } from '../responder/script.ts';
 import type { SpeechSynthesizer } from '../tts/synthesizer.ts';
 import { newId } from '../util/ids.ts';
 import type { SpeechScorer } from '../vad/voice-activity.ts';
 import { Conversation, type ItemMeta } from './conversation.ts';
 import { type CommittedTurn, InputAudio } from './input-audio.ts';
-import { ResponseRunner } from './response-runner.ts';
+import { Responses, type ResponseTiming } from './responses.ts';
 import { type SessionConfig, applySessionUpdate, defaultSessionConfig, renderBetaSession, renderSession } from './session-config.ts';
 import { prefetchScript } from './prefetch.ts';
 import { truncateAudioItem } from './truncate.ts';
-import { sleep } from '../util/sleep.ts';
-
-/** Timing of one response, reported through `start({ onTiming })` and the log. */
-export interface ResponseTiming {
-  sessionId: string;
-  responseId: string;
-  /** What asked for the response: the VAD's end of turn, or a client `response.create`. */
-  trigger: 'speech_stopped' | 'response.create';
-  /** Why the responder said what it said (`verbatim`, `intent`, `fallback`, …) or `tool_call`. */
-  reason: string;
-  /** From the end of the caller's turn (VAD `speech_stopped` or client commit) to the first audio delta sent, ms; includes `ttfaMs`. Null without a preceding turn or audio. */
-  turnEndToFirstAudioMs: number | null;
-  /** From the trigger (speech_stopped or response.create received) to the first audio delta sent, ms; null without audio. */
-  requestToFirstAudioMs: number | null;
-  /** Part of that spent waiting for the transcript, ms. */
-  transcriptWaitMs: number;
-  /** The configured fixed extra delay, ms. */
-  ttfaMs: number;
-  status: string;
-}
 
 export interface ConnectionDeps {
   /** Sends one text frame to the client. */
@@ -59,9 +38,6 @@ export interface ConnectionDeps {
   onTiming?: (timing: ResponseTiming) => void;
 }
 
-/** Longest a response waits for a user transcript before answering without it, ms. */
-const TRANSCRIPT_WAIT_LIMIT_MS = 10_000;
-
 /**
  * One client session. Client events are handled strictly in arrival order (a queue), each bad one
  * answered with an `error` event; responses stream on their own so `response.cancel` and barge-in
@@ -71,15 +47,11 @@ export class RealtimeConnection {
   readonly id = newId('sess_');
   readonly #deps: ConnectionDeps;
   readonly #log: Logger;
-  readonly #conversationId = newId('conv_');
   readonly #conversation: Conversation;
   readonly #input: InputAudio;
-  readonly #calls = new Map<string, CallContext>();
+  readonly #responses: Responses;
   #config: SessionConfig;
   #script: DialogueScript;
-  #active: ResponseRunner | null = null;
-  /** `performance.now()` of the latest end of a caller turn (speech_stopped or commit). */
-  #lastTurnEndAt: number | null = null;
   #queue: Promise<void> = Promise.resolve();
   #pending = 0;
   #closed = false;
@@ -91,7 +63,23 @@ export class RealtimeConnection {
     this.#script = deps.script;
     this.#conversation = new Conversation(deps.limits.maxConversationItems);
     this.#input = new InputAudio(deps.vad, deps.recognizers, this.#config.turn_detection, deps.limits.maxInputBufferMs);
-    this.#input.onSpeculativeTranscript = (text) => this.#prefetchReplyTo(text);
+    this.#responses = new Responses({
+      sessionId: this.id,
+      conversationId: newId('conv_'),
+      conversation: this.#conversation,
+      synthesizer: deps.synthesizer,
+      log: this.#log,
+      limits: deps.limits,
+      ttfaMs: deps.ttfaMs,
+      leadMs: deps.leadMs,
+      send: (e) => this.#send(e),
+      config: () => this.#config,
+      script: () => this.#script,
+      onTiming: deps.onTiming,
+    });
+    this.#input.onSpeculativeTranscript = (text) => {
+      if (!this.#closed) this.#responses.prefetchReplyTo(text);
+    };
     this.#sendSession('session.created');
     prefetchScript(deps.synthesizer, this.#script, this.#config);
   }
@@ -117,8 +105,7 @@ export class RealtimeConnection {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#active?.cancel('client_cancelled');
-    this.#active = null;
+    this.#responses.cancel('client_cancelled');
     this.#input.close();
   }
 
@@ -147,7 +134,7 @@ export class RealtimeConnection {
       case 'input_audio_buffer.commit': {
         const turn = this.#input.commit();
         if (!turn) throw RealtimeProtocolError.commitEmpty(this.#input.bufferedMs);
-        this.#lastTurnEndAt = performance.now();
+        this.#responses.markTurnEnd();
         return this.#commitTurn(turn);
       }
       case 'input_audio_buffer.clear':
@@ -166,12 +153,9 @@ export class RealtimeConnection {
       case 'conversation.item.truncate':
         return this.#truncate(event);
       case 'response.create':
-        if (this.#active) throw RealtimeProtocolError.activeResponse(this.#active.id);
-        return this.#startResponse(event.response ?? undefined, 'response.create', event.event_id);
+        return this.#responses.start(event.response ?? undefined, 'response.create');
       case 'response.cancel':
-        if (!this.#active || (event.response_id && event.response_id !== this.#active.id)) throw RealtimeProtocolError.noActiveResponse();
-        this.#active.cancel('client_cancelled');
-        this.#active = null;
+        if (!this.#responses.cancel('client_cancelled', event.response_id)) throw RealtimeProtocolError.noActiveResponse();
         return;
     }
   }
@@ -200,18 +184,14 @@ export class RealtimeConnection {
         this.#sendError(Object.assign(RealtimeProtocolError.bufferFull(this.#deps.limits.maxInputBufferMs), { eventId: event.event_id ?? null }));
       } else if (e.type === 'speech_started') {
         this.#send(serverEvent('input_audio_buffer.speech_started', { audio_start_ms: e.audioStartMs, item_id: e.itemId }));
-        if (this.#active && td?.interrupt_response) {
-          this.#log.debug({ responseId: this.#active.id }, 'barge-in: cancelling the response');
-          this.#active.cancel('turn_detected');
-          this.#active = null;
-        }
+        if (td?.interrupt_response && this.#responses.cancel('turn_detected')) this.#log.debug('barge-in: response cancelled');
       } else if (e.type === 'speech_stopped') {
-        this.#lastTurnEndAt = performance.now();
+        this.#responses.markTurnEnd();
         this.#send(serverEvent('input_audio_buffer.speech_stopped', { audio_end_ms: e.audioEndMs, item_id: e.itemId }));
         this.#commitTurn(e.turn);
         if (td?.create_response) {
-          if (this.#active) this.#log.debug('end of turn while a response is active: no new response');
-          else this.#startResponse(undefined, 'speech_stopped');
+          if (this.#responses.active) this.#log.debug('end of turn while a response is active: no new response');
+          else this.#responses.start(undefined, 'speech_stopped');
         }
       }
     }
@@ -287,136 +267,9 @@ export class RealtimeConnection {
     const item = this.#conversation.get(event.item_id);
     const meta = this.#conversation.meta(event.item_id);
     if (!item || !meta) throw RealtimeProtocolError.itemNotFound(event.item_id);
-    const active = this.#active;
-    if (active?.ownsItem(item.id)) {
-      active.cancel('client_cancelled'); // cannot cut audio that is still being produced
-      this.#active = null;
-    }
+    this.#responses.cancelIfProducing(item.id);
     truncateAudioItem(item, meta, event.content_index, event.audio_end_ms);
     this.#send(serverEvent('conversation.item.truncated', { item_id: item.id, content_index: event.content_index, audio_end_ms: event.audio_end_ms }));
-  }
-
-  /** Starts a response; `response.created` goes out before the transcript is awaited. */
-  #startResponse(params: ResponseCreatePayload | undefined, trigger: ResponseTiming['trigger'], eventId?: string): void {
-    const receivedAt = performance.now();
-    const turnEndAt = this.#lastTurnEndAt;
-    this.#lastTurnEndAt = null; // each caller turn is timed against the first response after it
-    const config = this.#config;
-    const outOfBand = params?.conversation === 'none';
-    const input = params?.input?.map((x) => {
-      if (x.type !== 'item_reference') return itemFromClient(x, x.id ?? newId('item_'));
-      const ref = this.#conversation.get(x.id);
-      if (!ref) throw Object.assign(RealtimeProtocolError.itemNotFound(x.id, 'response.input'), { eventId: eventId ?? null });
-      return ref;
-    });
-    const modalities = params?.output_modalities ?? params?.modalities ?? config.output_modalities;
-    const runner = new ResponseRunner(
-      {
-        send: (e) => this.#send(e),
-        conversation: outOfBand ? null : this.#conversation,
-        synthesizer: this.#deps.synthesizer,
-        log: this.#log,
-        ttfaMs: this.#deps.ttfaMs,
-        leadMs: this.#deps.leadMs,
-        maxReplyChars: this.#deps.limits.maxReplyChars,
-        onToolCall: (callId, context) => this.#calls.set(callId, context),
-      },
-      {
-        id: newId('resp_'),
-        conversationId: outOfBand ? null : this.#conversationId,
-        voice: params?.audio?.output?.voice ?? params?.voice ?? config.voice,
-        speed: config.speed,
-        modalities: modalities.includes('audio') ? ['audio'] : ['text'],
-        metadata: params?.metadata ?? null,
-        maxOutputTokens: params?.max_output_tokens ?? config.max_output_tokens,
-        inputTokens: this.#estimateInputTokens(input ?? this.#conversation.items(), params?.instructions),
-      },
-    );
-    this.#active = runner;
-    runner.begin();
-    void this.#runResponse(runner, params, input, { trigger, receivedAt, turnEndAt });
-  }
-
-  async #runResponse(
-    runner: ResponseRunner,
-    params: ResponseCreatePayload | undefined,
-    input: WireItem[] | undefined,
-    t: { trigger: ResponseTiming['trigger']; receivedAt: number; turnEndAt: number | null },
-  ): Promise<void> {
-    let reason = 'none';
-    let transcriptWaitMs = 0;
-    try {
-      const items = input ?? this.#conversation.items();
-      await this.#awaitTranscripts(items);
-      transcriptWaitMs = performance.now() - t.receivedAt;
-      if (runner.finished) return;
-      const plan: ReplyPlan = planReply({
-        instructions: params?.instructions ?? null,
-        items,
-        tools: params?.tools ?? this.#config.tools,
-        toolChoice: params?.tool_choice ?? this.#config.tool_choice,
-        script: this.#script,
-        calls: this.#calls,
-      });
-      reason = plan.kind === 'say' ? plan.reason : 'tool_call';
-      const said = plan.kind === 'say' ? plan.text : `${plan.preamble ?? ''} → ${plan.tool}(${plan.arguments})`;
-      setImmediate(() => this.#log.info({ responseId: runner.id, reason, pii: { reply: said } }, 'reply planned')); // off the reply path
-      await runner.run(plan);
-    } catch (e) {
-      this.#log.error({ err: e, responseId: runner.id }, 'response failed');
-      runner.fail('server_error', 'internal_error');
-    } finally {
-      if (this.#active === runner) this.#active = null;
-    }
-    const first = runner.firstAudioAt;
-    const timing: ResponseTiming = {
-      sessionId: this.id,
-      responseId: runner.id,
-      trigger: t.trigger,
-      reason,
-      turnEndToFirstAudioMs: first !== null && t.turnEndAt !== null ? round(first - t.turnEndAt) : null,
-      requestToFirstAudioMs: first !== null ? round(first - t.receivedAt) : null,
-      transcriptWaitMs: round(transcriptWaitMs),
-      ttfaMs: this.#deps.ttfaMs,
-      status: runner.status,
-    };
-    this.#log.info({ timing }, 'response timing');
-    this.#deps.onTiming?.(timing);
-  }
-
-  /** Waits (bounded) until every user item in `items` has its transcript. */
-  async #awaitTranscripts(items: readonly WireItem[]): Promise<void> {
-    const pending = items.map((i) => this.#conversation.meta(i.id)?.transcript).filter((p) => p !== undefined);
-    if (pending.length === 0) return;
-    const limit = new AbortController();
-    await Promise.race([Promise.allSettled(pending), sleep(TRANSCRIPT_WAIT_LIMIT_MS, limit.signal)]);
-    limit.abort();
-  }
-
-  /** Input token estimate for `usage`: 4 characters a text token, 10 audio tokens a second. */
-  #estimateInputTokens(items: readonly WireItem[], instructions: string | undefined): { text: number; audio: number } {
-    let chars = (instructions ?? this.#config.instructions).length;
-    let audioMs = 0;
-    for (const item of items) {
-      chars += itemText(item).length + (item.type === 'function_call' ? item.arguments.length : item.type === 'function_call_output' ? item.output.length : 0);
-      if (item.type === 'message' && item.role === 'user') audioMs += this.#conversation.meta(item.id)?.audioMs ?? 0;
-    }
-    return { text: Math.ceil(chars / 4), audio: Math.ceil(audioMs / 100) };
-  }
-
-  /** While the caller pauses: synthesize the reply the speculative transcript would get, so it is cached when the turn ends. */
-  #prefetchReplyTo(text: string): void {
-    if (this.#closed || !this.#config.output_modalities.includes('audio')) return;
-    const hypothetical: WireItem = { id: 'speculative', object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: text }] };
-    const plan = planReply({
-      items: [...this.#conversation.items(), hypothetical],
-      tools: this.#config.tools,
-      toolChoice: this.#config.tool_choice,
-      script: this.#script,
-      calls: this.#calls,
-    });
-    const say = plan.kind === 'say' ? plan.text : plan.preamble;
-    if (say) this.#deps.synthesizer.prefetch(say, this.#config.voice, this.#config.speed, { now: true });
   }
 
   #sendSession(type: 'session.created' | 'session.updated'): void {
@@ -435,8 +288,4 @@ export class RealtimeConnection {
     if (!body) return;
     this.#deps.send(JSON.stringify({ event_id: newId('event_'), ...body }));
   }
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
 }

@@ -5,15 +5,15 @@ import { newId } from '../util/ids.ts';
 import type { DetectorParams } from '../vad/turn-detector.ts';
 import { type SpeechScorer, VoiceActivity } from '../vad/voice-activity.ts';
 import type { TurnDetectionConfig } from './session-config.ts';
-import { silenceMsFor } from './semantic-turns.ts';
+import { pauseMsFor, silenceMsFor } from './semantic-turns.ts';
 
 /**
  * The input audio buffer of one session: PCM16 24 kHz in, resampled once to 16 kHz for both the
  * VAD and the recognizer. With turn detection on, Silero VAD opens a turn at speech start (with
  * the prefix padding) and closes it after the configured silence; with turn detection off
  * (`null`), everything appended until `commit()` is the turn. In both modes the VAD runs, so the
- * recognizer is finalized speculatively at the first silent frame and the transcript is usually
- * ready when the turn ends.
+ * recognizer is finalized speculatively once a pause lasts `pauseMsFor()` and the transcript is
+ * usually ready when the turn ends.
  */
 
 /** A closed turn, ready to become a user item. */
@@ -77,6 +77,7 @@ export class InputAudio {
       threshold: c?.type === 'server_vad' ? c.threshold : 0.5,
       minSpeechMs: MIN_SPEECH_MS,
       silenceMs: () => silenceMsFor(this.#config, this.#speculativeText),
+      pauseMs: () => pauseMsFor(silenceMsFor(this.#config, null)),
     };
   }
 
@@ -127,7 +128,7 @@ export class InputAudio {
         } else if (this.#turn) {
           this.#turn.recognizer.resume();
         }
-      } else if (e.type === 'silence_onset') {
+      } else if (e.type === 'pause') {
         this.#speculate();
       } else if (e.type === 'speech_resumed') {
         this.#speculativeText = null;

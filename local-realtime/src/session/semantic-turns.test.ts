@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { silenceMsFor, soundsUnfinished } from './semantic-turns.ts';
+import { pauseMsFor, silenceMsFor, soundsUnfinished } from './semantic-turns.ts';
 import { withVadDefaults } from './session-config.ts';
 
 describe('silenceMsFor', () => {
@@ -21,5 +21,13 @@ describe('soundsUnfinished', () => {
     expect(soundsUnfinished('the store and')).toBe(true);
     expect(soundsUnfinished('and the store')).toBe(false);
     expect(soundsUnfinished('')).toBe(false);
+  });
+});
+
+describe('pauseMsFor', () => {
+  it('speculates after 150 ms, or early enough to finish before a short end-of-turn silence', () => {
+    expect(pauseMsFor(500)).toBe(150);
+    expect(pauseMsFor(200)).toBe(100);
+    expect(pauseMsFor(50)).toBe(0);
   });
 });

@@ -36,3 +36,17 @@ export function silenceMsFor(config: TurnDetectionConfig | null, heardSoFar: str
   const { base, extra } = SEMANTIC[config.eagerness];
   return heardSoFar !== null && soundsUnfinished(heardSoFar) ? base + extra : base;
 }
+
+/** Longest pause between words that is not yet treated as a possible end of turn, ms. */
+const WORD_GAP_MS = 150;
+/** Time PocketSphinx needs to print its result once stdin closes, with margin, ms. */
+const FINALIZE_MS = 100;
+
+/**
+ * After how much silence the recognizer is finalized speculatively, ms: 150 ms (longer than most
+ * gaps between words, so a sentence is not re-decoded at every gap), but at least 100 ms before the
+ * turn would end so the transcript is ready by then.
+ */
+export function pauseMsFor(silenceMs: number): number {
+  return Math.max(0, Math.min(WORD_GAP_MS, silenceMs - FINALIZE_MS));
+}

@@ -8,7 +8,7 @@ function run(detector: TurnDetector, probs: number[]): (DetectorEvent & { frame:
   return out;
 }
 
-const params = { threshold: 0.5, minSpeechMs: 64, silenceMs: () => 320 };
+const params = { threshold: 0.5, minSpeechMs: 64, silenceMs: () => 320, pauseMs: () => 96 };
 
 describe('TurnDetector', () => {
   it('starts after minSpeechMs of voiced frames and reports where the voiced run began', () => {
@@ -17,21 +17,23 @@ describe('TurnDetector', () => {
     expect(events).toEqual([{ type: 'speech_started', speechStartMs: 96, frame: 4 }]);
   });
 
-  it('stops after silenceMs of silence, with the end of the last voiced frame', () => {
+  it('reports a pause after pauseMs and stops after silenceMs, with the end of the last voiced frame', () => {
     const probs = [0.9, 0.9, 0.9, ...Array(10).fill(0.05)];
     const events = run(new TurnDetector(params), probs);
-    expect(events.map((e) => e.type)).toEqual(['speech_started', 'silence_onset', 'speech_stopped']);
-    const stopped = events.at(-1)!;
-    // Silence starts at frame 3 (96 ms); 320 ms later is the end of frame 12 (416 ms).
-    expect(stopped).toMatchObject({ type: 'speech_stopped', atMs: 416, lastVoicedEndMs: 96, frame: 12 });
-    expect(events[1]).toMatchObject({ type: 'silence_onset', atMs: 96 });
+    expect(events.map((e) => e.type)).toEqual(['speech_started', 'pause', 'speech_stopped']);
+    // Silence starts at frame 3 (96 ms): the pause is reported at the end of frame 5 (192 ms),
+    // the stop 320 ms after the silence began, at the end of frame 12 (416 ms).
+    expect(events[1]).toMatchObject({ type: 'pause', atMs: 192, frame: 5 });
+    expect(events.at(-1)).toMatchObject({ type: 'speech_stopped', atMs: 416, lastVoicedEndMs: 96, frame: 12 });
   });
 
-  it('reports a resumption when speech returns within the pause, and measures the next pause afresh', () => {
-    const probs = [0.9, 0.9, 0.1, 0.1, 0.9, ...Array(11).fill(0.1)];
+  it('ignores gaps shorter than pauseMs, and reports a resumption after a pause', () => {
+    const gap = run(new TurnDetector(params), [0.9, 0.9, 0.1, 0.1, 0.9]);
+    expect(gap.map((e) => e.type)).toEqual(['speech_started']);
+    const probs = [0.9, 0.9, 0.1, 0.1, 0.1, 0.9, ...Array(11).fill(0.1)];
     const events = run(new TurnDetector(params), probs);
-    expect(events.map((e) => e.type)).toEqual(['speech_started', 'silence_onset', 'speech_resumed', 'silence_onset', 'speech_stopped']);
-    expect(events.at(-1)).toMatchObject({ atMs: 5 * 32 + 320, lastVoicedEndMs: 160 });
+    expect(events.map((e) => e.type)).toEqual(['speech_started', 'pause', 'speech_resumed', 'pause', 'speech_stopped']);
+    expect(events.at(-1)).toMatchObject({ atMs: 6 * 32 + 320, lastVoicedEndMs: 192 });
   });
 
   it('uses hysteresis: frames between threshold-0.15 and threshold neither start nor break a pause', () => {
@@ -41,7 +43,7 @@ describe('TurnDetector', () => {
     // …and must not cancel a pause that already started.
     const probs = [0.9, 0.9, 0.1, 0.4, 0.4, ...Array(8).fill(0.1)];
     const events = run(new TurnDetector(params), probs);
-    expect(events.map((e) => e.type)).toEqual(['speech_started', 'silence_onset', 'speech_stopped']);
+    expect(events.map((e) => e.type)).toEqual(['speech_started', 'pause', 'speech_stopped']);
     expect(events.at(-1)).toMatchObject({ atMs: 64 + 320 });
   });
 

@@ -5,18 +5,19 @@
  * Rules (Silero's own `get_speech_timestamps` hysteresis):
  * - speech starts after `minSpeechMs` of consecutive frames with p ≥ threshold;
  * - while speaking, silence starts at the first frame with p < threshold − 0.15, frames in between
- *   neither start nor end it, and a frame with p ≥ threshold cancels it (`speech_resumed`);
+ *   neither start nor end it, and a frame with p ≥ threshold cancels it;
+ * - once the silence has lasted `pauseMs()`, a `pause` is reported: the caller may be done, so the
+ *   recognizer is finalized speculatively (short gaps between words stay below it);
  * - speech stops once silence has lasted `silenceMs()` (re-read at every frame: the semantic mode
  *   lengthens it when the words heard so far sound unfinished).
- * `silence_onset` lets the caller finalize speech recognition speculatively while it waits.
  */
 
 export type DetectorEvent =
   /** `speechStartMs`: start of the first voiced frame, ms of session audio. */
   | { type: 'speech_started'; speechStartMs: number }
-  /** First silent frame of a pause, at `atMs` (start of that frame). */
-  | { type: 'silence_onset'; atMs: number }
-  /** Speech came back before the pause was long enough to end the turn. */
+  /** The silence has lasted `pauseMs()`; `atMs`: end of that frame. */
+  | { type: 'pause'; atMs: number }
+  /** Speech came back after a `pause`, before the silence was long enough to end the turn. */
   | { type: 'speech_resumed'; atMs: number }
   /** `atMs`: end of the frame that completed the silence; `lastVoicedEndMs`: end of the last voiced frame. */
   | { type: 'speech_stopped'; atMs: number; lastVoicedEndMs: number };
@@ -28,6 +29,8 @@ export interface DetectorParams {
   minSpeechMs: number;
   /** Silence needed to end speech, ms; called at every silent frame. */
   silenceMs: () => number;
+  /** Silence after which a `pause` is reported, ms (below `silenceMs()`); called at every silent frame. */
+  pauseMs: () => number;
 }
 
 export class TurnDetector {
@@ -37,6 +40,7 @@ export class TurnDetector {
   #voicedRunStartMs = 0;
   #lastVoicedEndMs = 0;
   #silenceStartMs: number | null = null;
+  #pauseReported = false;
 
   constructor(params: DetectorParams) {
     this.#params = params;
@@ -56,6 +60,7 @@ export class TurnDetector {
     this.#speaking = false;
     this.#voicedRunMs = 0;
     this.#silenceStartMs = null;
+    this.#pauseReported = false;
   }
 
   /** Feeds one frame's probability; `startMs`/`durationMs` place the frame on the session's audio timeline. */
@@ -72,6 +77,7 @@ export class TurnDetector {
         if (this.#voicedRunMs >= minSpeechMs) {
           this.#speaking = true;
           this.#silenceStartMs = null;
+          this.#pauseReported = false;
           events.push({ type: 'speech_started', speechStartMs: this.#voicedRunStartMs });
         }
       } else {
@@ -81,21 +87,23 @@ export class TurnDetector {
     }
     if (probability >= threshold) {
       this.#lastVoicedEndMs = endMs;
-      if (this.#silenceStartMs !== null) {
-        this.#silenceStartMs = null;
-        events.push({ type: 'speech_resumed', atMs: startMs });
-      }
+      if (this.#pauseReported) events.push({ type: 'speech_resumed', atMs: startMs });
+      this.#silenceStartMs = null;
+      this.#pauseReported = false;
       return events;
     }
     if (probability < negThreshold) {
-      if (this.#silenceStartMs === null) {
-        this.#silenceStartMs = startMs;
-        events.push({ type: 'silence_onset', atMs: startMs });
+      this.#silenceStartMs ??= startMs;
+      const silentMs = endMs - this.#silenceStartMs;
+      if (!this.#pauseReported && silentMs >= this.#params.pauseMs()) {
+        this.#pauseReported = true;
+        events.push({ type: 'pause', atMs: endMs });
       }
-      if (endMs - this.#silenceStartMs >= this.#params.silenceMs()) {
+      if (silentMs >= this.#params.silenceMs()) {
         this.#speaking = false;
         this.#voicedRunMs = 0;
         this.#silenceStartMs = null;
+        this.#pauseReported = false;
         events.push({ type: 'speech_stopped', atMs: endMs, lastVoicedEndMs: this.#lastVoicedEndMs });
       }
     }
