@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TurnTaking } from '@voice-widget/protocol';
+import { type RunningPostgres, type Stack, pkgDir, startPostgres, startStack } from '@voice-widget/stack';
+
+/** The local model's script for benchmark agents: one short sentence per reply, whatever was heard. */
+export const BENCH_SCRIPT = {
+  greeting: "Hi, I'm an AI assistant. How can I help?",
+  fallback: 'Got it, you said {heard}.',
+  noSpeech: 'Sorry?',
+  intents: [],
+};
+
+export const BENCH_GREETING = "Hi, I'm an AI assistant. How can I help?";
+
+export interface BenchStack {
+  stack: Stack;
+  /** Page URL (a public demo link on the demo site) per turn-taking profile. */
+  pages: Record<TurnTaking, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole stack on PostgreSQL, with one benchmark agent per turn-taking profile and a public
+ * demo link for each (the page sales would share). The local model gets `ttfaMs` of fixed extra
+ * time-to-first-audio, like a cloud model.
+ */
+export async function startBenchStack(dir: string, ttfaMs: number, profiles: TurnTaking[]): Promise<BenchStack> {
+  const pg: RunningPostgres = await startPostgres();
+  let stack: Stack | undefined;
+  try {
+    stack = await startStack({
+      ephemeral: true,
+      dir,
+      serverEnv: { DATABASE_URL: pg.url, SESSIONS_RATE_PER_MIN: '10000' },
+      agentEnv: { LOCAL_REALTIME_TTFA_MS: String(ttfaMs), LOG_LEVEL: 'debug' },
+    });
+    const instructions = `Answer briefly.\n\`\`\`local-realtime-script\n${JSON.stringify(BENCH_SCRIPT)}\n\`\`\``;
+    const cli = (args: string[]) =>
+      execFileSync(join(pkgDir('stack'), 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], {
+        cwd: pkgDir('server'),
+        env: { ...process.env, DATABASE_URL: pg.url, DEMO_BASE_URL: new URL(stack!.demoUrl!).origin },
+        encoding: 'utf8',
+      });
+    const pages = {} as Record<TurnTaking, string>;
+    for (const profile of profiles) {
+      const slug = `bench-${profile.replace('_', '-')}`;
+      cli(['agent', 'create', slug, '--greeting', BENCH_GREETING, '--instructions', instructions, '--turn-taking', profile]);
+      const out = cli(['demo-link', 'create', slug, '--hours', '24', '--minutes', '100000', '--max-call', '600', '--concurrent', '100', '--per-ip', '1000']);
+      const url = out.match(/https?:\/\/\S+\/d\/\S+/)?.[0];
+      if (!url) throw new Error(`no demo link URL in: ${out}`);
+      pages[profile] = url;
+    }
+    writeFileSync(join(dir, 'pages.json'), JSON.stringify(pages, null, 2));
+    const running = stack;
+    return {
+      stack: running,
+      pages,
+      async stop() {
+        await running.stop();
+        await pg.stop();
+      },
+    };
+  } catch (err) {
+    await stack?.stop();
+    await pg.stop();
+    throw err;
+  }
+}
