@@ -65,6 +65,12 @@ describe('planReply', () => {
     expect(planReply(input({ items, tools: [orderTool], toolChoice: 'none' }))).toMatchObject({ kind: 'say' });
   });
 
+  it('calls a tool for tool_choice "required" even when the intent has a plain reply', () => {
+    const plan = planReply(input({ items: [user('what are your opening hours')], tools: [orderTool], toolChoice: 'required' }));
+    // No number was heard and the hours intent has no "ask": the call goes out with what there is.
+    expect(plan).toMatchObject({ kind: 'call', tool: 'lookup_order', arguments: '{}', context: { intent: 'opening_hours' } });
+  });
+
   it('forces the named tool from tool_choice', () => {
     const plan = planReply(input({ items: [user('hello there four two')], tools: [orderTool], toolChoice: { type: 'function', name: 'lookup_order' } }));
     expect(plan).toMatchObject({ kind: 'call', tool: 'lookup_order', arguments: '{"order_id":"42"}' });

@@ -102,16 +102,14 @@ function answerUser(input: ResponderInput, heard: string): ReplyPlan {
     const tool = tools.find((t) => t.name === forced);
     if (tool) return callTool(tool, intent?.tool, intent, heard);
   }
+  if (toolChoice !== 'none') {
+    const tool = intent?.tool ? findTool(tools, intent.tool) : null;
+    if (tool) return callTool(tool, intent!.tool, intent, heard);
+    if (toolChoice === 'required' && tools[0]) return callTool(tools[0], undefined, intent, heard);
+  }
   if (words(heard).length === 0) return say(script.noSpeech ?? script.fallback.replace(/\{heard\}/g, 'nothing'), 'no_speech');
   const vars = { heard, number: extractNumber(heard) ?? '' };
-  if (intent) {
-    if (intent.tool && toolChoice !== 'none') {
-      const tool = findTool(tools, intent.tool);
-      if (tool) return callTool(tool, intent.tool, intent, heard);
-    }
-    if (intent.reply) return say(renderTemplate(intent.reply, vars).text, 'intent', intent);
-  }
-  if (toolChoice === 'required' && tools[0]) return callTool(tools[0], undefined, intent, heard);
+  if (intent?.reply) return say(renderTemplate(intent.reply, vars).text, 'intent', intent);
   return say(renderTemplate(script.fallback, vars).text, 'fallback');
 }
 
