@@ -50,7 +50,7 @@ export class PocketSphinxProcess {
       if (stderr.length < 2_000) stderr += chunk;
     });
     this.#exited = new Promise((resolve) => {
-      this.#child.once('error', (error) => resolve({ code: null, error }));
+      this.#child.on('error', (error) => resolve({ code: null, error })); // `on`: a second 'error' must not go unhandled
       this.#child.once('close', (code) => {
         this.#onStdout('\n');
         resolve({ code, error: code === 0 ? null : new Error(`${command} exited with ${code}: ${stderr.trim().slice(0, 500)}`) });
@@ -125,6 +125,8 @@ export class PocketSphinxPool {
   readonly #live = new Set<PocketSphinxProcess>();
   #closed = false;
   #refillTimer: NodeJS.Timeout | null = null;
+  /** Delay before replacing an idle process that died, ms; doubles while they keep dying (broken install). */
+  #backoffMs = 1_000;
 
   constructor(size: number, logger: Logger, opts: PocketSphinxOptions = {}) {
     this.#size = Math.max(0, size);
@@ -142,8 +144,9 @@ export class PocketSphinxPool {
       if (idleAt >= 0 && !this.#closed) {
         // An idle process died on its own (bad install, killed from outside): replace it, slowly.
         this.#idle.splice(idleAt, 1);
-        this.#log.warn('pocketsphinx process exited while idle; respawning in 1 s');
-        this.#scheduleRefill(1_000);
+        this.#log.warn({ retryInMs: this.#backoffMs }, 'pocketsphinx process exited while idle; respawning');
+        this.#scheduleRefill(this.#backoffMs);
+        this.#backoffMs = Math.min(60_000, this.#backoffMs * 2);
       }
     });
     return p;
@@ -164,6 +167,7 @@ export class PocketSphinxPool {
   /** A process ready for audio (warm when the pool had one). */
   acquire(): PocketSphinxProcess {
     const p = this.#idle.shift() ?? this.#spawn();
+    if (p.alive) this.#backoffMs = 1_000;
     this.#scheduleRefill(0);
     return p;
   }

@@ -168,7 +168,13 @@ export class ResponseRunner {
 
     const sentences = splitSentences(capText(text, this.#deps.maxReplyChars));
     const { synthesizer } = this.#deps;
-    if (audio) synthesizer.prefetch(sentences.join(' '), this.#opts.voice, this.#opts.speed, { now: true });
+    // Later sentences are synthesized while the first one plays, but only after the first one has
+    // started: spawning eSpeak is synchronous work that must not delay the first audio delta.
+    if (audio && sentences.length > 1) {
+      setImmediate(() => {
+        if (!this.finished) synthesizer.prefetch(sentences.slice(1).join(' '), this.#opts.voice, this.#opts.speed, { now: true });
+      });
+    }
     for (const [i, sentence] of sentences.entries()) {
       const delta = i < sentences.length - 1 ? `${sentence} ` : sentence;
       if (!audio) {
