@@ -1,30 +1,29 @@
 import workletUrl from './level-meter.worklet.js?url';
 
-/** Options of {@link watchPlayedAudio}. */
-export interface AudioOnsetOptions {
+/** Options of {@link watchLevel}. */
+export interface LevelWatchOptions {
   /** Level threshold, dBFS of the 10 ms RMS. Default −45 (latency.md). */
   thresholdDbfs?: number;
   /** Quiet time that ends an audible stretch, ms. Default 150. */
   holdMs?: number;
 }
 
-/** Audible start/end of the agent's audio as played, ms since epoch (page clock). */
+/** Audible start/end of an audio signal, ms since epoch (page clock), as heard. */
 export type AudioEdge = { type: 'start' | 'end'; atMs: number };
 
 /**
- * Watches a remote audio track as it is played and reports when it becomes audible and silent.
+ * Reports when the signal out of `node` becomes audible and silent (AudioWorklet RMS meter).
  * Times are mapped from the AudioContext to the page clock with `getOutputTimestamp()`, so they
- * include the output latency (when the browser reports it) — the moment the sound leaves.
+ * include the output latency when the browser reports it — the moment the sound leaves.
  * Returns a function that stops watching.
  */
-export async function watchPlayedAudio(
+export async function watchLevel(
   ctx: AudioContext,
-  track: MediaStreamTrack,
+  node: AudioNode,
   onEdge: (edge: AudioEdge) => void,
-  options: AudioOnsetOptions = {},
+  options: LevelWatchOptions = {},
 ): Promise<() => void> {
   await ensureWorklet(ctx);
-  const source = new MediaStreamAudioSourceNode(ctx, { mediaStream: new MediaStream([track]) });
   const meter = new AudioWorkletNode(ctx, 'voice-level-meter', {
     numberOfInputs: 1,
     numberOfOutputs: 0,
@@ -33,10 +32,14 @@ export async function watchPlayedAudio(
   meter.port.onmessage = (e: MessageEvent<{ type: 'start' | 'end'; time: number }>) => {
     onEdge({ type: e.data.type, atMs: contextTimeToEpochMs(ctx, e.data.time) });
   };
-  source.connect(meter);
+  node.connect(meter);
   return () => {
     meter.port.onmessage = null;
-    source.disconnect();
+    try {
+      node.disconnect(meter);
+    } catch {
+      /* already disconnected */
+    }
   };
 }
 
@@ -62,4 +65,12 @@ export function contextTimeToEpochMs(ctx: AudioContext, contextTimeS: number): n
   }
   const latencyS = (ctx.baseLatency || 0) + (ctx.outputLatency || 0);
   return performance.timeOrigin + performance.now() + (contextTimeS - ctx.currentTime + latencyS) * 1000;
+}
+
+/** RMS level of an analyser's current window, 0..1 (for the visualizer). */
+export function analyserLevel(analyser: AnalyserNode, buf: Float32Array<ArrayBuffer>): number {
+  analyser.getFloatTimeDomainData(buf);
+  let sum = 0;
+  for (const v of buf) sum += v * v;
+  return Math.min(1, Math.sqrt(sum / buf.length) * 4);
 }

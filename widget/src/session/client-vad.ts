@@ -6,71 +6,94 @@ export interface VadFrame {
   endMs: number;
   /** Speech probability 0..1. */
   probability: number;
-  /** probability ≥ the positive threshold. */
+  /** probability ≥ the positive threshold (latency.md's definition of a voiced frame). */
   voiced: boolean;
+  /** RMS level of the frame, dBFS. */
+  levelDbfs: number;
 }
 
 /** Tuning of the client VAD (vad-web option names; durations in ms). */
 export interface ClientVadOptions {
-  /** Where silero_vad_v5.onnx and vad.worklet.bundle.min.js are served. */
+  /** Where silero_vad_v5.onnx, vad.worklet.bundle.min.js and onnxruntime-web's WASM are served. */
   assetBase: string;
-  /** Where onnxruntime-web's ort-wasm-simd-threaded.{wasm,mjs} are served. */
-  wasmBase: string;
   positiveSpeechThreshold?: number;
   negativeSpeechThreshold?: number;
-  /** Silence after the last voiced frame before onSpeechEnd fires. */
+  /** Silence after the last voiced frame before the speech-end decision. Default 300. */
   redemptionMs?: number;
+  /** Shorter speech is a misfire (no speech end). Default 250. */
   minSpeechMs?: number;
 }
 
 export interface ClientVadCallbacks {
   onFrame(frame: VadFrame): void;
-  /** The VAD decided speech began (after minSpeechMs of voiced frames). */
-  onSpeechStart?(): void;
-  /** The VAD decided speech ended (redemptionMs after the last voiced frame). */
-  onSpeechEnd?(): void;
+  /** The VAD decided speech ended (`redemptionMs` after the last voiced frame). */
+  onSpeechEnd(): void;
 }
 
 /** Duration of one Silero v5 frame, ms. */
 export const VAD_FRAME_MS = 32;
 
+/** A loaded VAD: `use(stream)` starts it on a stream or moves it to another (device change). */
+export interface ClientVad {
+  use(stream: MediaStream): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/** RMS level of a frame in dBFS (−100 for digital silence). */
+export function frameLevelDbfs(frame: Float32Array): number {
+  let sum = 0;
+  for (const v of frame) sum += v * v;
+  const rms = Math.sqrt(sum / Math.max(1, frame.length));
+  return rms > 1e-5 ? 20 * Math.log10(rms) : -100;
+}
+
 /**
- * Runs the browser Silero VAD (vad-web, v5 model) on `stream` inside `ctx`.
- * Each frame is timestamped when its result arrives: that is within a few ms of the end of its
- * audio (inference takes ~1 ms; latency.md measured the last voiced frame 12 ms before the true
- * end of speech), so `endMs` is the callback time.
- * The stream is never stopped by the VAD (the call owns the microphone).
+ * Loads the browser Silero VAD (vad-web, v5 model) in `ctx` without a stream yet, so the model and
+ * WASM load while the call connects. Each frame is timestamped when its result arrives: within a
+ * few ms of the end of its audio (latency.md measured the last voiced frame 12 ms before the true
+ * end of speech). The VAD never stops the stream (the call owns the microphone).
  */
-export async function startClientVad(
-  ctx: AudioContext,
-  stream: MediaStream,
-  options: ClientVadOptions,
-  callbacks: ClientVadCallbacks,
-): Promise<MicVAD> {
+export async function loadClientVad(ctx: AudioContext, options: ClientVadOptions, callbacks: ClientVadCallbacks): Promise<ClientVad> {
   const { MicVAD } = await import('@ricky0123/vad-web');
   const positive = options.positiveSpeechThreshold ?? 0.5;
-  return MicVAD.new({
+  let stream: MediaStream | null = null;
+  const vad: MicVAD = await MicVAD.new({
     model: 'v5',
     audioContext: ctx,
     baseAssetPath: options.assetBase,
-    onnxWASMBasePath: options.wasmBase,
-    getStream: async () => stream,
+    onnxWASMBasePath: options.assetBase,
+    getStream: async () => stream!,
     pauseStream: async () => {},
-    resumeStream: async (s) => s,
-    startOnLoad: true,
+    resumeStream: async () => stream!,
+    startOnLoad: false,
     positiveSpeechThreshold: positive,
     negativeSpeechThreshold: options.negativeSpeechThreshold ?? 0.35,
     redemptionMs: options.redemptionMs ?? 300,
     minSpeechMs: options.minSpeechMs ?? 250,
     preSpeechPadMs: 0,
-    onFrameProcessed: (probs) => {
+    submitUserSpeechOnPause: false,
+    ortConfig: (ort) => {
+      ort.env.logLevel = 'error';
+      ort.env.wasm.numThreads = 1; // no SharedArrayBuffer on host pages without cross-origin isolation
+    },
+    onFrameProcessed: (probs, frame) => {
       callbacks.onFrame({
         endMs: performance.timeOrigin + performance.now(),
         probability: probs.isSpeech,
         voiced: probs.isSpeech >= positive,
+        levelDbfs: frameLevelDbfs(frame),
       });
     },
-    onSpeechStart: () => callbacks.onSpeechStart?.(),
-    onSpeechEnd: () => callbacks.onSpeechEnd?.(),
+    onSpeechEnd: () => callbacks.onSpeechEnd(),
   });
+  let started = false;
+  return {
+    async use(next) {
+      stream = next;
+      if (started) await vad.pause();
+      started = true;
+      await vad.start();
+    },
+    destroy: () => vad.destroy().catch(() => {}),
+  };
 }

@@ -10,7 +10,7 @@ import {
   summarize,
 } from '@voice-widget/protocol';
 
-/** Latency state after each turn: the new turn and the session summary of perceived latency. */
+/** Latency state after each turn (or when a turn's stage split arrives): the turn and the session summary. */
 export interface LatencyUpdate {
   turn: TurnLatency;
   /** Perceived latency of non-overlap turns: count, P50, P95, max (ms). */
@@ -22,7 +22,8 @@ export interface LatencyUpdate {
 /**
  * Turns VAD frames and played-audio edges into per-turn {@link TurnLatency} records
  * (pairing rules in protocol/pairing.ts; stage split with the agent's timelines when the clock
- * offset is known). Framework-free: feed it with `push`, read `onTurn`.
+ * offset is known). Framework-free: feed it with `push`, read `onTurn`; `onTurn` fires again for
+ * the same turn index when its agent timeline arrives after it.
  */
 export class LatencyMeter {
   readonly turns: TurnLatency[] = [];
@@ -60,7 +61,7 @@ export class LatencyMeter {
     else this.#timelines.push(timeline);
     if (this.#timelines.length > 200) this.#timelines.shift();
     const last = this.turns.at(-1);
-    if (last && last.stages === null) this.#attachStages(last);
+    if (last && last.stages === null && this.#attachStages(last)) this.onTurn({ turn: last, ...this.stats() });
   }
 
   /** Sets the page↔agent clock offset (agent − page) used to split turns into stages. */
@@ -79,16 +80,18 @@ export class LatencyMeter {
     this.#pairer.flush();
   }
 
-  #attachStages(turn: TurnLatency): void {
-    if (!this.#clock) return;
+  /** Fills the turn's stages from a matching agent timeline; returns whether it did. */
+  #attachStages(turn: TurnLatency): boolean {
+    if (!this.#clock) return false;
     const timeline = matchTimeline(
       { speechEndAt: turn.speechEndAt, playStartAt: turn.playStartAt },
       this.#timelines,
       this.#clock.offsetMs,
     );
-    if (!timeline) return;
+    if (!timeline) return false;
     turn.stages = computeStages(turn, timeline, this.#clock.offsetMs);
     turn.endOfTurnSource = timeline.endOfTurnSource;
     turn.clockUncertaintyMs = this.#clock.uncertaintyMs;
+    return true;
   }
 }

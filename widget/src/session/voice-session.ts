@@ -1,12 +1,13 @@
 import {
+  DisconnectReason,
   type LocalAudioTrack,
   type Participant,
   type RemoteParticipant,
   type RemoteTrack,
+  type RemoteAudioTrack,
   Room,
   RoomEvent,
   Track,
-  createLocalAudioTrack,
 } from 'livekit-client';
 import {
   AgentTurnTimeline,
@@ -15,131 +16,187 @@ import {
   CreateSessionResponse,
   RpcMethod,
   TIMELINE_TOPIC,
+  type TurnLatency,
 } from '@voice-widget/protocol';
-import { watchPlayedAudio } from './audio-onset.ts';
-import { type Caption, Captions } from './captions.ts';
-import { startClientVad } from './client-vad.ts';
-import { type LatencyUpdate, LatencyMeter } from './latency-meter.ts';
+import { BargeInDetector } from '../core/barge-in.ts';
+import type { Call, CallDeps, CallEvents } from '../core/call.ts';
+import { Emitter } from '../core/emitter.ts';
+import { EndOfTurnHints } from '../core/end-of-turn.ts';
+import { WidgetError } from '../core/errors.ts';
+import type { AgentState } from '../core/state-machine.ts';
+import { analyserLevel } from './audio-onset.ts';
+import { Captions } from './captions.ts';
+import { type ClientVad, type VadFrame, loadClientVad } from './client-vad.ts';
+import { LatencyMeter } from './latency-meter.ts';
+import { followMicDevice, openMic } from './mic.ts';
+import { AgentPlayback } from './playback.ts';
+import { turnUploader } from './turn-upload.ts';
 
-/** What the widget shows; `listening/thinking/speaking` mirror the agent's `lk.agent.state`. */
-export type SessionState =
-  | 'idle'
-  | 'connecting'
-  | 'listening'
-  | 'thinking'
-  | 'speaking'
-  | 'reconnecting'
-  | 'ended'
-  | 'error';
-
-/** Options of a {@link VoiceSession}. */
-export interface VoiceSessionOptions {
-  /** Origin of our server, e.g. `https://voice.example.com`. */
-  serverUrl: string;
-  /** Agent slug to talk to. */
-  agent: string;
-  /** Base URL of the VAD model and worklet (`…/vad/`). */
-  vadAssetBase: string;
-  /** How long to wait for the agent to join, ms. Default 15000. */
-  agentJoinTimeoutMs?: number;
-}
-
-/** Events of a {@link VoiceSession}; each listener gets one argument. */
-export interface VoiceSessionEvents {
-  state: SessionState;
-  transcript: readonly Caption[];
-  latency: LatencyUpdate;
-  error: Error;
-  ended: { reason: string };
-  /** The agent's played audio became audible / silent (page clock, ms since epoch). */
-  agentAudio: { audible: boolean; atMs: number };
-}
-
-type Listener<K extends keyof VoiceSessionEvents> = (value: VoiceSessionEvents[K]) => void;
-
-const AGENT_STATES = new Set(['listening', 'thinking', 'speaking']);
+const AGENT_STATES: ReadonlySet<string> = new Set(['initializing', 'idle', 'listening', 'thinking', 'speaking']);
+/** Disconnect reasons that are a normal end of the call, never an error. */
+const NORMAL_END = new Set<DisconnectReason | undefined>([
+  DisconnectReason.CLIENT_INITIATED,
+  DisconnectReason.ROOM_DELETED,
+  DisconnectReason.ROOM_CLOSED,
+  DisconnectReason.PARTICIPANT_REMOVED,
+]);
 
 /**
- * One call from the page: creates the session on our server, joins the LiveKit room, publishes
- * the microphone, plays the agent, and measures perceived latency per turn (latency.md).
- * No UI framework: the widget's components subscribe with `on()`.
+ * One call from the page: creates the session on our server, joins the LiveKit room, publishes the
+ * microphone, plays the agent through {@link AgentPlayback}, runs the client VAD for barge-in,
+ * end-of-turn hints and perceived latency (latency.md), and uploads each turn with the call.
+ * The microphone, the session request and the VAD model load in parallel after the click.
  */
-export class VoiceSession {
-  state: SessionState = 'idle';
-  readonly latency: LatencyMeter;
-  readonly captions: Captions;
+export class VoiceSession implements Call {
+  readonly #events = new Emitter<CallEvents>();
+  readonly #ctx: AudioContext;
+  readonly #captions = new Captions((lines) => this.#events.emit('transcript', lines));
+  readonly #latency: LatencyMeter;
+  readonly #bargeIn: BargeInDetector;
+  readonly #hints = new EndOfTurnHints();
+  readonly #playback: AgentPlayback;
+  readonly #clock = new ClockOffsetEstimator();
+  readonly #cleanups: (() => void)[] = [];
   #room: Room | null = null;
-  #ctx: AudioContext | null = null;
   #mic: LocalAudioTrack | null = null;
-  #cleanups: (() => void)[] = [];
-  #listeners = new Map<keyof VoiceSessionEvents, Set<Listener<never>>>();
-  #clock = new ClockOffsetEstimator();
-  #agentIdentity: string | null = null;
+  #micAnalyser: AnalyserNode | null = null;
+  #micSource: MediaStreamAudioSourceNode | null = null;
+  #micBuf = new Float32Array(512);
+  #vad: ClientVad | null = null;
+  #agent: RemoteParticipant | null = null;
+  #agentState: AgentState = 'initializing';
+  #closed = false;
+  #ending = false;
+  #upload: ((turn: TurnLatency) => Promise<boolean>) | null = null;
+  #textSeq = 0;
 
-  constructor(private readonly options: VoiceSessionOptions) {
-    this.latency = new LatencyMeter((update) => this.#emit('latency', update));
-    this.captions = new Captions((list) => this.#emit('transcript', list));
+  constructor(private readonly deps: CallDeps) {
+    this.#ctx = deps.audioContext;
+    const b = deps.options.bargeIn;
+    this.#bargeIn = new BargeInDetector({ minSpeechMs: b.minSpeechMs, minLevelDbfs: b.minLevelDbfs });
+    this.#latency = new LatencyMeter((update) => {
+      this.#events.emit('latency', update);
+      void this.#upload?.(update.turn);
+    });
+    this.#playback = new AgentPlayback(this.#ctx, deps.mediaContainer, {
+      arriving: () => {},
+      played: (edge) => {
+        this.#events.emit('audio', { audible: edge.type === 'start', atMs: edge.atMs });
+        this.#latency.push(edge.type === 'start' ? { type: 'agent_audio_start', atMs: edge.atMs } : { type: 'agent_audio_end', atMs: edge.atMs });
+      },
+    });
   }
 
-  /** Subscribes to an event; returns the unsubscribe function. */
-  on<K extends keyof VoiceSessionEvents>(event: K, listener: Listener<K>): () => void {
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, (set = new Set()));
-    set.add(listener as Listener<never>);
-    return () => set.delete(listener as Listener<never>);
+  on<K extends keyof CallEvents>(type: K, listener: (value: CallEvents[K]) => void): () => void {
+    return this.#events.on(type, listener);
   }
 
   /**
-   * Starts the call. Call it from the click handler: the AudioContext is created inside the user
-   * gesture so playback is unlocked (iOS Safari and Chrome autoplay rules).
-   * @throws never; failures become the `error` state and event.
+   * Connects: session request, microphone and VAD model in parallel; then the room, the mic
+   * publication, and the agent (within `agentJoinTimeoutMs`).
+   * @throws WidgetError; an AbortError when `deps.signal` aborts.
    */
-  async start(): Promise<void> {
-    if (this.state !== 'idle' && this.state !== 'ended' && this.state !== 'error') return;
-    this.#setState('connecting');
-    this.#ctx = new AudioContext({ latencyHint: 'interactive' });
-    void this.#ctx.resume();
+  async connect(): Promise<void> {
     try {
-      const [session, mic] = await Promise.all([this.#createSession(), this.#openMic()]);
-      this.#mic = mic;
-      const room = this.#createRoom();
-      await room.connect(session.url, session.token);
-      await room.localParticipant.publishTrack(mic, { source: Track.Source.Microphone, dtx: false });
-      await this.#startVad(mic);
-      await this.#waitForAgent(room);
+      await this.#connect();
     } catch (err) {
-      this.#fail(err instanceof Error ? err : new Error(String(err)));
+      const aborted = this.deps.signal.aborted;
+      await this.#close(aborted ? { normal: true, reason: 'caller' } : { normal: false, error: WidgetError.from(err) });
+      throw aborted ? err : WidgetError.from(err);
     }
   }
 
-  /** Ends the call normally (never shown as an error). */
-  async end(): Promise<void> {
-    await this.#teardown('ended by caller');
-  }
-
-  /** Mutes or unmutes the microphone. */
-  async setMuted(muted: boolean): Promise<void> {
-    if (!this.#mic) return;
-    if (muted) await this.#mic.mute();
-    else await this.#mic.unmute();
-  }
-
-  async #createSession(): Promise<CreateSessionResponse> {
-    const res = await fetch(new URL('/api/sessions', this.options.serverUrl), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ agent: this.options.agent }),
+  async #connect(): Promise<void> {
+    const { signal, options } = this.deps;
+    this.#watchPage();
+    const vadLoading = loadClientVad(
+      this.#ctx,
+      { assetBase: this.deps.vadAssetBase, redemptionMs: options.vadRedemptionMs },
+      { onFrame: (f) => this.#onVadFrame(f), onSpeechEnd: () => this.#onSpeechEnd() },
+    ).catch((err) => {
+      console.warn('voice-widget: VAD unavailable (no barge-in, no latency)', err);
+      return null;
     });
+    const micOpening = openMic().catch((err: WidgetError) => err);
+    const session = await this.#createSession(signal);
+    this.#upload = turnUploader({ serverUrl: options.server, room: session.room, token: session.token });
+    const room = this.#createRoom();
+    signal.throwIfAborted();
+    await room.connect(session.url, session.token);
+    signal.throwIfAborted();
+
+    const mic = await micOpening;
+    if (mic instanceof WidgetError) {
+      this.#events.emit('mic', { status: mic.code === 'mic_denied' ? 'denied' : mic.code === 'mic_missing' ? 'missing' : 'failed', error: mic });
+    } else {
+      this.#mic = mic;
+      this.#cleanups.push(() => mic.stop());
+      await room.localParticipant.publishTrack(mic, { source: Track.Source.Microphone, dtx: false });
+      this.#useMicTrack(mic.mediaStreamTrack);
+      this.#cleanups.push(followMicDevice(mic, (t) => this.#useMicTrack(t)));
+      this.#events.emit('mic', { status: 'ok' });
+    }
+    signal.throwIfAborted();
+    await this.#waitForAgent(room, signal);
+    void this.#probeClock(room);
+    void vadLoading.then(async (vad) => {
+      if (!vad) return;
+      if (this.#closed) return void vad.destroy();
+      this.#vad = vad;
+      this.#cleanups.push(() => void vad.destroy());
+      if (this.#mic) await vad.use(new MediaStream([this.#mic.mediaStreamTrack]));
+    });
+  }
+
+  async end(): Promise<void> {
+    this.#ending = true;
+    await this.#close({ normal: true, reason: 'caller' });
+  }
+
+  setMuted(muted: boolean): void {
+    if (!this.#mic) return;
+    void (muted ? this.#mic.mute() : this.#mic.unmute());
+    if (muted) this.#applyBargeIn(this.#bargeIn.reset());
+    this.#events.emit('mic', { status: muted ? 'muted' : 'ok' });
+  }
+
+  async sendText(text: string): Promise<void> {
+    const room = this.#room;
+    const trimmed = text.trim();
+    if (!room || !trimmed) return;
+    await room.localParticipant.sendText(trimmed, { topic: 'lk.chat' });
+    this.#captions.apply(`chat-${++this.#textSeq}`, 'caller', trimmed, { replace: true, final: true });
+  }
+
+  levels(): { mic: number; agent: number } {
+    return {
+      mic: this.#micAnalyser ? analyserLevel(this.#micAnalyser, this.#micBuf) : 0,
+      agent: this.#playback.level(),
+    };
+  }
+
+  async #createSession(signal: AbortSignal): Promise<CreateSessionResponse> {
+    const { server, agent } = this.deps.options;
+    let res: Response;
+    try {
+      res = await fetch(new URL('/api/sessions', server), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ agent, language: this.deps.lang }),
+        signal,
+      });
+    } catch (err) {
+      signal.throwIfAborted();
+      throw WidgetError.connectionLost(`session request failed: ${(err as Error).message}`);
+    }
     const body: unknown = await res.json().catch(() => null);
     if (!res.ok) {
-      const message = (body as { error?: { message?: string } } | null)?.error?.message;
-      throw new Error(message ?? `session request failed (${res.status})`);
+      const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;
+      throw WidgetError.sessionRefused(message, res.status === 429 || res.status >= 500);
     }
-    return CreateSessionResponse.parse(body);
-  }
-
-  #openMic(): Promise<LocalAudioTrack> {
-    return createLocalAudioTrack({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
+    const parsed = CreateSessionResponse.safeParse(body);
+    if (!parsed.success) throw WidgetError.sessionRefused('unexpected session reply', true);
+    return parsed.data;
   }
 
   #createRoom(): Room {
@@ -152,127 +209,149 @@ export class VoiceSession {
       const final = attrs['lk.transcription_final'] === 'true';
       void (async () => {
         if (speaker === 'caller') {
-          this.captions.apply(id, speaker, await reader.readAll(), { replace: true, final });
+          this.#captions.apply(id, speaker, await reader.readAll(), { replace: true, final });
           return;
         }
-        for await (const chunk of reader) this.captions.apply(id, speaker, chunk, { replace: false, final: false });
-        this.captions.finish(id);
+        for await (const chunk of reader) this.#captions.apply(id, speaker, chunk, { replace: false, final: false });
+        this.#captions.finish(id);
       })().catch(() => {});
     });
     room
       .on(RoomEvent.TrackSubscribed, (track, _pub, participant) => void this.#onTrack(track, participant))
-      .on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => this.#onAttributes(participant))
-      .on(RoomEvent.DataReceived, (payload, _participant, _kind, topic) => this.#onData(payload, topic))
-      .on(RoomEvent.Reconnecting, () => this.#setState('reconnecting'))
-      .on(RoomEvent.Reconnected, () => this.#onAttributes(this.#agent(room)))
+      .on(RoomEvent.ParticipantConnected, (p) => this.#onParticipant(p))
+      .on(RoomEvent.ParticipantAttributesChanged, (_changed, p) => this.#onParticipant(p))
+      .on(RoomEvent.DataReceived, (payload, _p, _kind, topic) => this.#onData(payload, topic))
+      .on(RoomEvent.Reconnecting, () => this.#events.emit('reconnecting', null))
+      .on(RoomEvent.SignalReconnecting, () => this.#events.emit('reconnecting', null))
+      .on(RoomEvent.Reconnected, () => this.#events.emit('reconnected', this.#agentState))
       .on(RoomEvent.ParticipantDisconnected, (p) => {
-        if (p.identity === this.#agentIdentity) void this.#teardown('agent left');
+        if (p.identity === this.#agent?.identity) void this.#close({ normal: true, reason: 'agent' });
       })
-      .on(RoomEvent.Disconnected, () => void this.#teardown('disconnected'));
+      .on(RoomEvent.Disconnected, (reason) => {
+        if (this.#ending || NORMAL_END.has(reason)) void this.#close({ normal: true, reason: this.#ending ? 'caller' : 'server' });
+        else void this.#close({ normal: false, error: WidgetError.connectionLost(`disconnected (${DisconnectReason[reason ?? 0]})`) });
+      });
     return room;
   }
 
   async #onTrack(track: RemoteTrack, participant: RemoteParticipant): Promise<void> {
-    if (track.kind !== Track.Kind.Audio || !participant.isAgent || !this.#ctx) return;
-    this.#agentIdentity = participant.identity;
-    const el = track.attach();
-    el.style.display = 'none';
-    document.body.appendChild(el);
-    this.#cleanups.push(() => track.detach().forEach((e) => e.remove()));
-    const stop = await watchPlayedAudio(this.#ctx, track.mediaStreamTrack, (edge) => {
-      this.#emit('agentAudio', { audible: edge.type === 'start', atMs: edge.atMs });
-      this.latency.push(
-        edge.type === 'start'
-          ? { type: 'agent_audio_start', atMs: edge.atMs }
-          : { type: 'agent_audio_end', atMs: edge.atMs },
-      );
-    });
-    this.#cleanups.push(stop);
+    if (track.kind !== Track.Kind.Audio || !participant.isAgent) return;
+    this.#onParticipant(participant);
+    await this.#playback.attach(track as RemoteAudioTrack);
   }
 
-  #onAttributes(participant: Participant | undefined): void {
-    if (!participant?.isAgent) return;
-    this.#agentIdentity = participant.identity;
-    const agentState = participant.attributes['lk.agent.state'];
-    if (agentState && AGENT_STATES.has(agentState)) this.#setState(agentState as SessionState);
+  #onParticipant(p: Participant): void {
+    if (!p.isAgent || p === this.#room?.localParticipant) return;
+    this.#agent = p as RemoteParticipant;
+    const state = p.attributes['lk.agent.state'];
+    if (state && AGENT_STATES.has(state) && state !== this.#agentState) {
+      this.#agentState = state as AgentState;
+      this.#events.emit('agentState', this.#agentState);
+    }
   }
 
   #onData(payload: Uint8Array, topic: string | undefined): void {
     if (topic !== TIMELINE_TOPIC || payload.byteLength > 4096) return;
     try {
       const parsed = AgentTurnTimeline.safeParse(JSON.parse(new TextDecoder().decode(payload)));
-      if (parsed.success) this.latency.addTimeline(parsed.data);
+      if (parsed.success) this.#latency.addTimeline(parsed.data);
     } catch {
       /* not JSON: ignore */
     }
   }
 
-  async #startVad(mic: LocalAudioTrack): Promise<void> {
-    let lastVoicedEndMs = 0;
-    const vad = await startClientVad(
-      this.#ctx!,
-      new MediaStream([mic.mediaStreamTrack]),
-      { assetBase: this.options.vadAssetBase, wasmBase: this.options.vadAssetBase },
-      {
-        onFrame: (f) => {
-          if (f.voiced) lastVoicedEndMs = f.endMs;
-          this.latency.push({ type: 'vad_frame', endMs: f.endMs, voiced: f.voiced });
-        },
-        onSpeechEnd: () => this.#sendEndOfTurn(lastVoicedEndMs),
-      },
-    );
-    this.#cleanups.push(() => void vad.destroy());
+  /** True while the agent speaks: its audio arrives, or it says so (its audio may be a moment away). */
+  #agentSpeaking(): boolean {
+    return this.#playback.arriving || this.#agentState === 'speaking';
   }
 
-  /**
-   * End-of-turn hint: the VAD decided the caller stopped (redemption after the last voiced
-   * frame). The agent (fast profile) ends the turn at once; fire-and-forget.
-   */
-  #sendEndOfTurn(speechEndMs: number): void {
+  #onVadFrame(f: VadFrame): void {
+    if (this.#mic?.isMuted) return;
+    const speaking = this.#agentSpeaking();
+    this.#latency.push({ type: 'vad_frame', endMs: f.endMs, voiced: f.voiced });
+    this.#hints.frame(f.endMs, f.voiced, speaking);
+    this.#applyBargeIn(this.#bargeIn.frame(f, speaking));
+  }
+
+  #applyBargeIn(action: ReturnType<BargeInDetector['frame']>): void {
+    if (!action) return;
+    const { duckGain } = this.deps.options.bargeIn;
+    if (action.phase === 'duck') this.#playback.duck(duckGain);
+    else if (action.phase === 'resume') this.#playback.restore();
+    else {
+      this.#playback.stop();
+      this.#captions.cutAgent();
+      this.#hints.bargeIn();
+      this.#rpc(RpcMethod.interrupt, { atMs: action.atMs });
+    }
+    this.#events.emit('bargein', action);
+  }
+
+  #onSpeechEnd(): void {
+    const hint = this.#hints.speechEnd();
+    if (hint) this.#rpc(RpcMethod.endOfTurn, hint);
+  }
+
+  /** Fire-and-forget RPC to the agent (an agent without the method answers with an error: ignored). */
+  #rpc(method: string, payload: object): void {
     const room = this.#room;
-    if (!room || !this.#agentIdentity) return;
+    const agent = this.#agent;
+    if (!room || !agent) return;
     room.localParticipant
-      .performRpc({
-        destinationIdentity: this.#agentIdentity,
-        method: RpcMethod.endOfTurn,
-        payload: JSON.stringify({ speechEndMs }),
-        responseTimeout: 5000,
-      })
+      .performRpc({ destinationIdentity: agent.identity, method, payload: JSON.stringify(payload), responseTimeout: 3_000 })
       .catch(() => {});
   }
 
-  #agent(room: Room): RemoteParticipant | undefined {
-    return [...room.remoteParticipants.values()].find((p) => p.isAgent);
+  #useMicTrack(track: MediaStreamTrack): void {
+    this.#micSource?.disconnect();
+    const stream = new MediaStream([track]);
+    this.#micSource = new MediaStreamAudioSourceNode(this.#ctx, { mediaStream: stream });
+    this.#micAnalyser ??= new AnalyserNode(this.#ctx, { fftSize: 512 });
+    this.#micSource.connect(this.#micAnalyser);
+    if (this.#vad) void this.#vad.use(new MediaStream([track]));
   }
 
-  async #waitForAgent(room: Room): Promise<void> {
-    const timeoutMs = this.options.agentJoinTimeoutMs ?? 15_000;
-    const deadline = Date.now() + timeoutMs;
-    while (!this.#agent(room)) {
-      if (Date.now() > deadline) throw new Error('The assistant did not join in time. Please try again.');
-      if (this.#room !== room) return;
-      await new Promise((r) => setTimeout(r, 50));
+  /** Waits for the agent participant (events, not polling: hidden tabs throttle timers). */
+  #waitForAgent(room: Room, signal: AbortSignal): Promise<void> {
+    const timeoutMs = this.deps.options.agentJoinTimeoutMs;
+    const present = () => [...room.remoteParticipants.values()].find((p) => p.isAgent);
+    const found = present();
+    if (found) {
+      this.#onParticipant(found);
+      return Promise.resolve();
     }
-    const agent = this.#agent(room)!;
-    this.#agentIdentity = agent.identity;
-    this.#onAttributes(agent);
-    void this.#probeClock(room, agent.identity);
+    return new Promise((resolve, reject) => {
+      const done = (err?: unknown) => {
+        clearTimeout(timer);
+        room.off(RoomEvent.ParticipantConnected, onJoin);
+        signal.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onJoin = (p: RemoteParticipant) => {
+        if (p.isAgent) done();
+      };
+      const onAbort = () => done(signal.reason);
+      const timer = setTimeout(() => done(WidgetError.agentTimeout(timeoutMs)), timeoutMs);
+      room.on(RoomEvent.ParticipantConnected, onJoin);
+      signal.addEventListener('abort', onAbort);
+    });
   }
 
   /** Five clock probes over RPC; the tightest round trip sets the offset (protocol/clock.ts). */
-  async #probeClock(room: Room, agentIdentity: string): Promise<void> {
-    for (let i = 0; i < 5 && this.#room === room; i++) {
+  async #probeClock(room: Room): Promise<void> {
+    for (let i = 0; i < 5 && this.#room === room && this.#agent; i++) {
       const sendMs = performance.timeOrigin + performance.now();
       try {
         const reply = await room.localParticipant.performRpc({
-          destinationIdentity: agentIdentity,
+          destinationIdentity: this.#agent.identity,
           method: RpcMethod.clock,
           payload: JSON.stringify({ sendMs }),
           responseTimeout: 3000,
         });
         const receiveMs = performance.timeOrigin + performance.now();
         const { agentMs } = ClockResponse.parse(JSON.parse(reply));
-        this.latency.setClock(this.#clock.add({ sendMs, agentMs, receiveMs }));
+        this.#latency.setClock(this.#clock.add({ sendMs, agentMs, receiveMs }));
       } catch {
         /* agent without the method, or a timeout: stages stay unknown */
       }
@@ -280,22 +359,25 @@ export class VoiceSession {
     }
   }
 
-  #setState(state: SessionState): void {
-    if (this.state === state) return;
-    if ((this.state === 'ended' || this.state === 'error') && state !== 'connecting') return;
-    this.state = state;
-    this.#emit('state', state);
+  /** Hidden tab: the call goes on; back in view, resume audio a browser may have suspended (iOS). */
+  #watchPage(): void {
+    const wake = () => {
+      if (document.visibilityState !== 'visible' || this.#closed) return;
+      if (this.#ctx.state !== 'running') void this.#ctx.resume().catch(() => {});
+      void this.#room?.startAudio().catch(() => {});
+    };
+    document.addEventListener('visibilitychange', wake);
+    this.#ctx.addEventListener('statechange', wake);
+    this.#cleanups.push(() => {
+      document.removeEventListener('visibilitychange', wake);
+      this.#ctx.removeEventListener('statechange', wake);
+    });
   }
 
-  #fail(error: Error): void {
-    this.#emit('error', error);
-    void this.#teardown(error.message, true);
-  }
-
-  async #teardown(reason: string, isError = false): Promise<void> {
-    if (this.state === 'ended' || this.state === 'error') return;
-    this.#setState(isError ? 'error' : 'ended');
-    this.latency.flush();
+  async #close(how: CallEvents['closed']): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#latency.flush();
     for (const cleanup of this.#cleanups.splice(0)) {
       try {
         cleanup();
@@ -303,17 +385,13 @@ export class VoiceSession {
         /* best effort */
       }
     }
+    this.#playback.dispose();
+    this.#micSource?.disconnect();
     const room = this.#room;
     this.#room = null;
     await room?.disconnect().catch(() => {});
-    this.#mic?.stop();
-    this.#mic = null;
-    await this.#ctx?.close().catch(() => {});
-    this.#ctx = null;
-    if (!isError) this.#emit('ended', { reason });
-  }
-
-  #emit<K extends keyof VoiceSessionEvents>(event: K, value: VoiceSessionEvents[K]): void {
-    for (const listener of this.#listeners.get(event) ?? []) (listener as Listener<K>)(value);
+    await this.#ctx.close().catch(() => {});
+    this.#events.emit('closed', how);
   }
 }
+

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import type { WidgetEvents } from '../api.ts';
+import type { Call, CallDeps, CallEvents, CallModule } from './call.ts';
+import { WidgetController } from './controller.ts';
+import { Emitter } from './emitter.ts';
+import { WidgetError } from './errors.ts';
+import { resolveOptions } from './options.ts';
+
+/** A call whose connect() the test settles by hand. */
+class FakeCall implements Call {
+  readonly ev = new Emitter<CallEvents>();
+  ended = 0;
+  settle!: (err?: WidgetError) => void;
+  constructor(readonly deps: CallDeps) {}
+  on<K extends keyof CallEvents>(t: K, l: (v: CallEvents[K]) => void) {
+    return this.ev.on(t, l);
+  }
+  connect() {
+    return new Promise<void>((resolve, reject) => {
+      this.deps.signal.addEventListener('abort', () => {
+        this.ev.emit('closed', { normal: true, reason: 'caller' });
+        reject(this.deps.signal.reason);
+      });
+      this.settle = (err) => {
+        if (err) {
+          this.ev.emit('closed', { normal: false, error: err });
+          reject(err);
+        } else resolve();
+      };
+    });
+  }
+  async end() {
+    this.ended++;
+    this.ev.emit('closed', { normal: true, reason: 'caller' });
+  }
+  setMuted() {}
+  async sendText() {}
+  levels() {
+    return { mic: 0, agent: 0 };
+  }
+}
+
+function setup(agent = 'acme') {
+  const calls: FakeCall[] = [];
+  const module: CallModule = { createCall: (deps) => (calls.push(new FakeCall(deps)), calls.at(-1)!) };
+  const { options, fatal, problems } = resolveOptions({ agent }, 'http://127.0.0.1:1');
+  const c = new WidgetController({
+    options,
+    configError: fatal ? WidgetError.misconfigured(problems.join('; ')) : null,
+    lang: 'en',
+    loadCallModule: async () => module,
+    vadAssetBase: '/vad/',
+    mediaContainer: {} as Node,
+    createAudioContext: () => ({ resume: async () => {}, close: async () => {} }) as unknown as AudioContext,
+  });
+  const seen: { [K in keyof WidgetEvents]?: WidgetEvents[K][] } = {};
+  for (const t of ['state', 'error', 'ended'] as const) c.events.on(t, (v) => ((seen[t] ??= []) as unknown[]).push(v));
+  return { c, calls, seen };
+}
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('widget controller', () => {
+  it('one call at a time: a second start while connecting joins the first', async () => {
+    const { c, calls } = setup();
+    const a = c.start();
+    const b = c.start();
+    expect(b).toBe(a);
+    await tick();
+    expect(calls).toHaveLength(1);
+    calls[0]!.settle();
+    calls[0]!.ev.emit('agentState', 'listening');
+    await a;
+    expect(c.snapshot.state).toBe('listening');
+    await c.start();
+    expect(calls).toHaveLength(1);
+  });
+
+  it('ending while connecting aborts the connect and is a normal end, not an error', async () => {
+    const { c, calls, seen } = setup();
+    const p = c.start();
+    await tick();
+    await c.end();
+    await p;
+    expect(c.snapshot.state).toBe('ended');
+    expect(seen.error).toBeUndefined();
+    expect(seen.ended?.[0]?.reason).toBe('caller');
+    expect(calls[0]!.deps.signal.aborted).toBe(true);
+  });
+
+  it('agent timeout is a retryable error; retry starts a fresh call', async () => {
+    const { c, calls, seen } = setup();
+    const p = c.start();
+    await tick();
+    calls[0]!.settle(WidgetError.agentTimeout(15_000));
+    await p;
+    expect(c.snapshot.state).toBe('error');
+    expect(seen.error).toEqual([{ code: 'agent_timeout', message: c.strings.agentTimeout, retryable: true }]);
+    const retry = c.start();
+    await tick();
+    expect(calls).toHaveLength(2);
+    expect(c.snapshot.error).toBeNull();
+    calls[1]!.settle();
+    calls[1]!.ev.emit('agentState', 'speaking');
+    await retry;
+    expect(c.snapshot.state).toBe('speaking');
+  });
+
+  it('a denied microphone is a notice and the call goes on (text fallback)', async () => {
+    const { c, calls, seen } = setup();
+    const p = c.start();
+    await tick();
+    calls[0]!.ev.emit('mic', { status: 'denied', error: WidgetError.micDenied() });
+    calls[0]!.settle();
+    calls[0]!.ev.emit('agentState', 'speaking');
+    await p;
+    expect(c.snapshot).toMatchObject({ state: 'speaking', mic: 'denied', error: null });
+    expect(c.snapshot.notice?.code).toBe('mic_denied');
+    expect(seen.error?.[0]).toMatchObject({ code: 'mic_denied', retryable: false });
+  });
+
+  it('the agent ending the call is ended; a lost connection is error', async () => {
+    const { c, calls, seen } = setup();
+    await Promise.all([c.start(), tick().then(() => calls[0]!.settle())]);
+    calls[0]!.ev.emit('agentState', 'listening');
+    calls[0]!.ev.emit('closed', { normal: true, reason: 'agent' });
+    expect(c.snapshot.state).toBe('ended');
+    expect(seen.ended?.[0]?.reason).toBe('agent');
+    await Promise.all([c.start(), tick().then(() => calls[1]!.settle())]);
+    calls[1]!.ev.emit('agentState', 'listening');
+    calls[1]!.ev.emit('reconnecting', null);
+    expect(c.snapshot.state).toBe('reconnecting');
+    calls[1]!.ev.emit('closed', { normal: false, error: WidgetError.connectionLost() });
+    expect(c.snapshot.state).toBe('error');
+    expect(seen.state?.map((s) => s.state)).toEqual(['connecting', 'listening', 'ended', 'connecting', 'listening', 'reconnecting', 'error']);
+  });
+
+  it('a barge-in shows listening at once', async () => {
+    const { c, calls } = setup();
+    await Promise.all([c.start(), tick().then(() => calls[0]!.settle())]);
+    calls[0]!.ev.emit('agentState', 'speaking');
+    calls[0]!.ev.emit('bargein', { phase: 'interrupt', atMs: 1, voicedMs: 256 });
+    expect(c.snapshot.state).toBe('listening');
+  });
+
+  it('an unusable config fails every start with misconfigured, not retryable', async () => {
+    const { c, calls, seen } = setup('Not A Slug');
+    await c.start();
+    expect(calls).toHaveLength(0);
+    expect(seen.error?.[0]).toMatchObject({ code: 'misconfigured', retryable: false });
+  });
+});

@@ -1,0 +1,5 @@
+/** The lazily loaded call machinery (livekit-client, VAD): loaded on hover, focus or click. */
+import type { CallDeps, CallModule } from '../core/call.ts';
+import { VoiceSession } from './voice-session.ts';
+
+export const createCall: CallModule['createCall'] = (deps: CallDeps) => new VoiceSession(deps);
