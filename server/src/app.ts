@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  if (deps.widgetDist) app.use(widgetAssets(deps.widgetDist));
+  if (deps.widgetDist) app.use(widgetAssets(deps.widgetDist, { livekitUrl: deps.sessions.publicUrl }));
   const limiter = (perMinute: number) =>
     rateLimit({
       windowMs: 60_000,
