@@ -79,8 +79,8 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
   await requireCommand(opts.pocketsphinx?.command ?? 'pocketsphinx_continuous', 'pocketsphinx');
   await requireCommand(opts.espeak?.command ?? 'espeak-ng', 'espeak-ng');
 
-  const vad = await SileroModel.load();
   const pool = new PocketSphinxPool(opts.asrPoolSize ?? 2, log, opts.pocketsphinx);
+  const vad = await SileroModel.load();
   const synthesizer = new SpeechSynthesizer({ espeak: opts.espeak });
   prefetchScript(synthesizer, script, defaultSessionConfig('warmup', 'gpt-realtime'));
 
@@ -95,7 +95,7 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
   const server: Server = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://local');
     if (req.method === 'GET' && pathname === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', sessions: sockets.size, asrIdle: pool.idleCount }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', sessions: sockets.size, asr: pool.idleCount }));
     } else if (pathname.endsWith('/realtime')) {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('Upgrade to a WebSocket');
     } else {
@@ -162,6 +162,8 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const baseURL = `http://${host}:${address.port}/v1`;
+  // Resolve only with the recognizers loaded, so the first caller does not wait for a model load.
+  if (!(await pool.warm(10_000))) log.warn('PocketSphinx processes are still loading; the first turns may be slow');
   log.info({ baseURL, ttfaMs, leadMs }, 'local realtime model listening');
 
   let stopping: Promise<void> | null = null;

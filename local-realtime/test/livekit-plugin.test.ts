@@ -22,7 +22,6 @@ let server: LocalRealtimeServer;
 
 beforeAll(async () => {
   server = await start({ logLevel: 'warn' });
-  await sleep(800); // let the recognizer pool finish loading
 });
 
 afterAll(async () => {

@@ -25,7 +25,6 @@ const orderTool = {
 
 beforeAll(async () => {
   server = await start({ logLevel: 'warn', onTiming: (t) => timings.push(t) });
-  await sleep(800); // let the recognizer pool finish loading
 });
 
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 
 /**
@@ -11,6 +12,9 @@ import type { Logger } from 'pino';
  *
  * `-infile /dev/stdin` must be a real pipe: Node's child stdin is a socket, which the program cannot
  * `open()`, hence `sh -c 'cat | exec pocketsphinx_continuous …'`.
+ *
+ * A process is *ready* once the model is loaded: the decoder then blocks reading its input pipe,
+ * which Linux shows in `/proc/<pid>/wchan` (the program prints nothing we could wait for).
  */
 
 export interface PocketSphinxOptions {
@@ -22,6 +26,38 @@ export interface PocketSphinxOptions {
 
 /** Longest a process may take to print its result after stdin closes, ms, before it is killed. */
 const FINISH_TIMEOUT_MS = 10_000;
+/** How often readiness is polled, and for how long at most, ms. */
+const READY_POLL_MS = 25;
+const READY_TIMEOUT_MS = 30_000;
+
+/** Reads a /proc file, or null if it does not exist (process gone, or not Linux). */
+async function proc(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** Resolves once the decoder under the `sh` process `shPid` blocks reading its input (model loaded); false on timeout or exit. */
+async function waitUntilReading(shPid: number, alive: () => boolean): Promise<boolean> {
+  const end = performance.now() + READY_TIMEOUT_MS;
+  while (alive() && performance.now() < end) {
+    const children = await proc(`/proc/${shPid}/task/${shPid}/children`);
+    if (children === null) {
+      // No /proc children list (not Linux, or an unusual kernel): assume the model loads within a second.
+      await new Promise((r) => setTimeout(r, 1_000));
+      return alive();
+    }
+    for (const pid of children.trim().split(/\s+/).filter(Boolean)) {
+      if ((await proc(`/proc/${pid}/comm`))?.trim() !== 'pocketsphinx_co') continue;
+      const state = (await proc(`/proc/${pid}/stat`))?.replace(/^.*\) /, '')[0];
+      if (state === 'S' && /pipe/.test((await proc(`/proc/${pid}/wchan`)) ?? '')) return true;
+    }
+    await new Promise((r) => setTimeout(r, READY_POLL_MS));
+  }
+  return false;
+}
 
 /** One recognizer process. Write audio, then `finish()` for the transcript. */
 export class PocketSphinxProcess {
@@ -33,6 +69,9 @@ export class PocketSphinxProcess {
   /** Called with each utterance line as soon as PocketSphinx prints it. */
   onLine: ((line: string) => void) | null = null;
   readonly spawnedAt = performance.now();
+  /** Resolves true once the model is loaded and the decoder waits for audio (false if it died or never got there). */
+  readonly ready: Promise<boolean>;
+  #isReady = false;
 
   constructor(opts: PocketSphinxOptions = {}) {
     const command = opts.command ?? 'pocketsphinx_continuous';
@@ -56,6 +95,14 @@ export class PocketSphinxProcess {
         resolve({ code, error: code === 0 ? null : new Error(`${command} exited with ${code}: ${stderr.trim().slice(0, 500)}`) });
       });
     });
+    const pid = this.#child.pid;
+    this.ready = pid === undefined ? Promise.resolve(false) : waitUntilReading(pid, () => this.alive);
+    void this.ready.then((r) => (this.#isReady = r));
+  }
+
+  /** True once `ready` resolved true (model loaded). */
+  get isReady(): boolean {
+    return this.#isReady;
   }
 
   /** True while the process can still take audio. */
@@ -164,17 +211,28 @@ export class PocketSphinxPool {
     }, delayMs);
   }
 
-  /** A process ready for audio (warm when the pool had one). */
+  /** A process for a new stretch of audio: a loaded one if any, else the one loading longest, else a new one. */
   acquire(): PocketSphinxProcess {
-    const p = this.#idle.shift() ?? this.#spawn();
+    const readyAt = this.#idle.findIndex((p) => p.isReady);
+    const p = (readyAt >= 0 ? this.#idle.splice(readyAt, 1)[0] : this.#idle.shift()) ?? this.#spawn();
     if (p.alive) this.#backoffMs = 1_000;
     this.#scheduleRefill(0);
     return p;
   }
 
-  /** Number of loaded, idle processes. */
-  get idleCount(): number {
-    return this.#idle.length;
+  /** Number of idle processes, and how many of them have their model loaded. */
+  get idleCount(): { idle: number; ready: number } {
+    return { idle: this.#idle.length, ready: this.#idle.filter((p) => p.isReady).length };
+  }
+
+  /** Resolves once every idle process has loaded its model (or after `timeoutMs`); true if all did. */
+  async warm(timeoutMs = 15_000): Promise<boolean> {
+    const all = Promise.all(this.#idle.map((p) => p.ready)).then((r) => r.every(Boolean));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const ok = await Promise.race([all, timeout]);
+    clearTimeout(timer);
+    return ok;
   }
 
   /** Kills every process this pool started and waits for them to exit. */
