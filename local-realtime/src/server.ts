@@ -143,7 +143,8 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
       sockets.set(ws, conn);
       log.info({ session: conn.id, beta, sessions: sockets.size }, 'session opened');
       ws.on('message', (data, isBinary) => conn.receive(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer), isBinary));
-      ws.on('error', (err) => log.warn({ session: conn.id, err }, 'websocket error'));
+      // Protocol violations by the client (e.g. a frame over maxFrameBytes) close only its connection.
+      ws.on('error', (err) => log.info({ session: conn.id, code: (err as NodeJS.ErrnoException).code, msg: err.message }, 'websocket closed on a client error'));
       ws.on('close', (code) => {
         conn.close();
         sockets.delete(ws);
