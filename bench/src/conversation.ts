@@ -8,6 +8,8 @@ export interface ConversationResult {
   clickToGreetingMs: number | null;
   /** Agent audio edges as heard in the page. */
   audioEdges: { audible: boolean; atMs: number }[];
+  /** The widget's barge-in steps (duck / interrupt / resume). */
+  bargeIns: { phase: string; atMs: number; voicedMs: number }[];
   errors: string[];
 }
 
@@ -36,7 +38,7 @@ declare global {
  */
 export async function runConversation(opts: ConversationOptions): Promise<ConversationResult> {
   const browser = await launchBrowser({ micWav: opts.micWav });
-  const result: ConversationResult = { turns: [], clickToGreetingMs: null, audioEdges: [], errors: [] };
+  const result: ConversationResult = { turns: [], clickToGreetingMs: null, audioEdges: [], bargeIns: [], errors: [] };
   try {
     const page = await browser.context.newPage();
     let done: () => void = () => {};
@@ -45,8 +47,10 @@ export async function runConversation(opts: ConversationOptions): Promise<Conver
       if (type === 'latency') {
         result.turns.push((detail as { turn: TurnLatency }).turn);
         if (result.turns.length >= opts.turns) done();
-      } else if (type === 'agent-audio') {
+      } else if (type === 'audio') {
         result.audioEdges.push(detail as { audible: boolean; atMs: number });
+      } else if (type === 'bargein') {
+        result.bargeIns.push(detail as { phase: string; atMs: number; voicedMs: number });
       } else if (type === 'error') {
         result.errors.push((detail as { message: string }).message);
         done();
@@ -55,7 +59,7 @@ export async function runConversation(opts: ConversationOptions): Promise<Conver
       }
     });
     await page.addInitScript(() => {
-      for (const type of ['latency', 'agent-audio', 'error', 'ended']) {
+      for (const type of ['latency', 'audio', 'bargein', 'error', 'ended']) {
         document.addEventListener(`voice-agent:${type}`, (e) => window.__bench?.(type, (e as CustomEvent).detail));
       }
     });
