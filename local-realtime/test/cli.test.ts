@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectOpenAI } from './helpers.ts';
 
-/** The CLI as a developer runs it: its own process, a script file, the `--ttfa-ms` knob, clean shutdown on SIGTERM. */
+/** The CLI as a developer runs it: its own process, a script file, warm recognizers, the `--ttfa-ms` knob, clean shutdown on SIGTERM. */
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dir = mkdtempSync(path.join(tmpdir(), 'local-realtime-cli-'));
 let child: ChildProcess | null = null;
@@ -39,6 +39,9 @@ describe('cli', () => {
       proc.once('exit', (code) => reject(new Error(`CLI exited with ${code}: ${stderr}`)));
     });
     expect(baseURL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    // It announces itself only once the recognizers have loaded their model.
+    const health = await (await fetch(baseURL.replace(/\/v1$/, '/health'))).json();
+    expect(health).toEqual({ status: 'ok', sessions: 0, asr: { idle: 2, ready: 2 } });
 
     const { log, send, close } = await connectOpenAI(baseURL);
     const delays: number[] = [];

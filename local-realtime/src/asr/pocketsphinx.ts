@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Logger } from 'pino';
 
 /**
@@ -8,7 +9,8 @@ import type { Logger } from 'pino';
  *
  * One process decodes one stretch of audio: it reads 16 kHz PCM16 LE from stdin, prints one line
  * per utterance its own endpointer finds, and prints the rest when stdin closes (~40–60 ms later).
- * Loading the model costs ~0.7 s of CPU, so a pool keeps processes already loaded and waiting.
+ * Loading the model costs ~0.3 s of CPU (~0.5 s wall for two at once on an idle 2-core machine,
+ * seconds on a busy one), so a pool keeps processes already loaded and waiting.
  *
  * `-infile /dev/stdin` must be a real pipe: Node's child stdin is a socket, which the program cannot
  * `open()`, hence `sh -c 'cat | exec pocketsphinx_continuous …'`.
@@ -31,16 +33,19 @@ const READY_POLL_MS = 25;
 const READY_TIMEOUT_MS = 30_000;
 
 /** Reads a /proc file, or null if it does not exist (process gone, or not Linux). */
-async function proc(path: string): Promise<string | null> {
+async function proc(file: string): Promise<string | null> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(file, 'utf8');
   } catch {
     return null;
   }
 }
 
-/** Resolves once the decoder under the `sh` process `shPid` blocks reading its input (model loaded); false on timeout or exit. */
-async function waitUntilReading(shPid: number, alive: () => boolean): Promise<boolean> {
+/**
+ * Resolves once the decoder under the `sh` process `shPid` (the child whose `comm`, the first 15
+ * characters of the program name, is `comm`) blocks reading its input: model loaded. False on timeout or exit.
+ */
+async function waitUntilReading(shPid: number, comm: string, alive: () => boolean): Promise<boolean> {
   const end = performance.now() + READY_TIMEOUT_MS;
   while (alive() && performance.now() < end) {
     const children = await proc(`/proc/${shPid}/task/${shPid}/children`);
@@ -50,7 +55,7 @@ async function waitUntilReading(shPid: number, alive: () => boolean): Promise<bo
       return alive();
     }
     for (const pid of children.trim().split(/\s+/).filter(Boolean)) {
-      if ((await proc(`/proc/${pid}/comm`))?.trim() !== 'pocketsphinx_co') continue;
+      if ((await proc(`/proc/${pid}/comm`))?.trim() !== comm) continue;
       const state = (await proc(`/proc/${pid}/stat`))?.replace(/^.*\) /, '')[0];
       if (state === 'S' && /pipe/.test((await proc(`/proc/${pid}/wchan`)) ?? '')) return true;
     }
@@ -96,7 +101,8 @@ export class PocketSphinxProcess {
       });
     });
     const pid = this.#child.pid;
-    this.ready = pid === undefined ? Promise.resolve(false) : waitUntilReading(pid, () => this.alive);
+    const comm = path.basename(command).slice(0, 15);
+    this.ready = pid === undefined ? Promise.resolve(false) : waitUntilReading(pid, comm, () => this.alive);
     void this.ready.then((r) => (this.#isReady = r));
   }
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { RECOGNIZER_SAMPLE_RATE, decodePcm16Base64, float32ToInt16, int16ToFloat32, samplesToMs } from '../audio/pcm.ts';
+import { RECOGNIZER_SAMPLE_RATE, decodePcm16Base64, float32ToInt16, int16ToFloat32 } from '../audio/pcm.ts';
 import { Resampler } from '../audio/resampler.ts';
 import { type RecognizerSource, TurnRecognizer } from '../asr/turn-recognizer.ts';
 import { RealtimeProtocolError } from '../errors.ts';
