@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Level, Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type PocketSphinxOptions, PocketSphinxPool } from './asr/pocketsphinx.ts';
+import { Resampler } from './audio/resampler.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { createLogger } from './log.ts';
 import { requireCommand } from './preflight.ts';
@@ -81,6 +82,9 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
 
   const pool = new PocketSphinxPool(opts.asrPoolSize ?? 2, log, opts.pocketsphinx);
   const vad = await SileroModel.load();
+  // Design the resampling filters now (tens of ms on a cold process) rather than on the first turn.
+  new Resampler(24_000, 16_000);
+  new Resampler(22_050, 24_000);
   const synthesizer = new SpeechSynthesizer({ espeak: opts.espeak });
   prefetchScript(synthesizer, script, defaultSessionConfig('warmup', 'gpt-realtime'));
 

@@ -28,6 +28,53 @@ function besselI0(x: number): number {
   return sum;
 }
 
+interface Filter {
+  phases: number;
+  taps: number;
+  firstTap: number;
+  kernel: Float32Array;
+}
+
+/** Filters by rate pair: computing one takes milliseconds (tens on a cold start), so once per process. */
+const FILTERS = new Map<string, Filter>();
+
+function filterFor(inRate: number, outRate: number): Filter {
+  const key = `${inRate}:${outRate}`;
+  let f = FILTERS.get(key);
+  if (!f) {
+    f = designFilter(inRate, outRate);
+    FILTERS.set(key, f);
+  }
+  return f;
+}
+
+function designFilter(inRate: number, outRate: number): Filter {
+  const phases = outRate / gcd(inRate, outRate);
+  const fc = 0.5 * Math.min(1, outRate / inRate) * ROLLOFF; // cycles per input sample
+  const halfWidth = ZERO_CROSSINGS / (2 * fc); // in input samples
+  const firstTap = -Math.ceil(halfWidth) + 1;
+  const taps = 2 * Math.ceil(halfWidth);
+  const kernel = new Float32Array(phases * taps);
+  const i0Beta = besselI0(KAISER_BETA);
+  for (let p = 0; p < phases; p++) {
+    // Fractional offset of output samples with this phase: frac(n × step) for n ≡ p.
+    const frac = (p * inRate) / outRate - Math.floor((p * inRate) / outRate);
+    let sum = 0;
+    for (let k = 0; k < taps; k++) {
+      const t = firstTap + k - frac; // distance from the output position, input samples
+      const r = t / halfWidth;
+      const window = Math.abs(r) >= 1 ? 0 : besselI0(KAISER_BETA * Math.sqrt(1 - r * r)) / i0Beta;
+      const x = 2 * fc * t;
+      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
+      const v = 2 * fc * sinc * window;
+      kernel[p * taps + k] = v;
+      sum += v;
+    }
+    for (let k = 0; k < taps; k++) kernel[p * taps + k]! /= sum;
+  }
+  return { phases, taps, firstTap, kernel };
+}
+
 export class Resampler {
   readonly inRate: number;
   readonly outRate: number;
@@ -52,31 +99,12 @@ export class Resampler {
     }
     this.inRate = inRate;
     this.outRate = outRate;
-    const g = gcd(inRate, outRate);
-    this.#phases = outRate / g;
     this.#step = inRate / outRate;
-    const fc = 0.5 * Math.min(1, outRate / inRate) * ROLLOFF; // cycles per input sample
-    const halfWidth = ZERO_CROSSINGS / (2 * fc); // in input samples
-    this.#firstTap = -Math.ceil(halfWidth) + 1;
-    this.#taps = 2 * Math.ceil(halfWidth);
-    this.#kernel = new Float32Array(this.#phases * this.#taps);
-    const i0Beta = besselI0(KAISER_BETA);
-    for (let p = 0; p < this.#phases; p++) {
-      // Fractional offset of output samples with this phase: frac(n × step) for n ≡ p.
-      const frac = (p * inRate) / outRate - Math.floor((p * inRate) / outRate);
-      let sum = 0;
-      for (let k = 0; k < this.#taps; k++) {
-        const t = this.#firstTap + k - frac; // distance from the output position, input samples
-        const r = t / halfWidth;
-        const window = Math.abs(r) >= 1 ? 0 : besselI0(KAISER_BETA * Math.sqrt(1 - r * r)) / i0Beta;
-        const x = 2 * fc * t;
-        const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
-        const v = 2 * fc * sinc * window;
-        this.#kernel[p * this.#taps + k] = v;
-        sum += v;
-      }
-      for (let k = 0; k < this.#taps; k++) this.#kernel[p * this.#taps + k]! /= sum;
-    }
+    const filter = filterFor(inRate, outRate);
+    this.#phases = filter.phases;
+    this.#taps = filter.taps;
+    this.#firstTap = filter.firstTap;
+    this.#kernel = filter.kernel;
   }
 
   /** Pushes float samples in [-1, 1] at `inRate`; returns every output sample now computable. */
