@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STATE_DIR } from '@voice-widget/stack';
 
@@ -45,5 +45,39 @@ export function callerWav(name: string, segments: Segment[]): string {
     return part;
   });
   execFileSync('sox', [...parts, out]);
+  return out;
+}
+
+/**
+ * Where speech starts in a WAV written by this module (48 kHz mono S16): the first 10 ms window whose
+ * RMS reaches `thresholdDbfs`, in ms from the start of the file. The default −35 dBFS sits above the
+ * LibriVox clips' −45…−50 dBFS noise floor and below their speech (−20…−30 dBFS).
+ */
+export function speechOnsetMs(wavPath: string, thresholdDbfs = -35): number {
+  const buf = readFileSync(wavPath);
+  const dataAt = buf.indexOf('data') + 8;
+  const samples = new Int16Array(buf.buffer.slice(buf.byteOffset + dataAt, buf.byteOffset + buf.length - ((buf.length - dataAt) % 2)));
+  const win = 480;
+  const threshold = 10 ** (thresholdDbfs / 20) * 32768;
+  for (let i = 0; i + win <= samples.length; i += win) {
+    let sum = 0;
+    for (let j = i; j < i + win; j++) sum += samples[j]! * samples[j]!;
+    if (Math.sqrt(sum / win) >= threshold) return (i / 48_000) * 1000;
+  }
+  throw new Error(`no sound above ${thresholdDbfs} dBFS in ${wavPath}`);
+}
+
+/**
+ * A cough-like burst: `durationS` of pink noise with a fast attack and decay at `gainDb`, between
+ * silences. Built with sox; cached by name under .state/audio.
+ */
+export function noiseBurstWav(name: string, opts: { leadS: number; durationS: number; tailS: number; gainDb?: number }): string {
+  const dir = join(STATE_DIR, 'audio');
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `${name}.wav`);
+  if (existsSync(out)) return out;
+  const burst = join(dir, `${name}.burst.wav`);
+  execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', burst, 'synth', String(opts.durationS), 'pinknoise', 'fade', 'q', '0.01', String(opts.durationS), '0.06', 'gain', String(opts.gainDb ?? -6)]);
+  execFileSync('sox', [burst, out, 'pad', String(opts.leadS), String(opts.tailS)]);
   return out;
 }

@@ -4,13 +4,13 @@ import { type BargeInAction, BargeInDetector } from './barge-in.ts';
 const SPEECH = { probability: 0.9, levelDbfs: -25 };
 const SILENCE = { probability: 0.05, levelDbfs: -80 };
 
-/** Feeds `pattern` (one char per 32 ms frame: `v` voiced, `.` silent, `q` voiced-probability but quiet, `h` hangover) and collects actions. */
+/** Feeds `pattern` (one char per 32 ms frame: `v` voiced, `m` maybe-speech (p 0.35), `.` silent, `q` voiced-probability but quiet, `h` hangover) and collects actions. */
 function play(pattern: string, opts: { agent?: (i: number) => boolean; minSpeechMs?: number } = {}) {
   const d = new BargeInDetector({ minSpeechMs: opts.minSpeechMs ?? 250, minLevelDbfs: -50 });
   const actions: (BargeInAction & { frame: number })[] = [];
   [...pattern].forEach((c, i) => {
     const f =
-      c === 'v' ? SPEECH : c === 'q' ? { probability: 0.9, levelDbfs: -62 } : c === 'h' ? { probability: 0.8, levelDbfs: -85 } : SILENCE;
+      c === 'v' ? SPEECH : c === 'm' ? { probability: 0.35, levelDbfs: -30 } : c === 'q' ? { probability: 0.9, levelDbfs: -62 } : c === 'h' ? { probability: 0.8, levelDbfs: -85 } : SILENCE;
     const a = d.frame({ endMs: 1_000 + (i + 1) * 32, ...f }, opts.agent ? opts.agent(i) : true);
     if (a) actions.push({ ...a, frame: i });
   });
@@ -68,6 +68,14 @@ describe('barge-in rule', () => {
 
   it('fires interrupt once per run and can fire again for the next one', () => {
     expect(play('vvvvvvvvvvvvvvvv....vvvvvvvvvv').map((a) => a.phase)).toEqual(['duck', 'interrupt', 'duck', 'interrupt']);
+  });
+
+  it('ducks on a word’s rising onset (maybe-speech frames) before Silero is sure; only voiced frames count toward stopping', () => {
+    expect(play('..mmvvvvvvvv....').map((a) => [a.phase, a.frame, a.voicedMs])).toEqual([
+      ['duck', 3, 0],
+      ['interrupt', 11, 256],
+    ]);
+    expect(play('..mmmmmmmmmmmmmmmmmmmm....').map((a) => a.phase)).toEqual(['duck', 'resume']); // unsure for 640 ms: never stops the agent
   });
 
   it('the threshold is an option (a stricter rule lets longer backchannels through)', () => {

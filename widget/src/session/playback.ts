@@ -7,8 +7,8 @@ export interface PlaybackCallbacks {
   played(edge: AudioEdge): void;
 }
 
-/** Longest time playback stays stopped after a barge-in if the agent keeps sending audio, ms. */
-export const MAX_STOP_MS = 1_500;
+/** Longest time playback stays stopped after a barge-in if the agent never says it stopped, ms. */
+export const MAX_STOP_MS = 2_500;
 
 /**
  * Plays the agent's track through Web Audio so the widget can duck or stop it at once on a
@@ -16,8 +16,9 @@ export const MAX_STOP_MS = 1_500;
  *                            └→ gain → destination
  *                                    └→ played meter, analyser (visualizer)
  * The track is also attached to a muted `<audio>` element (Chrome only delivers remote WebRTC
- * audio to Web Audio while a media element plays it). After `stop()`, full volume returns once
- * the agent's own audio has gone quiet (it obeyed the interrupt), or after {@link MAX_STOP_MS}.
+ * audio to Web Audio while a media element plays it). After `stop()`, full volume returns once the
+ * agent has left its speaking state and its audio has gone quiet (it obeyed the interrupt; a pause
+ * between words is not enough), or after {@link MAX_STOP_MS}.
  */
 export class AgentPlayback {
   readonly #gain: GainNode;
@@ -27,6 +28,7 @@ export class AgentPlayback {
   #stopped = false;
   #stopTimer: ReturnType<typeof setTimeout> | undefined;
   #arriving = false;
+  #agentSpeaking = false;
 
   constructor(
     private readonly ctx: AudioContext,
@@ -77,7 +79,13 @@ export class AgentPlayback {
     this.#ramp(0, 0.003);
     clearTimeout(this.#stopTimer);
     this.#stopTimer = setTimeout(() => this.#unstop(), MAX_STOP_MS);
-    if (!this.#arriving) this.#unstop(); // nothing was playing: nothing to hold back
+    this.#maybeUnstop();
+  }
+
+  /** The agent's `lk.agent.state` is (not) `speaking`. */
+  setAgentSpeaking(speaking: boolean): void {
+    this.#agentSpeaking = speaking;
+    this.#maybeUnstop();
   }
 
   /** Full volume again after a duck (a stopped agent comes back only once its audio went quiet). */
@@ -100,7 +108,11 @@ export class AgentPlayback {
   #onArriving(edge: AudioEdge): void {
     this.#arriving = edge.type === 'start';
     this.callbacks.arriving(edge);
-    if (edge.type === 'end' && this.#stopped) this.#unstop();
+    this.#maybeUnstop();
+  }
+
+  #maybeUnstop(): void {
+    if (this.#stopped && !this.#agentSpeaking && !this.#arriving) this.#unstop();
   }
 
   #unstop(): void {

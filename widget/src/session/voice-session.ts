@@ -246,6 +246,7 @@ export class VoiceSession implements Call {
     const state = p.attributes['lk.agent.state'];
     if (state && AGENT_STATES.has(state) && state !== this.#agentState) {
       this.#agentState = state as AgentState;
+      this.#playback.setAgentSpeaking(state === 'speaking');
       this.#events.emit('agentState', this.#agentState);
     }
   }
