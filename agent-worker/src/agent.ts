@@ -10,6 +10,7 @@ import { loadWorkerConfig } from './config.ts';
 import { EndOfTurnController } from './end-of-turn.ts';
 import { assistantInstructions, greetingText, sayExactly } from './greeting.ts';
 import { createRealtimeModel } from './model.ts';
+import { preparePhoneCall } from './phone/phone-call.ts';
 import { registerRpcMethods } from './rpc.ts';
 import { linkCallToServer } from './server-link.ts';
 import { publishTimeline } from './timeline-publisher.ts';
@@ -21,6 +22,8 @@ export default defineAgent({
     const config = loadWorkerConfig();
     const log = pino({ level: config.LOG_LEVEL, base: { svc: 'agent', room: ctx.job.room?.name } });
     const meta = parseMetadata(ctx.job.metadata, log);
+    // Phone (issue 6): SIP caller, call record and contact lookup before the first reply.
+    const phone = meta?.channel === 'phone' ? await preparePhoneCall(ctx, meta, config, log) : null;
     const call = await linkCallToServer(ctx, log); // agent config from the server; call record at the end
     const profile = turnProfileFor(meta?.channel ?? 'web', call.config?.turnTaking ?? config.TURN_PROFILE);
 
@@ -40,8 +43,9 @@ export default defineAgent({
       // (550 ms of silence) would otherwise gate every reply.
       ...(agentDrivesTurns(profile) ? { vad: null, turnHandling: { turnDetection: 'manual' as const } } : {}),
     });
+    const instructions = call.config?.instructions ?? assistantInstructions(config.COMPANY_NAME);
     await session.start({
-      agent: new voice.Agent({ instructions: call.config?.instructions ?? assistantInstructions(config.COMPANY_NAME) }),
+      agent: new voice.Agent({ instructions: phone ? phone.instructions(instructions) : instructions, tools: phone?.tools }),
       room: ctx.room,
     });
     session.output.audio?.on(voice.AudioOutput.EVENT_PLAYBACK_STARTED, (ev: { createdAt: number }) =>
@@ -51,8 +55,10 @@ export default defineAgent({
     await ctx.connect();
     const endOfTurn = new EndOfTurnController(session, () => realtime, timeline, log);
     registerRpcMethods(ctx.room, session, log, agentDrivesTurns(profile) ? (ms) => endOfTurn.onHint(ms) : undefined);
+    phone?.attach(session); // keypad (DTMF)
     log.info({ channel: meta?.channel ?? 'web', profile }, 'agent joined; greeting');
-    session.generateReply({ instructions: sayExactly(call.config?.greeting ?? greetingText(config.COMPANY_NAME)) });
+    const greeting = call.config?.greeting ?? greetingText(config.COMPANY_NAME);
+    session.generateReply({ instructions: sayExactly(phone ? phone.greeting(greeting) : greeting) });
   },
 });
 

@@ -24,6 +24,8 @@ export interface StackOptions {
   dir?: string;
   /** Extra environment for the server (e.g. DATABASE_URL). Ephemeral stacks default to PGlite in `dir`. */
   serverEnv?: NodeJS.ProcessEnv;
+  /** Build and serve the widget. Default true; phone-only stacks skip it. */
+  widget?: boolean;
   /** Phone callers too: Redis, livekit-server with Redis, and livekit-sip on loopback (issue 6). */
   sip?: boolean;
 }
@@ -91,7 +93,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     : opts.ephemeral
       ? { redis: await freeTcpPort(), sip: await freeTcpUdpPort(), sipHealth: await freeTcpPort(), rtp: await freeUdpRange(40) }
       : DEMO_SIP_PORTS;
-  const widgetDist = ensureWidgetBuilt();
+  const widgetDist = opts.widget === false ? undefined : ensureWidgetBuilt();
   const services: Service[] = [];
   const stop = async () => {
     await Promise.all(services.splice(0).reverse().map((s) => s.stop()));
@@ -142,7 +144,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       env: {
         ...common,
         PORT: String(ports.server),
-        WIDGET_DIST: widgetDist,
+        ...(widgetDist ? { WIDGET_DIST: widgetDist } : {}),
         BOOTSTRAP_AGENT: 'acme', // the demo page's data-agent
         DEMO_BASE_URL: `http://127.0.0.1:${ports.demo}`,
         ...(opts.ephemeral ? { PGLITE_DIR: join(dir, 'pglite') } : {}),

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { DtmfCollector, digitsAsInput } from './dtmf.ts';
+
+describe('DtmfCollector', () => {
+  it('1 or 0 as the first key asks for a person at once', () => {
+    expect(new DtmfCollector().press('1')).toEqual({ type: 'person' });
+    expect(new DtmfCollector().press('0')).toEqual({ type: 'person' });
+  });
+
+  it('collects a number until # (1 and 0 inside it are digits); * starts over', () => {
+    const c = new DtmfCollector();
+    expect(c.press('4')).toBeNull();
+    expect(c.press('*')).toBeNull();
+    expect(c.pending).toBe(false);
+    for (const k of '9104') expect(c.press(k)).toBeNull();
+    expect(c.pending).toBe(true);
+    expect(c.press('#')).toEqual({ type: 'digits', digits: '9104' });
+    expect(c.pending).toBe(false);
+    expect(c.press('1')).toEqual({ type: 'person' }); // first key of the next entry
+  });
+
+  it('a pause ends the entry; nothing pending gives nothing; other keys are ignored', () => {
+    const c = new DtmfCollector();
+    c.press('7');
+    c.press('A');
+    expect(c.flush()).toEqual({ type: 'digits', digits: '7' });
+    expect(c.flush()).toBeNull();
+    expect(c.press('#')).toBeNull();
+  });
+
+  it('reads digits one by one to the model', () => {
+    expect(digitsAsInput('1042')).toBe('I typed 1 0 4 2 on the keypad.');
+  });
+});

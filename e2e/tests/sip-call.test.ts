@@ -1,0 +1,143 @@
+/**
+ * Phone callers reach the same agent through LiveKit SIP ingress (issue 6), with real SIP peers on
+ * loopback:
+ * - baresip dials the trunk with digest auth as a known caller, plays a real human recording
+ *   (8 kHz) and records what it hears: greeting (with the caller's name: looked up before the
+ *   first reply) and a reply are in the recording, the transcript is stored, per-turn phone
+ *   latency is measured from the recording, printed and stored with the call;
+ * - SIPp presses 1: the agent's transfer tool runs, the caller side gets a REFER to the configured
+ *   number, answers NOTIFY 200, and is hung up; the call is recorded as transferred.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { energyEnvelope, loudRuns, parseWavPcm16, phoneTurnsFromEnvelopes, summarize, toPhoneTurnLatencies } from '@voice-widget/protocol';
+import { REPO_ROOT } from '@voice-widget/stack';
+import { callDetail } from '../../server/src/repo/calls.ts';
+import { baresipCall, callerWav8k, sipp, toUlaw, wavSeconds } from '../lib/sip.ts';
+import { KNOWN_CALLER, LINE, type PhoneStack, startPhoneStack } from '../lib/sip-stack.ts';
+import { transferScenario } from '../lib/sipp-scenarios.ts';
+
+const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'sip');
+
+const envelopeOf = (wav: string) => {
+  const { samples, sampleRateHz } = parseWavPcm16(readFileSync(wav));
+  return energyEnvelope(samples, sampleRateHz);
+};
+
+describe('phone callers through LiveKit SIP', () => {
+  let phone: PhoneStack;
+
+  beforeAll(async () => {
+    phone = await startPhoneStack('e2e-sip-call');
+  });
+  afterAll(async () => {
+    await phone?.stop();
+  });
+
+  it('provisioning is idempotent through the real LiveKit SIP API', async () => {
+    const again = await phone.api('PUT', '/api/admin/sip/trunks/main', {
+      numbers: [LINE.number], allowedAddresses: ['127.0.0.1/32'], authUsername: LINE.user, authPassword: LINE.password,
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.action).toBe('unchanged');
+    const rules = await phone.api('GET', '/api/admin/sip/dispatch-rules');
+    expect(rules.body.rules).toHaveLength(1);
+    expect(JSON.parse(rules.body.rules[0].metadata)).toEqual({ agent: 'acme', channel: 'phone', transferTo: LINE.transferTo });
+  });
+
+  it('answers a known caller by name, hears a real recording, replies; transcript and phone latency are stored', async () => {
+    // Greeting (~9 s of speech at 8 kHz), a sentence, a pause for the reply, another sentence.
+    const wav = callerWav8k('sip-caller', [
+      { silenceS: 12 }, { recording: 'goforward' }, { silenceS: 8 }, { recording: 'illDisposed' }, { silenceS: 9 },
+    ]);
+    const call = await baresipCall({
+      dir: join(ARTIFACTS, 'baresip'),
+      wav,
+      target: phone.uri(LINE.number),
+      from: KNOWN_CALLER.number,
+      auth: { user: LINE.user, password: LINE.password },
+      timeoutS: Math.ceil(wavSeconds(wav)) + 8, // baresip hangs up when the WAV ends; -t then quits it
+    });
+    expect(call.established, call.log).toBe(true);
+    const sent = envelopeOf(call.sentWav!);
+    const heard = envelopeOf(call.receivedWav!);
+
+    // What the caller heard: the greeting right away, and agent audio again after each sentence.
+    // Agent audio runs (ms), words closer than 400 ms merged into one utterance.
+    const agentRuns = loudRuns(heard, -45, 3)
+      .map(([a, b]) => [a * 10, b * 10] as [number, number])
+      .reduce<[number, number][]>((out, run) => {
+        const last = out.at(-1);
+        if (last && run[0] - last[1] < 400) last[1] = run[1];
+        else out.push(run);
+        return out;
+      }, []);
+    const callerRuns = loudRuns(sent, -45, 3).map(([a, b]) => [a * 10, b * 10] as const);
+    expect(agentRuns[0]![0]).toBeLessThan(3_000); // greeting starts within 3 s of the answer
+    const greetingEnd = agentRuns.filter(([a]) => a < callerRuns[0]![0]).at(-1)![1];
+    expect(greetingEnd - agentRuns[0]![0]).toBeGreaterThan(3_000); // a sentence, not a click
+    const firstSentenceEnd = callerRuns.filter(([a]) => a < 16_000).at(-1)![1];
+    const reply = agentRuns.find(([a]) => a > firstSentenceEnd);
+    expect(reply, 'agent audio after the caller spoke').toBeDefined();
+    expect(reply![1] - reply![0]).toBeGreaterThan(800);
+
+    // Per-turn latency from the recording (latency.md, phone caller), stored with the call.
+    const turns = phoneTurnsFromEnvelopes(sent, heard);
+    const measured = turns.filter((t) => !t.overlap);
+    for (const t of turns) console.log(`phone turn: speech end ${t.speechEndMs} ms → agent audio ${t.playStartMs} ms = ${t.perceivedMs} ms${t.overlap ? ' (overlap)' : ''}`);
+    const s = summarize(measured.map((t) => t.perceivedMs));
+    console.log(`phone per-turn latency: n=${s.count} P50 ${s.p50} ms P95 ${s.p95} ms max ${s.max} ms`);
+    expect(measured.length).toBeGreaterThanOrEqual(1);
+    for (const t of measured) {
+      expect(t.perceivedMs).toBeGreaterThan(0);
+      expect(t.perceivedMs).toBeLessThan(5_000);
+    }
+    const row = await phone.phoneCall(`sip_${KNOWN_CALLER.number}`);
+    expect(row.channel).toBe('phone');
+    const up = await phone.api('POST', `/api/admin/calls/${encodeURIComponent(row.room)}/turns`, { turns: toPhoneTurnLatencies(turns, call.startedAtMs) });
+    expect(up.status).toBe(201);
+
+    // The agent's record of the call: greeting with the AI disclosure and the caller's name, the
+    // caller's words, an answer.
+    await expect.poll(async () => (await callDetail(phone.database.db, row.room))?.call.recordReceivedAt ?? null, { timeout: 30_000, interval: 500 }).not.toBeNull();
+    const detail = (await callDetail(phone.database.db, row.room))!;
+    const lines = detail.transcript.map((t) => `${t.speaker}: ${t.text}`);
+    console.log(lines.join('\n'));
+    expect(detail.transcript[0]).toMatchObject({ speaker: 'agent' });
+    expect(detail.transcript[0]!.text).toMatch(/\bAI\b/);
+    expect(detail.transcript[0]!.text).toMatch(/Ada/);
+    expect(detail.transcript.some((t) => t.speaker === 'caller' && /forward|meters|ten/i.test(t.text))).toBe(true);
+    expect(detail.transcript.filter((t) => t.speaker === 'agent').length).toBeGreaterThanOrEqual(2);
+    expect(detail.turns.length).toBe(turns.length);
+    expect(detail.call.endedAt).not.toBeNull();
+  });
+
+  it('transfers to a person on keypad 1: REFER with the configured Refer-To, NOTIFY 200, the call ends', async () => {
+    const audio = toUlaw(callerWav8k('sip-silence', [{ silenceS: 5 }]));
+    const caller = '+15550177';
+    const r = await sipp({
+      dir: join(ARTIFACTS, 'sipp-transfer'),
+      scenario: transferScenario({ from: caller, audio: 'sip-silence.8k.ulaw', waitMs: 11_000, referTo: /tel:\+15550199/ }),
+      target: phone.sipAddress,
+      service: LINE.number,
+      auth: { user: LINE.user, password: LINE.password },
+      files: [audio],
+      timeoutS: 70,
+    });
+    console.log(`transfer: SIPp received ${r.received.join(' | ')}`);
+    expect(r.code, r.output.slice(-2000)).toBe(0);
+    const refer = r.received.find((l) => l.startsWith('REFER'));
+    expect(refer).toBeDefined();
+    expect(r.messages).toMatch(/Refer-To: <?tel:\+15550199>?/);
+    expect(r.received.at(-1)).toMatch(/^BYE /);
+
+    const row = await phone.phoneCall(`sip_${caller}`);
+    await expect.poll(async () => (await callDetail(phone.database.db, row.room))?.call.outcome ?? null, { timeout: 30_000, interval: 500 }).toBe('transferred');
+    const detail = (await callDetail(phone.database.db, row.room))!;
+    console.log(detail.transcript.map((t) => `${t.speaker} @${t.atMs - detail.transcript[0]!.atMs} ms: ${t.text}`).join('\n'));
+    expect(detail.toolCalls.map((t) => t.name)).toContain('transfer_to_human');
+    // The one-sentence summary was said before the line was handed over.
+    expect(detail.transcript.some((t) => t.speaker === 'agent' && /transferring you to a person/.test(t.text))).toBe(true);
+  });
+});
