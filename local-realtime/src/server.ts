@@ -167,8 +167,11 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const baseURL = `http://${host}:${address.port}/v1`;
-  // Resolve only with the recognizers loaded, so the first caller does not wait for a model load.
+  // Resolve only with the recognizers loaded and the script's fixed sentences synthesized, so the
+  // first caller waits for neither.
+  const warmSpeech = Promise.race([synthesizer.drained(), new Promise((r) => setTimeout(r, 5_000).unref())]);
   if (!(await pool.warm(10_000))) log.warn('PocketSphinx processes are still loading; the first turns may be slow');
+  await warmSpeech;
   log.info({ baseURL, ttfaMs, leadMs }, 'local realtime model listening');
 
   let stopping: Promise<void> | null = null;

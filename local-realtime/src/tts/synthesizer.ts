@@ -13,6 +13,7 @@ export class SpeechSynthesizer {
   readonly #espeak: EspeakOptions;
   readonly #backlog: (() => AsyncIterable<Int16Array>)[] = [];
   #draining = false;
+  #drainDone: Promise<void> | null = null;
 
   /** `cacheBytes`: audio kept in memory, bytes (64 MiB ≈ 23 min of PCM16 24 kHz). */
   constructor(opts: { cacheBytes?: number; espeak?: EspeakOptions } = {}) {
@@ -48,9 +49,16 @@ export class SpeechSynthesizer {
     return splitSentences(text).every((s) => this.#cache.has(this.#key(s, voice, speed)));
   }
 
+  /** Resolves when every queued prefetch has been synthesized. */
+  async drained(): Promise<void> {
+    while (this.#draining || this.#backlog.length) await (this.#drainDone ?? Promise.resolve());
+  }
+
   async #drain(): Promise<void> {
     if (this.#draining) return;
     this.#draining = true;
+    let done!: () => void;
+    this.#drainDone = new Promise<void>((r) => (done = r));
     try {
       for (let job = this.#backlog.shift(); job; job = this.#backlog.shift()) {
         try {
@@ -61,6 +69,7 @@ export class SpeechSynthesizer {
       }
     } finally {
       this.#draining = false;
+      done();
     }
   }
 }
