@@ -21,6 +21,8 @@ export const WorkerConfig = z.object({
   LOCAL_REALTIME_URL: z.string().url().optional(),
   /** Extra fixed time-to-first-audio of the local model, ms (benchmarks emulate a cloud model). */
   LOCAL_REALTIME_TTFA_MS: z.coerce.number().int().min(0).max(10_000).default(0),
+  /** Most concurrent calls the local model serves (it refuses more with HTTP 503). */
+  LOCAL_REALTIME_MAX_SESSIONS: z.coerce.number().int().min(1).max(1_000).default(32),
   /** Dialogue script (JSON file) of the local model; default its built-in front-desk script. */
   LOCAL_REALTIME_SCRIPT: z.string().min(1).optional(),
   /** Turn-taking profile of web calls when the agent's configuration has none (turn-taking.ts). */

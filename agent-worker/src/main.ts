@@ -15,11 +15,12 @@ if (!config.OPENAI_API_KEY && !config.LOCAL_REALTIME_URL) {
     port: 0,
     ttfaMs: config.LOCAL_REALTIME_TTFA_MS,
     script: config.LOCAL_REALTIME_SCRIPT,
+    limits: { maxSessions: config.LOCAL_REALTIME_MAX_SESSIONS },
     logLevel: config.LOG_LEVEL === 'debug' ? 'debug' : 'warn',
   });
   process.env.LOCAL_REALTIME_URL = model.baseURL;
-  const stop = () => void model.stop();
-  process.once('exit', stop);
+  // The recognizer child processes end with this process; stop() closes sockets on a clean exit.
+  process.once('SIGTERM', () => void model.stop());
 }
 
 cli.runApp(
