@@ -19,8 +19,8 @@ if (!config.OPENAI_API_KEY && !config.LOCAL_REALTIME_URL) {
     logLevel: config.LOG_LEVEL === 'debug' ? 'debug' : 'warn',
   });
   process.env.LOCAL_REALTIME_URL = model.baseURL;
-  // The recognizer child processes end with this process; stop() closes sockets on a clean exit.
-  process.once('SIGTERM', () => void model.stop());
+  // Not stopped on SIGTERM: the worker drains its calls first, and they still need the model.
+  // The model (and its recognizer processes) ends with this process.
 }
 
 cli.runApp(
