@@ -2,19 +2,42 @@
  * `npm run demo`: starts the whole stack on loopback and prints the demo URL; Ctrl-C stops it.
  * Logs go to .state/stack/logs/*.log (add `--verbose` to echo them here).
  */
+import { demoLineFromEnv, provisionDemoLine } from './sip-demo.ts';
 import { startStack } from './stack.ts';
 
 const [command, ...flags] = process.argv.slice(2);
 if (command !== 'demo') {
-  console.error('usage: tsx src/cli.ts demo [--verbose]');
+  console.error('usage: tsx src/cli.ts demo [--verbose] [--sip]');
   process.exit(2);
 }
 
 const t0 = Date.now();
-const stack = await startStack({ echo: flags.includes('--verbose') }).catch((err: Error) => {
+const sip = flags.includes('--sip'); // phone callers too (issue 6)
+const stack = await startStack({
+  echo: flags.includes('--verbose'),
+  sip,
+  sipNetwork: { listenIp: process.env.SIP_LISTEN_IP, externalIp: process.env.SIP_EXTERNAL_IP },
+}).catch((err: Error) => {
   console.error(`\n${err.message}`);
   process.exit(1);
 });
+const line = demoLineFromEnv();
+if (sip) {
+  try {
+    provisionDemoLine(stack, line);
+  } catch (err) {
+    console.error(`\nprovisioning the SIP line failed: ${(err as Error).message}`);
+    await stack.stop();
+    process.exit(1);
+  }
+}
+const sipInfo = stack.sip
+  ? `
+  SIP URI:       sip:${line.number}@${process.env.SIP_EXTERNAL_IP ?? stack.sip.address.split(':')[0]}:${stack.sip.ports.sip}   (UDP/TCP; RTP ${stack.sip.ports.rtp.start}-${stack.sip.ports.rtp.end})
+                 trunk "demo": from ${line.allowed.join(', ') || 'any address'}${line.auth ? `, digest user ${line.auth.user}` : ', no digest auth'}${line.transferTo ? `; transfers to ${line.transferTo}` : ''}
+                 call it with any SIP phone, e.g. baresip: /dial sip:${line.number}@${stack.sip.address}
+`
+  : '';
 const model = process.env.OPENAI_API_KEY ? 'OpenAI Realtime' : 'local offline model (no OPENAI_API_KEY)';
 console.log(`
   Stack is up in ${((Date.now() - t0) / 1000).toFixed(1)} s — model: ${model}
@@ -23,7 +46,7 @@ console.log(`
   Server API:    ${stack.serverUrl}   (widget: ${stack.serverUrl}/voice-widget.js)
   LiveKit:       ${stack.livekitUrl}
   Logs:          .state/stack/logs/
-
+${sipInfo}
   Open the demo page, press Talk, allow the microphone. Ctrl-C to stop.
 `);
 let stopping = false;

@@ -28,6 +28,8 @@ export interface StackOptions {
   widget?: boolean;
   /** Phone callers too: Redis, livekit-server with Redis, and livekit-sip on loopback (issue 6). */
   sip?: boolean;
+  /** Where livekit-sip listens (default 127.0.0.1) and the public IP it announces behind NAT. */
+  sipNetwork?: { listenIp?: string; externalIp?: string };
 }
 
 /** A running stack; `stop()` ends every process it started. */
@@ -123,6 +125,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         livekitUrl: livekit.url,
         redisAddress: redis.address,
         ports: { sip: sipPorts.sip, rtp: sipPorts.rtp, health: sipPorts.sipHealth },
+        listenIp: opts.sipNetwork?.listenIp,
+        externalIp: opts.sipNetwork?.externalIp,
         dir: join(dir, 'livekit-sip'),
         echo: opts.echo,
       });
