@@ -54,7 +54,7 @@ export default defineAgent({
     call.record(session);
     await ctx.connect();
     const endOfTurn = new EndOfTurnController(session, () => realtime, timeline, log);
-    registerRpcMethods(ctx.room, session, log, agentDrivesTurns(profile) ? (ms) => endOfTurn.onHint(ms) : undefined);
+    registerRpcMethods(ctx.room, session, log, agentDrivesTurns(profile) ? endOfTurn : undefined);
     phone?.attach(session); // keypad (DTMF)
     log.info({ channel: meta?.channel ?? 'web', profile }, 'agent joined; greeting');
     const greeting = call.config?.greeting ?? greetingText(config.COMPANY_NAME);

@@ -2,17 +2,28 @@ import type { llm, voice } from '@livekit/agents';
 import type { Logger } from 'pino';
 import type { TurnTimelineRecorder } from './turn-timeline.ts';
 
-/** Hints closer together than this (page clock) are one turn, ms. */
-export const MIN_HINT_GAP_MS = 150;
+/** Hints whose speech ends are closer than this (page clock) are about the same turn, ms. */
+export const SAME_TURN_MS = 150;
+
+/** The part of a SpeechHandle this controller uses. */
+interface Reply {
+  interrupt(): unknown;
+}
 
 /**
- * Ends the caller's turn when the page says so (`voice.end_of_turn` RPC, fast profile): commits
- * the model's input audio buffer and asks for the reply in the same tick — no 500 ms wait as in
- * `AgentSession.commitUserTurn()` (see turn-taking.ts). If the agent is still speaking, it is
- * interrupted first (the caller talked over it).
+ * Ends the caller's turn when the page says so (fast profile), and starts the reply at once:
+ * commits the model's input audio buffer and calls `generateReply()` in the same tick — not
+ * `AgentSession.commitUserTurn()`, which waits ~1 s in @livekit/agents 1.9 (`pnpm bench:commit`).
+ *
+ * Speculative turns: the page sends a tentative hint after a short pause (`final: false`) and
+ * the final one after its full redemption time. The reply starts on the tentative hint, so the
+ * model's time to first audio overlaps the rest of the redemption; if the caller goes on talking
+ * (`voice.speech_resumed`) the speculative reply is withdrawn before it is heard. The committed
+ * words stay in the conversation; the rest of the sentence follows as the next user message.
  */
 export class EndOfTurnController {
   #lastSpeechEndMs = Number.NEGATIVE_INFINITY;
+  #speculative: { speechEndMs: number; reply: Reply } | null = null;
 
   constructor(
     private readonly session: voice.AgentSession,
@@ -23,17 +34,33 @@ export class EndOfTurnController {
 
   /**
    * Handles a hint whose caller speech ended at `speechEndMs` (page clock).
-   * Returns false when ignored: a duplicate of the previous hint, or no model session yet.
+   * Returns false when ignored: a repeat of the last hint, or no model session yet.
    */
-  onHint(speechEndMs: number): boolean {
+  onHint(speechEndMs: number, final = true): boolean {
+    const spec = this.#speculative;
+    if (spec && Math.abs(speechEndMs - spec.speechEndMs) < SAME_TURN_MS) {
+      if (final) this.#speculative = null; // confirmed: the reply already started
+      return true;
+    }
     const rt = this.realtime();
-    if (!rt || speechEndMs < this.#lastSpeechEndMs + MIN_HINT_GAP_MS) return false;
+    if (!rt || speechEndMs < this.#lastSpeechEndMs + SAME_TURN_MS) return false;
     this.#lastSpeechEndMs = speechEndMs;
     if (this.session.agentState === 'speaking') void this.session.interrupt();
     this.timeline.markEndOfTurn('client_hint');
     void rt.commitAudio();
-    this.session.generateReply();
-    this.log.debug('turn ended by the page hint');
+    const reply = this.session.generateReply();
+    this.#speculative = final ? null : { speechEndMs, reply };
+    this.log.debug({ final }, 'turn ended by the page hint');
+    return true;
+  }
+
+  /** The caller went on talking after a tentative hint; returns true if a reply was withdrawn. */
+  onSpeechResumed(): boolean {
+    const spec = this.#speculative;
+    this.#speculative = null;
+    if (!spec) return false;
+    spec.reply.interrupt();
+    this.log.debug('speculative reply withdrawn: the caller went on');
     return true;
   }
 }

@@ -6,6 +6,8 @@ import {
   type ClockResponse,
   EndOfTurnRequest,
   type EndOfTurnResponse,
+  SpeechResumedRequest,
+  type SpeechResumedResponse,
   InterruptRequest,
   type InterruptResponse,
   RpcMethod,
@@ -17,14 +19,16 @@ import type { Logger } from 'pino';
  * Registers the page → agent RPC methods on the agent's participant:
  * - `voice.clock`: replies with the agent's clock (ms since epoch) for the page's offset estimate.
  * - `voice.interrupt`: the page's VAD saw the caller talk over the agent: stop speaking now.
- * - `voice.end_of_turn`: the page's VAD saw the caller stop; `onEndOfTurn` decides (fast profile).
+ * - `voice.end_of_turn`: the page's VAD saw the caller stop (tentatively or finally); and
+ * - `voice.speech_resumed`: the caller went on after a tentative hint — both go to `turns`
+ *   (fast profile; other profiles ignore them).
  * Bad payloads get an RPC error (APPLICATION_ERROR 1500) and change nothing.
  */
 export function registerRpcMethods(
   room: Room,
   session: voice.AgentSession,
   log: Logger,
-  onEndOfTurn: (speechEndMs: number) => boolean = () => false,
+  turns?: { onHint(speechEndMs: number, final: boolean): boolean; onSpeechResumed(): boolean },
 ): void {
   const participant = room.localParticipant;
   if (!participant) throw new Error('registerRpcMethods: room is not connected');
@@ -63,8 +67,16 @@ export function registerRpcMethods(
   participant.registerRpcMethod(
     RpcMethod.endOfTurn,
     guarded(RpcMethod.endOfTurn, (data): EndOfTurnResponse => {
-      const { speechEndMs } = parseRpcPayload(EndOfTurnRequest, data.payload);
-      return { accepted: onEndOfTurn(speechEndMs) };
+      const { speechEndMs, final } = parseRpcPayload(EndOfTurnRequest, data.payload);
+      return { accepted: turns?.onHint(speechEndMs, final) ?? false };
+    }),
+  );
+
+  participant.registerRpcMethod(
+    RpcMethod.speechResumed,
+    guarded(RpcMethod.speechResumed, (data): SpeechResumedResponse => {
+      parseRpcPayload(SpeechResumedRequest, data.payload);
+      return { cancelled: turns?.onSpeechResumed() ?? false };
     }),
   );
 }

@@ -3,7 +3,8 @@ import { EndOfTurnRequest, MAX_RPC_PAYLOAD_BYTES, parseRpcPayload } from './rpc.
 
 describe('parseRpcPayload', () => {
   it('parses a valid payload', () => {
-    expect(parseRpcPayload(EndOfTurnRequest, '{"speechEndMs":12.5}')).toEqual({ speechEndMs: 12.5 });
+    expect(parseRpcPayload(EndOfTurnRequest, '{"speechEndMs":12.5}')).toEqual({ speechEndMs: 12.5, final: true });
+    expect(parseRpcPayload(EndOfTurnRequest, '{"speechEndMs":1,"final":false}')).toEqual({ speechEndMs: 1, final: false });
   });
   it('names the problem for bad JSON, wrong shapes, extra keys and oversize payloads', () => {
     expect(() => parseRpcPayload(EndOfTurnRequest, '{')).toThrow(/not JSON/);

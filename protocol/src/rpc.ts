@@ -10,8 +10,14 @@ export const RpcMethod = {
   clock: 'voice.clock',
   /** Barge-in: page saw the caller start talking over the agent; agent interrupts now. */
   interrupt: 'voice.interrupt',
-  /** End-of-turn hint: page's VAD saw the caller stop; agent may end the turn early. */
+  /**
+   * End-of-turn hint: page's VAD saw the caller stop. `final: false` is a tentative hint after a
+   * short pause (the agent may start the reply speculatively); `final: true` after the VAD's full
+   * redemption time.
+   */
   endOfTurn: 'voice.end_of_turn',
+  /** The caller went on talking after a tentative end-of-turn hint: cancel the speculative reply. */
+  speechResumed: 'voice.speech_resumed',
 } as const;
 
 /** Maximum RPC payload we accept, bytes. */
@@ -33,9 +39,20 @@ export const EndOfTurnRequest = z
   .object({
     /** End of the caller's last voiced frame, page clock, ms since epoch. */
     speechEndMs: z.number(),
+    /** False for a tentative hint (short pause), true once the VAD's redemption time passed. */
+    final: z.boolean().default(true),
   })
   .strict();
 export const EndOfTurnResponse = z.object({ accepted: z.boolean() });
+
+export const SpeechResumedRequest = z
+  .object({
+    /** When the caller's voice came back, page clock, ms since epoch. */
+    atMs: z.number(),
+  })
+  .strict();
+/** `cancelled`: a speculative reply was withdrawn. */
+export const SpeechResumedResponse = z.object({ cancelled: z.boolean() });
 
 export type ClockRequest = z.infer<typeof ClockRequest>;
 export type ClockResponse = z.infer<typeof ClockResponse>;
@@ -43,6 +60,8 @@ export type InterruptRequest = z.infer<typeof InterruptRequest>;
 export type InterruptResponse = z.infer<typeof InterruptResponse>;
 export type EndOfTurnRequest = z.infer<typeof EndOfTurnRequest>;
 export type EndOfTurnResponse = z.infer<typeof EndOfTurnResponse>;
+export type SpeechResumedRequest = z.infer<typeof SpeechResumedRequest>;
+export type SpeechResumedResponse = z.infer<typeof SpeechResumedResponse>;
 
 /**
  * Parses an RPC payload (JSON string) against a schema.

@@ -1,0 +1,66 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { llm, voice } from '@livekit/agents';
+import { EndOfTurnController } from './end-of-turn.ts';
+import { TurnTimelineRecorder } from './turn-timeline.ts';
+
+/** Records what the controller asks of the session and the model session. */
+function harness(agentState = 'listening') {
+  const calls: string[] = [];
+  const replies: { interrupted: boolean }[] = [];
+  const session = {
+    agentState,
+    interrupt: () => calls.push('interrupt'),
+    generateReply: () => {
+      calls.push('generateReply');
+      const reply = { interrupted: false, interrupt: () => (reply.interrupted = true) };
+      replies.push(reply);
+      return reply;
+    },
+  } as unknown as voice.AgentSession;
+  const rt = { commitAudio: async () => void calls.push('commit') } as unknown as llm.RealtimeSession;
+  const timeline = new TurnTimelineRecorder(() => {});
+  const controller = new EndOfTurnController(session, () => rt, timeline, pino({ level: 'silent' }));
+  return { controller, calls, replies };
+}
+
+describe('EndOfTurnController', () => {
+  it('commits and asks for the reply in the same tick (no commitUserTurn wait)', () => {
+    const { controller, calls } = harness();
+    expect(controller.onHint(1_000, true)).toBe(true);
+    expect(calls).toEqual(['commit', 'generateReply']);
+  });
+
+  it('ignores a repeat of the same hint', () => {
+    const { controller, calls } = harness();
+    controller.onHint(1_000, true);
+    expect(controller.onHint(1_050, true)).toBe(false);
+    expect(calls).toEqual(['commit', 'generateReply']);
+  });
+
+  it('starts the reply on a tentative hint and does nothing more when the final one confirms it', () => {
+    const { controller, calls, replies } = harness();
+    controller.onHint(2_000, false);
+    expect(controller.onHint(2_000, true)).toBe(true);
+    expect(calls).toEqual(['commit', 'generateReply']);
+    expect(replies[0]!.interrupted).toBe(false);
+    expect(controller.onSpeechResumed()).toBe(false); // confirmed: nothing left to withdraw
+  });
+
+  it('withdraws a speculative reply when the caller goes on, then answers the whole turn', () => {
+    const { controller, calls, replies } = harness();
+    controller.onHint(3_000, false);
+    expect(controller.onSpeechResumed()).toBe(true);
+    expect(replies[0]!.interrupted).toBe(true);
+    controller.onHint(4_500, false);
+    controller.onHint(4_500, true);
+    expect(calls).toEqual(['commit', 'generateReply', 'commit', 'generateReply']);
+    expect(replies[1]!.interrupted).toBe(false);
+  });
+
+  it('interrupts the agent first when it is still speaking', () => {
+    const { controller, calls } = harness('speaking');
+    controller.onHint(5_000, true);
+    expect(calls).toEqual(['interrupt', 'commit', 'generateReply']);
+  });
+});
