@@ -32,11 +32,12 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedB
     '--disable-quic',
     '--no-first-run',
     '--autoplay-policy=no-user-gesture-required',
-    '--use-fake-ui-for-media-stream',
     '--use-fake-device-for-media-stream',
     '--allow-loopback-in-peer-connection',
     '--disable-features=WebRtcHideLocalIpsWithMdns',
   ];
+  // Fake UI accepts every permission prompt; without it, a prompt for an ungranted permission is denied.
+  args.push(opts.denyMic ? '--deny-permission-prompts' : '--use-fake-ui-for-media-stream');
   if (opts.micWav) args.push(`--use-file-for-fake-audio-capture=${opts.micWav}${opts.loop ? '' : '%noloop'}`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   const context = await browser.newContext({ permissions: opts.denyMic ? [] : ['microphone'] });

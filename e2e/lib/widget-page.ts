@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 
 /**
  * Helpers for the widget's end-to-end tests: host pages on their own origin, a microphone the test
@@ -90,4 +90,34 @@ export function playIntoMic(page: Page, url: string): Promise<number> {
     // The same mapping the widget uses for its own clock (performance time of a context time).
     return performance.timeOrigin + (ts.performanceTime ?? performance.now()) + (at - (ts.contextTime ?? mic.ctx.currentTime)) * 1000;
   }, url);
+}
+
+/**
+ * Clicks the widget's talk button inside `root` and waits until the call is up. If the agent did
+ * not join in time (the widget's retryable `agent_timeout` error — on a loaded machine LiveKit
+ * sometimes finds "no workers with sufficient capacity" for the first dispatch), it presses the
+ * widget's own Try again button once, as a visitor would, and says so.
+ */
+export async function startCall(root: Locator, timeoutMs = 25_000): Promise<void> {
+  await root.locator('[data-testid=talk]').click();
+  await settleCall(root, timeoutMs);
+}
+
+/** The waiting half of {@link startCall}, for a call whose talk button was already clicked. */
+export async function settleCall(root: Locator, timeoutMs = 25_000): Promise<void> {
+  const w = root.locator('.vw');
+  const settled = async () => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await w.getAttribute('data-state');
+      if (state && state !== 'connecting' && state !== 'idle') return state;
+      if (Date.now() > deadline) throw new Error(`call still ${state} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  if ((await settled()) === 'error' && (await root.locator('[data-testid=error]').getAttribute('data-code')) === 'agent_timeout') {
+    console.log('agent did not join in time; pressing Try again');
+    await root.locator('[data-testid=retry]').click();
+    await settled();
+  }
 }

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, STATE_DIR, type Stack, startStack } from '@voice-widget/stack';
 import { callerWav, noiseBurstWav, speechOnsetMs } from '../lib/audio.ts';
 import { type LaunchedBrowser, launchBrowser } from '../lib/browser.ts';
-import { type RecordedEvent, instrument, playIntoMic, serveHostPages, widgetEvents } from '../lib/widget-page.ts';
+import { type RecordedEvent, instrument, startCall, playIntoMic, serveHostPages, widgetEvents } from '../lib/widget-page.ts';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'widget');
 
@@ -60,7 +60,7 @@ describe('widget barge-in', () => {
 
   it('speech over the agent stops its audio in the page within a measured time', async () => {
     await page.goto(`${host.url}/`);
-    await page.locator('voice-agent [data-testid=talk]').click();
+    await startCall(page.locator('voice-agent'));
     await expect.poll(() => widget().getAttribute('data-agent-audible'), { timeout: 20_000 }).toBe('true');
     await page.screenshot({ path: join(ARTIFACTS, 'bargein-speaking.png') });
     // Wait for the greeting to end, ask something, and talk over the answer.
@@ -106,7 +106,7 @@ describe('widget barge-in', () => {
     // A fresh call, so the greeting plays again.
     await page.locator('voice-agent [data-testid=talk]').click(); // end call
     await expect.poll(() => widget().getAttribute('data-state')).toBe('ended');
-    await page.locator('voice-agent [data-testid=talk]').click(); // new call
+    await startCall(page.locator('voice-agent')); // new call
     await expect.poll(() => widget().getAttribute('data-agent-audible'), { timeout: 20_000 }).toBe('true');
     const greetingStart = Date.now();
     await page.waitForTimeout(700);

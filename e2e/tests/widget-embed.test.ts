@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, type Stack, startStack } from '@voice-widget/stack';
 import { callerWav } from '../lib/audio.ts';
 import { type LaunchedBrowser, launchBrowser } from '../lib/browser.ts';
-import { instrument, serveHostPages, widgetEvents } from '../lib/widget-page.ts';
+import { instrument, settleCall, serveHostPages, widgetEvents } from '../lib/widget-page.ts';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'widget');
 const BUDGET = 15 * 1024;
@@ -160,6 +160,7 @@ describe('widget embedding', () => {
     await talk().click();
     await expect.poll(() => w().getAttribute('data-state')).toBe('connecting');
     await page.screenshot({ path: join(ARTIFACTS, 'state-connecting.png') });
+    await settleCall(page.locator('voice-agent'));
     await expect.poll(() => w().getAttribute('data-agent-audible'), { timeout: 20_000 }).toBe('true');
     await page.screenshot({ path: join(ARTIFACTS, 'state-speaking.png') });
     const agent = page.locator('voice-agent [data-speaker=agent]');
@@ -206,7 +207,7 @@ describe('widget embedding', () => {
   it('ESM mount(): typed handle starts and ends a call and reports its events', async () => {
     await page.goto(`${host.url}/esm`);
     await expect.poll(() => page.locator('#mount voice-agent [data-testid=talk]').innerText()).toBe('Ask Acme');
-    await page.click('#go');
+    await page.click('#go'); // (the previous calls warmed the worker up: no retry needed here)
     await expect.poll(() => page.evaluate(() => (window as unknown as { __seen: string[][] }).__seen.map((s) => s[1])), { timeout: 20_000 }).toContain('listening');
     await page.click('#stop');
     await expect.poll(() => page.evaluate(() => (window as unknown as { __seen: string[][] }).__seen)).toContainEqual(['ended', 'caller']);

@@ -1,4 +1,5 @@
 import {
+  ConnectionState,
   DisconnectReason,
   type LocalAudioTrack,
   type Participant,
@@ -360,8 +361,22 @@ export class VoiceSession implements Call {
     }
   }
 
-  /** Hidden tab: the call goes on; back in view, resume audio a browser may have suspended (iOS). */
+  /**
+   * Hidden tab: the call goes on; back in view, resume audio a browser may have suspended (iOS).
+   * The browser going offline shows `reconnecting` at once (LiveKit itself notices a dead
+   * connection only after its ping timeout, ~15 s); back online, LiveKit reconnects (or already has).
+   */
   #watchPage(): void {
+    const offline = () => this.#events.emit('reconnecting', null);
+    const online = () => {
+      if (this.#room?.state === ConnectionState.Connected) this.#events.emit('reconnected', this.#agentState);
+    };
+    window.addEventListener('offline', offline);
+    window.addEventListener('online', online);
+    this.#cleanups.push(() => {
+      window.removeEventListener('offline', offline);
+      window.removeEventListener('online', online);
+    });
     const wake = () => {
       if (document.visibilityState !== 'visible' || this.#closed) return;
       if (this.#ctx.state !== 'running') void this.#ctx.resume().catch(() => {});
