@@ -156,7 +156,11 @@ describe('widget embedding', () => {
     page.off('request', onRequest);
   });
 
-  it('click → connect → greeting heard → captions of both sides → latency; a normal end is not an error', async () => {
+  it('click → connect → greeting heard → captions of both sides → latency stored with the call; a normal end is not an error', async () => {
+    const uploads: number[] = [];
+    page.on('response', (r) => {
+      if (/\/api\/sessions\/[^/]+\/turns$/.test(r.url())) uploads.push(r.status());
+    });
     await talk().click();
     await expect.poll(() => w().getAttribute('data-state')).toBe('connecting');
     await page.screenshot({ path: join(ARTIFACTS, 'state-connecting.png') });
@@ -177,6 +181,9 @@ describe('widget embedding', () => {
     expect(last).toBeGreaterThan(0);
     expect(last).toBeLessThan(8_000);
     await page.screenshot({ path: join(ARTIFACTS, 'state-latency.png') });
+    // Each turn was uploaded with the call (POST /api/sessions/:room/turns with the caller's token).
+    await expect.poll(() => uploads.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
+    expect(uploads.every((s) => s === 201)).toBe(true);
 
     // The microphone was asked for echo cancellation and noise suppression.
     const constraints = await page.evaluate(() => (window as unknown as { __micConstraints: MediaTrackConstraints }).__micConstraints);
