@@ -172,6 +172,11 @@ describe('widget embedding', () => {
     await expect.poll(() => agent.first().innerText(), { timeout: 20_000 }).toMatch(/AI assistant/i);
     await expect.poll(() => w().getAttribute('data-state'), { timeout: 15_000 }).toBe('listening');
     await page.screenshot({ path: join(ARTIFACTS, 'state-listening.png') });
+    const mute = page.locator('voice-agent [data-testid=mute]');
+    await mute.click();
+    expect([await w().getAttribute('data-mic'), await mute.getAttribute('aria-pressed')]).toEqual(['muted', 'true']);
+    await mute.click();
+    expect([await w().getAttribute('data-mic'), await mute.getAttribute('aria-pressed')]).toEqual(['ok', 'false']);
     await expect.poll(() => caller.allInnerTexts().then((t) => t.join(' ')), { timeout: 30_000 }).toMatch(/forward/i);
     await expect.poll(() => agent.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
     const count = page.locator('voice-agent [data-testid=latency-count]');
@@ -205,9 +210,13 @@ describe('widget embedding', () => {
     await expect.poll(() => first.locator('[data-testid=talk]').innerText()).toBe('Mit unserem Assistenten sprechen');
     const bg = await first.locator('[data-testid=talk]').evaluate((b) => getComputedStyle(b).backgroundColor);
     expect(bg).toBe('rgb(138, 180, 255)'); // the dark palette's accent
+    // Keyboard: focus the button and press Enter; after the failure focus stays on the way forward.
     const broken = page.locator('voice-agent#broken');
-    await broken.locator('[data-testid=talk]').click();
-    await expect.poll(() => broken.locator('[data-testid=error]').innerText()).toMatch(/nicht richtig eingerichtet|not set up/);
+    await broken.locator('[data-testid=talk]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => broken.locator('[data-testid=error]').innerText()).toMatch(/not set up correctly/);
+    expect(await broken.locator('[data-testid=error]').getAttribute('role')).toBe('alert');
+    expect(await page.evaluate(() => document.querySelector('voice-agent#broken')!.shadowRoot!.activeElement?.getAttribute('data-testid'))).toBe('talk');
     await page.screenshot({ path: join(ARTIFACTS, 'state-error.png') });
   });
 
