@@ -142,6 +142,24 @@ describe('widget controller', () => {
     expect(c.snapshot.state).toBe('listening');
   });
 
+  it('a browser without Web Audio gets an error, not an exception in the click handler', async () => {
+    const { options } = resolveOptions({ agent: 'acme' }, 'http://127.0.0.1:1');
+    const c = new WidgetController({
+      options,
+      configError: null,
+      lang: 'en',
+      loadCallModule: async () => ({ createCall: () => { throw new Error('unreachable'); } }),
+      vadAssetBase: '/vad/',
+      mediaContainer: {} as Node,
+      createAudioContext: () => {
+        throw new ReferenceError('AudioContext is not defined');
+      },
+    });
+    await c.start();
+    expect(c.snapshot.state).toBe('error');
+    expect(c.snapshot.error?.code).toBe('internal');
+  });
+
   it('an unusable config fails every start with misconfigured, not retryable', async () => {
     const { c, calls, seen } = setup('Not A Slug');
     await c.start();

@@ -96,8 +96,15 @@ export class WidgetController {
     if (this.#starting) return this.#starting;
     if (isLive(this.#snapshot.state)) return Promise.resolve();
     // Created inside the click: the browser lets audio play (iOS Safari / Chrome autoplay rules).
-    const ctx = this.deps.createAudioContext?.() ?? new AudioContext({ latencyHint: 'interactive' });
-    void ctx.resume().catch(() => {});
+    let ctx: AudioContext;
+    try {
+      ctx = this.deps.createAudioContext?.() ?? new AudioContext({ latencyHint: 'interactive' });
+      void ctx.resume().catch(() => {});
+    } catch (err) {
+      this.#machine({ type: 'start' });
+      this.#failed(WidgetError.from(err)); // no Web Audio (very old browser)
+      return Promise.resolve();
+    }
     this.#starting = this.#start(ctx).finally(() => (this.#starting = null));
     return this.#starting;
   }
