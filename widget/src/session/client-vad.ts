@@ -28,6 +28,8 @@ export interface ClientVadCallbacks {
   onFrame(frame: VadFrame): void;
   /** The VAD decided speech ended (`redemptionMs` after the last voiced frame). */
   onSpeechEnd(): void;
+  /** The VAD dropped a speech shorter than `minSpeechMs`. */
+  onMisfire?(): void;
 }
 
 /** Duration of one Silero v5 frame, ms. */
@@ -85,6 +87,7 @@ export async function loadClientVad(ctx: AudioContext, options: ClientVadOptions
       });
     },
     onSpeechEnd: () => callbacks.onSpeechEnd(),
+    onVADMisfire: () => callbacks.onMisfire?.(),
   });
   let started = false;
   return {

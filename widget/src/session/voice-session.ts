@@ -22,7 +22,7 @@ import {
 import { BargeInDetector } from '../core/barge-in.ts';
 import type { Call, CallDeps, CallEvents } from '../core/call.ts';
 import { Emitter } from '../core/emitter.ts';
-import { EndOfTurnHints } from '../core/end-of-turn.ts';
+import { EndOfTurnHints, type HintAction } from '../core/end-of-turn.ts';
 import { WidgetError } from '../core/errors.ts';
 import type { AgentState } from '../core/state-machine.ts';
 import { analyserLevel } from './audio-onset.ts';
@@ -113,7 +113,11 @@ export class VoiceSession implements Call {
     const vadLoading = loadClientVad(
       this.#ctx,
       { assetBase: this.deps.vadAssetBase, redemptionMs: options.vadRedemptionMs },
-      { onFrame: (f) => this.#onVadFrame(f), onSpeechEnd: () => this.#onSpeechEnd() },
+      {
+        onFrame: (f) => this.#onVadFrame(f),
+        onSpeechEnd: () => this.#onSpeechEnd(),
+        onMisfire: () => this.#sendHint(this.#hints.misfire()),
+      },
     ).catch((err) => {
       console.warn('voice-widget: VAD unavailable (no barge-in, no latency)', err);
       return null;
@@ -271,7 +275,7 @@ export class VoiceSession implements Call {
     if (this.#mic?.isMuted) return;
     const speaking = this.#agentSpeaking();
     this.#latency.push({ type: 'vad_frame', endMs: f.endMs, voiced: f.voiced });
-    this.#hints.frame(f.endMs, f.voiced, speaking);
+    this.#sendHint(this.#hints.frame(f.endMs, f.voiced, speaking));
     this.#applyBargeIn(this.#bargeIn.frame(f, speaking));
   }
 
@@ -292,6 +296,12 @@ export class VoiceSession implements Call {
   #onSpeechEnd(): void {
     const hint = this.#hints.speechEnd();
     if (hint) this.#rpc(RpcMethod.endOfTurn, hint);
+  }
+
+  /** Tentative end of turn (the agent may start its reply) or resumed speech (withdraw it). */
+  #sendHint(action: HintAction | null): void {
+    if (action?.type === 'tentative') this.#rpc(RpcMethod.endOfTurn, { speechEndMs: action.speechEndMs, final: false });
+    else if (action?.type === 'resumed') this.#rpc(RpcMethod.speechResumed, { atMs: action.atMs });
   }
 
   /** Fire-and-forget RPC to the agent (an agent without the method answers with an error: ignored). */
