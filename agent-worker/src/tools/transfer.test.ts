@@ -1,0 +1,60 @@
+import { EventEmitter } from 'node:events';
+import { voice } from '@livekit/agents';
+import { pino } from 'pino';
+import { describe, expect, it, vi } from 'vitest';
+import { runAfterNextReply, transferTool } from './transfer.ts';
+
+const E = voice.AgentSessionEventTypes;
+const fakeSession = () => new EventEmitter() as unknown as voice.AgentSession & EventEmitter;
+const state = (s: EventEmitter, newState: string) => s.emit(E.AgentStateChanged, { newState });
+
+describe('runAfterNextReply', () => {
+  it('runs once the next reply has been spoken (speaking → listening), not before', async () => {
+    const session = fakeSession();
+    const fn = vi.fn(async () => {});
+    runAfterNextReply(session, 10_000, fn);
+    state(session, 'thinking');
+    expect(fn).not.toHaveBeenCalled();
+    state(session, 'speaking');
+    expect(fn).not.toHaveBeenCalled();
+    state(session, 'listening');
+    expect(fn).toHaveBeenCalledTimes(1);
+    state(session, 'speaking');
+    state(session, 'idle');
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs after the timeout when no reply comes', () => {
+    vi.useFakeTimers();
+    const session = fakeSession();
+    const fn = vi.fn(async () => {});
+    runAfterNextReply(session, 5_000, fn);
+    vi.advanceTimersByTime(4_999);
+    expect(fn).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(fn).toHaveBeenCalledWith(null);
+    vi.useRealTimers();
+  });
+});
+
+describe('transfer_to_human', () => {
+  it('without a transfer target, keeps helping instead of transferring', async () => {
+    const sip = { transferSipParticipant: vi.fn() };
+    const t = transferTool({ room: 'r', callerIdentity: 'sip_1', transferTo: undefined, sip, log: pino({ level: 'silent' }) });
+    const out = await t.execute({ summary: 'x' }, { ctx: { session: fakeSession() }, toolCallId: '1', abortSignal: new AbortController().signal } as never);
+    expect(out).toMatchObject({ transferred: false });
+    expect(sip.transferSipParticipant).not.toHaveBeenCalled();
+  });
+
+  it('says the summary, then REFERs the caller to the configured target once it was spoken', async () => {
+    const session = fakeSession();
+    const sip = { transferSipParticipant: vi.fn(async () => {}) };
+    const t = transferTool({ room: 'phone_1', callerIdentity: 'sip_+15550123', transferTo: 'tel:+15550199', sip, log: pino({ level: 'silent' }) });
+    const out = await t.execute({ summary: 'You want a refund' }, { ctx: { session }, toolCallId: '1', abortSignal: new AbortController().signal } as never);
+    expect(out).toMatchObject({ transferred: true, say: "You want a refund. I'm transferring you to a person now; please stay on the line." });
+    expect(sip.transferSipParticipant).not.toHaveBeenCalled();
+    state(session, 'speaking');
+    state(session, 'listening');
+    await vi.waitFor(() => expect(sip.transferSipParticipant).toHaveBeenCalledWith('phone_1', 'sip_+15550123', 'tel:+15550199', { playDialtone: false }));
+  });
+});
