@@ -102,6 +102,11 @@ describe('widget embedding', () => {
         buttonSize: [Math.round(r.width), Math.round(r.height)],
       };
     });
+  /** Pixels of a 4×4 patch inside the talk button (its padding: pure accent colour), as rendered. */
+  const buttonPixels = async (p: Page) => {
+    const box = (await talk(p).boundingBox())!;
+    return p.screenshot({ clip: { x: box.x + 4, y: box.y + box.height / 2 - 2, width: 4, height: 4 } });
+  };
   /** Computed styles of the host page's own elements. */
   const pageLook = (p: Page) =>
     p.evaluate(() =>
@@ -115,6 +120,7 @@ describe('widget embedding', () => {
     await page.goto(`${host.url}/clean`);
     await talk().waitFor();
     const clean = await widgetLook(page);
+    const cleanPixels = await buttonPixels(page);
     await page.screenshot({ path: join(ARTIFACTS, 'embed-clean-idle.png') });
 
     await page.goto(`${host.url}/hostile-nowidget`);
@@ -131,6 +137,9 @@ describe('widget embedding', () => {
     await page.waitForLoadState('networkidle');
     await page.screenshot({ path: join(ARTIFACTS, 'embed-hostile-idle.png') });
     expect(await widgetLook(page)).toEqual(clean);
+    // Rendered the same too: the floating widget sits in the top layer, so the page's
+    // `body { opacity: .9 }` (from `*`) does not dim it.
+    expect(Buffer.compare(await buttonPixels(page), cleanPixels)).toBe(0);
     expect(clean.host.position).toBe('fixed');
     expect(clean.hostBefore).toBe('none');
     expect(await pageLook(page)).toEqual(pageWithout);

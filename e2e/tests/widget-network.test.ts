@@ -57,7 +57,10 @@ describe('widget in a real browser’s conditions', () => {
     await expect.poll(() => caller.allInnerTexts().then((t) => t.join(' '))).toMatch(/opening hours/);
     const agent = page.locator('voice-agent [data-speaker=agent]');
     await expect.poll(() => agent.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    await page.waitForTimeout(1_500); // let the reply's caption fill in
     console.log(`typed question answered: ${(await agent.last().innerText()).slice(0, 120)}`);
+    expect(await caller.count()).toBe(1); // the typed line is shown once
+    await page.screenshot({ path: join(ARTIFACTS, 'state-text-answered.png') });
     const events = await widgetEvents(page);
     expect(events.filter((e) => e.type === 'error').map((e) => e.detail)).toEqual([
       { code: 'mic_denied', message: expect.stringMatching(/Microphone blocked/), retryable: false },

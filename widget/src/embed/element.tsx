@@ -71,6 +71,16 @@ export class VoiceAgentElement extends HTMLElement {
     for (const type of EVENT_TYPES) {
       controller.events.on(type, (detail) => this.dispatchEvent(new CustomEvent(EVENT_PREFIX + type, { detail, bubbles: true, composed: true })));
     }
+    // A floating widget goes to the top layer (a manual popover): the page's `body { opacity,
+    // transform, filter, z-index … }` cannot dim, move or cover it. Older browsers: a fixed element.
+    if (options.floating && typeof this.showPopover === 'function') {
+      this.popover = 'manual';
+      try {
+        this.showPopover();
+      } catch {
+        /* not in the document yet or already open */
+      }
+    }
     render(
       <ControllerContext.Provider value={controller}>
         <Widget />

@@ -10,7 +10,7 @@ export const styles = `
 :host{all:initial!important;display:block!important;contain:layout style!important}
 :host::before,:host::after{content:none!important;display:none!important}
 :host([hidden]){display:none!important}
-:host([floating]){position:fixed!important;z-index:2147483000!important;right:var(--vw-offset-x,20px)!important;bottom:var(--vw-offset-y,20px)!important}
+:host([floating]){inset:auto!important;margin:0!important;overflow:visible!important;position:fixed!important;z-index:2147483000!important;right:var(--vw-offset-x,20px)!important;bottom:var(--vw-offset-y,20px)!important}
 :host([floating][position=bottom-left]){right:auto!important;left:var(--vw-offset-x,20px)!important}
 .vw{${paletteCss(PALETTES.light)}font:14px/1.4 var(--vw-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);color:var(--_fg);display:flex;flex-direction:column;align-items:flex-end;gap:10px;width:var(--vw-width,300px);box-sizing:border-box;text-align:left}
 :host([theme=dark]) .vw{${paletteCss(PALETTES.dark)}}
