@@ -10,6 +10,7 @@ import { loadWorkerConfig } from './config.ts';
 import { EndOfTurnController } from './end-of-turn.ts';
 import { assistantInstructions, greetingText, sayExactly } from './greeting.ts';
 import { createRealtimeModel } from './model.ts';
+import { ModelResponses } from './model-responses.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
 import { registerRpcMethods } from './rpc.ts';
 import { linkCallToServer } from './server-link.ts';
@@ -28,13 +29,18 @@ export default defineAgent({
     const profile = turnProfileFor(meta?.channel ?? 'web', call.config?.turnTaking ?? config.TURN_PROFILE);
 
     const timeline = new TurnTimelineRecorder((t) => publishTimeline(ctx.room, t, log));
+    const responses = new ModelResponses();
     let realtime: llm.RealtimeSession | undefined;
     const model = createRealtimeModel(config, {
       profile,
       voice: call.config?.voice,
       onSession: (s) => {
         realtime = s;
-        s.on('openai_server_event_received' as never, (ev: RealtimeWireEvent) => timeline.onServerEvent(ev));
+        s.on('openai_server_event_received' as never, (ev: RealtimeWireEvent) => {
+          timeline.onServerEvent(ev);
+          responses.onServerEvent(ev);
+        });
+        s.on('openai_client_event_queued' as never, (ev: RealtimeWireEvent) => responses.onClientEvent(ev));
       },
     });
     const session = new voice.AgentSession({
@@ -53,7 +59,7 @@ export default defineAgent({
     );
     call.record(session);
     await ctx.connect();
-    const endOfTurn = new EndOfTurnController(session, () => realtime, timeline, log);
+    const endOfTurn = new EndOfTurnController(session, () => realtime, timeline, responses, log);
     registerRpcMethods(ctx.room, session, log, agentDrivesTurns(profile) ? endOfTurn : undefined);
     phone?.attach(session); // keypad (DTMF)
     log.info({ channel: meta?.channel ?? 'web', profile }, 'agent joined; greeting');

@@ -2,7 +2,11 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { llm, voice } from '@livekit/agents';
 import { EndOfTurnController } from './end-of-turn.ts';
+import { ModelResponses } from './model-responses.ts';
 import { TurnTimelineRecorder } from './turn-timeline.ts';
+
+/** Lets the controller's deferred reply run. */
+const tick = () => new Promise((r) => setTimeout(r, 0));
 
 /** Records what the controller asks of the session and the model session. */
 function harness(agentState = 'listening') {
@@ -20,47 +24,65 @@ function harness(agentState = 'listening') {
   } as unknown as voice.AgentSession;
   const rt = { commitAudio: async () => void calls.push('commit') } as unknown as llm.RealtimeSession;
   const timeline = new TurnTimelineRecorder(() => {});
-  const controller = new EndOfTurnController(session, () => rt, timeline, pino({ level: 'silent' }));
-  return { controller, calls, replies };
+  const responses = new ModelResponses();
+  const controller = new EndOfTurnController(session, () => rt, timeline, responses, pino({ level: 'silent' }));
+  return { controller, calls, replies, responses };
 }
 
 describe('EndOfTurnController', () => {
-  it('commits and asks for the reply in the same tick (no commitUserTurn wait)', () => {
+  it('commits and asks for the reply at once when the model is idle (no commitUserTurn wait)', async () => {
     const { controller, calls } = harness();
     expect(controller.onHint(1_000, true)).toBe(true);
+    await Promise.resolve();
     expect(calls).toEqual(['commit', 'generateReply']);
   });
 
-  it('ignores a repeat of the same hint', () => {
+  it('ignores a repeat of the same hint', async () => {
     const { controller, calls } = harness();
     controller.onHint(1_000, true);
     expect(controller.onHint(1_050, true)).toBe(false);
+    await tick();
     expect(calls).toEqual(['commit', 'generateReply']);
   });
 
-  it('starts the reply on a tentative hint and does nothing more when the final one confirms it', () => {
+  it('starts the reply on a tentative hint and does nothing more when the final one confirms it', async () => {
     const { controller, calls, replies } = harness();
     controller.onHint(2_000, false);
+    await tick();
     expect(controller.onHint(2_000, true)).toBe(true);
+    await tick();
     expect(calls).toEqual(['commit', 'generateReply']);
     expect(replies[0]!.interrupted).toBe(false);
     expect(controller.onSpeechResumed()).toBe(false); // confirmed: nothing left to withdraw
   });
 
-  it('withdraws a speculative reply when the caller goes on, then answers the whole turn', () => {
+  it('withdraws a speculative reply when the caller goes on, then answers the whole turn', async () => {
     const { controller, calls, replies } = harness();
     controller.onHint(3_000, false);
+    await tick();
     expect(controller.onSpeechResumed()).toBe(true);
     expect(replies[0]!.interrupted).toBe(true);
     controller.onHint(4_500, false);
     controller.onHint(4_500, true);
+    await tick();
     expect(calls).toEqual(['commit', 'generateReply', 'commit', 'generateReply']);
     expect(replies[1]!.interrupted).toBe(false);
   });
 
-  it('interrupts the agent first when it is still speaking', () => {
+  it('withdraws a speculative reply even before the model was asked for it', async () => {
+    const { controller, calls, responses } = harness();
+    responses.onServerEvent({ type: 'response.created', response: { id: 'old' } });
+    controller.onHint(3_000, false); // waits for the old response to end
+    expect(controller.onSpeechResumed()).toBe(true);
+    responses.onServerEvent({ type: 'response.done', response: { id: 'old', status: 'cancelled' } });
+    await tick();
+    expect(calls).toEqual(['commit']);
+  });
+
+  it('interrupts the agent first when it is still speaking', async () => {
     const { controller, calls } = harness('speaking');
     controller.onHint(5_000, true);
+    await tick();
     expect(calls).toEqual(['interrupt', 'commit', 'generateReply']);
   });
 });

@@ -1,13 +1,24 @@
 import type { llm, voice } from '@livekit/agents';
 import type { Logger } from 'pino';
+import type { ModelResponses } from './model-responses.ts';
 import type { TurnTimelineRecorder } from './turn-timeline.ts';
 
 /** Hints whose speech ends are closer than this (page clock) are about the same turn, ms. */
 export const SAME_TURN_MS = 150;
 
+/** How long a new reply waits for a cancelled one to end at the model, ms. */
+export const CANCEL_WAIT_MS = 1_000;
+
 /** The part of a SpeechHandle this controller uses. */
 interface Reply {
   interrupt(): unknown;
+}
+
+/** A turn the agent ended; `reply` is set once the model is free to answer it. */
+interface EndedTurn {
+  speechEndMs: number;
+  withdrawn: boolean;
+  reply?: Reply;
 }
 
 /**
@@ -20,15 +31,19 @@ interface Reply {
  * model's time to first audio overlaps the rest of the redemption; if the caller goes on talking
  * (`voice.speech_resumed`) the speculative reply is withdrawn before it is heard. The committed
  * words stay in the conversation; the rest of the sentence follows as the next user message.
+ *
+ * A reply is only requested once the model has no response in progress (a cancelled one ends at
+ * its `response.done`), or the model would refuse it.
  */
 export class EndOfTurnController {
   #lastSpeechEndMs = Number.NEGATIVE_INFINITY;
-  #speculative: { speechEndMs: number; reply: Reply } | null = null;
+  #speculative: EndedTurn | null = null;
 
   constructor(
     private readonly session: voice.AgentSession,
     private readonly realtime: () => llm.RealtimeSession | undefined,
     private readonly timeline: TurnTimelineRecorder,
+    private readonly responses: ModelResponses,
     private readonly log: Logger,
   ) {}
 
@@ -48,10 +63,16 @@ export class EndOfTurnController {
     if (this.session.agentState === 'speaking') void this.session.interrupt();
     this.timeline.markEndOfTurn('client_hint');
     void rt.commitAudio();
-    const reply = this.session.generateReply();
-    this.#speculative = final ? null : { speechEndMs, reply };
+    const turn: EndedTurn = { speechEndMs, withdrawn: false };
+    this.#speculative = final ? null : turn;
+    void this.#reply(turn);
     this.log.debug({ final }, 'turn ended by the page hint');
     return true;
+  }
+
+  async #reply(turn: EndedTurn): Promise<void> {
+    if (this.responses.active) await this.responses.idle(CANCEL_WAIT_MS);
+    if (!turn.withdrawn) turn.reply = this.session.generateReply();
   }
 
   /** The caller went on talking after a tentative hint; returns true if a reply was withdrawn. */
@@ -59,7 +80,8 @@ export class EndOfTurnController {
     const spec = this.#speculative;
     this.#speculative = null;
     if (!spec) return false;
-    spec.reply.interrupt();
+    spec.withdrawn = true;
+    spec.reply?.interrupt();
     this.log.debug('speculative reply withdrawn: the caller went on');
     return true;
   }

@@ -3,3 +3,4 @@ export { EndOfTurnController } from './end-of-turn.ts';
 export { TurnTimelineRecorder, type RealtimeWireEvent } from './turn-timeline.ts';
 export { createRealtimeModel } from './model.ts';
 export { modelTurnDetection, agentDrivesTurns, turnProfileFor, type TurnProfile } from './turn-taking.ts';
+export { ModelResponses } from './model-responses.ts';

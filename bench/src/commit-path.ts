@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type llm, initializeLogger, voice } from '@livekit/agents';
 import { AudioFrame } from '@livekit/rtc-node';
-import { EndOfTurnController, TurnTimelineRecorder, createRealtimeModel } from '@voice-widget/agent-worker';
+import { EndOfTurnController, ModelResponses, TurnTimelineRecorder, createRealtimeModel } from '@voice-widget/agent-worker';
 import { start as startLocalModel } from '@voice-widget/local-realtime';
 import { type Summary, summarize } from '@voice-widget/protocol';
 import { REPO_ROOT } from '@voice-widget/stack';
@@ -72,7 +72,7 @@ async function trial(path: Path): Promise<void> {
     });
     const t0 = performance.now();
     if (path === 'commitUserTurn') session.commitUserTurn();
-    else new EndOfTurnController(session, () => rt, new TurnTimelineRecorder(() => {}), log).onHint(Date.now());
+    else new EndOfTurnController(session, () => rt, new TurnTimelineRecorder(() => {}), new ModelResponses(), log).onHint(Date.now());
     const deadline = Date.now() + 10_000;
     while (!audioAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     if (requestAt) results[path].toRequest.push(requestAt - t0);
