@@ -2,7 +2,9 @@
  * Regression: a speculative reply withdrawn by `voice.speech_resumed`, then a new end of turn,
  * made the model answer "Conversation already has an active response in progress" — the new
  * `response.create` went out before the cancelled response's `response.done`, and the caller's
- * second sentence was never answered. A new reply now waits for the model to be idle.
+ * second sentence was never answered (an interrupted SpeechHandle does not cancel the model's
+ * response, so it ran to its end). The speculative response is now cancelled at the model, and a
+ * new reply waits for the model to be idle.
  */
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -23,13 +25,15 @@ describe('conversation_already_has_active_response', () => {
         return { interrupt: () => {} };
       },
     } as unknown as voice.AgentSession;
-    const rt = { commitAudio: async () => {} } as unknown as llm.RealtimeSession;
+    const cancels: number[] = [];
+    const rt = { commitAudio: async () => {}, interrupt: async () => void cancels.push(Date.now()) } as unknown as llm.RealtimeSession;
     const controller = new EndOfTurnController(session, () => rt, new TurnTimelineRecorder(() => {}), responses, pino({ level: 'silent' }));
 
     controller.onHint(1_000, false);
     await Promise.resolve();
     responses.onServerEvent({ type: 'response.created', response: { id: 'speculative' } });
-    controller.onSpeechResumed(); // the caller went on; the cancel is on its way
+    controller.onSpeechResumed(); // the caller went on
+    expect(cancels).toHaveLength(1); // the model is told to stop the speculative response
     controller.onHint(2_000, true); // the whole sentence is over
     await new Promise((r) => setTimeout(r, 20));
     expect(asked).toHaveLength(1); // not while the cancelled response is still active

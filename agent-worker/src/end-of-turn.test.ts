@@ -22,7 +22,10 @@ function harness(agentState = 'listening') {
       return reply;
     },
   } as unknown as voice.AgentSession;
-  const rt = { commitAudio: async () => void calls.push('commit') } as unknown as llm.RealtimeSession;
+  const rt = {
+    commitAudio: async () => void calls.push('commit'),
+    interrupt: async () => void calls.push('cancel'),
+  } as unknown as llm.RealtimeSession;
   const timeline = new TurnTimelineRecorder(() => {});
   const responses = new ModelResponses();
   const controller = new EndOfTurnController(session, () => rt, timeline, responses, pino({ level: 'silent' }));
@@ -76,7 +79,17 @@ describe('EndOfTurnController', () => {
     expect(controller.onSpeechResumed()).toBe(true);
     responses.onServerEvent({ type: 'response.done', response: { id: 'old', status: 'cancelled' } });
     await tick();
-    expect(calls).toEqual(['commit']);
+    expect(calls).toEqual(['commit', 'cancel']);
+  });
+
+  it('cancels the speculative response at the model when it already started', async () => {
+    const { controller, calls, responses } = harness();
+    controller.onHint(3_000, false);
+    await tick();
+    responses.onClientEvent({ type: 'response.create' });
+    responses.onServerEvent({ type: 'response.created', response: { id: 'spec' } });
+    controller.onSpeechResumed();
+    expect(calls).toEqual(['commit', 'generateReply', 'cancel']);
   });
 
   it('interrupts the agent first when it is still speaking', async () => {

@@ -82,6 +82,9 @@ export class EndOfTurnController {
     if (!spec) return false;
     spec.withdrawn = true;
     spec.reply?.interrupt();
+    // An interrupted SpeechHandle does not cancel a response the model already started: do it,
+    // so the model is free for the caller's whole sentence.
+    if (this.responses.active) void this.realtime()?.interrupt();
     this.log.debug('speculative reply withdrawn: the caller went on');
     return true;
   }
