@@ -45,6 +45,14 @@ describe('planReply', () => {
     expect(plan.kind === 'say' && plan.text).toContain('I heard: go forward ten meters.');
   });
 
+  it('answers a sentence that arrived as several user items as one (a turn ended early, then resumed)', () => {
+    const assistant: WireItem = { id: 'a', object: 'realtime.item', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_audio', transcript: 'Hi.' }] };
+    const plan = planReply(input({ items: [user('earlier', 'u0'), assistant, user('what are your', 'u1'), user('opening hours', 'u2')] }));
+    expect(plan).toMatchObject({ reason: 'intent', intent: 'opening_hours' });
+    const fallback = planReply(input({ items: [assistant, user('go forward', 'u1'), user('', 'u2'), user('ten meters', 'u3')] }));
+    expect(fallback.kind === 'say' && fallback.text).toContain('I heard: go forward ten meters.');
+  });
+
   it('says it heard nothing when the transcript is empty', () => {
     expect(planReply(input({ items: [user('')] }))).toMatchObject({ reason: 'no_speech', text: DEFAULT_SCRIPT.noSpeech });
   });

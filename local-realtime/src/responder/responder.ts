@@ -119,6 +119,20 @@ export function planReply(input: ResponderInput): ReplyPlan {
   if (verbatim) return say(verbatim, 'verbatim');
   const last = input.items.at(-1);
   if (last?.type === 'function_call_output') return afterToolOutput(input, last);
-  if (last?.type === 'message' && last.role === 'user') return answerUser(input, itemText(last));
+  if (last?.type === 'message' && last.role === 'user') return answerUser(input, trailingUserText(input.items));
   return say(input.script.greeting, 'greeting');
+}
+
+/**
+ * The caller's words since the agent last spoke: a sentence can arrive as several user items
+ * (a client that ended the turn at a pause, withdrew its reply, and committed the rest).
+ */
+function trailingUserText(items: ResponderInput['items']): string {
+  const parts: string[] = [];
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i]!;
+    if (item.type !== 'message' || item.role !== 'user') break;
+    parts.unshift(itemText(item));
+  }
+  return parts.filter((p) => p.trim()).join(' ');
 }
