@@ -16,6 +16,7 @@ import { REPO_ROOT } from '@voice-widget/stack';
 import { buildMicPlan, utteranceFiles } from './audio-set.ts';
 import { startBenchStack } from './bench-stack.ts';
 import { runConversation } from './conversation.ts';
+import { type BargeInSample, measureBargeIns, measureGreetings } from './greeting-bargein.ts';
 import { machineInfo } from './machine.ts';
 import { type LatencyReport, renderMarkdown, renderSvg } from './report.ts';
 import { configStats } from './stats.ts';
@@ -55,6 +56,8 @@ const plan = buildMicPlan(files, turns, 8, 4.5, join(work, 'audio'), `mic-${turn
 const bench = await startBenchStack(join(work, 'stack'), args['ttfa-ms'], profiles);
 const results: Record<string, TurnLatency[]> = {};
 const greetings: number[] = [];
+let bargeIns: BargeInSample[] = [];
+const repeats = args.short ? 2 : 10;
 try {
   for (const profile of profiles) {
     console.log(`  ${profile}: one call, ${turns} turns (${Math.round(plan.totalS)} s of caller audio)…`);
@@ -70,6 +73,10 @@ try {
     if (r.clickToGreetingMs !== null) greetings.push(r.clickToGreetingMs);
     console.log(`  ${profile}: ${r.turns.length} turns measured`);
   }
+  console.log(`  click → greeting: ${repeats} calls…`);
+  greetings.push(...(await measureGreetings(bench.pages.fast, repeats)));
+  console.log(`  barge-in: ${repeats} times in one call…`);
+  bargeIns = await measureBargeIns(bench.stack.serverUrl, 'bench-fast', repeats);
 } finally {
   await bench.stop();
 }
@@ -81,6 +88,7 @@ const report: LatencyReport = {
   params: { turnsPerConfig: turns, ttfaMs: args['ttfa-ms'], audio: args.audio ?? 'pocketsphinx-testdata (13 recordings)' },
   configs: Object.fromEntries(profiles.map((p) => [p, { stats: configStats(results[p] ?? []), turns: results[p] ?? [] }])),
   clickToGreetingMs: greetings,
+  bargeIns,
 };
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify(report, null, 2));

@@ -1,4 +1,5 @@
 import { type Summary, type TurnLatency, summarize } from '@voice-widget/protocol';
+import type { BargeInSample } from './greeting-bargein.ts';
 import type { MachineInfo } from './machine.ts';
 import { type ConfigStats, STAGES, type Stage } from './stats.ts';
 
@@ -11,6 +12,8 @@ export interface LatencyReport {
   configs: Record<string, { stats: ConfigStats; turns: TurnLatency[] }>;
   /** Click on Talk → first greeting audio heard, one sample per call, ms. */
   clickToGreetingMs: number[];
+  /** Caller talks over the agent: when the page reacted, from the caller's speech onset. */
+  bargeIns: BargeInSample[];
 }
 
 const STAGE_LABEL: Record<Stage, string> = {
@@ -42,8 +45,12 @@ export function renderMarkdown(r: LatencyReport): string {
     const ratio = (x: number | null, y: number | null) => (x !== null && y ? (x / y).toFixed(2) : '–');
     lines.push(`**Ratio ${names[0]} / ${names[1]}**: P50 ${ratio(a!.p50, b!.p50)}, P95 ${ratio(a!.p95, b!.p95)}.`, '');
   }
-  const g = summarize(r.clickToGreetingMs);
-  lines.push(`Click → first greeting audio: n ${g.count}, P50 ${f(g.p50)} ms, P95 ${f(g.p95)} ms, max ${f(g.max)} ms.`);
+  lines.push('| ms | n | P50 | P95 | max |', '|---|---|---|---|---|');
+  lines.push(row('click → first greeting audio heard', summarize(r.clickToGreetingMs)));
+  const barge = (k: keyof BargeInSample) => summarize(r.bargeIns.map((b) => b[k]).filter((v): v is number => v !== null));
+  lines.push(row('barge-in: caller starts talking → agent ducked', barge('duckMs')));
+  lines.push(row('barge-in: → agent stopped, interrupt sent', barge('stopMs')));
+  lines.push(row('barge-in: → agent audio silent in the page', barge('silentMs')));
   return lines.join('\n');
 }
 

@@ -1,0 +1,119 @@
+import type { Page } from 'playwright-core';
+import {
+  type RecordedEvent,
+  callerWav,
+  instrument,
+  launchBrowser,
+  playIntoMic,
+  serveHostPages,
+  speechOnsetMs,
+  startCall,
+  widgetEvents,
+} from '@voice-widget/e2e';
+
+/** One barge-in, all times from the caller's speech onset (energy onset in the file), ms. */
+export interface BargeInSample {
+  /** Local playback ducked (the widget's first reaction). */
+  duckMs: number | null;
+  /** Local playback stopped and `voice.interrupt` sent (after 250 ms of voiced speech). */
+  stopMs: number | null;
+  /** The agent's played audio went under −45 dBFS for good. */
+  silentMs: number | null;
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Click → first greeting audio, over `calls` separate calls from a fresh page each time (hover
+ * 400 ms first: the widget prefetches its call code on hover, as a visitor's pointer would).
+ */
+export async function measureGreetings(pageUrl: string, calls: number): Promise<number[]> {
+  const samples: number[] = [];
+  const browser = await launchBrowser({ micWav: callerWav('greeting-silence', [{ silenceS: 20 }]) });
+  try {
+    await instrument(browser.context);
+    for (let i = 0; i < calls; i++) {
+      const page = await browser.context.newPage();
+      await page.goto(pageUrl);
+      const talk = page.locator('voice-agent [data-testid=talk]');
+      await talk.waitFor({ timeout: 15_000 });
+      await talk.hover();
+      await page.waitForTimeout(400);
+      const clickAt = await page.evaluate(() => performance.timeOrigin + performance.now());
+      await talk.click();
+      const deadline = Date.now() + 20_000;
+      let heard: RecordedEvent | undefined;
+      while (!heard && Date.now() < deadline) {
+        heard = (await widgetEvents(page)).find((e) => e.type === 'audio' && (e.detail as { audible: boolean }).audible);
+        if (!heard) await wait(50);
+      }
+      if (heard) samples.push((heard.detail as { atMs: number }).atMs - clickAt);
+      await page.close();
+      await wait(1_500); // the agent leaves the room
+    }
+  } finally {
+    await browser.close();
+  }
+  return samples;
+}
+
+/**
+ * Barge-in, `trials` times in one call: the caller asks something, and 600 ms into the agent's
+ * answer talks over it (a real recording played into a synthetic microphone at a known page time).
+ */
+export async function measureBargeIns(serverUrl: string, agent: string, trials: number): Promise<BargeInSample[]> {
+  const ask = callerWav('barge-ask', [{ silenceS: 0.3 }, { recording: 'goforward' }, { silenceS: 0.5 }]);
+  const speech = callerWav('barge-speech', [{ silenceS: 0.3 }, { recording: 'illDisposed' }, { silenceS: 0.5 }]);
+  const onset = speechOnsetMs(speech);
+  const host = await serveHostPages(
+    { '/': `<!doctype html><html lang="en"><body><script src="${serverUrl}/voice-widget.js" data-agent="${agent}" async></script></body></html>` },
+    { '/ask.wav': ask, '/speech.wav': speech },
+  );
+  const browser = await launchBrowser();
+  const samples: BargeInSample[] = [];
+  try {
+    await instrument(browser.context, { syntheticMic: true });
+    const page: Page = await browser.context.newPage();
+    await page.goto(`${host.url}/`);
+    await startCall(page.locator('voice-agent'));
+    const root = page.locator('voice-agent .vw');
+    const until = async (attr: string, value: string, ms: number) => {
+      const deadline = Date.now() + ms;
+      while ((await root.getAttribute(attr)) !== value) {
+        if (Date.now() > deadline) return false;
+        await wait(50);
+      }
+      return true;
+    };
+    await until('data-agent-audible', 'true', 20_000);
+    for (let i = 0; i < trials; i++) {
+      await until('data-state', 'listening', 20_000);
+      await wait(500);
+      await playIntoMic(page, `${host.url}/ask.wav`);
+      await wait(2_000);
+      if (!(await until('data-agent-audible', 'true', 15_000))) continue;
+      await wait(600);
+      const playAt = await playIntoMic(page, `${host.url}/speech.wav`);
+      const start = playAt + onset;
+      await wait(2_500);
+      const events = (await widgetEvents(page)).filter((e) => e.t >= playAt);
+      const phase = (p: string) => events.find((e) => e.type === 'bargein' && (e.detail as { phase: string }).phase === p);
+      const edges = events
+        .filter((e) => e.type === 'audio')
+        .map((e) => e.detail as { audible: boolean; atMs: number })
+        .filter((e) => e.atMs > start && e.atMs < playAt + 2_000);
+      const silent = edges.find((e, k) => !e.audible && !edges.slice(k + 1).some((x) => x.audible));
+      const duck = phase('duck');
+      const stop = phase('interrupt');
+      samples.push({
+        duckMs: duck ? duck.t - start : null,
+        stopMs: stop ? stop.t - start : null,
+        silentMs: silent ? silent.atMs - start : null,
+      });
+    }
+  } finally {
+    await browser.close();
+    await host.close();
+  }
+  return samples;
+}
