@@ -28,10 +28,10 @@ export const WorkerConfig = z.object({
   /** Turn-taking profile of web calls when the agent's configuration has none (turn-taking.ts). */
   TURN_PROFILE: TurnTaking.default('fast'),
   /**
-   * CPU load (0–1) above which the worker stops accepting calls so LiveKit dispatches them to
-   * another worker. Unset: never refuse (a single worker refusing only fails the call).
+   * Calls this worker takes at once; its load reported to LiveKit is active calls / this, and at 1
+   * it is full (LiveKit dispatches to another worker). Size it with `pnpm bench:concurrency`.
    */
-  AGENT_LOAD_THRESHOLD: z.coerce.number().gt(0).max(1).optional(),
+  AGENT_MAX_CALLS: z.coerce.number().int().min(1).max(1_000).default(25),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;

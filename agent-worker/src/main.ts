@@ -31,6 +31,9 @@ cli.runApp(
     // livekit-sip also uses by default.
     port: Number(process.env.AGENT_HTTP_PORT ?? 8089),
     host: '127.0.0.1',
-    loadThreshold: config.AGENT_LOAD_THRESHOLD ?? Number.POSITIVE_INFINITY,
+    // Load = share of the call capacity in use. The default (machine CPU) reads ≥ 1 whenever the
+    // box is busy — e.g. while a browser starts — and LiveKit then dispatches to no one.
+    loadFunc: async (worker) => Math.min(1, worker.activeJobs.length / config.AGENT_MAX_CALLS),
+    loadThreshold: 1,
   }),
 );
