@@ -26,6 +26,15 @@ export interface PocketSphinxOptions {
   extraArgs?: string[];
 }
 
+/**
+ * Search pruning that cuts decoding CPU by 40 % at no cost in accuracy on our recordings: on the
+ * 10 reference recordings of pocketsphinx-testdata, word error rate 0.391 either way, decoding
+ * 0.15 instead of 0.26 × real time on the 2-core development machine — the margin that keeps the
+ * streaming decoder ahead of the caller while a browser, LiveKit and the agent share the cores.
+ * (Tighter pruning, `-maxhmmpf 3000 -maxwpf 5`, cost 0.04 WER.)
+ */
+export const FAST_SEARCH_ARGS = ['-maxhmmpf', '5000', '-maxwpf', '10', '-pl_window', '3'];
+
 /** Longest a process may take to print its result after stdin closes, ms, before it is killed. */
 const FINISH_TIMEOUT_MS = 10_000;
 /** How often readiness is polled, and for how long at most, ms. */
@@ -80,7 +89,7 @@ export class PocketSphinxProcess {
 
   constructor(opts: PocketSphinxOptions = {}) {
     const command = opts.command ?? 'pocketsphinx_continuous';
-    const args = ['-infile', '/dev/stdin', '-logfn', '/dev/null', ...(opts.extraArgs ?? [])];
+    const args = ['-infile', '/dev/stdin', '-logfn', '/dev/null', ...FAST_SEARCH_ARGS, ...(opts.extraArgs ?? [])];
     this.#child = spawn('sh', ['-c', 'cat | exec "$0" "$@"', command, ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true, // own process group, so kill() reaches both cat and the decoder
