@@ -26,7 +26,7 @@ describe('conversation_already_has_active_response', () => {
       },
     } as unknown as voice.AgentSession;
     const cancels: number[] = [];
-    const rt = { commitAudio: async () => {}, interrupt: async () => void cancels.push(Date.now()) } as unknown as llm.RealtimeSession;
+    const rt = { pushAudio: () => {}, commitAudio: async () => {}, interrupt: async () => void cancels.push(Date.now()) } as unknown as llm.RealtimeSession;
     const controller = new EndOfTurnController(session, () => rt, new TurnTimelineRecorder(() => {}), responses, pino({ level: 'silent' }));
 
     controller.onHint(1_000, false);

@@ -23,6 +23,7 @@ function harness(agentState = 'listening') {
     },
   } as unknown as voice.AgentSession;
   const rt = {
+    pushAudio: () => void calls.push('flush'),
     commitAudio: async () => void calls.push('commit'),
     interrupt: async () => void calls.push('cancel'),
   } as unknown as llm.RealtimeSession;
@@ -37,7 +38,7 @@ describe('EndOfTurnController', () => {
     const { controller, calls } = harness();
     expect(controller.onHint(1_000, true)).toBe(true);
     await Promise.resolve();
-    expect(calls).toEqual(['commit', 'generateReply']);
+    expect(calls).toEqual(['flush', 'commit', 'generateReply']);
   });
 
   it('ignores a repeat of the same hint', async () => {
@@ -45,7 +46,7 @@ describe('EndOfTurnController', () => {
     controller.onHint(1_000, true);
     expect(controller.onHint(1_050, true)).toBe(false);
     await tick();
-    expect(calls).toEqual(['commit', 'generateReply']);
+    expect(calls).toEqual(['flush', 'commit', 'generateReply']);
   });
 
   it('starts the reply on a tentative hint and does nothing more when the final one confirms it', async () => {
@@ -54,7 +55,7 @@ describe('EndOfTurnController', () => {
     await tick();
     expect(controller.onHint(2_000, true)).toBe(true);
     await tick();
-    expect(calls).toEqual(['commit', 'generateReply']);
+    expect(calls).toEqual(['flush', 'commit', 'generateReply']);
     expect(replies[0]!.interrupted).toBe(false);
     expect(controller.onSpeechResumed()).toBe(false); // confirmed: nothing left to withdraw
   });
@@ -68,7 +69,7 @@ describe('EndOfTurnController', () => {
     controller.onHint(4_500, false);
     controller.onHint(4_500, true);
     await tick();
-    expect(calls).toEqual(['commit', 'generateReply', 'commit', 'generateReply']);
+    expect(calls).toEqual(['flush', 'commit', 'generateReply', 'flush', 'commit', 'generateReply']);
     expect(replies[1]!.interrupted).toBe(false);
   });
 
@@ -79,7 +80,7 @@ describe('EndOfTurnController', () => {
     expect(controller.onSpeechResumed()).toBe(true);
     responses.onServerEvent({ type: 'response.done', response: { id: 'old', status: 'cancelled' } });
     await tick();
-    expect(calls).toEqual(['commit', 'cancel']);
+    expect(calls).toEqual(['flush', 'commit', 'cancel']);
   });
 
   it('cancels the speculative response at the model when it already started', async () => {
@@ -89,13 +90,13 @@ describe('EndOfTurnController', () => {
     responses.onClientEvent({ type: 'response.create' });
     responses.onServerEvent({ type: 'response.created', response: { id: 'spec' } });
     controller.onSpeechResumed();
-    expect(calls).toEqual(['commit', 'generateReply', 'cancel']);
+    expect(calls).toEqual(['flush', 'commit', 'generateReply', 'cancel']);
   });
 
   it('interrupts the agent first when it is still speaking', async () => {
     const { controller, calls } = harness('speaking');
     controller.onHint(5_000, true);
     await tick();
-    expect(calls).toEqual(['interrupt', 'commit', 'generateReply']);
+    expect(calls).toEqual(['interrupt', 'flush', 'commit', 'generateReply']);
   });
 });

@@ -1,10 +1,18 @@
 import type { llm, voice } from '@livekit/agents';
+import { AudioFrame } from '@livekit/rtc-node';
 import type { Logger } from 'pino';
 import type { ModelResponses } from './model-responses.ts';
 import type { TurnTimelineRecorder } from './turn-timeline.ts';
 
 /** Hints whose speech ends are closer than this (page clock) are about the same turn, ms. */
 export const SAME_TURN_MS = 150;
+
+/**
+ * 100 ms of silence at the plugin's input format (PCM16 mono 24 kHz). The plugin sends the model
+ * audio in 100 ms chunks and its commit does not flush a partial one: pushing this first sends the
+ * caller's last words now instead of dropping them or waiting for more audio.
+ */
+const FLUSH = new AudioFrame(new Int16Array(2_400), 24_000, 1, 2_400);
 
 /** How long a new reply waits for a cancelled one to end at the model, ms. */
 export const CANCEL_WAIT_MS = 1_000;
@@ -62,6 +70,7 @@ export class EndOfTurnController {
     this.#lastSpeechEndMs = speechEndMs;
     if (this.session.agentState === 'speaking') void this.session.interrupt();
     this.timeline.markEndOfTurn('client_hint');
+    rt.pushAudio(FLUSH);
     void rt.commitAudio();
     const turn: EndedTurn = { speechEndMs, withdrawn: false };
     this.#speculative = final ? null : turn;
