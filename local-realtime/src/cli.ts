@@ -12,7 +12,7 @@ const HELP = `local-realtime: offline OpenAI-Realtime-compatible voice model
 Options:
   --host <addr>            interface to listen on (default 127.0.0.1)
   --port <n>               TCP port (default 8765; 0 = any free port)
-  --ttfa-ms <ms>           fixed extra delay before the first audio of each response (default 0)
+  --ttfa-ms <ms>           emulated time to first audio: no audio before this long after response.created (default 0)
   --script <file.json>     dialogue script (default: built-in front-desk script)
   --api-key <key>          require "Authorization: Bearer <key>" (default: any key)
   --output-lead-ms <ms>    how far reply audio may run ahead of real time (default 500; "inf" = no pacing)

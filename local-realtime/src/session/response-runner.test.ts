@@ -77,6 +77,17 @@ describe('ResponseRunner', () => {
     expect(firstAudio.at - t0).toBeLessThan(170);
   });
 
+  it('counts ttfaMs from response.created: time spent before the plan is ready overlaps it', async () => {
+    const { r, events } = runner({ ttfaMs: 120 });
+    r.begin();
+    const t0 = performance.now();
+    await new Promise((res) => setTimeout(res, 80)); // e.g. waiting for the transcript
+    await r.run(say('Hi.'));
+    const firstAudio = events.find((e) => e.type === 'response.output_audio.delta')!;
+    expect(firstAudio.at - t0).toBeGreaterThanOrEqual(119);
+    expect(firstAudio.at - t0).toBeLessThan(170); // not 80 + 120
+  });
+
   it('paces audio to real time beyond leadMs', async () => {
     const { r } = runner({ leadMs: 0 });
     const t0 = performance.now();

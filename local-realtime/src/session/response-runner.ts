@@ -23,7 +23,11 @@ export interface ResponseDeps {
   conversation: Conversation | null;
   synthesizer: Pick<SpeechSynthesizer, 'stream' | 'prefetch'>;
   log: Logger;
-  /** Fixed extra delay before the first output item, ms (the `--ttfa-ms` benchmark knob). */
+  /**
+   * Emulated model time-to-first-audio, ms (the `--ttfa-ms` benchmark knob): the first output item
+   * goes out no earlier than this after `response.created`. Work done meanwhile (waiting for the
+   * transcript, synthesis) overlaps it, as a cloud model's own processing is part of its TTFA.
+   */
   ttfaMs: number;
   /** How far audio may run ahead of real time, ms (`Infinity`: as fast as synthesized). */
   leadMs: number;
@@ -69,6 +73,7 @@ export class ResponseRunner {
   #audioMs = 0;
   #textChars = 0;
   #firstAudioAt: number | null = null;
+  #begunAt = performance.now();
 
   constructor(deps: ResponseDeps, opts: ResponseOptions) {
     this.#deps = deps;
@@ -101,13 +106,14 @@ export class ResponseRunner {
 
   /** Sends `response.created`. */
   begin(): void {
+    this.#begunAt = performance.now();
     this.#deps.send(serverEvent('response.created', { response: this.#resource() }));
   }
 
   /** Produces the planned output, then `response.done` (unless cancelled meanwhile). */
   async run(plan: ReplyPlan): Promise<void> {
     try {
-      await sleep(this.#deps.ttfaMs, this.#abort.signal);
+      await sleep(Math.max(0, this.#deps.ttfaMs - (performance.now() - this.#begunAt)), this.#abort.signal);
       if (plan.kind === 'say') {
         await this.#speak(plan.text);
       } else {
