@@ -48,6 +48,9 @@ const NORMAL_END = new Set<DisconnectReason | undefined>([
  * end-of-turn hints and perceived latency (latency.md), and uploads each turn with the call.
  * The microphone, the session request and the VAD model load in parallel after the click.
  */
+/** The VAD starts at the latest this long after the agent joined, even without its audio, ms. */
+const VAD_START_LATEST_MS = 4_000;
+
 export class VoiceSession implements Call {
   readonly #events = new Emitter<CallEvents>();
   readonly #ctx: AudioContext;
@@ -58,6 +61,9 @@ export class VoiceSession implements Call {
   readonly #playback: AgentPlayback;
   readonly #clock = new ClockOffsetEstimator();
   readonly #cleanups: (() => void)[] = [];
+  #onAgentAudioAttached: () => void = () => {};
+  /** Resolves once the agent's audio track plays in the page. */
+  readonly #agentAudioAttached = new Promise<void>((resolve) => (this.#onAgentAudioAttached = resolve));
   #room: Room | null = null;
   #mic: LocalAudioTrack | null = null;
   #micAnalyser: AnalyserNode | null = null;
@@ -110,18 +116,6 @@ export class VoiceSession implements Call {
   async #connect(): Promise<void> {
     const { signal, options } = this.deps;
     this.#watchPage();
-    const vadLoading = loadClientVad(
-      this.#ctx,
-      { assetBase: this.deps.vadAssetBase, redemptionMs: options.vadRedemptionMs },
-      {
-        onFrame: (f) => this.#onVadFrame(f),
-        onSpeechEnd: () => this.#onSpeechEnd(),
-        onMisfire: () => this.#sendHint(this.#hints.misfire()),
-      },
-    ).catch((err) => {
-      console.warn('voice-widget: VAD unavailable (no barge-in, no latency)', err);
-      return null;
-    });
     const micOpening = openMic().catch((err: WidgetError) => err);
     const session = await this.#createSession(signal);
     this.#upload = turnUploader({ serverUrl: options.server, room: session.room, token: session.token });
@@ -144,13 +138,34 @@ export class VoiceSession implements Call {
     signal.throwIfAborted();
     await this.#waitForAgent(room, signal);
     void this.#probeClock(room);
-    void vadLoading.then(async (vad) => {
-      if (!vad) return;
-      if (this.#closed) return void vad.destroy();
-      this.#vad = vad;
-      this.#cleanups.push(() => void vad.destroy());
-      if (this.#mic) await vad.use(new MediaStream([this.#mic.mediaStreamTrack]));
+    void this.#startVad();
+  }
+
+  /**
+   * Compiling the VAD (ONNX model + 14 MB of WASM) keeps the page's main thread busy for about a
+   * second; started with the call, it delayed subscribing to the agent's track, and so the
+   * greeting, by as much. It starts once the agent's audio plays (or a few seconds after it joined).
+   */
+  async #startVad(): Promise<void> {
+    await Promise.race([this.#agentAudioAttached, new Promise((r) => setTimeout(r, VAD_START_LATEST_MS))]);
+    if (this.#closed) return;
+    const vad = await loadClientVad(
+      this.#ctx,
+      { assetBase: this.deps.vadAssetBase, redemptionMs: this.deps.options.vadRedemptionMs },
+      {
+        onFrame: (f) => this.#onVadFrame(f),
+        onSpeechEnd: () => this.#onSpeechEnd(),
+        onMisfire: () => this.#sendHint(this.#hints.misfire()),
+      },
+    ).catch((err) => {
+      console.warn('voice-widget: VAD unavailable (no barge-in, no latency)', err);
+      return null;
     });
+    if (!vad) return;
+    if (this.#closed) return void vad.destroy();
+    this.#vad = vad;
+    this.#cleanups.push(() => void vad.destroy());
+    if (this.#mic) await vad.use(new MediaStream([this.#mic.mediaStreamTrack]));
   }
 
   async end(): Promise<void> {
@@ -243,6 +258,7 @@ export class VoiceSession implements Call {
     if (track.kind !== Track.Kind.Audio || !participant.isAgent) return;
     this.#onParticipant(participant);
     await this.#playback.attach(track as RemoteAudioTrack);
+    this.#onAgentAudioAttached();
   }
 
   #onParticipant(p: Participant): void {
