@@ -3,19 +3,16 @@
  * the realtime model (OpenAI or the local offline one), ending turns on the page's hint (fast
  * profile) and publishing each reply's timeline so the page can split its perceived latency.
  */
-import { type JobContext, type llm, defineAgent, voice } from '@livekit/agents';
-import { DispatchMetadata } from '@voice-widget/protocol';
+import { type JobContext, defineAgent, voice } from '@livekit/agents';
+import { CALLER_JOIN_WINDOW_S, DispatchMetadata } from '@voice-widget/protocol';
 import { pino } from 'pino';
 import { loadWorkerConfig } from './config.ts';
 import { EndOfTurnController } from './end-of-turn.ts';
 import { assistantInstructions, greetingText, sayExactly } from './greeting.ts';
-import { createRealtimeModel } from './model.ts';
-import { ModelResponses } from './model-responses.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
 import { registerRpcMethods } from './rpc.ts';
 import { linkCallToServer } from './server-link.ts';
-import { publishTimeline } from './timeline-publisher.ts';
-import { type RealtimeWireEvent, TurnTimelineRecorder } from './turn-timeline.ts';
+import { createVoiceSession } from './session.ts';
 import { agentDrivesTurns, turnProfileFor } from './turn-taking.ts';
 
 export default defineAgent({
@@ -23,32 +20,16 @@ export default defineAgent({
     const config = loadWorkerConfig();
     const log = pino({ level: config.LOG_LEVEL, base: { svc: 'agent', room: ctx.job.room?.name } });
     const meta = parseMetadata(ctx.job.metadata, log);
+    // Join the room while the configuration is fetched: ~200 ms each, and the caller waits for
+    // the greeting. (ctx.connect() must run once: everything below awaits this promise.)
+    const joined = ctx.connect();
     // Phone (issue 6): SIP caller, call record and contact lookup before the first reply.
-    const phone = meta?.channel === 'phone' ? await preparePhoneCall(ctx, meta, config, log) : null;
+    const phone = meta?.channel === 'phone' ? await preparePhoneCall(ctx, joined, meta, config, log) : null;
     const call = await linkCallToServer(ctx, log); // agent config from the server; call record at the end
     const profile = turnProfileFor(meta?.channel ?? 'web', call.config?.turnTaking ?? config.TURN_PROFILE);
 
-    const timeline = new TurnTimelineRecorder((t) => publishTimeline(ctx.room, t, log));
-    const responses = new ModelResponses();
-    let realtime: llm.RealtimeSession | undefined;
-    const model = createRealtimeModel(config, {
-      profile,
-      voice: call.config?.voice,
-      onSession: (s) => {
-        realtime = s;
-        s.on('openai_server_event_received' as never, (ev: RealtimeWireEvent) => {
-          timeline.onServerEvent(ev);
-          responses.onServerEvent(ev);
-        });
-        s.on('openai_client_event_queued' as never, (ev: RealtimeWireEvent) => responses.onClientEvent(ev));
-      },
-    });
-    const session = new voice.AgentSession({
-      llm: model,
-      // Fast profile: the agent ends turns itself; no session VAD, whose end-of-speech wait
-      // (550 ms of silence) would otherwise gate every reply.
-      ...(agentDrivesTurns(profile) ? { vad: null, turnHandling: { turnDetection: 'manual' as const } } : {}),
-    });
+    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, call.config, profile, log);
+    await joined;
     const instructions = call.config?.instructions ?? assistantInstructions(config.COMPANY_NAME);
     await session.start({
       agent: new voice.Agent({ instructions: phone ? phone.instructions(instructions) : instructions, tools: phone?.tools }),
@@ -58,15 +39,32 @@ export default defineAgent({
       timeline.onPlaybackStarted(ev.createdAt),
     );
     call.record(session);
-    await ctx.connect();
-    const endOfTurn = new EndOfTurnController(session, () => realtime, timeline, responses, log);
+    const endOfTurn = new EndOfTurnController(session, realtime, timeline, responses, log);
     registerRpcMethods(ctx.room, session, log, agentDrivesTurns(profile) ? endOfTurn : undefined);
     phone?.attach(session); // keypad (DTMF)
-    log.info({ channel: meta?.channel ?? 'web', profile }, 'agent joined; greeting');
+    // The session may have been created ahead of the click (the widget prefetches it on hover):
+    // everything above is ready; greet when the caller is there, or leave if they never come.
+    if (!(await callerJoined(ctx, CALLER_JOIN_WINDOW_S * 1000))) {
+      log.info('no caller joined; leaving');
+      ctx.shutdown('no caller');
+      return;
+    }
+    log.info({ channel: meta?.channel ?? 'web', profile }, 'caller here; greeting');
     const greeting = call.config?.greeting ?? greetingText(config.COMPANY_NAME);
     session.generateReply({ instructions: sayExactly(phone ? phone.greeting(greeting) : greeting) });
   },
 });
+
+/** Resolves true once a non-agent participant is in the room, false after `timeoutMs`. */
+async function callerJoined(ctx: JobContext, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    return await Promise.race([ctx.waitForParticipant().then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Job metadata from the dispatch; a bad value is logged and ignored (the call still works). */
 function parseMetadata(raw: string, log: pino.Logger): DispatchMetadata | undefined {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEMO_SLUG_PATTERN } from './slug.ts';
 import { AgentSlug } from './agent-config.ts';
 
 /**
@@ -7,7 +8,7 @@ import { AgentSlug } from './agent-config.ts';
  */
 
 /** A demo-link slug: 128+ bits of randomness, base64url (22–64 chars). */
-export const DemoSlug = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'demo must be a demo-link slug');
+export const DemoSlug = z.string().regex(DEMO_SLUG_PATTERN, 'demo must be a demo-link slug');
 
 /** Name and e-mail a visitor gives before talking, when the link asks for them. */
 export const LeadCapture = z

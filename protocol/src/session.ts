@@ -43,8 +43,16 @@ export const CreateSessionResponse = z.object({
   agent: z.string().min(1),
   /** When the token expires, ms since epoch. */
   expiresAt: z.number().int(),
+  /**
+   * Join before this, ms since epoch: the agent waits {@link CALLER_JOIN_WINDOW_S} for the caller
+   * (a session may be created ahead of the click, on hover), then leaves and the room closes.
+   */
+  joinBy: z.number().int(),
 });
 export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
+
+/** How long a new room and its agent wait for the caller, seconds (room `emptyTimeout` too). */
+export const CALLER_JOIN_WINDOW_S = 60;
 
 /** Body of every 4xx/5xx reply from the server. */
 export const ApiError = z.object({

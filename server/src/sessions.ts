@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AccessToken, RoomAgentDispatch, type RoomServiceClient, TrackSource } from 'livekit-server-sdk';
-import type { CreateSessionRequest, CreateSessionResponse, DispatchMetadata } from '@voice-widget/protocol';
+import { CALLER_JOIN_WINDOW_S, type CreateSessionRequest, type CreateSessionResponse, type DispatchMetadata } from '@voice-widget/protocol';
 
 /** What {@link createSession} needs; passed in so tests can use a real or a recording room service. */
 export interface SessionDeps {
@@ -53,7 +53,7 @@ export async function createSession(
   };
   await deps.rooms.createRoom({
     name: room,
-    emptyTimeout: 60, // caller never shows up: close within a minute
+    emptyTimeout: CALLER_JOIN_WINDOW_S, // caller never shows up (e.g. a hover prefetch): close
     departureTimeout: 20, // survives a short network drop of the caller
     maxParticipants: 4,
     agents: [new RoomAgentDispatch({ agentName: deps.agentName, metadata: JSON.stringify(metadata) })],
@@ -80,5 +80,6 @@ export async function createSession(
     identity,
     agent: req.agent,
     expiresAt: Date.now() + ttlS * 1000,
+    joinBy: Date.now() + CALLER_JOIN_WINDOW_S * 1000,
   };
 }

@@ -99,6 +99,12 @@ export interface MountOptions {
   /** Silence after the caller's last voiced frame before the end-of-turn hint is sent, ms (100–3000). Default 300. */
   vadRedemptionMs?: number;
   bargeIn?: BargeInOptions;
+  /** Public demo-link slug (`demo` attribute): the server applies that link's budgets. */
+  demo?: string;
+  /** Visitor's name (`lead-name`), for demo links with lead capture. */
+  leadName?: string;
+  /** Visitor's e-mail (`lead-email`), for demo links with lead capture. */
+  leadEmail?: string;
 }
 
 /** One caption line. Agent lines are synced to what was played; an interrupted line stops at what was heard. */

@@ -31,12 +31,19 @@ export interface PhoneCall {
 }
 
 /**
- * For a job dispatched by the SIP dispatch rule (`channel: 'phone'`): connects, finds the SIP
- * participant, records the call on the server and looks the caller up — all before the first
- * reply. Returns null when no SIP caller shows up (they hung up while it rang).
+ * For a job dispatched by the SIP dispatch rule (`channel: 'phone'`): once `joined` (the job's
+ * room connection) resolves, finds the SIP participant, records the call on the server and looks
+ * the caller up — all before the first reply. Returns null when no SIP caller shows up (they hung
+ * up while it rang).
  */
-export async function preparePhoneCall(ctx: JobContext, meta: DispatchMetadata, config: WorkerConfig, log: Logger): Promise<PhoneCall | null> {
-  await ctx.connect();
+export async function preparePhoneCall(
+  ctx: JobContext,
+  joined: Promise<void>,
+  meta: DispatchMetadata,
+  config: WorkerConfig,
+  log: Logger,
+): Promise<PhoneCall | null> {
+  await joined;
   const participant = await waitForSipCaller(ctx.room, SIP_CALLER_WAIT_MS);
   if (!participant) {
     log.warn('phone job without a SIP caller; treating it as a web call');

@@ -1,3 +1,4 @@
+import type { CreateSessionResponse } from '@voice-widget/protocol';
 import type { TranscriptLine, WidgetEvents } from '../api.ts';
 import type { WidgetError } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -43,6 +44,8 @@ export interface CallDeps {
   vadAssetBase: string;
   /** Aborted when the caller ends the call while it connects. */
   signal: AbortSignal;
+  /** A session created ahead of the click (hover/focus); used if the caller can still join it. */
+  prefetchedSession?: Promise<CreateSessionResponse>;
 }
 
 /** One call. `connect()` resolves once the agent is there, or rejects with a WidgetError. */
@@ -59,4 +62,6 @@ export interface Call {
 /** The lazily imported module's shape (`session/index.ts`). */
 export interface CallModule {
   createCall(deps: CallDeps): Call;
+  /** Creates the session (room + agent dispatch) ahead of the click. */
+  prefetchSession(options: ResolvedOptions, lang: string | undefined): Promise<CreateSessionResponse>;
 }

@@ -40,9 +40,15 @@ class FakeCall implements Call {
   }
 }
 
-function setup(agent = 'acme') {
+const SESSION = { url: 'ws://x', token: 't', room: 'r', identity: 'i', agent: 'acme', expiresAt: 0, joinBy: 0 };
+
+function setup(agent = 'acme', prefetch: () => Promise<typeof SESSION> = async () => SESSION) {
   const calls: FakeCall[] = [];
-  const module: CallModule = { createCall: (deps) => (calls.push(new FakeCall(deps)), calls.at(-1)!) };
+  const prefetches: number[] = [];
+  const module: CallModule = {
+    createCall: (deps) => (calls.push(new FakeCall(deps)), calls.at(-1)!),
+    prefetchSession: () => (prefetches.push(Date.now()), prefetch()),
+  };
   const { options, fatal, problems } = resolveOptions({ agent }, 'http://127.0.0.1:1');
   const c = new WidgetController({
     options,
@@ -55,7 +61,7 @@ function setup(agent = 'acme') {
   });
   const seen: { [K in keyof WidgetEvents]?: WidgetEvents[K][] } = {};
   for (const t of ['state', 'error', 'ended'] as const) c.events.on(t, (v) => ((seen[t] ??= []) as unknown[]).push(v));
-  return { c, calls, seen };
+  return { c, calls, seen, prefetches };
 }
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -134,6 +140,36 @@ describe('widget controller', () => {
     expect(seen.state?.map((s) => s.state)).toEqual(['connecting', 'listening', 'ended', 'connecting', 'listening', 'reconnecting', 'error']);
   });
 
+  it('hover warms the call up: one session created ahead of the click, handed to that call only', async () => {
+    const { c, calls, prefetches } = setup();
+    c.warmUp();
+    c.warmUp(); // pointer leaves and comes back
+    await tick();
+    expect(prefetches).toHaveLength(1);
+    void c.start();
+    await tick();
+    await expect(calls[0]!.deps.prefetchedSession).resolves.toEqual(SESSION);
+    calls[0]!.settle();
+    await tick();
+    await c.end();
+    void c.start(); // a second call creates its own session
+    await tick();
+    expect(calls[1]!.deps.prefetchedSession).toBeUndefined();
+  });
+
+  it('a failed prefetch is forgotten: the click asks for a session itself', async () => {
+    const { c, calls, prefetches } = setup('acme', async () => {
+      throw new Error('429');
+    });
+    c.warmUp();
+    await tick();
+    await tick();
+    void c.start();
+    await tick();
+    expect(prefetches).toHaveLength(1);
+    expect(calls[0]!.deps.prefetchedSession).toBeUndefined();
+  });
+
   it('a barge-in shows listening at once', async () => {
     const { c, calls } = setup();
     await Promise.all([c.start(), tick().then(() => calls[0]!.settle())]);
@@ -148,7 +184,12 @@ describe('widget controller', () => {
       options,
       configError: null,
       lang: 'en',
-      loadCallModule: async () => ({ createCall: () => { throw new Error('unreachable'); } }),
+      loadCallModule: async () => ({
+        createCall: () => {
+          throw new Error('unreachable');
+        },
+        prefetchSession: async () => SESSION,
+      }),
       vadAssetBase: '/vad/',
       mediaContainer: {} as Node,
       createAudioContext: () => {

@@ -1,4 +1,5 @@
 import type { LatencySummary, TranscriptLine, TurnLatencyInfo, WidgetEvents, WidgetState } from '../api.ts';
+import type { CreateSessionResponse } from '@voice-widget/protocol';
 import type { Call, CallEvents, CallModule, MicStatus } from './call.ts';
 import { Emitter } from './emitter.ts';
 import { WidgetError } from './errors.ts';
@@ -58,6 +59,8 @@ export class WidgetController {
   };
   readonly #views = new Set<(s: Snapshot) => void>();
   #module: Promise<CallModule> | null = null;
+  /** Session created on hover/focus, for the next call (one use). */
+  #session: Promise<CreateSessionResponse> | null = null;
   #call: Call | null = null;
   #starting: Promise<void> | null = null;
   #abort: AbortController | null = null;
@@ -89,6 +92,21 @@ export class WidgetController {
       throw err;
     });
     return this.#module;
+  }
+
+  /**
+   * Hover/focus on the talk button: loads the call machinery and creates the session, so the
+   * agent is dispatched, joined and ready before the click (the first job dispatch alone takes
+   * LiveKit ~200 ms). Once per idle widget; a session never joined closes after a minute.
+   */
+  warmUp(): void {
+    const prefetching = this.prefetch();
+    if (this.#session || this.deps.configError || isLive(this.#snapshot.state)) return;
+    const session = prefetching.then((m) => m.prefetchSession(this.deps.options, this.deps.callLanguage));
+    session.catch(() => {
+      if (this.#session === session) this.#session = null; // the click will ask again
+    });
+    this.#session = session;
   }
 
   /** Starts a call; a second call while one is connecting or running returns the same promise / nothing. */
@@ -152,7 +170,10 @@ export class WidgetController {
     try {
       const module = await this.prefetch();
       abort.signal.throwIfAborted();
+      const prefetchedSession = this.#session ?? undefined;
+      this.#session = null;
       call = this.#call = module.createCall({
+        prefetchedSession,
         options: this.deps.options,
         lang: this.deps.callLanguage,
         audioContext: ctx,

@@ -1,4 +1,4 @@
-import { AGENT_SLUG_PATTERN, LANGUAGE_TAG_PATTERN } from '@voice-widget/protocol/slug';
+import { AGENT_SLUG_PATTERN, DEMO_SLUG_PATTERN, LANGUAGE_TAG_PATTERN } from '@voice-widget/protocol/slug';
 import type { BargeInOptions, MountOptions, Position, StringKey, Theme } from '../api.ts';
 
 /** Attributes of `<voice-agent>` (and `data-*` of the script tag), one per option. */
@@ -17,6 +17,9 @@ export const ATTRIBUTES = [
   'barge-in-min-level-dbfs',
   'barge-in-duck-gain',
   'strings',
+  'demo',
+  'lead-name',
+  'lead-email',
 ] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];
 
@@ -34,6 +37,10 @@ export interface ResolvedOptions {
   agentJoinTimeoutMs: number;
   vadRedemptionMs: number;
   bargeIn: Required<BargeInOptions>;
+  /** Public demo-link slug: the server applies that link's budgets. */
+  demo: string | undefined;
+  /** Visitor's name and e-mail, for demo links with lead capture. */
+  lead: { name: string; email: string } | undefined;
 }
 
 /** Result of {@link resolveOptions}: usable options, and what was wrong (bad values fall back to defaults). */
@@ -112,6 +119,19 @@ export function resolveOptions(input: unknown, defaultServer: string): OptionsRe
     } else bad('strings', 'must be an object of string keys to strings');
   }
 
+  let demo: string | undefined;
+  if (raw.demo !== undefined) {
+    if (typeof raw.demo === 'string' && DEMO_SLUG_PATTERN.test(raw.demo)) demo = raw.demo;
+    else bad('demo', 'is not a demo-link slug');
+  }
+  let lead: ResolvedOptions['lead'];
+  if (raw.leadName !== undefined || raw.leadEmail !== undefined) {
+    const name = typeof raw.leadName === 'string' ? raw.leadName.trim() : '';
+    const email = typeof raw.leadEmail === 'string' ? raw.leadEmail.trim() : '';
+    if (name && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) lead = { name, email };
+    else bad('lead', 'needs leadName and a valid leadEmail');
+  }
+
   const b = (raw.bargeIn && typeof raw.bargeIn === 'object' ? raw.bargeIn : {}) as Record<string, unknown>;
   return {
     fatal,
@@ -133,6 +153,8 @@ export function resolveOptions(input: unknown, defaultServer: string): OptionsRe
         minLevelDbfs: num(b, 'minLevelDbfs', 'bargeIn.minLevelDbfs', -90, 0, DEFAULT_BARGE_IN.minLevelDbfs),
         duckGain: num(b, 'duckGain', 'bargeIn.duckGain', 0, 1, DEFAULT_BARGE_IN.duckGain),
       },
+      demo,
+      lead,
     },
   };
 }

@@ -23,6 +23,7 @@ import { BargeInDetector } from '../core/barge-in.ts';
 import type { Call, CallDeps, CallEvents } from '../core/call.ts';
 import { Emitter } from '../core/emitter.ts';
 import { EndOfTurnHints, type HintAction } from '../core/end-of-turn.ts';
+import { requestSession } from './session-request.ts';
 import { WidgetError } from '../core/errors.ts';
 import type { AgentState } from '../core/state-machine.ts';
 import { analyserLevel } from './audio-onset.ts';
@@ -48,6 +49,9 @@ const NORMAL_END = new Set<DisconnectReason | undefined>([
  * end-of-turn hints and perceived latency (latency.md), and uploads each turn with the call.
  * The microphone, the session request and the VAD model load in parallel after the click.
  */
+/** A session prefetched on hover is used if the caller can still join it for this long, ms. */
+const PREFETCH_MARGIN_MS = 10_000;
+
 /** The VAD starts at the latest this long after the agent joined, even without its audio, ms. */
 const VAD_START_LATEST_MS = 4_000;
 
@@ -195,28 +199,11 @@ export class VoiceSession implements Call {
     };
   }
 
+  /** The session prefetched on hover if the caller can still join it, else a new one. */
   async #createSession(signal: AbortSignal): Promise<CreateSessionResponse> {
-    const { server, agent } = this.deps.options;
-    let res: Response;
-    try {
-      res = await fetch(new URL('/api/sessions', server), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ agent, language: this.deps.lang }),
-        signal,
-      });
-    } catch (err) {
-      signal.throwIfAborted();
-      throw WidgetError.connectionLost(`session request failed: ${(err as Error).message}`);
-    }
-    const body: unknown = await res.json().catch(() => null);
-    if (!res.ok) {
-      const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;
-      throw WidgetError.sessionRefused(message, res.status === 429 || res.status >= 500);
-    }
-    const parsed = CreateSessionResponse.safeParse(body);
-    if (!parsed.success) throw WidgetError.sessionRefused('unexpected session reply', true);
-    return parsed.data;
+    const prefetched = await this.deps.prefetchedSession?.catch(() => null);
+    if (prefetched && prefetched.joinBy - Date.now() > PREFETCH_MARGIN_MS) return prefetched;
+    return requestSession(this.deps.options, this.deps.lang, signal);
   }
 
   #createRoom(): Room {

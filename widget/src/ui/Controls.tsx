@@ -8,7 +8,7 @@ const MicIcon = () => (
   </svg>
 );
 
-/** Talk / end / retry button and the mute toggle. Hover or focus prefetches the call code. */
+/** Talk / end / retry button and the mute toggle. Hover or focus warms the call up (code and session). */
 export function Controls() {
   const c = useController();
   const s = useSnapshot();
@@ -41,8 +41,8 @@ export function Controls() {
         type="button"
         class={`vw-talk ${live ? 'vw-end' : ''}`}
         data-testid={retry ? 'retry' : 'talk'}
-        onPointerEnter={() => void c.prefetch().catch(() => {})}
-        onFocus={() => void c.prefetch().catch(() => {})}
+        onPointerEnter={() => c.warmUp()}
+        onFocus={() => c.warmUp()}
         onClick={() => void (live ? c.end() : c.start())}
       >
         {!live && <MicIcon />}
