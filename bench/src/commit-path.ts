@@ -102,4 +102,4 @@ mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify({ kind: 'commit-path', date: new Date().toISOString(), machine: machineInfo(), trials, results }, null, 2));
 writeFileSync(out.replace(/\.json$/, '.md'), md);
 console.log(`\n${md}\nwrote ${out} (+ .md)`);
-process.exit(0);
+process.exit(Object.values(results).some((r) => r.toFirstAudio.length === 0) ? 1 : 0);

@@ -119,3 +119,7 @@ const md = [
 ].join('\n');
 writeFileSync(out.replace(/\.json$/, '.md'), md);
 console.log(`\n${md}\nwrote ${out} (+ .md)`);
+if (rows.some((r) => r.perceived.count === 0)) {
+  console.error('bench:concurrency: a level measured no turn');
+  process.exit(1);
+}

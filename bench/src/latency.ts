@@ -96,3 +96,9 @@ const md = renderMarkdown(report);
 writeFileSync(out.replace(/\.json$/, '.md'), md);
 writeFileSync(out.replace(/\.json$/, '.svg'), renderSvg(report));
 console.log(`\n${md}\nwrote ${out} (+ .md, .svg)`);
+// A run that measured nothing is a broken run, whatever the numbers would have been.
+const empty = profiles.filter((p) => (results[p] ?? []).length === 0);
+if (empty.length || greetings.length === 0 || bargeIns.length === 0) {
+  console.error(`bench:latency measured nothing for: ${[...empty, ...(greetings.length ? [] : ['greeting']), ...(bargeIns.length ? [] : ['barge-in'])].join(', ')}`);
+  process.exit(1);
+}

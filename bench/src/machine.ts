@@ -16,7 +16,7 @@ export interface MachineInfo {
 export function machineInfo(): MachineInfo {
   const tryRun = (cmd: string, args: string[]) => {
     try {
-      return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     } catch {
       return 'unknown';
     }
