@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test tier after setup.sh: type check, unit, integration (real local processes),
-# widget build with its size budget, and end-to-end (the real stack in headless Chromium).
+# end-to-end (the real stack in headless Chromium, SIP peers), and the benchmarks in short mode
+# (they must run and measure; no assertion on absolute times — see BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NO_COLOR=1
-echo "== typecheck"; pnpm -r typecheck
+echo "== typecheck";   pnpm -r typecheck
 echo "== unit";        pnpm exec vitest run --project unit
-echo "== integration"; pnpm exec vitest run --project integration --passWithNoTests
-echo "== e2e";         pnpm exec vitest run --project e2e --passWithNoTests
+echo "== integration"; pnpm exec vitest run --project integration
+echo "== e2e";         pnpm exec vitest run --project e2e
+echo "== benchmarks (short)"
+out=.state/bench-ci
+pnpm --filter @voice-widget/bench exec tsx src/commit-path.ts --trials 2 --out "$PWD/$out/commit-path.json"
+pnpm --filter @voice-widget/bench exec tsx src/latency.ts --short --out "$PWD/$out/latency.json"
+pnpm --filter @voice-widget/bench exec tsx src/concurrency.ts --calls 1,2 --turns 1 --out "$PWD/$out/concurrency.json"
