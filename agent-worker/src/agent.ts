@@ -7,7 +7,9 @@ import { type JobContext, defineAgent, voice } from '@livekit/agents';
 import { CALLER_JOIN_WINDOW_S, DispatchMetadata } from '@voice-widget/protocol';
 import { pino } from 'pino';
 import { loadWorkerConfig } from './config.ts';
+import { CallerAudioWindow } from './caller-audio.ts';
 import { EndOfTurnController } from './end-of-turn.ts';
+import { predictEndOfTurn } from './eot.ts';
 import { assistantInstructions, greetingText, sayExactly } from './greeting.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
 import { registerRpcMethods } from './rpc.ts';
@@ -23,6 +25,8 @@ export default defineAgent({
     // Join the room while the configuration is fetched: ~200 ms each, and the caller waits for
     // the greeting. (ctx.connect() must run once: everything below awaits this promise.)
     const joined = ctx.connect();
+    const callerAudio = new CallerAudioWindow(ctx.room); // for the end-of-turn model
+    ctx.addShutdownCallback(async () => callerAudio.close());
     // Phone (issue 6): SIP caller, call record and contact lookup before the first reply.
     const phone = meta?.channel === 'phone' ? await preparePhoneCall(ctx, joined, meta, config, log) : null;
     const call = await linkCallToServer(ctx, log); // agent config from the server; call record at the end
@@ -39,7 +43,9 @@ export default defineAgent({
       timeline.onPlaybackStarted(ev.createdAt),
     );
     call.record(session);
-    const endOfTurn = new EndOfTurnController(session, realtime, timeline, responses, log);
+    const endOfTurn = new EndOfTurnController(session, realtime, timeline, responses, log, () =>
+      predictEndOfTurn(ctx.inferenceExecutor, callerAudio.snapshot()),
+    );
     registerRpcMethods(ctx.room, session, log, agentDrivesTurns(profile) ? endOfTurn : undefined);
     phone?.attach(session); // keypad (DTMF)
     // The session may have been created ahead of the click (the widget prefetches it on hover):

@@ -9,7 +9,7 @@ import { TurnTimelineRecorder } from './turn-timeline.ts';
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 /** Records what the controller asks of the session and the model session. */
-function harness(agentState = 'listening') {
+function harness(agentState = 'listening', eot?: () => Promise<{ probability: number; inferenceMs: number; totalMs: number } | null>) {
   const calls: string[] = [];
   const replies: { interrupted: boolean }[] = [];
   const session = {
@@ -29,7 +29,7 @@ function harness(agentState = 'listening') {
   } as unknown as llm.RealtimeSession;
   const timeline = new TurnTimelineRecorder(() => {});
   const responses = new ModelResponses();
-  const controller = new EndOfTurnController(session, () => rt, timeline, responses, pino({ level: 'silent' }));
+  const controller = new EndOfTurnController(session, () => rt, timeline, responses, pino({ level: 'silent' }), eot);
   return { controller, calls, replies, responses };
 }
 
@@ -91,6 +91,38 @@ describe('EndOfTurnController', () => {
     responses.onServerEvent({ type: 'response.created', response: { id: 'spec' } });
     controller.onSpeechResumed();
     expect(calls).toEqual(['flush', 'commit', 'generateReply', 'cancel']);
+  });
+
+  it('speculates on a tentative hint only when the end-of-turn model says the caller sounds done', async () => {
+    const done = harness('listening', async () => ({ probability: 0.9, inferenceMs: 8, totalMs: 12 }));
+    done.controller.onHint(1_000, false);
+    await tick();
+    expect(done.calls).toEqual(['flush', 'commit', 'generateReply']);
+
+    const unfinished = harness('listening', async () => ({ probability: 0.1, inferenceMs: 8, totalMs: 12 }));
+    unfinished.controller.onHint(1_000, false);
+    await tick();
+    expect(unfinished.calls).toEqual([]); // held back: "I want to order a…"
+    unfinished.controller.onHint(1_000, true); // the redemption time passed: the turn is over
+    await tick();
+    expect(unfinished.calls).toEqual(['flush', 'commit', 'generateReply']);
+  });
+
+  it('drops the end-of-turn question when the caller goes on before it is answered', async () => {
+    let answer: (r: { probability: number; inferenceMs: number; totalMs: number }) => void = () => {};
+    const { controller, calls } = harness('listening', () => new Promise((r) => (answer = r)));
+    controller.onHint(1_000, false);
+    controller.onSpeechResumed();
+    answer({ probability: 0.9, inferenceMs: 8, totalMs: 12 });
+    await tick();
+    expect(calls).toEqual([]);
+  });
+
+  it('speculates as before when the end-of-turn model has no answer', async () => {
+    const { controller, calls } = harness('listening', async () => null);
+    controller.onHint(1_000, false);
+    await tick();
+    expect(calls).toEqual(['flush', 'commit', 'generateReply']);
   });
 
   it('interrupts the agent first when it is still speaking', async () => {

@@ -1,6 +1,7 @@
 import type { llm, voice } from '@livekit/agents';
 import { AudioFrame } from '@livekit/rtc-node';
 import type { Logger } from 'pino';
+import { EOT_UNLIKELY_THRESHOLD, type EotResult } from './eot.ts';
 import type { ModelResponses } from './model-responses.ts';
 import type { TurnTimelineRecorder } from './turn-timeline.ts';
 
@@ -29,6 +30,9 @@ interface EndedTurn {
   reply?: Reply;
 }
 
+/** Asks LiveKit's end-of-turn model about the caller's latest audio (eot.ts); null = no opinion. */
+export type EndOfTurnModel = () => Promise<EotResult | null>;
+
 /**
  * Ends the caller's turn when the page says so (fast profile), and starts the reply at once:
  * commits the model's input audio buffer and calls `generateReply()` in the same tick — not
@@ -40,12 +44,18 @@ interface EndedTurn {
  * (`voice.speech_resumed`) the speculative reply is withdrawn before it is heard. The committed
  * words stay in the conversation; the rest of the sentence follows as the next user message.
  *
+ * With an end-of-turn model, a tentative hint whose audio sounds unfinished (probability below
+ * LiveKit's "unlikely" threshold) starts nothing: the final hint ends that turn instead. That
+ * spares the speculative replies a pause in mid-sentence would start and withdraw.
+ *
  * A reply is only requested once the model has no response in progress (a cancelled one ends at
  * its `response.done`), or the model would refuse it.
  */
 export class EndOfTurnController {
   #lastSpeechEndMs = Number.NEGATIVE_INFINITY;
   #speculative: EndedTurn | null = null;
+  /** A tentative hint waiting for the end-of-turn model's answer. */
+  #asking: { speechEndMs: number } | null = null;
 
   constructor(
     private readonly session: voice.AgentSession,
@@ -53,6 +63,7 @@ export class EndOfTurnController {
     private readonly timeline: TurnTimelineRecorder,
     private readonly responses: ModelResponses,
     private readonly log: Logger,
+    private readonly eot?: EndOfTurnModel,
   ) {}
 
   /**
@@ -65,27 +76,21 @@ export class EndOfTurnController {
       if (final) this.#speculative = null; // confirmed: the reply already started
       return true;
     }
-    const rt = this.realtime();
-    if (!rt || speechEndMs < this.#lastSpeechEndMs + SAME_TURN_MS) return false;
-    this.#lastSpeechEndMs = speechEndMs;
-    if (this.session.agentState === 'speaking') void this.session.interrupt();
-    this.timeline.markEndOfTurn('client_hint');
-    rt.pushAudio(FLUSH);
-    void rt.commitAudio();
-    const turn: EndedTurn = { speechEndMs, withdrawn: false };
-    this.#speculative = final ? null : turn;
-    void this.#reply(turn);
-    this.log.debug({ final }, 'turn ended by the page hint');
+    if (!this.realtime() || speechEndMs < this.#lastSpeechEndMs + SAME_TURN_MS) return false;
+    if (final) {
+      this.#asking = null; // the redemption time is over: no need for the model's opinion
+      this.#endTurn(speechEndMs, true);
+    } else if (this.eot) {
+      void this.#askModel(speechEndMs, this.eot);
+    } else {
+      this.#endTurn(speechEndMs, false);
+    }
     return true;
-  }
-
-  async #reply(turn: EndedTurn): Promise<void> {
-    if (this.responses.active) await this.responses.idle(CANCEL_WAIT_MS);
-    if (!turn.withdrawn) turn.reply = this.session.generateReply();
   }
 
   /** The caller went on talking after a tentative hint; returns true if a reply was withdrawn. */
   onSpeechResumed(): boolean {
+    this.#asking = null;
     const spec = this.#speculative;
     this.#speculative = null;
     if (!spec) return false;
@@ -96,5 +101,35 @@ export class EndOfTurnController {
     if (this.responses.active) void this.realtime()?.interrupt();
     this.log.debug('speculative reply withdrawn: the caller went on');
     return true;
+  }
+
+  async #askModel(speechEndMs: number, eot: EndOfTurnModel): Promise<void> {
+    const asking = { speechEndMs };
+    this.#asking = asking;
+    const result = await eot();
+    if (this.#asking !== asking) return; // the final hint or the caller's voice came first
+    this.#asking = null;
+    const finished = result === null || result.probability >= EOT_UNLIKELY_THRESHOLD;
+    this.log.debug({ eot: result, speculate: finished }, 'end-of-turn model on a tentative hint');
+    if (finished) this.#endTurn(speechEndMs, false);
+  }
+
+  #endTurn(speechEndMs: number, final: boolean): void {
+    const rt = this.realtime();
+    if (!rt) return;
+    this.#lastSpeechEndMs = speechEndMs;
+    if (this.session.agentState === 'speaking') void this.session.interrupt();
+    this.timeline.markEndOfTurn('client_hint');
+    rt.pushAudio(FLUSH);
+    void rt.commitAudio();
+    const turn: EndedTurn = { speechEndMs, withdrawn: false };
+    this.#speculative = final ? null : turn;
+    void this.#reply(turn);
+    this.log.debug({ final }, 'turn ended by the page hint');
+  }
+
+  async #reply(turn: EndedTurn): Promise<void> {
+    if (this.responses.active) await this.responses.idle(CANCEL_WAIT_MS);
+    if (!turn.withdrawn) turn.reply = this.session.generateReply();
   }
 }

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { TurnLatency, TurnTaking } from '@voice-widget/protocol';
 import { REPO_ROOT } from '@voice-widget/stack';
+import { endOfTurnLogStats } from './agent-log.ts';
 import { buildMicPlan, utteranceFiles } from './audio-set.ts';
 import { startBenchStack } from './bench-stack.ts';
 import { runConversation } from './conversation.ts';
@@ -47,7 +48,8 @@ const args = parsed.data;
 const turns = args.short ? Math.min(args.turns, 3) : args.turns;
 const out = resolve(process.env.INIT_CWD ?? process.cwd(), args.out);
 const work = join(REPO_ROOT, '.state', 'bench');
-const profiles: TurnTaking[] = ['fast', 'stock'];
+// Ours, the model's own VAD with a short silence (what the page's hint saves), and a stock setup.
+const profiles: TurnTaking[] = ['fast', 'model_vad', 'stock'];
 
 console.log(`bench:latency — ${turns} turns per configuration, emulated model TTFA ${args['ttfa-ms']} ms`);
 const files = utteranceFiles(args.audio);
@@ -80,6 +82,7 @@ try {
 } finally {
   await bench.stop();
 }
+const endOfTurn = endOfTurnLogStats(join(work, 'stack', 'logs', 'agent-worker.log'));
 
 const report: LatencyReport = {
   kind: 'latency',
@@ -89,6 +92,7 @@ const report: LatencyReport = {
   configs: Object.fromEntries(profiles.map((p) => [p, { stats: configStats(results[p] ?? []), turns: results[p] ?? [] }])),
   clickToGreetingMs: greetings,
   bargeIns,
+  endOfTurn,
 };
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify(report, null, 2));

@@ -1,4 +1,5 @@
 import { type Summary, type TurnLatency, summarize } from '@voice-widget/protocol';
+import type { EndOfTurnLogStats } from './agent-log.ts';
 import type { BargeInSample } from './greeting-bargein.ts';
 import type { MachineInfo } from './machine.ts';
 import { type ConfigStats, STAGES, type Stage } from './stats.ts';
@@ -14,6 +15,8 @@ export interface LatencyReport {
   clickToGreetingMs: number[];
   /** Caller talks over the agent: when the page reacted, from the caller's speech onset. */
   bargeIns: BargeInSample[];
+  /** The fast path's end-of-turn decisions, from the agent's log (all calls of the run). */
+  endOfTurn: EndOfTurnLogStats;
 }
 
 const STAGE_LABEL: Record<Stage, string> = {
@@ -39,12 +42,18 @@ export function renderMarkdown(r: LatencyReport): string {
     lines.push(row('agent out + network + playout', stats.pipeline));
     lines.push('', `Overlaps (agent talked over the caller, excluded): ${stats.overlaps}. Turns without stage split: ${stats.unsplit}. Clock offset uncertainty P95: ±${f(stats.clockUncertaintyP95)} ms.`, '');
   }
-  const names = Object.keys(r.configs);
-  if (names.length === 2) {
-    const [a, b] = names.map((n) => r.configs[n]!.stats.perceived);
-    const ratio = (x: number | null, y: number | null) => (x !== null && y ? (x / y).toFixed(2) : '–');
-    lines.push(`**Ratio ${names[0]} / ${names[1]}**: P50 ${ratio(a!.p50, b!.p50)}, P95 ${ratio(a!.p95, b!.p95)}.`, '');
+  const base = r.configs.stock?.stats.perceived;
+  const ratio = (x: number | null, y: number | null | undefined) => (x !== null && y ? (x / y).toFixed(2) : '–');
+  for (const name of Object.keys(r.configs).filter((n) => n !== 'stock')) {
+    const p = r.configs[name]!.stats.perceived;
+    lines.push(`**Ratio ${name} / stock**: P50 ${ratio(p.p50, base?.p50)}, P95 ${ratio(p.p95, base?.p95)}.`, '');
   }
+  const e = r.endOfTurn;
+  lines.push(
+    `End-of-turn model (fast path, tentative hints): asked ${e.asked}, let the reply start ${e.speculated}, held ${e.asked - e.speculated} back; ` +
+      `speculative replies withdrawn: ${e.withdrawn}; answer time P50 ${f(e.eotMs.p50)} ms, P95 ${f(e.eotMs.p95)} ms.`,
+    '',
+  );
   lines.push('| ms | n | P50 | P95 | max |', '|---|---|---|---|---|');
   lines.push(row('click → first greeting audio heard', summarize(r.clickToGreetingMs)));
   const barge = (k: keyof BargeInSample) => summarize(r.bargeIns.map((b) => b[k]).filter((v): v is number => v !== null));
@@ -65,7 +74,7 @@ export function renderSvg(r: LatencyReport): string {
   const W = 760, left = 120, right = 20, rowH = 90, top = 40;
   const H = top + entries.length * rowH + 40;
   const x = (ms: number) => left + (Math.max(0, ms) / maxMs) * (W - left - right);
-  const colors = ['#1b5cff', '#9aa3b2'];
+  const colors = ['#1b5cff', '#e9a23b', '#9aa3b2'];
   const stageColors = ['#f4a261', '#2a9d8f', '#e76f51', '#8d99ae'];
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="system-ui, sans-serif" font-size="12">`,
@@ -79,7 +88,7 @@ export function renderSvg(r: LatencyReport): string {
     const y = top + i * rowH + 20;
     out.push(`<text x="10" y="${y + 4}" font-weight="600">${name}</text>`);
     for (const t of c.turns) {
-      if (!t.overlap) out.push(`<circle cx="${x(t.perceivedMs).toFixed(1)}" cy="${y}" r="3.5" fill="${colors[i % 2]}" fill-opacity="0.6"/>`);
+      if (!t.overlap) out.push(`<circle cx="${x(t.perceivedMs).toFixed(1)}" cy="${y}" r="3.5" fill="${colors[i % colors.length]}" fill-opacity="0.6"/>`);
     }
     const { p50, p95 } = c.stats.perceived;
     for (const [label, v] of [['P50', p50], ['P95', p95]] as const) {

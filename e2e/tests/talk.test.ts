@@ -3,13 +3,15 @@
  * the browser joins LiveKit, the agent greets with an AI disclosure, hears a real recording
  * (Chromium's fake microphone) and answers aloud, and the widget shows the perceived latency.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TurnLatency } from '@voice-widget/protocol';
 import { type Stack, REPO_ROOT, startStack } from '@voice-widget/stack';
 import { callerWav } from '../lib/audio.ts';
 import { type LaunchedBrowser, launchBrowser } from '../lib/browser.ts';
+import { instrument, widgetEvents } from '../lib/widget-page.ts';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'e2e');
 
@@ -30,6 +32,7 @@ describe('Talk button to spoken reply', () => {
       { silenceS: 12 },
     ]);
     browser = await launchBrowser({ micWav: mic });
+    await instrument(browser.context); // records the widget's voice-agent:* events
     page = await browser.context.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error') console.log(`[page] ${m.text()}`);
@@ -71,6 +74,12 @@ describe('Talk button to spoken reply', () => {
       Number((await page.locator(`voice-agent [data-testid=${id}]`).innerText()).replace(/[^\d.-]/g, ''));
     const [last, p50, p95] = [await read('latency-last'), await read('latency-p50'), await read('latency-p95')];
     console.log(`perceived latency: last ${last} ms, P50 ${p50} ms, P95 ${p95} ms`);
+    // Every turn record the page measured (docs/latency.md), as the widget reported it.
+    const turns = (await widgetEvents(page)).filter((e) => e.type === 'latency').map((e) => e.detail.turn as TurnLatency);
+    writeFileSync(join(ARTIFACTS, 'talk-latency.json'), JSON.stringify(turns, null, 2));
+    for (const t of turns) console.log(`turn ${t.index}: perceived ${Math.round(t.perceivedMs)} ms, stages ${JSON.stringify(t.stages)}`);
+    expect(turns.filter((t) => !t.overlap).length).toBeGreaterThanOrEqual(2);
+    expect(turns.map((t) => Math.round(t.perceivedMs))).toContain(last);
     for (const v of [last, p50, p95]) {
       expect(v).toBeGreaterThan(0);
       expect(v).toBeLessThan(5_000);

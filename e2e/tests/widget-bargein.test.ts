@@ -75,7 +75,9 @@ describe('widget barge-in', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'bargein-after.png') });
 
     const events = await since(playAt);
-    const barge = events.filter((e) => e.type === 'bargein').map((e) => ({ ...(e.detail as { phase: string; atMs: number }), t: e.t }));
+    const barge = events
+      .filter((e) => e.type === 'bargein')
+      .map((e) => ({ ...(e.detail as { phase: string; atMs: number; voicedMs: number }), t: e.t }));
     const duck = barge.find((b) => b.phase === 'duck');
     const interrupt = barge.find((b) => b.phase === 'interrupt');
     // The stop: the silence after which nothing is heard while the caller talks (ducking alone may
@@ -94,7 +96,11 @@ describe('widget barge-in', () => {
     );
     expect(stopMs).toBeGreaterThan(0);
     expect(stopMs).toBeLessThan(500);
-    expect(interruptMs).toBeGreaterThan(250); // the rule needs 250 ms of voiced speech
+    // The rule stops the agent only after 250 ms of voiced frames (what spares coughs). Checked on
+    // the event itself: the file's energy onset (−35 dBFS) can trail the VAD's first voiced frame
+    // by a frame, so the time from it is not a bound.
+    expect(interrupt!.voicedMs).toBeGreaterThanOrEqual(250);
+    expect(interruptMs).toBeGreaterThan(200);
     expect(interruptMs).toBeLessThan(600);
     // The cut reply's caption stops at what was heard; the state shows the caller has the floor.
     const cut = page.locator('voice-agent [data-speaker=agent][data-interrupted=true]');
