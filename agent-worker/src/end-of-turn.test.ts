@@ -93,36 +93,47 @@ describe('EndOfTurnController', () => {
     expect(calls).toEqual(['flush', 'commit', 'generateReply', 'cancel']);
   });
 
-  it('speculates on a tentative hint only when the end-of-turn model says the caller sounds done', async () => {
-    const done = harness('listening', async () => ({ probability: 0.9, inferenceMs: 8, totalMs: 12 }));
-    done.controller.onHint(1_000, false);
-    await tick();
-    expect(done.calls).toEqual(['flush', 'commit', 'generateReply']);
-
-    const unfinished = harness('listening', async () => ({ probability: 0.1, inferenceMs: 8, totalMs: 12 }));
-    unfinished.controller.onHint(1_000, false);
-    await tick();
-    expect(unfinished.calls).toEqual([]); // held back: "I want to order a…"
-    unfinished.controller.onHint(1_000, true); // the redemption time passed: the turn is over
-    await tick();
-    expect(unfinished.calls).toEqual(['flush', 'commit', 'generateReply']);
-  });
-
-  it('drops the end-of-turn question when the caller goes on before it is answered', async () => {
-    let answer: (r: { probability: number; inferenceMs: number; totalMs: number }) => void = () => {};
-    const { controller, calls } = harness('listening', () => new Promise((r) => (answer = r)));
-    controller.onHint(1_000, false);
-    controller.onSpeechResumed();
-    answer({ probability: 0.9, inferenceMs: 8, totalMs: 12 });
-    await tick();
-    expect(calls).toEqual([]);
-  });
-
-  it('speculates as before when the end-of-turn model has no answer', async () => {
-    const { controller, calls } = harness('listening', async () => null);
+  it('starts the reply on a tentative hint while the end-of-turn model is asked, and keeps it when the caller sounds done', async () => {
+    const { controller, calls, replies } = harness('listening', async () => ({ probability: 0.9, inferenceMs: 8, totalMs: 12 }));
     controller.onHint(1_000, false);
     await tick();
     expect(calls).toEqual(['flush', 'commit', 'generateReply']);
+    expect(replies[0]!.interrupted).toBe(false);
+    controller.onHint(1_000, true);
+    await tick();
+    expect(calls).toHaveLength(3);
+  });
+
+  it('withdraws the speculative reply when the audio sounds unfinished, and answers on the final hint without a new commit', async () => {
+    const { controller, calls, replies } = harness('listening', async () => ({ probability: 0.1, inferenceMs: 8, totalMs: 12 }));
+    controller.onHint(1_000, false); // "I want to order a…"
+    await tick();
+    expect(replies[0]!.interrupted).toBe(true);
+    controller.onHint(1_000, true); // the redemption time passed: the turn is over after all
+    await tick();
+    expect(calls).toEqual(['flush', 'commit', 'generateReply', 'generateReply']);
+    expect(replies[1]!.interrupted).toBe(false);
+  });
+
+  it('a held turn is forgotten when the caller goes on', async () => {
+    const { controller, calls } = harness('listening', async () => ({ probability: 0.1, inferenceMs: 8, totalMs: 12 }));
+    controller.onHint(1_000, false);
+    await tick();
+    controller.onSpeechResumed();
+    controller.onHint(1_000, true); // same speech end: nothing new to answer
+    await tick();
+    expect(calls).toEqual(['flush', 'commit', 'generateReply']);
+  });
+
+  it('the final hint wins over a late "unfinished" answer of the model', async () => {
+    let answer: (r: { probability: number; inferenceMs: number; totalMs: number }) => void = () => {};
+    const { controller, replies } = harness('listening', () => new Promise((r) => (answer = r)));
+    controller.onHint(1_000, false);
+    await tick();
+    controller.onHint(1_000, true);
+    answer({ probability: 0.1, inferenceMs: 8, totalMs: 12 });
+    await tick();
+    expect(replies[0]!.interrupted).toBe(false);
   });
 
   it('interrupts the agent first when it is still speaking', async () => {

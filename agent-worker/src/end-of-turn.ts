@@ -44,9 +44,10 @@ export type EndOfTurnModel = () => Promise<EotResult | null>;
  * (`voice.speech_resumed`) the speculative reply is withdrawn before it is heard. The committed
  * words stay in the conversation; the rest of the sentence follows as the next user message.
  *
- * With an end-of-turn model, a tentative hint whose audio sounds unfinished (probability below
- * LiveKit's "unlikely" threshold) starts nothing: the final hint ends that turn instead. That
- * spares the speculative replies a pause in mid-sentence would start and withdraw.
+ * With an end-of-turn model, the speculative reply starts at once and the model is asked in
+ * parallel (~50 ms here); if the caller's audio sounds unfinished (probability below LiveKit's
+ * "unlikely" threshold) the reply is withdrawn before it is heard, and answered only on the final
+ * hint. Asking first would put the model's answer time on every turn's path.
  *
  * A reply is only requested once the model has no response in progress (a cancelled one ends at
  * its `response.done`), or the model would refuse it.
@@ -54,8 +55,8 @@ export type EndOfTurnModel = () => Promise<EotResult | null>;
 export class EndOfTurnController {
   #lastSpeechEndMs = Number.NEGATIVE_INFINITY;
   #speculative: EndedTurn | null = null;
-  /** A tentative hint waiting for the end-of-turn model's answer. */
-  #asking: { speechEndMs: number } | null = null;
+  /** A turn whose speculative reply the end-of-turn model withdrew: the final hint answers it. */
+  #held: EndedTurn | null = null;
 
   constructor(
     private readonly session: voice.AgentSession,
@@ -76,47 +77,51 @@ export class EndOfTurnController {
       if (final) this.#speculative = null; // confirmed: the reply already started
       return true;
     }
-    if (!this.realtime() || speechEndMs < this.#lastSpeechEndMs + SAME_TURN_MS) return false;
-    if (final) {
-      this.#asking = null; // the redemption time is over: no need for the model's opinion
-      this.#endTurn(speechEndMs, true);
-    } else if (this.eot) {
-      void this.#askModel(speechEndMs, this.eot);
-    } else {
-      this.#endTurn(speechEndMs, false);
+    const held = this.#held;
+    if (held && final && Math.abs(speechEndMs - held.speechEndMs) < SAME_TURN_MS) {
+      // The words were committed at the tentative hint; the redemption time confirms the turn.
+      this.#held = null;
+      void this.#reply({ speechEndMs, withdrawn: false });
+      return true;
     }
+    if (!this.realtime() || speechEndMs < this.#lastSpeechEndMs + SAME_TURN_MS) return false;
+    const turn = this.#endTurn(speechEndMs, final);
+    if (!final && turn && this.eot) void this.#askModel(turn, this.eot);
     return true;
   }
 
   /** The caller went on talking after a tentative hint; returns true if a reply was withdrawn. */
   onSpeechResumed(): boolean {
-    this.#asking = null;
+    this.#held = null;
     const spec = this.#speculative;
-    this.#speculative = null;
     if (!spec) return false;
-    spec.withdrawn = true;
-    spec.reply?.interrupt();
-    // An interrupted SpeechHandle does not cancel a response the model already started: do it,
-    // so the model is free for the caller's whole sentence.
-    if (this.responses.active) void this.realtime()?.interrupt();
+    this.#withdraw(spec);
     this.log.debug('speculative reply withdrawn: the caller went on');
     return true;
   }
 
-  async #askModel(speechEndMs: number, eot: EndOfTurnModel): Promise<void> {
-    const asking = { speechEndMs };
-    this.#asking = asking;
-    const result = await eot();
-    if (this.#asking !== asking) return; // the final hint or the caller's voice came first
-    this.#asking = null;
-    const finished = result === null || result.probability >= EOT_UNLIKELY_THRESHOLD;
-    this.log.debug({ eot: result, speculate: finished }, 'end-of-turn model on a tentative hint');
-    if (finished) this.#endTurn(speechEndMs, false);
+  #withdraw(turn: EndedTurn): void {
+    if (this.#speculative === turn) this.#speculative = null;
+    turn.withdrawn = true;
+    turn.reply?.interrupt();
+    // An interrupted SpeechHandle does not cancel a response the model already started: do it,
+    // so the model is free for the caller's whole sentence.
+    if (this.responses.active) void this.realtime()?.interrupt();
   }
 
-  #endTurn(speechEndMs: number, final: boolean): void {
+  async #askModel(turn: EndedTurn, eot: EndOfTurnModel): Promise<void> {
+    const result = await eot();
+    const unfinished = result !== null && result.probability < EOT_UNLIKELY_THRESHOLD;
+    const pending = this.#speculative === turn; // not yet confirmed by the final hint nor withdrawn
+    this.log.debug({ eot: result, speculate: !(unfinished && pending) }, 'end-of-turn model on a tentative hint');
+    if (!unfinished || !pending) return;
+    this.#withdraw(turn);
+    this.#held = turn;
+  }
+
+  #endTurn(speechEndMs: number, final: boolean): EndedTurn | null {
     const rt = this.realtime();
-    if (!rt) return;
+    if (!rt) return null;
     this.#lastSpeechEndMs = speechEndMs;
     if (this.session.agentState === 'speaking') void this.session.interrupt();
     this.timeline.markEndOfTurn('client_hint');
@@ -126,6 +131,7 @@ export class EndOfTurnController {
     this.#speculative = final ? null : turn;
     void this.#reply(turn);
     this.log.debug({ final }, 'turn ended by the page hint');
+    return turn;
   }
 
   async #reply(turn: EndedTurn): Promise<void> {
