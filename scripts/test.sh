@@ -11,6 +11,8 @@ echo "== integration"; pnpm exec vitest run --project integration
 echo "== e2e";         pnpm exec vitest run --project e2e
 echo "== benchmarks (short)"
 out=.state/bench-ci
-pnpm --filter @voice-widget/bench exec tsx src/commit-path.ts --trials 2 --out "$PWD/$out/commit-path.json"
-pnpm --filter @voice-widget/bench exec tsx src/latency.ts --short --out "$PWD/$out/latency.json"
-pnpm --filter @voice-widget/bench exec tsx src/concurrency.ts --calls 1,2 --turns 1 --out "$PWD/$out/concurrency.json"
+# Each benchmark gets a hard time limit, so a hang fails CI at once instead of eating its budget.
+bench() { (cd bench && timeout --kill-after=30s 20m ../node_modules/.bin/tsx "$@"); }
+bench src/commit-path.ts --trials 2 --out "$PWD/$out/commit-path.json"
+bench src/latency.ts --short --out "$PWD/$out/latency.json"
+bench src/concurrency.ts --calls 1,2 --turns 1 --out "$PWD/$out/concurrency.json"

@@ -48,16 +48,17 @@ export default defineAgent({
     );
     registerRpcMethods(ctx.room, session, log, agentDrivesTurns(profile) ? endOfTurn : undefined);
     phone?.attach(session); // keypad (DTMF)
-    // The session may have been created ahead of the click (the widget prefetches it on hover):
-    // everything above is ready; greet when the caller is there, or leave if they never come.
+    // The session may have been created ahead of the click (the widget prefetches it on hover).
+    // The greeting is asked for now: the room's audio output holds it until the caller has
+    // subscribed, so it starts the moment they can hear it instead of a model round trip later.
+    // (If they never come, its audio is never sent and the agent leaves after the join window.)
+    const greeting = call.config?.greeting ?? greetingText(config.COMPANY_NAME);
+    session.generateReply({ instructions: sayExactly(phone ? phone.greeting(greeting) : greeting) });
+    log.info({ channel: meta?.channel ?? 'web', profile }, 'agent ready; greeting queued');
     if (!(await callerJoined(ctx, CALLER_JOIN_WINDOW_S * 1000))) {
       log.info('no caller joined; leaving');
       ctx.shutdown('no caller');
-      return;
     }
-    log.info({ channel: meta?.channel ?? 'web', profile }, 'caller here; greeting');
-    const greeting = call.config?.greeting ?? greetingText(config.COMPANY_NAME);
-    session.generateReply({ instructions: sayExactly(phone ? phone.greeting(greeting) : greeting) });
   },
 });
 

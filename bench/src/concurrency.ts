@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { dispose as disposeRtc } from '@livekit/rtc-node';
 import { z } from 'zod';
 import { type Summary, summarize } from '@voice-widget/protocol';
 import { REPO_ROOT } from '@voice-widget/stack';
@@ -57,11 +58,13 @@ const rows: ConcurrencyRow[] = [];
 const cores = machineInfo().cores;
 try {
   await new Promise((r) => setTimeout(r, 3000));
+  // One idle baseline before any call: measured between levels it would include the previous
+  // level's agents shutting down and understate the next level's CPU.
+  const idle0 = sampleGroups(pgids);
+  await new Promise((r) => setTimeout(r, 2000));
+  const idle1 = sampleGroups(pgids);
+  const idleCpuPct = ((idle1.cpuS - idle0.cpuS) / 2) * 100;
   for (const m of levels) {
-    const idle0 = sampleGroups(pgids);
-    await new Promise((r) => setTimeout(r, 2000));
-    const idle1 = sampleGroups(pgids);
-    const idleCpuPct = ((idle1.cpuS - idle0.cpuS) / 2) * 100;
     const callers = Array.from({ length: m }, () => new SyntheticCaller());
     console.log(`  ${m} call(s): joining…`);
     await Promise.all(
@@ -107,6 +110,8 @@ try {
   }
 } finally {
   await bench.stop();
+  // rtc-node's FFI keeps the event loop alive until disposed.
+  await disposeRtc();
 }
 const report = { kind: 'concurrency', date: new Date().toISOString(), machine: machineInfo(), params: { turnsPerCall: args.turns, ttfaMs: args['ttfa-ms'] }, rows };
 mkdirSync(dirname(out), { recursive: true });
@@ -123,3 +128,4 @@ if (rows.some((r) => r.perceived.count === 0)) {
   console.error('bench:concurrency: a level measured no turn');
   process.exit(1);
 }
+process.exit(0);
