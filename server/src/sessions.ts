@@ -73,13 +73,15 @@ export async function createSession(
     canUpdateOwnMetadata: false,
   });
   const token = await at.toJwt();
+  const expiresAt = Date.now() + ttlS * 1000;
   return {
     url: deps.publicUrl,
     token,
     room,
     identity,
     agent: req.agent,
-    expiresAt: Date.now() + ttlS * 1000,
-    joinBy: Date.now() + CALLER_JOIN_WINDOW_S * 1000,
+    expiresAt,
+    // A token is only checked when joining: a (prefetched) session is usable until either ends.
+    joinBy: Math.min(expiresAt, Date.now() + CALLER_JOIN_WINDOW_S * 1000),
   };
 }

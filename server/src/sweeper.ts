@@ -1,7 +1,7 @@
 import type { RoomServiceClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import type { Db } from './db/client.ts';
-import { closeCall, deleteOlderThan, overdueCalls } from './repo/calls.ts';
+import { closeCall, deleteOlderThan, overdueCalls, talkStart } from './repo/calls.ts';
 
 export interface SweeperDeps {
   db: Db;
@@ -15,8 +15,8 @@ export interface SweeperDeps {
 
 /**
  * One pass of housekeeping, driven by the database so it survives restarts:
- * 1. calls past their time limit (demo-link budgets): the room is deleted (LiveKit disconnects
- *    everyone) and the call closed with reason `max_call_length`;
+ * 1. calls past their time limit (demo-link budgets, counted from the caller joining): the room
+ *    is deleted (LiveKit disconnects everyone) and the call closed with reason `max_call_length`;
  * 2. calls open for longer than `staleCallS`: closed as `stale`;
  * 3. retention: records older than `retentionDays` deleted.
  * Returns what it did.
@@ -24,14 +24,14 @@ export interface SweeperDeps {
 export async function sweepOnce(deps: SweeperDeps, now = new Date()): Promise<{ closed: number; deleted: number }> {
   let closed = 0;
   for (const call of await overdueCalls(deps.db, now, deps.staleCallS)) {
-    const overLimit =
-      call.maxDurationS !== null && now.getTime() - call.createdAt.getTime() > call.maxDurationS * 1000;
+    const limitAt = call.maxDurationS === null ? null : talkStart(call).getTime() + call.maxDurationS * 1000;
+    const overLimit = limitAt !== null && now.getTime() > limitAt;
     if (overLimit) {
       await deps.rooms.deleteRoom(call.room).catch((err: Error) => {
         deps.log.warn({ room: call.room, err: err.message }, 'deleting an overdue room failed (already gone?)');
       });
     }
-    const endedAt = overLimit ? new Date(call.createdAt.getTime() + call.maxDurationS! * 1000) : now;
+    const endedAt = overLimit ? new Date(limitAt!) : now;
     if (await closeCall(deps.db, call.room, { endedAt, reason: overLimit ? 'max_call_length' : 'stale', defaultOutcome: call.joinedAt ? 'completed' : 'abandoned' })) {
       closed += 1;
       deps.log.info({ room: call.room, reason: overLimit ? 'max_call_length' : 'stale' }, 'call closed by the sweeper');

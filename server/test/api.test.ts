@@ -216,15 +216,32 @@ describe.each(DB_KINDS)('API on %s', (kind) => {
       expect(first.status).toBe(201);
       // The call's token lives no longer than the call may.
       expect(first.body.expiresAt - Date.now()).toBeLessThanOrEqual(30_000);
+      // A prefetched session is only offered for joining while its token is valid.
+      expect(first.body.joinBy).toBeLessThanOrEqual(first.body.expiresAt);
       const busy = await start();
       expect(busy.status).toBe(429);
       expect(busy.body.error.code).toBe('demo_busy');
       expect(busy.body.error.message).toMatch(/busy/);
 
-      // The room finishes 25 s after it was created (LiveKit webhook): 25 s are charged.
-      await database.db.execute(sql`update calls set created_at = now() - interval '25 seconds' where room = ${first.body.room}`);
-      const hook = await signedWebhook({ event: 'room_finished', room: { name: first.body.room } as never });
-      expect((await request(app).post('/webhooks/livekit').set('Authorization', hook.auth).type('application/webhook+json').send(hook.body)).status).toBe(200);
+      const hook = async (event: 'participant_joined' | 'room_finished', room: string, identity?: string) => {
+        const h = await signedWebhook({ event, room: { name: room } as never, ...(identity ? { participant: { identity } as never } : {}) });
+        expect((await request(app).post('/webhooks/livekit').set('Authorization', h.auth).type('application/webhook+json').send(h.body)).status).toBe(200);
+      };
+      // The caller joined 10 s after the session was created (a hover prefetch, then the click) and
+      // the room finishes 25 s after the join (LiveKit webhooks): 25 s are charged, not 35.
+      await hook('participant_joined', first.body.room, first.body.identity);
+      await database.db.execute(
+        sql`update calls set created_at = now() - interval '35 seconds', joined_at = now() - interval '25 seconds' where room = ${first.body.room}`,
+      );
+      await hook('room_finished', first.body.room);
+
+      // A prefetched session nobody clicked (never joined, room closed by LiveKit) costs nothing.
+      const unclicked = await start();
+      expect(unclicked.status).toBe(201);
+      await database.db.execute(sql`update calls set created_at = now() - interval '60 seconds' where room = ${unclicked.body.room}`);
+      await hook('room_finished', unclicked.body.room);
+      const links = (await admin(request(app).get('/api/admin/demo-links'))).body.demoLinks as { slug: string; usedSeconds: number }[];
+      expect(links.find((l) => l.slug === link.slug)?.usedSeconds).toBeCloseTo(25, 0);
 
       const second = await start();
       expect(second.status).toBe(201);
@@ -289,9 +306,11 @@ describe.each(DB_KINDS)('API on %s', (kind) => {
       expect(spent.status).toBe(403);
     });
 
-    /** Backdates a call by `seconds` and lets the sweeper end it at its limit. */
+    /** Backdates a call's creation and join by `seconds` and lets the sweeper end it at its limit. */
     async function closeNow(room: string, seconds: number) {
-      await database.db.execute(sql`update calls set created_at = now() - make_interval(secs => ${seconds + 10}) where room = ${room}`);
+      await database.db.execute(
+        sql`update calls set created_at = now() - make_interval(secs => ${seconds + 10}), joined_at = now() - make_interval(secs => ${seconds + 10}) where room = ${room}`,
+      );
       const { closed } = await sweepOnce({ db: database.db, rooms: fake.rooms, log: silent, staleCallS: 3600, retentionDays: 0 });
       expect(closed).toBeGreaterThanOrEqual(1);
       expect(fake.deleted).toContain(room);

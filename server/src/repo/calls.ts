@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import type { CallFilter, CallOutcome, CallRecordUpload, LeadCapture, TurnLatency } from '@voice-widget/protocol';
+import { CALLER_JOIN_WINDOW_S, type CallFilter, type CallOutcome, type CallRecordUpload, type LeadCapture, type TurnLatency } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
 import { agents, calls, demoLinks, leads, toolCalls, transcriptEntries, turns } from '../db/schema.ts';
 import { HttpError } from '../errors.ts';
@@ -70,14 +70,17 @@ export async function markJoined(db: Db, room: string, at: Date): Promise<void> 
 }
 
 /**
- * Ends a call once (later calls change nothing and return false). The talk time, from room
- * creation to the end and capped by the call's limit, is added to its demo link's used budget.
+ * Ends a call once (later calls change nothing and return false). The talk time, from the caller
+ * joining to the end and capped by the call's limit, is added to its demo link's used budget.
+ * A session the caller never joined (a hover prefetch nobody clicked) costs nothing when
+ * `webhooksSeen` (the close came from LiveKit's `room_finished`, so a join would have been seen
+ * too); otherwise it is charged from its creation, so lost webhooks never undercount.
  * `outcome` replaces any outcome; `defaultOutcome` applies only when none was reported.
  */
 export async function closeCall(
   db: Db,
   room: string,
-  opts: { endedAt: Date; reason: string; outcome?: CallOutcome; defaultOutcome?: CallOutcome },
+  opts: { endedAt: Date; reason: string; outcome?: CallOutcome; defaultOutcome?: CallOutcome; webhooksSeen?: boolean },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     const outcome = opts.outcome
@@ -90,7 +93,8 @@ export async function closeCall(
       .returning();
     if (!closed) return false;
     if (closed.demoLinkId !== null) {
-      let seconds = Math.max(0, (opts.endedAt.getTime() - closed.createdAt.getTime()) / 1000);
+      const from = closed.joinedAt ?? (opts.webhooksSeen ? opts.endedAt : closed.createdAt);
+      let seconds = Math.max(0, (opts.endedAt.getTime() - from.getTime()) / 1000);
       if (closed.maxDurationS !== null) seconds = Math.min(seconds, closed.maxDurationS);
       await tx
         .update(demoLinks)
@@ -281,7 +285,16 @@ export async function outcomeCounts(db: Db, f: Partial<CallFilter>): Promise<Rec
   return out;
 }
 
-/** Open calls past their time limit (plus `graceS`), or open longer than `staleS` without one. */
+/**
+ * When a call's time limit starts counting: the caller joining, or for a session nobody joined yet,
+ * the end of the join window (until then it is a prefetched session waiting for its click).
+ */
+export function talkStart(call: Pick<CallRow, 'createdAt' | 'joinedAt'>): Date {
+  return call.joinedAt ?? new Date(call.createdAt.getTime() + CALLER_JOIN_WINDOW_S * 1000);
+}
+const talkStartSql = sql`coalesce(${calls.joinedAt}, ${calls.createdAt} + make_interval(secs => ${CALLER_JOIN_WINDOW_S}))`;
+
+/** Open calls past their time limit (from {@link talkStart}, plus `graceS`), or open longer than `staleS`. */
 export async function overdueCalls(db: Db, now: Date, staleS: number, graceS = 5): Promise<CallRow[]> {
   return db
     .select()
@@ -290,7 +303,7 @@ export async function overdueCalls(db: Db, now: Date, staleS: number, graceS = 5
       and(
         isNull(calls.endedAt),
         sql`(
-          (${calls.maxDurationS} is not null and ${calls.createdAt} + make_interval(secs => ${calls.maxDurationS} + ${graceS}) < ${now.toISOString()}::timestamptz)
+          (${calls.maxDurationS} is not null and ${talkStartSql} + make_interval(secs => ${calls.maxDurationS} + ${graceS}) < ${now.toISOString()}::timestamptz)
           or ${calls.createdAt} < ${new Date(now.getTime() - staleS * 1000).toISOString()}::timestamptz
         )`,
       ),

@@ -36,6 +36,7 @@ export function webhookRouter(deps: { db: Db; receiver: WebhookReceiver; log: Lo
             endedAt: now,
             reason: 'room_finished',
             defaultOutcome: call.joinedAt ? 'completed' : 'abandoned',
+            webhooksSeen: true,
           });
           if (closed) deps.log.info({ room }, 'call closed by room_finished');
         }
