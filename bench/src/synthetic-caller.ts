@@ -84,6 +84,9 @@ export class SyntheticCaller {
         resolve();
       });
     });
+    // The agent streams captions and session events to every participant; drain them unread.
+    this.#room.registerTextStreamHandler('lk.transcription', (reader) => void reader.readAll().catch(() => {}));
+    this.#room.registerByteStreamHandler('lk.agent.session', (reader) => void reader.readAll().catch(() => {}));
     await this.#room.connect(session.url, session.token, { autoSubscribe: true, dynacast: false });
     const track = LocalAudioTrack.createAudioTrack('mic', this.#source);
     await this.#room.localParticipant!.publishTrack(track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
