@@ -32,6 +32,11 @@ export const WorkerConfig = z.object({
    * it is full (LiveKit dispatches to another worker). Size it with `pnpm bench:concurrency`.
    */
   AGENT_MAX_CALLS: z.coerce.number().int().min(1).max(1_000).default(25),
+  /**
+   * Job processes kept started and idle, so a call does not wait for one to start (~1.4 s idle,
+   * 5–9 s on a busy 2-core machine; they start one at a time). ~220 MiB each; 0 = the agents default.
+   */
+  AGENT_IDLE_PROCESSES: z.coerce.number().int().min(0).max(64).default(3),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;

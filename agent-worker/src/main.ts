@@ -35,5 +35,9 @@ cli.runApp(
     // box is busy — e.g. while a browser starts — and LiveKit then dispatches to no one.
     loadFunc: async (worker) => Math.min(1, worker.activeJobs.length / config.AGENT_MAX_CALLS),
     loadThreshold: 1,
+    numIdleProcesses: config.AGENT_IDLE_PROCESSES,
+    // A job process starting on a busy machine can take longer than the default 10 s; killing it
+    // then only queues another start behind the same load.
+    initializeProcessTimeout: 30_000,
   }),
 );

@@ -54,14 +54,15 @@ export async function startBenchStack(dir: string, ttfaMs: number, profiles: Tur
     }
     writeFileSync(join(dir, 'pages.json'), JSON.stringify(pages, null, 2));
     const running = stack;
-    return {
-      stack: running,
-      pages,
-      async stop() {
-        await running.stop();
-        await pg.stop();
-      },
+    const stopAll = async () => {
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      await running.stop();
+      await pg.stop();
     };
+    // Interrupted (Ctrl-C, CI's time limit): stop the services too, or they outlive the run.
+    const onSignal = () => void stopAll().finally(() => process.exit(130));
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+    return { stack: running, pages, stop: stopAll };
   } catch (err) {
     await stack?.stop();
     await pg.stop();

@@ -31,7 +31,9 @@ const out = resolve(process.env.INIT_CWD ?? process.cwd(), values.out ?? join(RE
 
 initializeLogger({ pretty: false, level: 'warn' });
 const log = pino({ level: 'warn' });
-const model = await startLocalModel({ port: 0, logLevel: 'warn' });
+// The plugin's WebSocket stays open after AgentSession.close() (agents 1.9; a real job process
+// exits after its call): every trial's session stays counted, so lift the session limit.
+const model = await startLocalModel({ port: 0, logLevel: 'warn', limits: { maxSessions: 1_000 } });
 const utt = loadUtterance(DEFAULT_AUDIO.find((f) => f.endsWith('goforward.raw'))!);
 // The utterance at 24 kHz (what the plugin sends the model): every second sample of 48 kHz.
 const pcm24 = Int16Array.from({ length: Math.floor(utt.pcm.length / 2) }, (_, i) => utt.pcm[i * 2]!);

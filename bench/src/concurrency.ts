@@ -67,11 +67,19 @@ try {
   for (const m of levels) {
     const callers = Array.from({ length: m }, () => new SyntheticCaller());
     console.log(`  ${m} call(s): joining…`);
-    await Promise.all(
+    // Callers arrive 150 ms apart (a burst); one whose agent never comes talks to no one, and
+    // its turns count as missed.
+    const joined = await Promise.all(
       callers.map(async (c, i) => {
         await new Promise((r) => setTimeout(r, i * 150));
-        await c.join(bench.stack.serverUrl, agentSlug, pageOrigin);
+        try {
+          await c.join(bench.stack.serverUrl, agentSlug, pageOrigin);
+        } catch (err) {
+          console.warn(`  caller ${i}: ${(err as Error).message}`);
+          return false;
+        }
         await c.waitForQuiet(1200, 20_000);
+        return true;
       }),
     );
     const t0 = Date.now();
@@ -80,6 +88,7 @@ try {
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, sampleGroups(pgids).rssBytes)), 500);
     await Promise.all(
       callers.map(async (c, i) => {
+        if (!joined[i]) return;
         for (let k = 0; k < args.turns; k++) {
           await c.say(utterances[(i + k) % utterances.length]!);
           await c.waitForQuiet(800, 15_000);

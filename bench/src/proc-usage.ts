@@ -19,10 +19,12 @@ export function sampleGroups(pgids: Set<number>): GroupUsage {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command name (which may contain spaces): state ppid pgrp … utime(14) stime(15)
+      // Fields after the command name (which may contain spaces): state ppid pgrp … utime(14)
+      // stime(15) cutime(16) cstime(17). The c-fields hold reaped children (recognizer processes
+      // used for one utterance, ended job processes), which are no longer in /proc themselves.
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (!pgids.has(Number(rest[2]))) continue;
-      ticks += Number(rest[11]) + Number(rest[12]);
+      ticks += Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
       pages += Number(readFileSync(`/proc/${entry}/statm`, 'utf8').split(' ')[1]);
       processes++;
     } catch {

@@ -67,8 +67,11 @@ export class SyntheticCaller {
   #onsets: number[] = [];
   #closed = false;
 
-  /** Creates the session and joins; resolves once the agent's audio track is subscribed. */
-  async join(serverUrl: string, agent: string, pageOrigin: string): Promise<void> {
+  /**
+   * Creates the session and joins; resolves once the agent's audio track is subscribed.
+   * @throws Error when the session is refused or no agent audio arrives within `agentTimeoutMs`.
+   */
+  async join(serverUrl: string, agent: string, pageOrigin: string, agentTimeoutMs = 30_000): Promise<void> {
     const res = await fetch(new URL('/api/sessions', serverUrl), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: pageOrigin },
@@ -91,7 +94,15 @@ export class SyntheticCaller {
     const track = LocalAudioTrack.createAudioTrack('mic', this.#source);
     await this.#room.localParticipant!.publishTrack(track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
     void this.#pump();
-    await subscribed;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no agent audio within ${agentTimeoutMs} ms`)), agentTimeoutMs);
+    });
+    try {
+      await Promise.race([subscribed, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Waits until the agent has been silent for `quietMs` (e.g. the greeting is over). */
