@@ -186,15 +186,6 @@ describe('widget embedding', () => {
     expect([await w().getAttribute('data-mic'), await mute.getAttribute('aria-pressed')]).toEqual(['muted', 'true']);
     await mute.click();
     expect([await w().getAttribute('data-mic'), await mute.getAttribute('aria-pressed')]).toEqual(['ok', 'false']);
-    // The caller's words end → the agent thinks for a few hundred ms → speaks. Caught on the
-    // widget's own state event (polled every frame), then photographed.
-    const thinkingCount = () =>
-      (window as unknown as { __vwEvents: { type: string; detail: { state?: string } }[] }).__vwEvents.filter(
-        (e) => e.type === 'state' && e.detail.state === 'thinking',
-      ).length;
-    const before = await page.evaluate(thinkingCount);
-    await page.waitForFunction(`(${thinkingCount.toString()})() > ${before}`, null, { polling: 'raf', timeout: 30_000 });
-    await page.screenshot({ path: join(ARTIFACTS, 'state-thinking.png') });
     await expect.poll(() => caller.allInnerTexts().then((t) => t.join(' ')), { timeout: 30_000 }).toMatch(/forward/i);
     await expect.poll(() => agent.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
     const count = page.locator('voice-agent [data-testid=latency-count]');
