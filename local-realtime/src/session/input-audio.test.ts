@@ -80,13 +80,26 @@ describe('InputAudio', () => {
     expect(input.bufferedMs).toBe(0);
   });
 
+  it('manual mode: the recognizer hears the turn from 1 s before its first speech, not the silence before', async () => {
+    const { source, made } = recognizers();
+    const input = new InputAudio(loudness, source, null, 60_000);
+    await feed(input, quiet(3_000));
+    expect(made).toHaveLength(0); // no decoder spent on silence
+    await feed(input, concat(tone(800), quiet(200)));
+    const turn = input.commit();
+    expect(turn?.durationMs).toBeCloseTo(4_000, -1); // the turn (the model's input item) keeps it all
+    const heardMs = Number((await turn!.recognizer.finish()).split(' ')[1]) / 16;
+    expect(heardMs).toBeGreaterThanOrEqual(1_000 + 800 - 32);
+    expect(heardMs).toBeLessThanOrEqual(1_000 + 800 + 200 + 40);
+  });
+
   it('reports a full buffer once and drops the excess', async () => {
     const { source, made } = recognizers();
     const input = new InputAudio(loudness, source, null, 500);
-    const events = await feed(input, quiet(900));
+    const events = await feed(input, tone(900));
     expect(events).toEqual([{ type: 'buffer_full' }]);
     expect(input.bufferedMs).toBe(500);
-    expect(made[0]!.samples).toBe(500 * 16);
+    expect(made[0]!.samples).toBeLessThanOrEqual(500 * 16 + 2_400); // the cap, plus at most the chunk that began the speech
   });
 
   it('clear() drops the turn and kills its decoder', async () => {

@@ -11,9 +11,11 @@ import { pauseMsFor, silenceMsFor } from './semantic-turns.ts';
  * The input audio buffer of one session: PCM16 24 kHz in, resampled once to 16 kHz for both the
  * VAD and the recognizer. With turn detection on, Silero VAD opens a turn at speech start (with
  * the prefix padding) and closes it after the configured silence; with turn detection off
- * (`null`), everything appended until `commit()` is the turn. In both modes the VAD runs, so the
- * recognizer is finalized speculatively once a pause lasts `pauseMsFor()` and the transcript is
- * usually ready when the turn ends.
+ * (`null`), everything appended until `commit()` is the turn, but the recognizer only hears it from
+ * a second before the VAD's first speech: the silence before that carries no words, and
+ * decoding it (and re-decoding it on every resume) cost each manual call most of its recognizer
+ * CPU. In both modes the VAD runs, so the recognizer is finalized speculatively once a pause lasts
+ * `pauseMsFor()` and the transcript is usually ready when the turn ends.
  */
 
 /** A closed turn, ready to become a user item. */
@@ -36,10 +38,14 @@ interface OpenTurn {
   /** Samples at 16 kHz in the turn. */
   samples: number;
   full: boolean;
+  /** The recognizer is fed (VAD turns: from the start; manual turns: from the first speech). */
+  listening: boolean;
 }
 
 /** Extra audio kept in the rolling pre-speech buffer beyond the prefix padding, ms. */
 const RING_SLACK_MS = 1_000;
+/** Audio before a manual turn's first speech that the recognizer hears, ms (≤ 300 + RING_SLACK_MS). */
+const MANUAL_LEAD_MS = 1_000;
 /** Voiced time needed to declare speech, ms (two 32 ms VAD windows). */
 const MIN_SPEECH_MS = 64;
 /** Shortest turn `commit()` accepts, ms (the cloud API's rule). */
@@ -111,16 +117,23 @@ export class InputAudio {
     const chunkStart = this.#total;
     this.#total += samples.length;
     this.#pushRing(samples);
-    if (this.#config === null && !this.#turn) this.#turn = this.#openTurn(newId('item_'));
+    if (this.#config === null && !this.#turn) this.#turn = this.#openTurn(newId('item_'), false);
     if (this.#turn) this.#feed(this.#turn, samples, events);
 
     for (const e of await this.#vad.push(int16ToFloat32(samples))) {
       const vadMode = this.#config !== null;
+      const prefixMs = this.#config?.type === 'server_vad' ? this.#config.prefix_padding_ms : 300;
       if (e.type === 'speech_started') {
-        if (vadMode && !this.#turn) {
-          const prefixMs = this.#config?.type === 'server_vad' ? this.#config.prefix_padding_ms : 300;
+        if (!vadMode && this.#turn && !this.#turn.listening) {
+          // A manual turn's first speech: the recognizer starts here, with a second of the audio
+          // before it (PocketSphinx's live normalisation needs some lead-in to adapt).
+          const from = Math.floor((Math.max(0, e.speechStartMs - MANUAL_LEAD_MS) * RECOGNIZER_SAMPLE_RATE) / 1000);
+          this.#turn.listening = true;
+          this.#turn.recognizer.write(this.#ringFrom(from, chunkStart));
+          if (!this.#turn.full) this.#turn.recognizer.write(samples);
+        } else if (vadMode && !this.#turn) {
           const audioStartMs = Math.max(0, e.speechStartMs - prefixMs);
-          const turn = this.#openTurn(newId('item_'));
+          const turn = this.#openTurn(newId('item_'), true);
           this.#feed(turn, this.#ringFrom(Math.floor((audioStartMs * RECOGNIZER_SAMPLE_RATE) / 1000), chunkStart), events);
           this.#feed(turn, samples, events);
           this.#turn = turn;
@@ -162,9 +175,9 @@ export class InputAudio {
     this.clear();
   }
 
-  #openTurn(itemId: string): OpenTurn {
+  #openTurn(itemId: string, listening: boolean): OpenTurn {
     this.#speculativeText = null;
-    return { itemId, recognizer: new TurnRecognizer(this.#recognizers), samples: 0, full: false };
+    return { itemId, recognizer: new TurnRecognizer(this.#recognizers), samples: 0, full: false, listening };
   }
 
   #close(): CommittedTurn {
@@ -179,7 +192,7 @@ export class InputAudio {
     const room = Math.floor((this.#maxBufferMs * RECOGNIZER_SAMPLE_RATE) / 1000) - turn.samples;
     const take = Math.max(0, Math.min(samples.length, room));
     if (take > 0) {
-      turn.recognizer.write(take === samples.length ? samples : samples.subarray(0, take));
+      if (turn.listening) turn.recognizer.write(take === samples.length ? samples : samples.subarray(0, take));
       turn.samples += take;
     }
     if (take < samples.length && !turn.full) {
