@@ -35,7 +35,7 @@ export interface StartOptions {
   logLevel?: Level | 'silent';
   /** How far reply audio may run ahead of real time, ms; default 500. `Infinity`: send as fast as synthesized. */
   outputLeadMs?: number;
-  /** PocketSphinx processes kept loaded and idle; default 2. */
+  /** PocketSphinx processes kept loaded and idle with no session open; default 2. One more is kept per open session, up to `MAX_IDLE_DECODERS`. */
   asrPoolSize?: number;
   /** Overrides of the input limits (see `Limits`). */
   limits?: Partial<Limits>;
@@ -57,6 +57,9 @@ export interface LocalRealtimeServer {
   /** Closes every session (code 1001), stops listening and ends the recognizer processes. */
   stop(): Promise<void>;
 }
+
+/** Most PocketSphinx processes kept idle however many sessions are open (~100 MiB each). */
+export const MAX_IDLE_DECODERS = 8;
 
 function reject(socket: Duplex, status: number, message: string): void {
   socket.end(`HTTP/1.1 ${status} ${message}\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
@@ -80,7 +83,9 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
   await requireCommand(opts.pocketsphinx?.command ?? 'pocketsphinx_continuous', 'pocketsphinx');
   await requireCommand(opts.espeak?.command ?? 'espeak-ng', 'espeak-ng');
 
-  const pool = new PocketSphinxPool(opts.asrPoolSize ?? 2, log, opts.pocketsphinx);
+  const baseDecoders = opts.asrPoolSize ?? 2;
+  const pool = new PocketSphinxPool(baseDecoders, log, opts.pocketsphinx);
+  const sizePool = () => (pool.size = Math.min(MAX_IDLE_DECODERS, baseDecoders + sockets.size));
   const vad = await SileroModel.load();
   // Design the resampling filters now (tens of ms on a cold process) rather than on the first turn.
   new Resampler(24_000, 16_000);
@@ -145,6 +150,7 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
         onTiming: opts.onTiming,
       });
       sockets.set(ws, conn);
+      sizePool();
       log.info({ session: conn.id, beta, sessions: sockets.size }, 'session opened');
       ws.on('message', (data, isBinary) => conn.receive(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer), isBinary));
       // Protocol violations by the client (e.g. a frame over maxFrameBytes) close only its connection.
@@ -152,6 +158,7 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
       ws.on('close', (code) => {
         conn.close();
         sockets.delete(ws);
+        sizePool();
         log.info({ session: conn.id, code, sessions: sockets.size }, 'session closed');
       });
     });

@@ -46,6 +46,10 @@ describe('cli', () => {
     const { log, send, close } = await connectOpenAI(baseURL);
     const delays: number[] = [];
     try {
+      // One more idle recognizer per open session, so callers ending turns together find one loaded.
+      await expect
+        .poll(async () => (await (await fetch(baseURL.replace(/\/v1$/, '/health'))).json()).asr.idle, { timeout: 5_000 })
+        .toBe(3);
       for (let i = 0; i < 2; i++) {
         const from = log.mark;
         send({ type: 'response.create', response: { output_modalities: ['audio'] } });

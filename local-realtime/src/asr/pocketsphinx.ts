@@ -181,10 +181,12 @@ export class PocketSphinxProcess {
 
 /**
  * Keeps `size` decoder processes loaded and idle. `acquire()` hands one over at once (spawning a
- * cold one if none is left) and starts a replacement in the background.
+ * cold one if none is left) and starts a replacement in the background. The server raises `size`
+ * with its open sessions: callers who end their turns together would otherwise each wait for a
+ * cold decoder to load its model (1–3 s on a busy machine).
  */
 export class PocketSphinxPool {
-  readonly #size: number;
+  #size: number;
   readonly #opts: PocketSphinxOptions;
   readonly #log: Logger;
   #idle: PocketSphinxProcess[] = [];
@@ -228,6 +230,12 @@ export class PocketSphinxPool {
       this.#refillTimer = null;
       this.#refill();
     }, delayMs);
+  }
+
+  /** Changes how many idle processes are kept; more are started now, extra ones are used up. */
+  set size(n: number) {
+    this.#size = Math.max(0, n);
+    this.#refill();
   }
 
   /** A process for a new stretch of audio: a loaded one if any, else the one loading longest, else a new one. */
