@@ -48,7 +48,10 @@ describe('cli', () => {
     try {
       // One more idle recognizer per open session, so callers ending turns together find one loaded.
       await expect
-        .poll(async () => (await (await fetch(baseURL.replace(/\/v1$/, '/health'))).json()).asr.idle, { timeout: 5_000 })
+        .poll(async () => {
+          const h = (await (await fetch(baseURL.replace(/\/v1$/, '/health'))).json()) as { asr: { idle: number } };
+          return h.asr.idle;
+        }, { timeout: 5_000 })
         .toBe(3);
       for (let i = 0; i < 2; i++) {
         const from = log.mark;
