@@ -186,6 +186,15 @@ describe('widget embedding', () => {
     expect([await w().getAttribute('data-mic'), await mute.getAttribute('aria-pressed')]).toEqual(['muted', 'true']);
     await mute.click();
     expect([await w().getAttribute('data-mic'), await mute.getAttribute('aria-pressed')]).toEqual(['ok', 'false']);
+    // The caller's words end → the widget thinks (from its own VAD's end of turn) → the agent
+    // speaks. Caught on the widget's state event (polled every frame), then photographed.
+    const thinkingCount = () =>
+      (window as unknown as { __vwEvents: { type: string; detail: { state?: string } }[] }).__vwEvents.filter(
+        (e) => e.type === 'state' && e.detail.state === 'thinking',
+      ).length;
+    const before = await page.evaluate(thinkingCount);
+    await page.waitForFunction(`(${thinkingCount.toString()})() > ${before}`, null, { polling: 'raf', timeout: 30_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'state-thinking.png') });
     await expect.poll(() => caller.allInnerTexts().then((t) => t.join(' ')), { timeout: 30_000 }).toMatch(/forward/i);
     await expect.poll(() => agent.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
     const count = page.locator('voice-agent [data-testid=latency-count]');
@@ -210,6 +219,9 @@ describe('widget embedding', () => {
     expect(events.filter((e) => e.type === 'error')).toEqual([]);
     expect(events.find((e) => e.type === 'ended')?.detail).toMatchObject({ reason: 'caller' });
     expect(events.filter((e) => e.type === 'latency').length).toBeGreaterThanOrEqual(1);
+    // listening → thinking (the caller's turn ended) → speaking (the reply).
+    const states = events.filter((e) => e.type === 'state').map((e) => (e.detail as { state: string }).state);
+    expect(states.join(' ')).toMatch(/listening thinking speaking/);
     await page.screenshot({ path: join(ARTIFACTS, 'state-ended.png') });
   });
 

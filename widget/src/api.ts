@@ -9,7 +9,10 @@
  *   await call.start();
  */
 
-/** What the widget shows. `listening | thinking | speaking` mirror the agent's state. */
+/**
+ * What the widget shows. `listening | thinking | speaking` mirror the agent's state; `thinking` also
+ * covers the wait from the end of the caller's turn (the page's VAD) to the agent's reply.
+ */
 export type WidgetState =
   | 'idle'
   | 'connecting'

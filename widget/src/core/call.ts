@@ -20,6 +20,8 @@ export type CallClose =
 /** Events of a {@link Call}. */
 export interface CallEvents {
   agentState: AgentState;
+  /** The page's VAD: the caller's turn ended (`false`, tentatively) or they went on speaking (`true`). */
+  callerSpeaking: boolean;
   reconnecting: null;
   reconnected: AgentState;
   transcript: TranscriptLine[];

@@ -199,6 +199,7 @@ export class WidgetController {
   #wire(call: Call): void {
     const on = <K extends keyof CallEvents>(type: K, fn: (v: CallEvents[K]) => void) => call.on(type, fn);
     on('agentState', (state) => this.#machine({ type: 'agent', state }));
+    on('callerSpeaking', (speaking) => this.#machine({ type: 'caller', speaking }));
     on('reconnecting', () => this.#machine({ type: 'reconnecting' }));
     on('reconnected', (state) => this.#machine({ type: 'reconnected', state }));
     on('transcript', (lines) => {

@@ -13,6 +13,19 @@ describe('widget state machine', () => {
     expect(run([{ type: 'start' }, { type: 'agent', state: 'speaking' }, { type: 'agent', state: 'listening' }])).toBe('listening');
   });
 
+  it('thinks from the caller’s end of turn until the agent speaks; back to listening if the caller goes on', () => {
+    const inCall = run([{ type: 'start' }, { type: 'agent', state: 'listening' }]);
+    expect(next(inCall, { type: 'caller', speaking: false })).toBe('thinking');
+    expect(next('thinking', { type: 'caller', speaking: true })).toBe('listening');
+    expect(next('thinking', { type: 'agent', state: 'speaking' })).toBe('speaking');
+    // Talking over the agent, connecting or reconnecting: the page's VAD does not change the state.
+    for (const s of ['speaking', 'connecting', 'reconnecting', 'ended'] as const) {
+      expect(next(s, { type: 'caller', speaking: false })).toBeNull();
+      expect(next(s, { type: 'caller', speaking: true })).toBeNull();
+    }
+    expect(next('listening', { type: 'caller', speaking: true })).toBeNull();
+  });
+
   it('ignores a second start while connecting or in a call (one call at a time)', () => {
     for (const s of ['connecting', 'listening', 'thinking', 'speaking', 'reconnecting'] as const) {
       expect(next(s, { type: 'start' })).toBeNull();

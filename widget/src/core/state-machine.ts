@@ -7,6 +7,7 @@ import type { WidgetState } from '../api.ts';
  *
  *   idle ─start→ connecting ─agent(listening|thinking|speaking)→ in call
  *   in call ─agent(s)→ s;  in call ─reconnecting→ reconnecting ─reconnected(s)→ s
+ *   listening ─caller(turn ended)→ thinking ─caller(speaking again)→ listening
  *   connecting | in call | reconnecting ─end | disconnected(normal)→ ended
  *   connecting | in call | reconnecting ─fail | disconnected(abnormal)→ error
  *   ended | error ─start→ connecting;  ended | error ─reset→ idle
@@ -14,6 +15,12 @@ import type { WidgetState } from '../api.ts';
 export type MachineEvent =
   | { type: 'start' }
   | { type: 'agent'; state: AgentState }
+  /**
+   * The page's VAD: the caller's turn ended (`speaking: false`) or they went on. On the fast path
+   * the agent goes from listening straight to speaking, so the wait in between (what the caller
+   * perceives as latency) is shown as `thinking` from the page's own end of turn.
+   */
+  | { type: 'caller'; speaking: boolean }
   | { type: 'reconnecting' }
   | { type: 'reconnected'; state: AgentState }
   | { type: 'end' }
@@ -46,6 +53,9 @@ export function next(state: WidgetState, event: MachineEvent): WidgetState | nul
       const to = fromAgentState(event.state);
       return to && to !== state ? to : null;
     }
+    case 'caller':
+      if (!event.speaking) return state === 'listening' ? 'thinking' : null;
+      return state === 'thinking' ? 'listening' : null;
     case 'reconnecting':
       return IN_CALL.has(state) ? 'reconnecting' : null;
     case 'reconnected':

@@ -305,6 +305,7 @@ export class VoiceSession implements Call {
   #sendHint(action: HintAction | null): void {
     if (action?.type === 'tentative') this.#rpc(RpcMethod.endOfTurn, { speechEndMs: action.speechEndMs, final: false });
     else if (action?.type === 'resumed') this.#rpc(RpcMethod.speechResumed, { atMs: action.atMs });
+    if (action) this.#events.emit('callerSpeaking', action.type === 'resumed');
   }
 
   /** Fire-and-forget RPC to the agent (an agent without the method answers with an error: ignored). */
