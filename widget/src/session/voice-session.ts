@@ -65,9 +65,9 @@ export class VoiceSession implements Call {
   readonly #playback: AgentPlayback;
   readonly #clock = new ClockOffsetEstimator();
   readonly #cleanups: (() => void)[] = [];
-  #onAgentAudioAttached: () => void = () => {};
-  /** Resolves once the agent's audio track plays in the page. */
-  readonly #agentAudioAttached = new Promise<void>((resolve) => (this.#onAgentAudioAttached = resolve));
+  #onAgentHeard: () => void = () => {};
+  /** Resolves once the agent's first audio (the greeting) is audible in the page. */
+  readonly #agentHeard = new Promise<void>((resolve) => (this.#onAgentHeard = resolve));
   #room: Room | null = null;
   #mic: LocalAudioTrack | null = null;
   #micAnalyser: AnalyserNode | null = null;
@@ -92,6 +92,7 @@ export class VoiceSession implements Call {
     this.#playback = new AgentPlayback(this.#ctx, deps.mediaContainer, {
       arriving: () => {},
       played: (edge) => {
+        if (edge.type === 'start') this.#onAgentHeard();
         this.#events.emit('audio', { audible: edge.type === 'start', atMs: edge.atMs });
         this.#latency.push(edge.type === 'start' ? { type: 'agent_audio_start', atMs: edge.atMs } : { type: 'agent_audio_end', atMs: edge.atMs });
       },
@@ -147,11 +148,12 @@ export class VoiceSession implements Call {
 
   /**
    * Compiling the VAD (ONNX model + 14 MB of WASM) keeps the page's main thread busy for about a
-   * second; started with the call, it delayed subscribing to the agent's track, and so the
-   * greeting, by as much. It starts once the agent's audio plays (or a few seconds after it joined).
+   * second and takes CPU from everything setting up the call; started with the call, or when the
+   * agent's track arrived, it delayed the greeting by as much. It starts once the greeting is
+   * heard (or a few seconds after the agent joined): the caller listens to it meanwhile.
    */
   async #startVad(): Promise<void> {
-    await Promise.race([this.#agentAudioAttached, new Promise((r) => setTimeout(r, VAD_START_LATEST_MS))]);
+    await Promise.race([this.#agentHeard, new Promise((r) => setTimeout(r, VAD_START_LATEST_MS))]);
     if (this.#closed) return;
     const vad = await loadClientVad(
       this.#ctx,
@@ -245,7 +247,6 @@ export class VoiceSession implements Call {
     if (track.kind !== Track.Kind.Audio || !participant.isAgent) return;
     this.#onParticipant(participant);
     await this.#playback.attach(track as RemoteAudioTrack);
-    this.#onAgentAudioAttached();
   }
 
   #onParticipant(p: Participant): void {
