@@ -16,3 +16,4 @@ bench() { (cd bench && timeout --kill-after=30s 20m ../node_modules/.bin/tsx "$@
 bench src/commit-path.ts --trials 2 --out "$PWD/$out/commit-path.json"
 bench src/latency.ts --short --out "$PWD/$out/latency.json"
 bench src/concurrency.ts --calls 1,2 --turns 1 --out "$PWD/$out/concurrency.json"
+bench src/greeting.ts --calls 2 --out "$PWD/$out/greeting.json"
