@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import {
   type RecordedEvent,
   callerWav,
@@ -23,32 +23,56 @@ export interface BargeInSample {
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** One call's greeting, page times in ms since epoch (null: not seen). */
+export interface GreetingCall {
+  hoverAt: number;
+  clickAt: number;
+  /** POST /api/sessions answered (the widget asks on hover). */
+  sessionAt: number | null;
+  /** First agent audio audible in the page. */
+  heardAt: number | null;
+}
+
 /**
- * Click → first greeting audio, over `calls` separate calls from a fresh page each time (hover
- * 400 ms first: the widget prefetches its call code on hover, as a visitor's pointer would).
+ * One call from a fresh page: hover the talk button `hoverMs` (the widget prefetches its call code
+ * and session, as a visitor's pointer would), click, wait up to 20 s for the greeting, close.
  */
+export async function greetOnce(context: BrowserContext, pageUrl: string, hoverMs: number): Promise<GreetingCall> {
+  const page = await context.newPage();
+  try {
+    await page.goto(pageUrl);
+    const talk = page.locator('voice-agent [data-testid=talk]');
+    await talk.waitFor({ timeout: 15_000 });
+    const now = () => page.evaluate(() => performance.timeOrigin + performance.now());
+    const hoverAt = await now();
+    await talk.hover();
+    await page.waitForTimeout(hoverMs);
+    const clickAt = await now();
+    await talk.click();
+    let heard: RecordedEvent | undefined;
+    for (const deadline = Date.now() + 20_000; !heard && Date.now() < deadline; ) {
+      heard = (await widgetEvents(page)).find((e) => e.type === 'audio' && (e.detail as { audible: boolean }).audible);
+      if (!heard) await wait(50);
+    }
+    const sessionAt = await page.evaluate(() => {
+      const r = performance.getEntriesByType('resource').find((e) => /\/api\/sessions$/.test(e.name)) as PerformanceResourceTiming | undefined;
+      return r ? performance.timeOrigin + r.responseEnd : null;
+    });
+    return { hoverAt, clickAt, sessionAt, heardAt: heard ? (heard.detail as { atMs: number }).atMs : null };
+  } finally {
+    await page.close();
+  }
+}
+
+/** Click → first greeting audio, over `calls` separate calls from a fresh page each time (hover 400 ms first). */
 export async function measureGreetings(pageUrl: string, calls: number): Promise<number[]> {
   const samples: number[] = [];
   const browser = await launchBrowser({ micWav: callerWav('greeting-silence', [{ silenceS: 20 }]) });
   try {
     await instrument(browser.context);
     for (let i = 0; i < calls; i++) {
-      const page = await browser.context.newPage();
-      await page.goto(pageUrl);
-      const talk = page.locator('voice-agent [data-testid=talk]');
-      await talk.waitFor({ timeout: 15_000 });
-      await talk.hover();
-      await page.waitForTimeout(400);
-      const clickAt = await page.evaluate(() => performance.timeOrigin + performance.now());
-      await talk.click();
-      const deadline = Date.now() + 20_000;
-      let heard: RecordedEvent | undefined;
-      while (!heard && Date.now() < deadline) {
-        heard = (await widgetEvents(page)).find((e) => e.type === 'audio' && (e.detail as { audible: boolean }).audible);
-        if (!heard) await wait(50);
-      }
-      if (heard) samples.push((heard.detail as { atMs: number }).atMs - clickAt);
-      await page.close();
+      const call = await greetOnce(browser.context, pageUrl, 400);
+      if (call.heardAt !== null) samples.push(call.heardAt - call.clickAt);
       await wait(1_500); // the agent leaves the room
     }
   } finally {

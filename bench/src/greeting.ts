@@ -14,8 +14,9 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { type Summary, summarize } from '@voice-widget/protocol';
 import { REPO_ROOT } from '@voice-widget/stack';
-import { type RecordedEvent, callerWav, instrument, launchBrowser, widgetEvents } from '@voice-widget/e2e';
+import { callerWav, instrument, launchBrowser } from '@voice-widget/e2e';
 import { startBenchStack } from './bench-stack.ts';
+import { greetOnce } from './greeting-bargein.ts';
 import { machineInfo } from './machine.ts';
 
 const Args = z.object({
@@ -84,34 +85,17 @@ try {
   try {
     await instrument(browser.context);
     for (let i = 0; i < args.calls; i++) {
-      const page = await browser.context.newPage();
-      await page.goto(bench.pages.fast);
-      const talk = page.locator('voice-agent [data-testid=talk]');
-      await talk.waitFor({ timeout: 15_000 });
-      const hoverAt = await page.evaluate(() => performance.timeOrigin + performance.now());
-      await talk.hover();
-      await page.waitForTimeout(args['hover-ms']);
-      const clickAt = await page.evaluate(() => performance.timeOrigin + performance.now());
-      await talk.click();
-      let heard: RecordedEvent | undefined;
-      for (const deadline = Date.now() + 20_000; !heard && Date.now() < deadline; ) {
-        heard = (await widgetEvents(page)).find((e) => e.type === 'audio' && (e.detail as { audible: boolean }).audible);
-        if (!heard) await wait(50);
-      }
-      const sessionAt = await page.evaluate(() => {
-        const r = performance.getEntriesByType('resource').find((e) => /\/api\/sessions$/.test(e.name)) as PerformanceResourceTiming | undefined;
-        return r ? performance.timeOrigin + r.responseEnd : null;
-      });
+      const call = await greetOnce(browser.context, bench.pages.fast, args['hover-ms']);
+      const { clickAt } = call;
       await wait(500); // the agent's log lines reach the file
       const at: Partial<Record<Milestone, number>> = {
-        ...agentMilestones(logFile, hoverAt, clickAt + 20_000),
-        ...(sessionAt !== null ? { sessionCreated: sessionAt } : {}),
-        ...(heard ? { heard: (heard.detail as { atMs: number }).atMs } : {}),
+        ...agentMilestones(logFile, call.hoverAt, clickAt + 20_000),
+        ...(call.sessionAt !== null ? { sessionCreated: call.sessionAt } : {}),
+        ...(call.heardAt !== null ? { heard: call.heardAt } : {}),
       };
       const fromClick = Object.fromEntries(Object.entries(at).map(([k, t]) => [k, Math.round(t - clickAt)]));
       calls.push(fromClick);
       console.log(`  call ${i + 1}: ${Object.keys(MILESTONES).map((k) => `${k} ${fromClick[k] ?? '–'}`).join(', ')}`);
-      await page.close();
       await wait(1_500); // the agent leaves the room
     }
   } finally {
