@@ -7,15 +7,15 @@ import { type JobContext, defineAgent, voice } from '@livekit/agents';
 import { CALLER_JOIN_WINDOW_S, DispatchMetadata } from '@voice-widget/protocol';
 import { pino } from 'pino';
 import { loadWorkerConfig } from './config.ts';
-import { CallerAudioWindow } from './caller-audio.ts';
-import { EndOfTurnController } from './end-of-turn.ts';
-import { predictEndOfTurn } from './eot.ts';
-import { assistantInstructions, greetingText, sayExactly } from './greeting.ts';
+import { CallerAudioWindow } from './turns/caller-audio.ts';
+import { EndOfTurnController } from './turns/end-of-turn.ts';
+import { predictEndOfTurn } from './turns/eot.ts';
+import { assistantInstructions, greetingText, sayExactly } from './session/greeting.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
-import { registerRpcMethods } from './rpc.ts';
-import { linkCallToServer } from './server-link.ts';
-import { createVoiceSession } from './session.ts';
-import { agentDrivesTurns, turnProfileFor } from './turn-taking.ts';
+import { registerRpcMethods } from './session/rpc.ts';
+import { linkCallToServer } from './call/call-link.ts';
+import { createVoiceSession } from './session/voice-session.ts';
+import { agentDrivesTurns, turnProfileFor } from './turns/turn-taking.ts';
 
 export default defineAgent({
   entry: async (ctx: JobContext) => {
@@ -27,9 +27,9 @@ export default defineAgent({
     const joined = ctx.connect();
     const callerAudio = new CallerAudioWindow(ctx.room); // for the end-of-turn model
     ctx.addShutdownCallback(async () => callerAudio.close());
-    // Phone (issue 6): SIP caller, call record and contact lookup before the first reply.
-    const phone = meta?.channel === 'phone' ? await preparePhoneCall(ctx, joined, meta, config, log) : null;
     const call = await linkCallToServer(ctx, log); // agent config from the server; call record at the end
+    // Phone: SIP caller, call record and contact lookup before the first reply.
+    const phone = meta?.channel === 'phone' ? await preparePhoneCall(ctx, joined, meta, config, call.server, log) : null;
     const profile = turnProfileFor(meta?.channel ?? 'web', call.config?.turnTaking ?? config.TURN_PROFILE);
 
     const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, call.config, profile, log);

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { type Summary, summarize } from '@voice-widget/protocol';
 import { REPO_ROOT } from '@voice-widget/stack';
-import { callerWav, instrument, launchBrowser } from '@voice-widget/e2e';
+import { callerWav, instrument, launchBrowser } from '@voice-widget/testkit';
 import { startBenchStack } from './bench-stack.ts';
 import { greetOnce } from './greeting-bargein.ts';
 import { machineInfo } from './machine.ts';
@@ -69,7 +69,7 @@ function agentMilestones(logFile: string, from: number, to: number): Partial<Rec
     if (typeof e.time !== 'number' || e.time < from || e.time > to) continue;
     const m = LOG_LINES[e.msg ?? ''];
     if (m) found[m] ??= e.time;
-    // The greeting is the call's first reply: its timeline line (agent-worker/src/turn-timeline.ts).
+    // The greeting is the call's first reply: its timeline line (agent-worker/src/timeline/turn-timeline.ts).
     if (e.msg === 'turn timeline' && typeof e.timeline?.firstFramePublishedAt === 'number') found.firstFrame ??= e.timeline.firstFramePublishedAt;
   }
   return found;

@@ -13,11 +13,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { energyEnvelope, loudRuns, parseWavPcm16, phoneTurnsFromEnvelopes, summarize, toPhoneTurnLatencies } from '@voice-widget/protocol';
 import { REPO_ROOT } from '@voice-widget/stack';
-import { callDetail } from '../../server/src/repo/calls.ts';
-import { RECORDINGS } from '../lib/audio.ts';
-import { baresipCall, callerWav8k, sipp, toUlaw, wavSeconds } from '../lib/sip.ts';
-import { KNOWN_CALLER, LINE, type PhoneStack, startPhoneStack } from '../lib/sip-stack.ts';
-import { transferScenario } from '../lib/sipp-scenarios.ts';
+import { callDetail } from '@voice-widget/server';
+import { RECORDINGS, baresipCall, callerWav8k, sipp, toUlaw, wavSeconds, KNOWN_CALLER, LINE, type PhoneStack, startPhoneStack, transferScenario } from '@voice-widget/testkit';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'sip');
 

@@ -3,14 +3,13 @@ import { type RemoteParticipant, RoomEvent } from '@livekit/rtc-node';
 import type { Contact, DispatchMetadata } from '@voice-widget/protocol';
 import { SipClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
-import { serverLinkFromEnv } from '../agent-config.ts';
+import type { ServerClient } from '../server-api/client.ts';
 import type { WorkerConfig } from '../config.ts';
 import { endCallTool } from '../tools/end-call.ts';
 import { TRANSFER_TOOL, transferTool } from '../tools/transfer.ts';
 import { DTMF_PAUSE_MS, type DtmfAction, DtmfCollector, PERSON_BY_KEYPAD, digitsAsInput } from './dtmf.ts';
 import { localScriptBlock, phoneLocalScript } from './local-script.ts';
 import { phoneGreeting, phoneInstructions } from './prompt.ts';
-import { startPhoneCallOnServer } from './server-link.ts';
 import { type SipCaller, sipCaller, waitForSipCaller } from './sip-participant.ts';
 
 /** How long the agent waits for the SIP caller to be in the room, ms. */
@@ -41,6 +40,7 @@ export async function preparePhoneCall(
   joined: Promise<void>,
   meta: DispatchMetadata,
   config: WorkerConfig,
+  server: ServerClient | null,
   log: Logger,
 ): Promise<PhoneCall | null> {
   await joined;
@@ -52,16 +52,15 @@ export async function preparePhoneCall(
   const caller = sipCaller(participant);
   const room = ctx.room.name ?? ctx.job.room?.name ?? '';
   let contact: Contact | null = null;
-  const link = serverLinkFromEnv();
-  if (link) {
-    const started = await startPhoneCallOnServer(link, room, {
+  if (server) {
+    const started = await server.startPhoneCall({
       agent: meta.agent,
       callerIdentity: caller.identity,
       ...(caller.phoneNumber ? { callerNumber: caller.phoneNumber } : {}),
       ...(caller.trunkNumber ? { calledNumber: caller.trunkNumber } : {}),
     });
-    if ('error' in started) log.warn({ err: started.error }, 'phone call not recorded on the server; general greeting');
-    else contact = started.contact;
+    if (!started.ok) log.warn({ err: started.error }, 'phone call not recorded on the server; general greeting');
+    else contact = started.value.contact;
   }
   log.info({ caller: caller.identity, callId: caller.callId, known: Boolean(contact) }, 'phone caller');
   const sip = new SipClient(config.LIVEKIT_URL.replace(/^ws/, 'http'), config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);

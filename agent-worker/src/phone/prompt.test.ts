@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Contact } from '@voice-widget/protocol';
 import { extractVerbatim } from '@voice-widget/local-realtime';
-import { greetingText, sayExactly } from '../greeting.ts';
+import { greetingText, sayExactly } from '../session/greeting.ts';
 import { callerContext, phoneGreeting, phoneInstructions, transferAnnouncement } from './prompt.ts';
 
 const ada: Contact = {

@@ -2,7 +2,7 @@ import { llm, voice } from '@livekit/agents';
 import type { SipClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { TRANSFER_TOOL as RECORDED_TRANSFER_TOOL } from '../call-record.ts';
+import { TRANSFER_TOOL as RECORDED_TRANSFER_TOOL } from '../call/call-record.ts';
 import { transferAnnouncement } from '../phone/prompt.ts';
 
 /** Name of the tool (the call record marks the call `transferred` when it runs). */

@@ -1,7 +1,7 @@
 import type { llm } from '@livekit/agents';
 import * as openai from '@livekit/agents-plugin-openai';
-import type { WorkerConfig } from './config.ts';
-import { type TurnProfile, modelTurnDetection } from './turn-taking.ts';
+import type { WorkerConfig } from '../config.ts';
+import { type TurnProfile, modelTurnDetection } from '../turns/turn-taking.ts';
 
 /**
  * A RealtimeModel that hands each session it creates to `onSession`, so the agent can commit

@@ -2,12 +2,12 @@ import { type llm, voice } from '@livekit/agents';
 import type { Room } from '@livekit/rtc-node';
 import type { AgentConfig } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
-import type { WorkerConfig } from './config.ts';
-import { createRealtimeModel } from './model.ts';
-import { ModelResponses } from './model-responses.ts';
-import { publishTimeline } from './timeline-publisher.ts';
-import { type RealtimeWireEvent, TurnTimelineRecorder } from './turn-timeline.ts';
-import { type TurnProfile, agentDrivesTurns } from './turn-taking.ts';
+import type { WorkerConfig } from '../config.ts';
+import { createRealtimeModel } from '../model/realtime-model.ts';
+import { ModelResponses } from '../model/model-responses.ts';
+import { publishTimeline } from '../timeline/timeline-publisher.ts';
+import { type RealtimeWireEvent, TurnTimelineRecorder } from '../timeline/turn-timeline.ts';
+import { type TurnProfile, agentDrivesTurns } from '../turns/turn-taking.ts';
 
 /** An AgentSession on the realtime model, with what the agent watches of the model's wire events. */
 export interface VoiceSession {

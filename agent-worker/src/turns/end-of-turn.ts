@@ -2,8 +2,8 @@ import type { llm, voice } from '@livekit/agents';
 import { AudioFrame } from '@livekit/rtc-node';
 import type { Logger } from 'pino';
 import { EOT_UNLIKELY_THRESHOLD, type EotResult } from './eot.ts';
-import type { ModelResponses } from './model-responses.ts';
-import type { TurnTimelineRecorder } from './turn-timeline.ts';
+import type { ModelResponses } from '../model/model-responses.ts';
+import type { TurnTimelineRecorder } from '../timeline/turn-timeline.ts';
 
 /** Hints whose speech ends are closer than this (page clock) are about the same turn, ms. */
 export const SAME_TURN_MS = 150;

@@ -10,8 +10,8 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { llm, voice } from '@livekit/agents';
 import { CANCEL_WAIT_MS, EndOfTurnController } from './end-of-turn.ts';
-import { ModelResponses } from './model-responses.ts';
-import { TurnTimelineRecorder } from './turn-timeline.ts';
+import { ModelResponses } from '../model/model-responses.ts';
+import { TurnTimelineRecorder } from '../timeline/turn-timeline.ts';
 
 describe('conversation_already_has_active_response', () => {
   it('asks for the next reply only after the cancelled one is done at the model', async () => {

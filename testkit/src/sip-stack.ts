@@ -6,9 +6,7 @@
 import { join } from 'node:path';
 import type { DispatchRuleSpecInput, InboundTrunkSpecInput } from '@voice-widget/protocol';
 import { REPO_ROOT, type RunningPostgres, type Stack, startPostgres, startStack } from '@voice-widget/stack';
-import { type Database, openDatabase } from '../../server/src/db/client.ts';
-import { createAdminKey } from '../../server/src/repo/admin-keys.ts';
-import { type CallRow, listCalls } from '../../server/src/repo/calls.ts';
+import { type CallRow, type Database, createAdminKey, listCalls, openDatabase } from '@voice-widget/server';
 
 /** The test's phone line: the number callers dial, the carrier's credentials, the transfer desk. */
 export const LINE = {

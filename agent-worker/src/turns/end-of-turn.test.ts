@@ -2,8 +2,8 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { llm, voice } from '@livekit/agents';
 import { EndOfTurnController } from './end-of-turn.ts';
-import { ModelResponses } from './model-responses.ts';
-import { TurnTimelineRecorder } from './turn-timeline.ts';
+import { ModelResponses } from '../model/model-responses.ts';
+import { TurnTimelineRecorder } from '../timeline/turn-timeline.ts';
 
 /** Lets the controller's deferred reply run. */
 const tick = () => new Promise((r) => setTimeout(r, 0));

@@ -1,6 +1,5 @@
 import { voice } from '@livekit/agents';
 import type { BargeIn, CallOutcome, CallRecordUpload, ToolCallEntry, TranscriptEntry } from '@voice-widget/protocol';
-import { type ServerLink, mintServiceToken } from './agent-config.ts';
 
 /** Tool whose call means the caller was handed to a person. */
 export const TRANSFER_TOOL = 'transfer_to_human';
@@ -90,28 +89,4 @@ export function attachCallRecorder(session: voice.AgentSession, recorder: CallRe
   session.on(E.Error, (ev) => {
     if (!(ev.error as { recoverable?: boolean }).recoverable) recorder.markError();
   });
-}
-
-/**
- * `POST /api/calls/:room/record`. Retries twice on network errors and 5xx; returns whether the
- * server stored it.
- */
-export async function uploadCallRecord(link: ServerLink, room: string, record: CallRecordUpload): Promise<boolean> {
-  const url = new URL(`/api/calls/${encodeURIComponent(room)}/record`, link.serverUrl);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const res = await (link.fetch ?? fetch)(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await mintServiceToken(link, room)}` },
-        body: JSON.stringify(record),
-        signal: AbortSignal.timeout(5000),
-      });
-      if (res.ok) return true;
-      if (res.status < 500) return false;
-    } catch {
-      /* retry */
-    }
-    await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
-  }
-  return false;
 }

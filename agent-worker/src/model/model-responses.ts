@@ -1,4 +1,4 @@
-import type { RealtimeWireEvent } from './turn-timeline.ts';
+import type { RealtimeWireEvent } from '../timeline/turn-timeline.ts';
 
 /**
  * Whether the model has a response in progress, from its wire events. A realtime model accepts

@@ -1,11 +1,13 @@
 import type { JobContext, voice } from '@livekit/agents';
 import type { AgentConfig } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
-import { fetchAgentConfig, serverLinkFromEnv } from './agent-config.ts';
-import { CallRecorder, attachCallRecorder, uploadCallRecord } from './call-record.ts';
+import { ServerClient } from '../server-api/client.ts';
+import { CallRecorder, attachCallRecorder } from './call-record.ts';
 
 /** What the agent gets from the server for one call. */
 export interface CallLink {
+  /** The server's agent API for this room; null without `SERVER_URL`. */
+  server: ServerClient | null;
   /** The configuration version pinned for this call; undefined → use the built-in defaults. */
   config: AgentConfig | undefined;
   /** Records the session's transcript, tool calls and barge-ins; uploads them when the job ends. */
@@ -18,20 +20,20 @@ export interface CallLink {
  * when the server is unreachable, the call runs on defaults and nothing is reported.
  */
 export async function linkCallToServer(ctx: JobContext, log: Logger): Promise<CallLink> {
-  const link = serverLinkFromEnv();
-  const room = ctx.job.room?.name ?? '';
-  if (!link || !room) return { config: undefined, record: () => {} };
-  const fetched = await fetchAgentConfig(link, room);
-  if ('error' in fetched) log.warn({ err: fetched.error }, 'agent config not fetched; using defaults');
-  else log.info({ agent: fetched.config.agent, version: fetched.config.version }, 'agent config fetched');
+  const server = ServerClient.fromEnv(ctx.job.room?.name ?? '');
+  if (!server) return { server: null, config: undefined, record: () => {} };
+  const fetched = await server.agentConfig();
+  if (!fetched.ok) log.warn({ err: fetched.error }, 'agent config not fetched; using defaults');
+  else log.info({ agent: fetched.value.agent, version: fetched.value.version }, 'agent config fetched');
   return {
-    config: 'config' in fetched ? fetched.config.config : undefined,
+    server,
+    config: fetched.ok ? fetched.value.config : undefined,
     record(session) {
       const recorder = new CallRecorder();
       attachCallRecorder(session, recorder);
       ctx.addShutdownCallback(async () => {
-        const ok = await uploadCallRecord(link, room, recorder.build(Date.now()));
-        log.info({ ok, lines: recorder.transcript.length }, 'call record uploaded');
+        const uploaded = await server.uploadCallRecord(recorder.build(Date.now()));
+        log.info({ ok: uploaded.ok, lines: recorder.transcript.length }, 'call record uploaded');
       });
     },
   };

@@ -1,0 +1,118 @@
+import { AccessToken } from 'livekit-server-sdk';
+import {
+  AgentConfigResponse,
+  type CallRecordUpload,
+  type PhoneCallStart,
+  PhoneCallStartResponse,
+} from '@voice-widget/protocol';
+import { z } from 'zod';
+
+/**
+ * The agent worker's one client for our server's agent API (`server/src/routes/agent-api.ts`,
+ * `routes/phone.ts`). Every request is authorised by a short JWT signed with the LiveKit API
+ * key/secret the worker already has, video grant `{ room, agent: true }` — no extra secret.
+ *
+ * Methods never throw: a call must not fail because the server is down. Each returns
+ * `{ ok: true, value }` or `{ ok: false, error }` with a message naming what failed.
+ */
+export interface ServerLink {
+  /** Server base URL, e.g. `http://127.0.0.1:8787`. */
+  serverUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  fetch?: typeof fetch;
+}
+
+/** Result of a {@link ServerClient} request. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const LinkEnv = z.object({
+  SERVER_URL: z.string().url(),
+  LIVEKIT_API_KEY: z.string().min(1),
+  LIVEKIT_API_SECRET: z.string().min(32),
+});
+
+/** The link from `SERVER_URL` and the LiveKit credentials, or null when `SERVER_URL` is unset. */
+export function serverLinkFromEnv(env: NodeJS.ProcessEnv = process.env): ServerLink | null {
+  if (!env.SERVER_URL) return null;
+  const e = LinkEnv.parse(env);
+  return { serverUrl: e.SERVER_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET };
+}
+
+/** A 5-minute service token for `room` (what the server's agent API accepts). */
+export async function mintServiceToken(link: Pick<ServerLink, 'apiKey' | 'apiSecret'>, room: string): Promise<string> {
+  const at = new AccessToken(link.apiKey, link.apiSecret, { identity: 'agent-worker', ttl: 300 });
+  at.addGrant({ room, agent: true, roomJoin: false });
+  return at.toJwt();
+}
+
+/** Options of one request. */
+interface RequestOptions {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  timeoutMs?: number;
+  /** Extra attempts on network errors and 5xx, with 500 ms × attempt back-off. */
+  retries?: number;
+}
+
+/** Typed client of the server's agent API for one room. */
+export class ServerClient {
+  constructor(
+    readonly link: ServerLink,
+    readonly room: string,
+  ) {}
+
+  /** A client from the environment (`SERVER_URL`), or null when unset. */
+  static fromEnv(room: string, env: NodeJS.ProcessEnv = process.env): ServerClient | null {
+    const link = serverLinkFromEnv(env);
+    return link && room ? new ServerClient(link, room) : null;
+  }
+
+  /** `GET /api/calls/:room/agent-config`: the configuration version the server pinned for this call. */
+  agentConfig(timeoutMs = 3000): Promise<ApiResult<AgentConfigResponse>> {
+    return this.#request('agent-config', AgentConfigResponse, { timeoutMs });
+  }
+
+  /**
+   * `POST /api/calls/:room/phone`: tells the server a SIP caller is in the room (it records the
+   * phone call) and gets the caller's contact.
+   */
+  startPhoneCall(body: PhoneCallStart, timeoutMs = 3000): Promise<ApiResult<PhoneCallStartResponse>> {
+    return this.#request('phone', PhoneCallStartResponse, { method: 'POST', body, timeoutMs });
+  }
+
+  /** `POST /api/calls/:room/record` (204): the call's transcript, tool calls and outcome; retried twice. */
+  uploadCallRecord(record: CallRecordUpload): Promise<ApiResult<null>> {
+    return this.#request('record', null, { method: 'POST', body: record, timeoutMs: 5000, retries: 2 });
+  }
+
+  async #request<T>(path: string, schema: z.ZodType<T> | null, opts: RequestOptions): Promise<ApiResult<T>> {
+    const url = new URL(`/api/calls/${encodeURIComponent(this.room)}/${path}`, this.link.serverUrl);
+    let error = 'not attempted';
+    for (let attempt = 0; attempt <= (opts.retries ?? 0); attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 500 * attempt));
+      try {
+        const res = await (this.link.fetch ?? fetch)(url, {
+          method: opts.method ?? 'GET',
+          headers: {
+            Authorization: `Bearer ${await mintServiceToken(this.link, this.room)}`,
+            ...(opts.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+          ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+          signal: AbortSignal.timeout(opts.timeoutMs ?? 3000),
+        });
+        if (!res.ok) {
+          error = `server answered ${res.status} to ${path}`;
+          if (res.status < 500) break; // the request itself is wrong: a retry cannot help
+          continue;
+        }
+        if (!schema) return { ok: true, value: null as T };
+        const parsed = schema.safeParse(await res.json());
+        return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: `invalid ${path} reply: ${parsed.error.message}` };
+      } catch (err) {
+        error = `${path}: ${(err as Error).message}`;
+      }
+    }
+    return { ok: false, error };
+  }
+}
