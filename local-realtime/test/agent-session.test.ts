@@ -53,7 +53,7 @@ describe('AgentSession (no room) with the local model', () => {
     const session = new voice.AgentSession({
       llm: new openai.realtime.RealtimeModel({
         baseURL: server.baseURL,
-        apiKey: 'local',
+        apiKey: server.apiKey,
         model: 'gpt-realtime',
         voice: 'marin',
         turnDetection: { type: 'server_vad', silence_duration_ms: 500, create_response: true, interrupt_response: true },

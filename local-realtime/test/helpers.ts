@@ -141,9 +141,9 @@ export class EventLog {
   }
 }
 
-/** Connects the official `openai` realtime WebSocket client to a local server. */
-export async function connectOpenAI(baseURL: string): Promise<{ rt: OpenAIRealtimeWS; log: EventLog; send: (e: object) => void; close: () => void }> {
-  const client = new OpenAI({ apiKey: 'local', baseURL });
+/** Connects the official `openai` realtime WebSocket client to a local server (`server.baseURL`, `server.apiKey`). */
+export async function connectOpenAI(server: { baseURL: string; apiKey: string }): Promise<{ rt: OpenAIRealtimeWS; log: EventLog; send: (e: object) => void; close: () => void }> {
+  const client = new OpenAI({ apiKey: server.apiKey, baseURL: server.baseURL });
   // The client always dials wss://; the local server speaks plain ws, so hand ws a plain TCP socket.
   const rt = new OpenAIRealtimeWS(
     { model: 'gpt-realtime', options: { createConnection: (o: net.NetConnectOpts & { host?: string; port?: number }) => net.connect({ host: o.host, port: Number(o.port) }) } as never },

@@ -34,7 +34,7 @@ type ModelOptions = NonNullable<ConstructorParameters<typeof openai.realtime.Rea
 function model(turnDetection: ModelOptions['turnDetection']) {
   return new openai.realtime.RealtimeModel({
     baseURL: server.baseURL,
-    apiKey: 'local',
+    apiKey: server.apiKey,
     model: 'gpt-realtime',
     voice: 'marin',
     turnDetection,

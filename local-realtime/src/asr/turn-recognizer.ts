@@ -1,80 +1,143 @@
-import { concatInt16 } from '../audio/pcm.ts';
+import { RealtimeProtocolError } from '../errors.ts';
 import type { PocketSphinxProcess } from './pocketsphinx.ts';
 
-/** Source of recognizer processes (the pool, or a fake in tests). */
+/** One decoder as the turn uses it: stream audio in, `finish()` for its words, `exited()` once gone. */
+export type Recognizer = Pick<PocketSphinxProcess, 'write' | 'finish' | 'kill' | 'exited'>;
+
+/** Source of recognizer processes (the pool, a session's quota of it, or a fake in tests). */
 export interface RecognizerSource {
-  acquire(): Pick<PocketSphinxProcess, 'write' | 'finish' | 'kill'>;
+  /** @throws RealtimeProtocolError `recognizer_busy` when no decoder may be started now. */
+  acquire(): Recognizer;
 }
 
-type Recognizer = ReturnType<RecognizerSource['acquire']>;
+/** A decoded stretch of the turn: its words once known. */
+interface Segment {
+  text: Promise<string>;
+  /** The words, once `text` resolved ('' if it failed). */
+  settled: string | null;
+}
 
 /**
- * Speech recognition for one user turn, streamed while the caller speaks and finalized
- * speculatively: at the first silent VAD frame (`speculate()`) the decoder's stdin is closed, so
- * its transcript is usually ready before the turn is even declared over. If the caller goes on
- * talking (`resume()`), a fresh warm decoder is fed the whole turn so far (it decodes ~5× faster
- * than real time) and streaming continues. `finish()` returns the speculative result when no
- * speech came after it, otherwise closes the live decoder.
+ * Speech recognition for one user turn, streamed while the caller speaks, one decoder per stretch
+ * of speech between pauses. At a pause (`speculate()`) the live decoder's input is closed, so the
+ * words up to the pause are usually known before the turn is even declared over. If the caller goes
+ * on (`resume()`), a fresh decoder is fed only the audio after that cut — never the turn again from
+ * its start, which made decoding cost grow with the square of the pauses in a turn and fall behind
+ * real time on noisy speech (issue 14). The turn's transcript is its segments' words in order.
+ *
+ * When no decoder can be had (`recognizer_busy`), that stretch is not transcribed: `onBusy` is
+ * called once, the turn goes on, and `finish()` gives the words of the other stretches.
  */
 export class TurnRecognizer {
   readonly #source: RecognizerSource;
-  /** Every 16 kHz sample of the turn, kept for a re-feed after `resume()`. */
-  readonly #audio: Int16Array[] = [];
+  readonly #onBusy: (error: RealtimeProtocolError) => void;
+  readonly #segments: Segment[] = [];
+  /** Audio since the last cut, kept while paused for the decoder that a resume starts (16 kHz samples). */
+  #sincePause: Int16Array[] = [];
   #live: Recognizer | null = null;
-  #speculative: Promise<string> | null = null;
+  #paused = false;
+  #busy: RealtimeProtocolError | null = null;
   #final: Promise<string> | null = null;
+  #samples = 0;
 
-  constructor(source: RecognizerSource) {
+  constructor(source: RecognizerSource, onBusy: (error: RealtimeProtocolError) => void = () => {}) {
     this.#source = source;
+    this.#onBusy = onBusy;
   }
 
   /** Audio of the turn so far, samples at 16 kHz. */
   get samples(): number {
-    return this.#audio.reduce((n, a) => n + a.length, 0);
+    return this.#samples;
   }
 
-  /** The speculative transcript while it is still valid (no speech since), else null. Does not end the turn. */
+  /** The words up to the last pause while no speech came after it, else null. Does not end the turn. */
   get speculativeResult(): Promise<string> | null {
-    return this.#speculative;
+    return this.#paused ? this.#joined() : null;
+  }
+
+  /** The words known right now: every segment decoded so far, in order (stretches still decoding are left out). */
+  partial(): string {
+    return this.#segments.map((s) => s.settled ?? '').filter(Boolean).join(' ');
+  }
+
+  /** True once every closed segment has its words (and no decoder is live). */
+  get complete(): boolean {
+    return this.#live === null && this.#segments.every((s) => s.settled !== null);
   }
 
   /** Appends 16 kHz PCM16 audio of this turn. */
   write(samples: Int16Array): void {
     if (this.#final || samples.length === 0) return;
-    this.#audio.push(samples);
-    if (this.#speculative) return; // kept for a possible resume; a pause adds no words
-    this.#ensureLive().write(samples);
+    this.#samples += samples.length;
+    if (this.#paused) {
+      this.#sincePause.push(samples); // for the decoder a resume starts; a pause adds no words
+      return;
+    }
+    this.#ensureLive()?.write(samples);
   }
 
-  #ensureLive(): Recognizer {
-    this.#live ??= this.#source.acquire();
+  #ensureLive(): Recognizer | null {
+    if (this.#live) return this.#live;
+    try {
+      this.#live = this.#source.acquire();
+    } catch (e) {
+      if (!(e instanceof RealtimeProtocolError)) throw e;
+      if (!this.#busy) {
+        this.#busy = e;
+        this.#onBusy(e);
+      }
+    }
     return this.#live;
   }
 
-  /** The caller paused: close the live decoder now and keep its transcript as the likely result. */
+  /** The caller paused: close the live decoder now; its words are the likely end of the turn. */
   speculate(): void {
-    if (this.#final || this.#speculative || !this.#live) return;
-    const live = this.#live;
-    this.#live = null;
-    this.#speculative = live.finish();
-    this.#speculative.catch(() => {}); // surfaced by finish() if used
+    if (this.#final || this.#paused) return;
+    this.#paused = true;
+    this.#close();
   }
 
-  /** The caller spoke again: drop the speculative result, re-feed the turn to a fresh decoder. */
+  /** The caller spoke again: a fresh decoder takes the audio after the cut, and streaming goes on. */
   resume(): void {
-    if (this.#final || !this.#speculative) return;
-    this.#speculative = null;
+    if (this.#final || !this.#paused) return;
+    this.#paused = false;
+    const held = this.#sincePause;
+    this.#sincePause = [];
     const live = this.#ensureLive();
-    live.write(concatInt16(this.#audio));
+    for (const chunk of held) live?.write(chunk);
+  }
+
+  #close(): void {
+    const live = this.#live;
+    this.#live = null;
+    if (!live) return;
+    const segment: Segment = { text: live.finish(), settled: null };
+    segment.text = segment.text.then(
+      (t) => (segment.settled = t),
+      (e: unknown) => {
+        segment.settled = '';
+        throw e;
+      },
+    );
+    segment.text.catch(() => {}); // surfaced by finish()
+    this.#segments.push(segment);
+  }
+
+  /** The segments' words joined; rejects only when no segment gave words and one failed (or no decoder could be had). */
+  async #joined(): Promise<string> {
+    const results = await Promise.allSettled(this.#segments.map((s) => s.text));
+    const words = results.map((r) => (r.status === 'fulfilled' ? r.value : '')).filter(Boolean);
+    const failure = results.find((r) => r.status === 'rejected');
+    if (words.length === 0 && (failure || this.#busy)) throw failure ? (failure as PromiseRejectedResult).reason : this.#busy;
+    return words.join(' ').replace(/\s+/g, ' ').trim();
   }
 
   /** The turn is over: resolves to its transcript ('' if nothing was recognized). Idempotent. */
   finish(): Promise<string> {
     if (!this.#final) {
-      if (this.#speculative) this.#final = this.#speculative;
-      else if (this.#live) this.#final = this.#live.finish();
-      else this.#final = Promise.resolve('');
-      this.#live = null;
+      this.#close();
+      this.#sincePause = [];
+      this.#final = this.#joined();
     }
     return this.#final;
   }
@@ -83,7 +146,7 @@ export class TurnRecognizer {
   abort(): void {
     this.#live?.kill();
     this.#live = null;
-    this.#speculative = null;
+    this.#sincePause = [];
     if (!this.#final) this.#final = Promise.resolve('');
   }
 }

@@ -26,7 +26,7 @@ function harness(transcript = 'where is my order one two three four') {
   const conn = new RealtimeConnection({
     send: (t) => events.push(JSON.parse(t)),
     vad: loudness,
-    recognizers: { acquire: () => ({ write() {}, finish: async () => transcript, kill() {} }) },
+    recognizers: { acquire: () => ({ write() {}, finish: async () => transcript, kill() {}, exited: async () => {} }) },
     synthesizer: {
       async *stream() {
         yield new Int16Array(4_800).fill(500);

@@ -24,6 +24,7 @@ function recognizers() {
         write: (s: Int16Array) => void (d.samples += s.length),
         finish: () => ((d.finished = true), Promise.resolve(`heard ${d.samples}`)),
         kill: () => void (d.killed = true),
+        exited: () => Promise.resolve(),
       };
     },
   };
