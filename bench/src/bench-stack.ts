@@ -34,7 +34,8 @@ export async function startBenchStack(dir: string, ttfaMs: number, profiles: Tur
       ephemeral: true,
       dir,
       serverEnv: { DATABASE_URL: pg.url, SESSIONS_RATE_PER_MIN: '10000' },
-      agentEnv: { LOCAL_REALTIME_TTFA_MS: String(ttfaMs), LOG_LEVEL: 'debug' },
+      agentEnv: { LOG_LEVEL: 'debug' },
+      model: { ttfaMs },
     });
     const instructions = `Answer briefly.\n\`\`\`local-realtime-script\n${JSON.stringify(BENCH_SCRIPT)}\n\`\`\``;
     const cli = (args: string[]) =>
