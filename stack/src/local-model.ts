@@ -20,6 +20,8 @@ export interface LocalModelOptions {
   logLevel?: string;
   logDir: string;
   echo?: boolean;
+  /** local-realtime package folder to run (default this checkout's; benchmarks compare another). */
+  packageDir?: string;
 }
 
 export interface RunningLocalModel {
@@ -41,7 +43,7 @@ export async function startLocalModel(opts: LocalModelOptions): Promise<RunningL
   if (opts.maxSessions) args.push('--max-sessions', String(opts.maxSessions));
   if (opts.noAsr) args.push('--no-asr');
   const service = spawnService('local-realtime', join(pkgDir('stack'), 'node_modules/.bin/tsx'), args, {
-    cwd: pkgDir('local-realtime'),
+    cwd: opts.packageDir ?? pkgDir('local-realtime'),
     env: { LOCAL_REALTIME_API_KEY: opts.apiKey },
     echo: opts.echo,
     logDir: opts.logDir,
