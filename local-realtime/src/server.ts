@@ -26,8 +26,14 @@ export interface StartOptions {
   host?: string;
   /** TCP port; default 0 (an ephemeral port, read it from the handle). */
   port?: number;
-  /** Fixed extra delay before each response's first output (audio) item, ms; default 0. Emulates a cloud model's time to first audio. */
+  /**
+   * Emulated time to first audio, ms; default 0: each response's first audio goes out this long
+   * after `response.created`, whatever the speech, as a cloud model's does. The reply is planned on
+   * the transcript recognized by then (README, *Time to first audio*).
+   */
   ttfaMs?: number;
+  /** Shortest a reply waits for the caller's pending transcript, ms, even when `ttfaMs` leaves less; default 200. Tests that assert on recognized words under load raise it. */
+  minTranscriptWaitMs?: number;
   /** Dialogue script: an object, or the path of a JSON file; default: the built-in front-desk script. */
   script?: DialogueScript | string;
   /**
@@ -185,6 +191,7 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
         script,
         limits,
         ttfaMs,
+        minTranscriptWaitMs: opts.minTranscriptWaitMs ?? 200,
         leadMs,
         log,
         model: url.searchParams.get('model') ?? 'gpt-realtime',

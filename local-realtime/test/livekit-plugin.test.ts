@@ -21,7 +21,7 @@ const LONG_REPLY =
 let server: LocalRealtimeServer;
 
 beforeAll(async () => {
-  server = await start({ logLevel: 'warn' });
+  server = await start({ logLevel: 'warn', minTranscriptWaitMs: 10_000 /* replies here quote recognized words: wait for them even on a loaded machine */ });
 });
 
 afterAll(async () => {

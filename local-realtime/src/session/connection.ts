@@ -24,11 +24,13 @@ export interface ConnectionDeps {
   send(text: string): void;
   vad: SpeechScorer;
   recognizers: RecognizerSource;
-  synthesizer: Pick<SpeechSynthesizer, 'stream' | 'prefetch'>;
+  synthesizer: Pick<SpeechSynthesizer, 'stream' | 'prefetch'> & { readonly firstChunkMs?: number };
   /** Script used when the session instructions carry none. */
   script: DialogueScript;
   limits: Limits;
   ttfaMs: number;
+  /** Shortest a reply waits for a pending transcript, ms (`StartOptions.minTranscriptWaitMs`). */
+  minTranscriptWaitMs: number;
   leadMs: number;
   log: Logger;
   /** Model name from the URL (`?model=`). */
@@ -76,6 +78,7 @@ export class RealtimeConnection {
       log: this.#log,
       limits: deps.limits,
       ttfaMs: deps.ttfaMs,
+      minTranscriptWaitMs: deps.minTranscriptWaitMs,
       leadMs: deps.leadMs,
       send: (e) => this.#send(e),
       config: () => this.#config,
