@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 /**
@@ -25,14 +25,22 @@ export interface Clip {
   class: AudioClass;
   /** 16 kHz mono PCM16 WAV. */
   file: string;
-  /** What is said (the reference; `null` when the recording ships none). */
-  text: string | null;
+  /** What is said (the reference transcript, lowercase words). */
+  text: string;
 }
 
 const TESTDATA = '/usr/share/pocketsphinx/test/data';
 const LIBRIVOX = ['0870', '0880', '0890', '0920', '0930'].map((n) => `${TESTDATA}/librivox/sense_and_sensibility_01_austen_64kb-${n}.wav`);
-const HUMAN: { file: string; text: string | null }[] = [
-  ...LIBRIVOX.map((file) => ({ file, text: null })),
+/** LibriVox references from the recordings' own transcription file. */
+function librivoxText(file: string): string {
+  const id = basename(file, '.wav');
+  const line = readFileSync(`${TESTDATA}/librivox/transcription`, 'utf8').split('\n').find((l) => l.includes(`(${id})`));
+  const m = line && /<s>(.*)<\/s>/.exec(line);
+  if (!m) throw new Error(`no reference for ${id}`);
+  return m[1]!.trim().replace(/\s+/g, ' ');
+}
+const HUMAN: { file: string; text: string }[] = [
+  ...LIBRIVOX.map((file) => ({ file, text: librivoxText(file) })),
   { file: `${TESTDATA}/goforward.raw`, text: 'go forward ten meters' },
   { file: `${TESTDATA}/cards/002.wav`, text: 'four queen of clubs' },
   { file: `${TESTDATA}/cards/005.wav`, text: 'eight of spades four of clubs seven of hearts' },

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:model-ttfa [--ttfa-ms 300] [--rounds N] [--busy N] [--short] [--model-dir DIR] [--out FILE]`
+ * `pnpm bench:model-ttfa [--ttfa-ms 300] [--rounds N] [--busy N] [--modes manual,server_vad] [--short] [--compare DIR] [--out FILE]`
  *
  * The offline model's own time to first audio on speech nobody tuned it for (issue 14), with no
  * LiveKit in between: the model runs as its own service (as in the stack), and this script is the
@@ -18,8 +18,9 @@
  * agent's job process, which share the 2 cores with the model during a real call. Reports P50/P95/max
  * of the model stage per class and mode against `--ttfa-ms`, the recognizer's lag (commit →
  * transcript), and how many replies were planned before the transcript was complete (from the
- * model's `response timing` log lines). `--model-dir` starts the CLI of another checkout's
- * local-realtime (before/after comparisons).
+ * model's `response timing` log lines). `--compare DIR` also starts another checkout's
+ * local-realtime (e.g. main's) as a second service and interleaves its trials with this one's, so a
+ * before/after comparison shares the same load.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,7 +39,8 @@ const Args = z.object({
   rounds: z.coerce.number().int().min(1).max(20).default(2),
   busy: z.coerce.number().int().min(0).max(8).default(1),
   short: z.boolean().default(false),
-  'model-dir': z.string().optional(),
+  modes: z.string().default('manual,server_vad'),
+  compare: z.string().optional(),
   out: z.string().default(join(REPO_ROOT, 'bench', 'results', 'model-ttfa.json')),
 });
 const { values } = parseArgs({
@@ -47,17 +49,20 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
     busy: { type: 'string' },
     short: { type: 'boolean' },
-    'model-dir': { type: 'string' },
+    modes: { type: 'string' },
+    compare: { type: 'string' },
     out: { type: 'string' },
   },
 });
 const args = Args.parse(values);
 const out = resolve(process.env.INIT_CWD ?? process.cwd(), args.out);
-const MODES = ['manual', 'server_vad'] as const;
-type Mode = (typeof MODES)[number];
+type Mode = 'manual' | 'server_vad';
+const MODES = args.modes.split(',').map((m) => z.enum(['manual', 'server_vad']).parse(m.trim())) as Mode[];
 
 /** One measured turn. */
 interface Trial {
+  /** Which model served it: `this` checkout's, or `compare` (`--compare DIR`). */
+  model: 'this' | 'compare';
   class: AudioClass;
   mode: Mode;
   clip: string;
@@ -75,9 +80,9 @@ const pcm24 = (file: string): Buffer => execFileSync('sox', [file, '-t', 'raw', 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs one clip through one fresh session; resolves with its timings. */
-async function trial(url: string, apiKey: string, clip: Clip, mode: Mode): Promise<Trial> {
-  const ws = new WebSocket(`${url}?model=gpt-realtime`, { headers: { Authorization: `Bearer ${apiKey}` } });
-  const result: Trial = { class: clip.class, mode, clip: clip.file.split('/').pop()!, modelMs: null, transcriptMs: null, responseId: null, reply: null };
+async function trial(target: Target, apiKey: string, clip: Clip, mode: Mode): Promise<Trial> {
+  const ws = new WebSocket(`${target.wsUrl}?model=gpt-realtime`, { headers: { Authorization: `Bearer ${apiKey}` } });
+  const result: Trial = { model: target.name, class: clip.class, mode, clip: clip.file.split('/').pop()!, modelMs: null, transcriptMs: null, responseId: null, reply: null };
   let turnEndAt: number | null = null;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
@@ -159,34 +164,36 @@ mkdirSync(work, { recursive: true });
 let clips = buildAudioClasses(join(REPO_ROOT, '.state', 'audio-classes'));
 if (args.short) clips = AUDIO_CLASSES.flatMap((c) => clips.filter((x) => x.class === c).slice(0, 2));
 const rounds = args.short ? 1 : args.rounds;
-console.log(`bench:model-ttfa — ${clips.length} clips × ${MODES.length} modes × ${rounds} rounds, --ttfa-ms ${args['ttfa-ms']}, ${args.busy} busy process(es)${args['model-dir'] ? `, model from ${args['model-dir']}` : ''}`);
+console.log(`bench:model-ttfa — ${clips.length} clips × ${MODES.length} modes × ${rounds} rounds, --ttfa-ms ${args['ttfa-ms']}, ${args.busy} busy process(es)${args.compare ? `, interleaved with the model of ${args.compare}` : ''}`);
 
+interface Target {
+  name: Trial['model'];
+  wsUrl: string;
+  service: Awaited<ReturnType<typeof startLocalModel>>['service'];
+}
 const apiKey = loadOrCreateSecret('local-realtime');
-const model = await startLocalModel({
-  port: await freeTcpPort(),
-  apiKey,
-  ttfaMs: args['ttfa-ms'],
-  logLevel: 'info',
-  logDir: work,
-  packageDir: args['model-dir'],
-});
+const targets: Target[] = [];
+for (const [name, packageDir] of [['this', undefined], ...(args.compare ? [['compare', args.compare]] : [])] as [Trial['model'], string | undefined][]) {
+  const m = await startLocalModel({ port: await freeTcpPort(), apiKey, ttfaMs: args['ttfa-ms'], logLevel: 'info', logDir: join(work, name), packageDir });
+  targets.push({ name, wsUrl: `${m.url.replace(/^http/, 'ws')}/realtime`, service: m.service });
+}
 const busy: ChildProcess[] = Array.from({ length: args.busy }, () => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
 const trials: Trial[] = [];
 const machine = machineInfo();
 try {
   for (let r = 0; r < rounds; r++) {
-    for (const [clip, mode] of shuffle(clips.flatMap((c) => MODES.map((m) => [c, m] as const)))) {
-      const t = await trial(model.url.replace(/^http/, 'ws') + '/realtime', apiKey, clip, mode);
+    for (const [clip, mode, target] of shuffle(clips.flatMap((c) => MODES.flatMap((m) => targets.map((tg) => [c, m, tg] as const))))) {
+      const t = await trial(target, apiKey, clip, mode);
       trials.push(t);
-      process.stdout.write(`  ${t.class.padEnd(10)} ${t.mode.padEnd(10)} model ${t.modelMs?.toFixed(0) ?? '–'} ms  transcript ${t.transcriptMs?.toFixed(0) ?? '–'} ms  "${t.reply ?? ''}"\n`);
+      process.stdout.write(`  ${t.model.padEnd(8)} ${t.class.padEnd(10)} ${t.mode.padEnd(10)} model ${t.modelMs?.toFixed(0) ?? '–'} ms  transcript ${t.transcriptMs?.toFixed(0) ?? '–'} ms  "${t.reply ?? ''}"\n`);
     }
   }
 } finally {
   for (const b of busy) b.kill('SIGKILL');
-  await model.service.stop();
+  for (const t of targets) await t.service.stop();
 }
 
-const logged = timingsFromLog(model.service.logFile);
+const logged = new Map(targets.flatMap((t) => [...timingsFromLog(t.service.logFile)]));
 for (const t of trials) {
   const l = t.responseId ? logged.get(t.responseId) : undefined;
   if (l?.transcriptComplete !== undefined) t.partial = !l.transcriptComplete;
@@ -195,27 +202,27 @@ for (const t of trials) {
 const f = (v: number | null) => (v === null ? '–' : v.toFixed(0));
 const rows: string[] = [];
 const summaries: Record<string, { model: Summary; transcript: Summary; partial: number; n: number }> = {};
-for (const mode of MODES) {
+for (const target of targets) for (const mode of MODES) {
   for (const cls of [...AUDIO_CLASSES, 'all'] as const) {
-    const ts = trials.filter((t) => t.mode === mode && (cls === 'all' || t.class === cls));
+    const ts = trials.filter((t) => t.model === target.name && t.mode === mode && (cls === 'all' || t.class === cls));
     if (!ts.length) continue;
     const m = summarize(ts.map((t) => t.modelMs).filter((v): v is number => v !== null));
     const tr = summarize(ts.map((t) => t.transcriptMs).filter((v): v is number => v !== null));
     const partial = ts.filter((t) => t.partial).length;
-    summaries[`${mode}/${cls}`] = { model: m, transcript: tr, partial, n: ts.length };
+    summaries[`${target.name}/${mode}/${cls}`] = { model: m, transcript: tr, partial, n: ts.length };
     const ratio = m.p95 === null || args['ttfa-ms'] === 0 ? '–' : (m.p95 / args['ttfa-ms']).toFixed(2);
-    rows.push(`| ${mode} | ${cls === 'all' ? '**all**' : cls} | ${m.count}/${ts.length} | ${f(m.p50)} | ${f(m.p95)} | ${f(m.max)} | ${ratio} | ${f(tr.p50)} | ${f(tr.p95)} | ${partial} |`);
+    rows.push(`| ${target.name === 'this' ? 'this checkout' : args.compare} | ${mode} | ${cls === 'all' ? '**all**' : cls} | ${m.count}/${ts.length} | ${f(m.p50)} | ${f(m.p95)} | ${f(m.max)} | ${ratio} | ${f(tr.p50)} | ${f(tr.p95)} | ${partial} |`);
   }
 }
 const md = [
   `Model stage (end of turn → first audio delta at the caller) vs the emulated TTFA of ${args['ttfa-ms']} ms; ${rounds} interleaved round(s), ${args.busy} busy-looping process(es) beside the model; load average at start ${machine.loadAvg1}.`,
   '',
-  '| mode | audio class | n (answered/turns) | model P50 | model P95 | max | P95 / TTFA | transcript P50 | transcript P95 | planned on a partial transcript |',
-  '|---|---|---|---|---|---|---|---|---|---|',
+  '| model | mode | audio class | n (answered/turns) | model P50 | model P95 | max | P95 / TTFA | transcript P50 | transcript P95 | planned on a partial transcript |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ kind: 'model-ttfa', date: new Date().toISOString(), machine, params: { ttfaMs: args['ttfa-ms'], rounds, busy: args.busy, modelDir: args['model-dir'] ?? null }, summaries, trials }, null, 2));
+writeFileSync(out, JSON.stringify({ kind: 'model-ttfa', date: new Date().toISOString(), machine, params: { ttfaMs: args['ttfa-ms'], rounds, busy: args.busy, modes: MODES, compare: args.compare ?? null }, summaries, trials }, null, 2));
 writeFileSync(out.replace(/\.json$/, '.md'), md);
 console.log(`\n${md}\nwrote ${out} (+ .md)`);
 process.exit(trials.some((t) => t.modelMs !== null) ? 0 : 1);
