@@ -3,7 +3,7 @@
  * WebSocket protocol (Silero VAD, PocketSphinx, a dialogue script, eSpeak NG).
  *
  *     const model = await start({ port: 0 });
- *     new openai.realtime.RealtimeModel({ baseURL: model.baseURL, apiKey: 'local' });
+ *     new openai.realtime.RealtimeModel({ baseURL: model.baseURL, apiKey: model.apiKey });
  *     await model.stop();
  */
 export { start, type LocalRealtimeServer, type StartOptions } from './server.ts';

@@ -49,7 +49,8 @@ export function createRealtimeModel(
     throw new Error('no model: set OPENAI_API_KEY, or LOCAL_REALTIME_URL and LOCAL_REALTIME_API_KEY of a running local model');
   }
   return new ObservedRealtimeModel(
-    { baseURL: config.LOCAL_REALTIME_URL, apiKey: config.LOCAL_REALTIME_API_KEY, model: 'gpt-realtime', voice: opts.voice ?? config.OPENAI_VOICE, turnDetection },
+    // The model name is sent as is (the local model ignores it): the same request as production.
+    { baseURL: config.LOCAL_REALTIME_URL, apiKey: config.LOCAL_REALTIME_API_KEY, model: opts.model ?? 'gpt-realtime', voice: opts.voice ?? config.OPENAI_VOICE, turnDetection },
     opts.onSession,
   );
 }
