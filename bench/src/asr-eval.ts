@@ -3,7 +3,8 @@
  *
  * Word error rate and decoding cost of the offline recognizer settings on the varied audio set
  * (audio-classes.ts), one decoder at a time: PocketSphinx with its default search and with the
- * pruned, single-pass search the model uses (`FAST_SEARCH_ARGS`). WER = word-level Levenshtein
+ * pruned, single-pass search the model uses (`FAST_SEARCH_ARGS`), its endpointer at 500 ms (the
+ * default) and at 250 ms. CPU includes loading the model (~0.3 s per process), as every turn pays it. WER = word-level Levenshtein
  * distance / reference words (NIST's definition), per audio class; cost = CPU seconds (user + sys of
  * the decoder, from /usr/bin/time) per second of audio: below 1 a decoder keeps up with real time on
  * one free core, below ~0.25 it keeps up beside a browser, LiveKit and an agent on 2 cores.
@@ -24,7 +25,8 @@ const out = resolve(process.env.INIT_CWD ?? process.cwd(), values.out ?? join(RE
 
 const SETTINGS: Record<string, string[]> = {
   'PocketSphinx 0.8 en-us, default search': [],
-  'PocketSphinx 0.8 en-us, pruned single pass (the model’s)': FAST_SEARCH_ARGS,
+  'PocketSphinx 0.8 en-us, pruned single pass, endpointer 500 ms (before)': FAST_SEARCH_ARGS.filter((a, i, all) => a !== '-vad_postspeech' && all[i - 1] !== '-vad_postspeech'),
+  'PocketSphinx 0.8 en-us, pruned single pass, endpointer 250 ms (the model’s)': FAST_SEARCH_ARGS,
 };
 
 const words = (t: string) => t.toLowerCase().replace(/[^a-z' ]/g, ' ').split(/\s+/).filter(Boolean);

@@ -6,6 +6,6 @@ import type { Recognizer, RecognizerSource } from './turn-recognizer.ts';
  */
 export const NO_RECOGNIZER: RecognizerSource = {
   acquire(): Recognizer {
-    return { write() {}, finish: () => Promise.resolve(''), kill() {}, exited: () => Promise.resolve() };
+    return { write() {}, finish: () => Promise.resolve(''), kill() {}, exited: () => Promise.resolve(), onLine: null };
   },
 };

@@ -30,15 +30,19 @@ export interface PocketSphinxOptions {
 /**
  * Decoder settings for a live caller, measured on the 10 reference recordings of
  * pocketsphinx-testdata on the 2-core development machine (word error rate 0.391 with and without
- * them):
+ * them), and on the varied set of `pnpm bench:asr` (BENCHMARKS.md):
  * - search pruning (`-maxhmmpf 5000 -maxwpf 10 -pl_window 3`): decoding 0.15 instead of 0.26 ×
  *   real time, the margin that keeps the streaming decoder ahead of the caller while a browser,
  *   LiveKit and the agent share the cores (tighter pruning, `-maxhmmpf 3000 -maxwpf 5`, cost 0.04 WER);
  * - no second passes (`-fwdflat no -bestpath no`): the transcript is out 76 ms after the end of the
  *   audio instead of 266 ms for a 6 s sentence — the rescoring passes run only at the end, on the
- *   path from the caller's last word to the reply.
+ *   path from the caller's last word to the reply;
+ * - its endpointer closes an utterance after 250 ms of silence (`-vad_postspeech 25`, default 500):
+ *   one decoder hears a whole turn, and the words up to each pause of the caller come out while they
+ *   go on talking (the reply can be planned on them if the rest is late); WER 0.77 vs 0.79 on the
+ *   varied set.
  */
-export const FAST_SEARCH_ARGS = ['-maxhmmpf', '5000', '-maxwpf', '10', '-pl_window', '3', '-fwdflat', 'no', '-bestpath', 'no'];
+export const FAST_SEARCH_ARGS = ['-maxhmmpf', '5000', '-maxwpf', '10', '-pl_window', '3', '-fwdflat', 'no', '-bestpath', 'no', '-vad_postspeech', '25'];
 
 /** Longest a process may take to print its result after stdin closes, ms, before it is killed. */
 const FINISH_TIMEOUT_MS = 10_000;

@@ -3,11 +3,14 @@ import { RealtimeProtocolError } from '../errors.ts';
 import { RecognizerQuota } from './recognizer-quota.ts';
 import { type RecognizerSource, TurnRecognizer } from './turn-recognizer.ts';
 
-/** A fake decoder that "recognizes" the number of samples it was given. */
+/** A fake decoder: `utter()` plays its endpointer closing an utterance ("heard N" for the N samples since the last one). */
 class FakeDecoder {
   received = 0;
+  #sinceLine = 0;
+  lines: string[] = [];
   finished = false;
   killed = false;
+  onLine: ((line: string) => void) | null = null;
   #exit!: () => void;
   readonly #exited = new Promise<void>((r) => (this.#exit = r));
   /** Resolves `finish()` only when released (a decoder lagging behind), if set. */
@@ -15,12 +18,20 @@ class FakeDecoder {
   write(s: Int16Array): void {
     if (this.finished) throw new Error('write after finish');
     this.received += s.length;
+    this.#sinceLine += s.length;
+  }
+  utter(): void {
+    const line = `heard ${this.#sinceLine}`;
+    this.#sinceLine = 0;
+    this.lines.push(line);
+    this.onLine?.(line);
   }
   async finish(): Promise<string> {
     this.finished = true;
     if (this.gate) await this.gate;
+    if (this.#sinceLine) this.utter();
     this.#exit();
-    return `heard ${this.received}`;
+    return this.lines.join(' ');
   }
   kill(): void {
     this.killed = true;
@@ -46,41 +57,20 @@ function source(): RecognizerSource & { made: FakeDecoder[] } {
 const chunk = (n: number) => new Int16Array(n);
 
 describe('TurnRecognizer', () => {
-  it('streams to one decoder and finishes it at the end of the turn', async () => {
-    const src = source();
-    const r = new TurnRecognizer(src);
-    r.write(chunk(100));
-    r.write(chunk(50));
-    expect(await r.finish()).toBe('heard 150');
-    expect(src.made).toHaveLength(1);
-  });
-
-  it('uses the speculative result when the pause turns out to be the end of the turn', async () => {
+  it('streams the whole turn, pauses included, to one decoder and finishes it at the end of the turn', async () => {
     const src = source();
     const r = new TurnRecognizer(src);
     r.write(chunk(100));
     r.speculate();
-    expect(src.made[0]!.finished).toBe(true); // stdin closed at the first silent frame
-    r.write(chunk(30)); // trailing silence: not sent anywhere
-    expect(await r.finish()).toBe('heard 100');
-    expect(src.made).toHaveLength(1);
-  });
-
-  it('on resume feeds a fresh decoder only the audio after the cut, never the turn again (regression: issue 14)', async () => {
-    const src = source();
-    const r = new TurnRecognizer(src);
-    r.write(chunk(100));
-    r.speculate();
-    expect(await r.speculativeResult).toBe('heard 100'); // peeking does not end the turn
-    r.write(chunk(30)); // the pause and the new speech onset, held while paused
+    r.write(chunk(30)); // the pause: the decoder's endpointer needs the silence
     r.resume();
-    expect(r.speculativeResult).toBeNull();
-    r.write(chunk(20));
-    expect(await r.finish()).toBe('heard 100 heard 50');
-    expect(src.made.map((d) => d.received)).toEqual([100, 50]);
+    r.write(chunk(50));
+    expect(await r.finish()).toBe('heard 180');
+    expect(src.made).toHaveLength(1);
+    expect(src.made[0]!.received).toBe(180);
   });
 
-  it('decodes a turn with many pauses in linear work', async () => {
+  it('one decoder and one pass over the audio however many pauses a turn has (regression: issue 14)', async () => {
     const src = source();
     const r = new TurnRecognizer(src);
     for (let i = 0; i < 20; i++) {
@@ -90,50 +80,63 @@ describe('TurnRecognizer', () => {
       r.resume();
     }
     await r.finish();
-    expect(src.made.reduce((n, d) => n + d.received, 0)).toBe(20 * 1_010);
+    expect(src.made).toHaveLength(1);
+    expect(src.made[0]!.received).toBe(20 * 1_010);
   });
 
-  it('knows the words of the finished segments while a later one is still decoding', async () => {
+  it('gives the words up to a pause once the decoder closes that utterance, without ending the turn', async () => {
     const src = source();
     const r = new TurnRecognizer(src);
     r.write(chunk(100));
     r.speculate();
-    await r.speculativeResult;
+    const spec = r.speculativeResult!;
+    r.write(chunk(20));
+    src.made[0]!.utter();
+    expect(await spec).toBe('heard 120');
+    expect(src.made[0]!.finished).toBe(false);
     r.resume();
+    expect(r.speculativeResult).toBeNull();
+    r.write(chunk(40));
+    expect(await r.finish()).toBe('heard 120 heard 40');
+  });
+
+  it('knows the words of the finished utterances while the last one is still decoding', async () => {
+    const src = source();
+    const r = new TurnRecognizer(src);
+    r.write(chunk(100));
+    src.made[0]!.utter();
     r.write(chunk(40));
     let release!: () => void;
-    src.made[1]!.gate = new Promise((res) => (release = res));
+    src.made[0]!.gate = new Promise((res) => (release = res));
     const final = r.finish();
     await Promise.resolve();
     expect(r.partial()).toBe('heard 100');
-    expect(r.complete).toBe(false);
     release();
     expect(await final).toBe('heard 100 heard 40');
-    expect(r.complete).toBe(true);
   });
 
-  it('goes on without words for a stretch no decoder could be had for, and reports it once', async () => {
+  it('goes on without a decoder when none can be had, reports it once, and takes one when it is free', async () => {
     const busy: RealtimeProtocolError[] = [];
-    let allow = 1;
+    let refuse = 2;
     const src = source();
     const limited: RecognizerSource = {
       acquire() {
-        if (allow-- <= 0) throw RealtimeProtocolError.recognizerBusy('server', 1);
+        if (refuse-- > 0) throw RealtimeProtocolError.recognizerBusy('server', 1);
         return src.acquire();
       },
     };
     const r = new TurnRecognizer(limited, (e) => busy.push(e));
     r.write(chunk(100));
-    r.speculate();
-    r.resume();
+    r.write(chunk(100));
     r.write(chunk(50));
-    r.speculate();
-    r.resume();
-    r.write(chunk(50));
-    expect(await r.finish()).toBe('heard 100');
+    expect(await r.finish()).toBe('heard 50');
     expect(busy.map((e) => e.code)).toEqual(['recognizer_busy']);
     // No decoder at all: the turn's transcript fails with the busy error.
-    const none = new TurnRecognizer({ acquire: () => { throw RealtimeProtocolError.recognizerBusy('session', 3); } });
+    const none = new TurnRecognizer({
+      acquire: () => {
+        throw RealtimeProtocolError.recognizerBusy('session', 3);
+      },
+    });
     none.write(chunk(10));
     await expect(none.finish()).rejects.toMatchObject({ code: 'recognizer_busy' });
   });

@@ -1,8 +1,11 @@
 import { RealtimeProtocolError } from '../errors.ts';
 import type { PocketSphinxProcess } from './pocketsphinx.ts';
 
-/** One decoder as the turn uses it: stream audio in, `finish()` for its words, `exited()` once gone. */
-export type Recognizer = Pick<PocketSphinxProcess, 'write' | 'finish' | 'kill' | 'exited'>;
+/**
+ * One decoder as a turn uses it: stream audio in, hear each utterance as its own endpointer closes
+ * it (`onLine`), `finish()` for all of its words, `exited()` once the process is gone.
+ */
+export type Recognizer = Pick<PocketSphinxProcess, 'write' | 'finish' | 'kill' | 'exited' | 'onLine'>;
 
 /** Source of recognizer processes (the pool, a session's quota of it, or a fake in tests). */
 export interface RecognizerSource {
@@ -10,35 +13,34 @@ export interface RecognizerSource {
   acquire(): Recognizer;
 }
 
-/** A decoded stretch of the turn: its words once known. */
-interface Segment {
-  text: Promise<string>;
-  /** The words, once `text` resolved ('' if it failed). */
-  settled: string | null;
-}
-
 /**
- * Speech recognition for one user turn, streamed while the caller speaks, one decoder per stretch
- * of speech between pauses. At a pause (`speculate()`) the live decoder's input is closed, so the
- * words up to the pause are usually known before the turn is even declared over. If the caller goes
- * on (`resume()`), a fresh decoder is fed only the audio after that cut — never the turn again from
- * its start, which made decoding cost grow with the square of the pauses in a turn and fall behind
- * real time on noisy speech (issue 14). The turn's transcript is its segments' words in order.
+ * Speech recognition for one user turn: one decoder for the whole turn, fed as the caller speaks,
+ * pauses included. PocketSphinx's own endpointer closes an utterance at each pause and prints its
+ * words at once, so the words up to the latest pause are known while the caller is still talking
+ * (`partial()`), and a pause's words arrive by themselves (`speculativeResult`). At the end of the
+ * turn its input is closed and the rest (the last utterance) follows ~50 ms later.
  *
- * When no decoder can be had (`recognizer_busy`), that stretch is not transcribed: `onBusy` is
- * called once, the turn goes on, and `finish()` gives the words of the other stretches.
+ * Earlier versions closed the decoder at every pause and, when the caller went on, started a fresh
+ * one fed the whole turn again: on noisy speech, where the VAD flaps between speech and pause, a
+ * turn cost a model load (~0.3 s of CPU) and a re-decode of everything so far per pause, and the
+ * recognizer fell seconds behind real time on 2 shared cores (issue 14). Now a turn costs one model
+ * load and one pass over its audio, however many pauses it has.
+ *
+ * When no decoder can be had (`recognizer_busy`), `onBusy` is called once and the turn goes on;
+ * each later write tries again, so only the audio before a decoder was free goes unheard.
  */
 export class TurnRecognizer {
   readonly #source: RecognizerSource;
   readonly #onBusy: (error: RealtimeProtocolError) => void;
-  readonly #segments: Segment[] = [];
-  /** Audio since the last cut, kept while paused for the decoder that a resume starts (16 kHz samples). */
-  #sincePause: Int16Array[] = [];
+  /** Utterances the decoder printed so far, in order. */
+  readonly #lines: string[] = [];
   #live: Recognizer | null = null;
-  #paused = false;
   #busy: RealtimeProtocolError | null = null;
   #final: Promise<string> | null = null;
   #samples = 0;
+  /** While paused: resolves with the words so far once the decoder printed an utterance after the pause began. */
+  #speculative: Promise<string> | null = null;
+  #wakeSpeculative: (() => void) | null = null;
 
   constructor(source: RecognizerSource, onBusy: (error: RealtimeProtocolError) => void = () => {}) {
     this.#source = source;
@@ -50,36 +52,32 @@ export class TurnRecognizer {
     return this.#samples;
   }
 
-  /** The words up to the last pause while no speech came after it, else null. Does not end the turn. */
+  /** While the caller pauses: resolves with the words up to the pause as soon as the decoder has them; null once they speak again. Does not end the turn. */
   get speculativeResult(): Promise<string> | null {
-    return this.#paused ? this.#joined() : null;
+    return this.#speculative;
   }
 
-  /** The words known right now: every segment decoded so far, in order (stretches still decoding are left out). */
+  /** The words known right now: every utterance the decoder has finished (the one in progress is left out). */
   partial(): string {
-    return this.#segments.map((s) => s.settled ?? '').filter(Boolean).join(' ');
+    return this.#lines.join(' ');
   }
 
-  /** True once every closed segment has its words (and no decoder is live). */
-  get complete(): boolean {
-    return this.#live === null && this.#segments.every((s) => s.settled !== null);
-  }
-
-  /** Appends 16 kHz PCM16 audio of this turn. */
+  /** Appends 16 kHz PCM16 audio of this turn (silence too: the decoder's endpointer needs it to close an utterance). */
   write(samples: Int16Array): void {
     if (this.#final || samples.length === 0) return;
     this.#samples += samples.length;
-    if (this.#paused) {
-      this.#sincePause.push(samples); // for the decoder a resume starts; a pause adds no words
-      return;
-    }
     this.#ensureLive()?.write(samples);
   }
 
   #ensureLive(): Recognizer | null {
     if (this.#live) return this.#live;
     try {
-      this.#live = this.#source.acquire();
+      const live = this.#source.acquire();
+      live.onLine = (line) => {
+        this.#lines.push(line);
+        this.#wakeSpeculative?.();
+      };
+      this.#live = live;
     } catch (e) {
       if (!(e instanceof RealtimeProtocolError)) throw e;
       if (!this.#busy) {
@@ -90,63 +88,41 @@ export class TurnRecognizer {
     return this.#live;
   }
 
-  /** The caller paused: close the live decoder now; its words are the likely end of the turn. */
+  /** The caller paused: the words up to here are the likely end of the turn (`speculativeResult`). */
   speculate(): void {
-    if (this.#final || this.#paused) return;
-    this.#paused = true;
-    this.#close();
+    if (this.#final || this.#speculative) return;
+    const before = this.#lines.length;
+    this.#speculative = new Promise<string>((resolve) => {
+      this.#wakeSpeculative = () => {
+        if (this.#lines.length > before) resolve(this.partial());
+      };
+    });
   }
 
-  /** The caller spoke again: a fresh decoder takes the audio after the cut, and streaming goes on. */
+  /** The caller spoke again: the pause was not the end of the turn. */
   resume(): void {
-    if (this.#final || !this.#paused) return;
-    this.#paused = false;
-    const held = this.#sincePause;
-    this.#sincePause = [];
-    const live = this.#ensureLive();
-    for (const chunk of held) live?.write(chunk);
-  }
-
-  #close(): void {
-    const live = this.#live;
-    this.#live = null;
-    if (!live) return;
-    const segment: Segment = { text: live.finish(), settled: null };
-    segment.text = segment.text.then(
-      (t) => (segment.settled = t),
-      (e: unknown) => {
-        segment.settled = '';
-        throw e;
-      },
-    );
-    segment.text.catch(() => {}); // surfaced by finish()
-    this.#segments.push(segment);
-  }
-
-  /** The segments' words joined; rejects only when no segment gave words and one failed (or no decoder could be had). */
-  async #joined(): Promise<string> {
-    const results = await Promise.allSettled(this.#segments.map((s) => s.text));
-    const words = results.map((r) => (r.status === 'fulfilled' ? r.value : '')).filter(Boolean);
-    const failure = results.find((r) => r.status === 'rejected');
-    if (words.length === 0 && (failure || this.#busy)) throw failure ? (failure as PromiseRejectedResult).reason : this.#busy;
-    return words.join(' ').replace(/\s+/g, ' ').trim();
+    this.#speculative = null;
+    this.#wakeSpeculative = null;
   }
 
   /** The turn is over: resolves to its transcript ('' if nothing was recognized). Idempotent. */
   finish(): Promise<string> {
     if (!this.#final) {
-      this.#close();
-      this.#sincePause = [];
-      this.#final = this.#joined();
+      this.resume();
+      const live = this.#live;
+      this.#live = null;
+      if (live) this.#final = live.finish();
+      else this.#final = this.#busy && this.#lines.length === 0 ? Promise.reject(this.#busy) : Promise.resolve(this.partial());
+      this.#final.catch(() => {}); // surfaced to whoever awaits it
     }
     return this.#final;
   }
 
-  /** Abandons the turn (cleared buffer, closed connection): kills the live decoder. */
+  /** Abandons the turn (cleared buffer, closed connection): kills the decoder. */
   abort(): void {
     this.#live?.kill();
     this.#live = null;
-    this.#sincePause = [];
+    this.resume();
     if (!this.#final) this.#final = Promise.resolve('');
   }
 }

@@ -5,7 +5,7 @@ import { DEFAULT_LIMITS } from '../limits.ts';
 import { DEFAULT_SCRIPT } from '../responder/default-script.ts';
 import type { SpeechScorer } from '../vad/voice-activity.ts';
 import { RealtimeConnection } from './connection.ts';
-import type { RecognizerSource } from '../asr/turn-recognizer.ts';
+import type { Recognizer, RecognizerSource } from '../asr/turn-recognizer.ts';
 import { decisionBudgetMs, type ResponseTiming } from './responses.ts';
 
 /**
@@ -27,7 +27,7 @@ function harness(transcript = 'where is my order one two three four', opts: { re
   const conn = new RealtimeConnection({
     send: (t) => events.push(JSON.parse(t)),
     vad: loudness,
-    recognizers: opts.recognizers ?? { acquire: () => ({ write() {}, finish: async () => transcript, kill() {}, exited: async () => {} }) },
+    recognizers: opts.recognizers ?? { acquire: () => ({ write() {}, finish: async () => transcript, kill() {}, exited: async () => {}, onLine: null }) },
     synthesizer: {
       async *stream() {
         yield new Int16Array(4_800).fill(500);
@@ -97,14 +97,23 @@ describe('RealtimeConnection', () => {
   });
 
   it('answers at its time to first audio with the words known by then when the recognizer lags (regression: issue 14)', async () => {
-    // The first stretch of the turn decodes at once; the second one's decoder lags and answers only when released.
+    // The decoder closes the first utterance at the caller's pause, then lags: the rest comes only when released.
     let release!: () => void;
     const lagging = new Promise<void>((r) => (release = r));
-    let made = 0;
     const recognizers: RecognizerSource = {
       acquire: () => {
-        const n = made++;
-        return { write() {}, finish: async () => (n === 0 ? 'where is my' : (await lagging, 'order one two three four')), kill() {}, exited: async () => {} };
+        let fed = 0;
+        const d: Recognizer = {
+          write: (s: Int16Array) => {
+            fed += s.length;
+            if (fed >= 14_400 && fed - s.length < 14_400) d.onLine?.('where is my'); // 0.9 s at 16 kHz: speech + pause
+          },
+          finish: async () => (await lagging, 'where is my order one two three four'),
+          kill() {},
+          exited: async () => {},
+          onLine: null,
+        };
+        return d;
       },
     };
     const { events, send, until, timings } = harness('', { recognizers, ttfaMs: 40 });

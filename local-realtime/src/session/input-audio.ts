@@ -14,9 +14,9 @@ import { pauseMsFor, silenceMsFor } from './semantic-turns.ts';
  * the prefix padding) and closes it after the configured silence; with turn detection off
  * (`null`), everything appended until `commit()` is the turn, but the recognizer only hears it from
  * a second before the VAD's first speech: the silence before that carries no words, and
- * decoding it (and re-decoding it on every resume) cost each manual call most of its recognizer
- * CPU. In both modes the VAD runs, so the recognizer is finalized speculatively once a pause lasts
- * `pauseMsFor()` and the transcript is usually ready when the turn ends.
+ * decoding it cost each manual call most of its recognizer CPU. In both modes the VAD runs, so a
+ * pause of `pauseMsFor()` marks a likely end of turn (the words up to it are prefetched into a
+ * reply), and one decoder hears the whole turn (`TurnRecognizer`).
  */
 
 /** A closed turn, ready to become a user item. */
