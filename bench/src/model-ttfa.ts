@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:model-ttfa [--ttfa-ms 300] [--rounds N] [--busy N] [--modes manual,server_vad] [--short] [--compare DIR] [--out FILE]`
+ * `pnpm bench:model-ttfa [--ttfa-ms 300] [--rounds N] [--busy N] [--modes manual,server_vad] [--per-class N] [--short] [--compare DIR] [--out FILE]`
  *
  * The offline model's own time to first audio on speech nobody tuned it for (issue 14), with no
  * LiveKit in between: the model runs as its own service (as in the stack), and this script is the
@@ -40,6 +40,7 @@ const Args = z.object({
   busy: z.coerce.number().int().min(0).max(8).default(1),
   short: z.boolean().default(false),
   modes: z.string().default('manual,server_vad'),
+  'per-class': z.coerce.number().int().min(1).optional(),
   compare: z.string().optional(),
   out: z.string().default(join(REPO_ROOT, 'bench', 'results', 'model-ttfa.json')),
 });
@@ -50,6 +51,7 @@ const { values } = parseArgs({
     busy: { type: 'string' },
     short: { type: 'boolean' },
     modes: { type: 'string' },
+    'per-class': { type: 'string' },
     compare: { type: 'string' },
     out: { type: 'string' },
   },
@@ -95,11 +97,11 @@ async function trial(target: Target, apiKey: string, clip: Clip, mode: Mode): Pr
     else if (e.type === 'input_audio_buffer.speech_stopped' && mode === 'server_vad') turnEndAt ??= now;
     else if (e.type === 'conversation.item.input_audio_transcription.completed' && turnEndAt !== null) result.transcriptMs ??= now - turnEndAt;
     else if (e.type === 'response.created') result.responseId ??= e.response.id;
-    else if (e.type === 'response.output_audio.delta' && turnEndAt !== null) result.modelMs ??= now - turnEndAt;
-    else if (e.type === 'response.done') {
-      result.reply = e.response.output?.[0]?.content?.[0]?.transcript ?? null;
-      done();
-    }
+    else if (e.type === 'response.output_audio_transcript.delta') result.reply = (result.reply ?? '') + e.delta;
+    else if (e.type === 'response.output_audio.delta' && result.modelMs === null && turnEndAt !== null) {
+      result.modelMs = now - turnEndAt;
+      ws.send(JSON.stringify({ type: 'response.cancel' })); // measured: no need to play the reply out in real time
+    } else if (e.type === 'response.done') done();
   });
   await new Promise<void>((res, rej) => (ws.once('open', () => res()), ws.once('error', rej)));
   const turnDetection = mode === 'manual' ? null : { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 300, create_response: true, interrupt_response: true };
@@ -162,7 +164,8 @@ const shuffle = <T>(xs: T[]): T[] => {
 const work = join(REPO_ROOT, '.state', 'bench-model-ttfa');
 mkdirSync(work, { recursive: true });
 let clips = buildAudioClasses(join(REPO_ROOT, '.state', 'audio-classes'));
-if (args.short) clips = AUDIO_CLASSES.flatMap((c) => clips.filter((x) => x.class === c).slice(0, 2));
+const perClass = args.short ? 2 : args['per-class'];
+if (perClass) clips = AUDIO_CLASSES.flatMap((c) => clips.filter((x) => x.class === c).slice(0, perClass));
 const rounds = args.short ? 1 : args.rounds;
 console.log(`bench:model-ttfa — ${clips.length} clips × ${MODES.length} modes × ${rounds} rounds, --ttfa-ms ${args['ttfa-ms']}, ${args.busy} busy process(es)${args.compare ? `, interleaved with the model of ${args.compare}` : ''}`);
 

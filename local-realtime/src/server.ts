@@ -1,9 +1,10 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Level, Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { refuseUpgrade } from './access.ts';
 import { NO_RECOGNIZER } from './asr/no-recognizer.ts';
 import { type PocketSphinxOptions, PocketSphinxPool } from './asr/pocketsphinx.ts';
 import { RecognizerQuota } from './asr/recognizer-quota.ts';
@@ -85,20 +86,6 @@ function reject(socket: Duplex, status: number, message: string): void {
   socket.end(`HTTP/1.1 ${status} ${message}\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
 }
 
-const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
-
-/** True when the upgrade request presents `apiKey` (Bearer header or subprotocol); compared in constant time. */
-function authorized(req: IncomingMessage, apiKey: string): boolean {
-  const want = digest(apiKey);
-  const header = String(req.headers.authorization ?? '');
-  const offered = [header.startsWith('Bearer ') ? header.slice(7) : null];
-  for (const p of String(req.headers['sec-websocket-protocol'] ?? '').split(',')) {
-    const t = p.trim();
-    if (t.startsWith('openai-insecure-api-key.')) offered.push(t.slice('openai-insecure-api-key.'.length));
-  }
-  return offered.some((key) => key !== null && timingSafeEqual(digest(key), want));
-}
-
 /** Starts the local realtime model server; resolves once it listens. */
 export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServer> {
   const log = opts.logger ? opts.logger.child({ component: 'local-realtime' }) : createLogger(opts.logLevel ?? 'info');
@@ -148,15 +135,10 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
     socket.on('error', () => {});
     const url = new URL(req.url ?? '/', 'http://local');
     if (!url.pathname.endsWith('/realtime')) return reject(socket, 404, 'Not Found: connect to /v1/realtime');
-    // Browsers always send Origin on a WebSocket upgrade; server-side clients (the LiveKit plugin,
-    // `ws`, the openai package) send none. No web page may talk to the model, key or not.
-    if (req.headers.origin !== undefined) {
-      log.warn({ origin: String(req.headers.origin).slice(0, 200) }, 'refused a WebSocket from a browser origin');
-      return reject(socket, 403, 'Forbidden: browser origins may not connect to the model');
-    }
-    if (!authorized(req, apiKey)) {
-      log.warn('refused a WebSocket with a wrong or missing API key');
-      return reject(socket, 401, 'Unauthorized: wrong or missing API key');
+    const refusal = refuseUpgrade(req, apiKey);
+    if (refusal) {
+      log.warn({ reason: refusal.reason, status: refusal.status }, 'WebSocket refused');
+      return reject(socket, refusal.status, refusal.message);
     }
     if (sockets.size >= limits.maxSessions) return reject(socket, 503, `Service Unavailable: ${limits.maxSessions} sessions already open`);
     const beta = /realtime=v1/.test(String(req.headers['openai-beta'] ?? ''));

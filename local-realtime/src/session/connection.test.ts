@@ -24,6 +24,7 @@ const loudness: SpeechScorer = {
 function harness(transcript = 'where is my order one two three four', opts: { recognizers?: RecognizerSource; ttfaMs?: number } = {}) {
   const events: { type: string; [k: string]: any }[] = [];
   const timings: ResponseTiming[] = [];
+  const processed: number[] = [];
   const conn = new RealtimeConnection({
     send: (t) => events.push(JSON.parse(t)),
     vad: loudness,
@@ -43,6 +44,7 @@ function harness(transcript = 'where is my order one two three four', opts: { re
     model: 'gpt-realtime',
     beta: false,
     onTiming: (t) => timings.push(t),
+    onProcessed: (bytes) => processed.push(bytes),
   });
   const send = (e: object) => conn.receive(JSON.stringify(e), false);
   const until = async (type: string, from = 0) => {
@@ -53,7 +55,7 @@ function harness(transcript = 'where is my order one two three four', opts: { re
     }
     throw new Error(`no ${type}; got ${events.map((e) => e.type).join(', ')}`);
   };
-  return { conn, events, timings, send, until };
+  return { conn, events, timings, processed, send, until };
 }
 
 const tone = (ms: number) => Int16Array.from({ length: ms * 24 }, (_, i) => Math.round(8_000 * Math.sin((2 * Math.PI * 200 * i) / 24_000)));
@@ -137,6 +139,18 @@ describe('RealtimeConnection', () => {
     expect(decisionBudgetMs(300, 80, 200)).toBe(220);
     expect(decisionBudgetMs(300, 400, 100)).toBe(150); // synthesis counts for at most half the budget
     expect(decisionBudgetMs(0, 80, 200)).toBe(200);
+  });
+
+  it('counts the bytes of messages waiting to be handled, for the server to stop reading a client that outpaces it', async () => {
+    const { conn, processed, until } = harness();
+    const message = JSON.stringify({ type: 'input_audio_buffer.append', audio: encodePcm16Base64(new Int16Array(2_400)) });
+    for (let i = 0; i < 5; i++) conn.receive(message, false);
+    expect(conn.pendingBytes).toBe(5 * message.length); // queued, nothing handled yet
+    const clear = JSON.stringify({ type: 'input_audio_buffer.clear' });
+    conn.receive(clear, false);
+    await until('input_audio_buffer.cleared');
+    expect(processed.slice(0, 5)).toEqual([4, 3, 2, 1, 0].map((n) => n * message.length + clear.length));
+    expect(conn.pendingBytes).toBe(0);
   });
 
   it('sends nothing after close, and cancels the reply in progress', async () => {
