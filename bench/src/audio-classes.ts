@@ -12,14 +12,17 @@ import { basename, join } from 'node:path';
  *   no word is intelligible) for the other half;
  * - `voices`: front-desk requests spoken by other synthetic voices and accents (flite's awb, rms,
  *   slt, kal; eSpeak NG's Scottish, Caribbean, West Midlands and RP English) than the model's own;
- * - `short`: one-word answers ("yes", "no", "okay", …) by those voices and by two human speakers
- *   (card recordings cut to one word are not available, so the humans say "five five").
+ * - `short`: one-word answers ("yes", "no", "okay", …) by those voices and by a human speaker
+ *   (card recordings cut to one word are not available, so the human says "five five");
+ * - `pauses`: turns in which the caller pauses 200–250 ms between phrases (longer than a gap between
+ *   words, shorter than the end-of-turn silence), three to four phrases each, human and synthetic:
+ *   what makes a streaming recognizer finalize early and start again.
  *
  * Every file is 16 kHz mono PCM16 WAV with 300 ms of silence before and after the speech. Built
  * once under `dir` and reused (delete the folder to rebuild).
  */
-export type AudioClass = 'clean' | 'noisy_20db' | 'noisy_10db' | 'noisy_5db' | 'voices' | 'short';
-export const AUDIO_CLASSES: readonly AudioClass[] = ['clean', 'noisy_20db', 'noisy_10db', 'noisy_5db', 'voices', 'short'];
+export type AudioClass = 'clean' | 'noisy_20db' | 'noisy_10db' | 'noisy_5db' | 'voices' | 'short' | 'pauses';
+export const AUDIO_CLASSES: readonly AudioClass[] = ['clean', 'noisy_20db', 'noisy_10db', 'noisy_5db', 'voices', 'short', 'pauses'];
 
 export interface Clip {
   class: AudioClass;
@@ -131,5 +134,26 @@ export function buildAudioClasses(dir: string): Clip[] {
   });
   const fives = build(join(dir, 'short-human-cards004.wav'), (tmp) => normalise([`${TESTDATA}/cards/004.wav`], tmp));
   clips.push({ class: 'short', file: fives, text: 'five five' });
+  // Phrases joined with short pauses: each part trimmed of its silence, then 200–250 ms between.
+  const joined = (name: string, parts: Clip[], gapS: number) => {
+    const out = build(join(dir, `pauses-${name}.wav`), (tmp) => {
+      const trimmed = parts.map((p, i) => {
+        const t = join(dir, `pauses-${name}.part${i}.wav`);
+        sox(p.file, t, 'silence', '1', '0.02', '1%', 'reverse', 'silence', '1', '0.02', '1%', 'reverse', 'pad', '0', String(gapS));
+        return t;
+      });
+      sox(...trimmed, tmp, 'pad', '0.3', '0.1');
+    });
+    clips.push({ class: 'pauses', file: out, text: parts.map((p) => p.text).join(' ') });
+  };
+  const byName = (prefix: string) => clips.filter((c) => c.file.includes(prefix));
+  const human = byName('/clean-');
+  const synth = clips.filter((c) => c.class === 'voices');
+  joined('human-a', [human[5]!, human[6]!, human[7]!], 0.22);
+  joined('human-b', [human[1]!, human[6]!, human[5]!, human[4]!], 0.25);
+  joined('human-noisy', byName('/noisy_10db-').slice(5, 8), 0.2);
+  joined('synth-a', [synth[0]!, synth[4]!, synth[8]!], 0.25);
+  joined('synth-b', [synth[3]!, synth[7]!, synth[11]!, synth[2]!], 0.22);
+  joined('synth-c', [synth[1]!, synth[5]!, synth[9]!], 0.2);
   return clips;
 }

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:model-ttfa [--ttfa-ms 300] [--rounds N] [--busy N] [--modes manual,server_vad] [--per-class N] [--short] [--compare DIR] [--out FILE]`
+ * `pnpm bench:model-ttfa [--ttfa-ms 300] [--rounds N] [--busy N] [--modes manual,server_vad] [--classes a,b] [--per-class N] [--short] [--compare DIR] [--out FILE]`
  *
  * The offline model's own time to first audio on speech nobody tuned it for (issue 14), with no
  * LiveKit in between: the model runs as its own service (as in the stack), and this script is the
@@ -41,6 +41,7 @@ const Args = z.object({
   short: z.boolean().default(false),
   modes: z.string().default('manual,server_vad'),
   'per-class': z.coerce.number().int().min(1).optional(),
+  classes: z.string().optional(),
   compare: z.string().optional(),
   out: z.string().default(join(REPO_ROOT, 'bench', 'results', 'model-ttfa.json')),
 });
@@ -52,6 +53,7 @@ const { values } = parseArgs({
     short: { type: 'boolean' },
     modes: { type: 'string' },
     'per-class': { type: 'string' },
+    classes: { type: 'string' },
     compare: { type: 'string' },
     out: { type: 'string' },
   },
@@ -164,6 +166,10 @@ const shuffle = <T>(xs: T[]): T[] => {
 const work = join(REPO_ROOT, '.state', 'bench-model-ttfa');
 mkdirSync(work, { recursive: true });
 let clips = buildAudioClasses(join(REPO_ROOT, '.state', 'audio-classes'));
+if (args.classes) {
+  const wanted = new Set(args.classes.split(',').map((c) => c.trim()));
+  clips = clips.filter((c) => wanted.has(c.class));
+}
 const perClass = args.short ? 2 : args['per-class'];
 if (perClass) clips = AUDIO_CLASSES.flatMap((c) => clips.filter((x) => x.class === c).slice(0, perClass));
 const rounds = args.short ? 1 : args.rounds;
