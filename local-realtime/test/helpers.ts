@@ -7,6 +7,8 @@ import type { RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import { concatInt16, encodePcm16Base64, float32ToInt16, int16ToFloat32 } from '../src/audio/pcm.ts';
 import { Resampler } from '../src/audio/resampler.ts';
 import { WavStreamParser } from '../src/audio/wav.ts';
+import { DEFAULT_SCRIPT } from '../src/responder/default-script.ts';
+import type { DialogueScript } from '../src/responder/script.ts';
 import { words } from '../src/responder/text.ts';
 
 /** Real human recordings from the Debian package `pocketsphinx-testdata`. */
@@ -179,3 +181,24 @@ export function audioStats(log: EventLog, responseId: string): { ms: number; rms
   }
   return { ms: samples / 24, rms: samples ? Math.sqrt(energy / samples) : 0, deltas };
 }
+
+/**
+ * The built-in script with an order intent that calls any session tool whose name has "order" in
+ * it and words the reply from the tool output: what the conformance tests' tool round trips need,
+ * independent of the product script's tool names and wording.
+ */
+export const TEST_SCRIPT: DialogueScript = {
+  ...DEFAULT_SCRIPT,
+  intents: [
+    {
+      name: 'order_status',
+      keywords: ['order', 'package', 'deliver*', 'tracking'],
+      tool: { match: 'order' },
+      preamble: 'Let me check that order for you.',
+      ask: 'Sure. What is your order number?',
+      afterTool: 'Here is what I found about order {number}: {output}.',
+      reply: "I can't look up orders on this call.",
+    },
+    ...DEFAULT_SCRIPT.intents.filter((i) => i.name !== 'order_status'),
+  ],
+};

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concatInt16 } from '../src/audio/pcm.ts';
 import { type LocalRealtimeServer, type ResponseTiming, start } from '../src/index.ts';
-import { EventLog, appendEvent, audioStats, connectOpenAI, loadRecording, silence, sleep, streamRealtime, wordErrorRate } from './helpers.ts';
+import { EventLog, appendEvent, audioStats, connectOpenAI, loadRecording, silence, sleep, streamRealtime, wordErrorRate, TEST_SCRIPT } from './helpers.ts';
 
 /**
  * Conformance through the official `openai` package's realtime WebSocket client (`OpenAIRealtimeWS`),
@@ -24,7 +24,7 @@ const orderTool = {
 };
 
 beforeAll(async () => {
-  server = await start({ logLevel: 'warn', minTranscriptWaitMs: 10_000 /* replies here quote recognized words: wait for them even on a loaded machine */, onTiming: (t) => timings.push(t) });
+  server = await start({ logLevel: 'warn', script: TEST_SCRIPT, minTranscriptWaitMs: 10_000 /* replies here quote recognized words: wait for them even on a loaded machine */, onTiming: (t) => timings.push(t) });
 });
 
 afterAll(async () => {
