@@ -76,6 +76,8 @@ interface Trial {
   transcriptMs: number | null;
   responseId: string | null;
   reply: string | null;
+  /** From the model's log: how long the reply waited for the transcript, ms. */
+  transcriptWaitMs?: number;
   /** From the model's log: the reply was planned before every transcript was final. */
   partial?: boolean;
 }
@@ -96,9 +98,11 @@ async function trial(target: Target, apiKey: string, clip: Clip, mode: Mode): Pr
     const e = JSON.parse(String(data)) as { type: string; [k: string]: any };
     const now = performance.now();
     if (e.type === 'session.updated') updated();
-    else if (e.type === 'input_audio_buffer.speech_stopped' && mode === 'server_vad') turnEndAt ??= now;
+    // The turn the first audio answers ended at the latest speech_stopped before it (a pause longer
+    // than the silence ends a turn whose reply the next speech then cancels).
+    else if (e.type === 'input_audio_buffer.speech_stopped' && mode === 'server_vad' && result.modelMs === null) turnEndAt = now;
     else if (e.type === 'conversation.item.input_audio_transcription.completed' && turnEndAt !== null) result.transcriptMs ??= now - turnEndAt;
-    else if (e.type === 'response.created') result.responseId ??= e.response.id;
+    else if (e.type === 'response.created' && result.modelMs === null) result.responseId = e.response.id;
     else if (e.type === 'response.output_audio_transcript.delta') result.reply = (result.reply ?? '') + e.delta;
     else if (e.type === 'response.output_audio.delta' && result.modelMs === null && turnEndAt !== null) {
       result.modelMs = now - turnEndAt;
@@ -206,6 +210,7 @@ const logged = new Map(targets.flatMap((t) => [...timingsFromLog(t.service.logFi
 for (const t of trials) {
   const l = t.responseId ? logged.get(t.responseId) : undefined;
   if (l?.transcriptComplete !== undefined) t.partial = !l.transcriptComplete;
+  if (l?.transcriptWaitMs !== undefined) t.transcriptWaitMs = l.transcriptWaitMs;
 }
 
 const f = (v: number | null) => (v === null ? '–' : v.toFixed(0));
