@@ -4,5 +4,5 @@ export { callerWav, noiseBurstWav, speechOnsetMs, RECORDINGS, TESTDATA, type Rec
 export { instrument, playIntoMic, serveHostPages, settleCall, startCall, widgetEvents, type RecordedEvent } from './widget-page.ts';
 export { baresipCall, callerWav8k, sipp, toUlaw, wavSeconds, type BaresipCall, type SippResult } from './sip.ts';
 export { KNOWN_CALLER, LINE, type PhoneStack, startPhoneStack } from './sip-stack.ts';
-export { rejectScenario, transferScenario } from './sipp-scenarios.ts';
+export { keypadScenario, rejectScenario, transferScenario } from './sipp-scenarios.ts';
 export { probeModelFromBrowser, type ModelProbeAttempt, type ModelProbeResult } from './model-probe.ts';
