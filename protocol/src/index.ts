@@ -11,3 +11,4 @@ export * from './admin.ts';
 export * from './slug.ts';
 export * from './phone.ts';
 export * from './envelope.ts';
+export * from './audio/index.ts';
