@@ -1,8 +1,8 @@
-import { type Summary, type TurnLatency, summarize } from '@voice-widget/protocol';
+import { LATENCY_STAGES, type Summary, type TurnLatency, summarize } from '@voice-widget/protocol';
 import type { EndOfTurnLogStats } from './agent-log.ts';
 import type { BargeInSample } from './greeting-bargein.ts';
 import type { MachineInfo } from './machine.ts';
-import { type ConfigStats, STAGES, type Stage } from './stats.ts';
+import type { ConfigStats } from './stats.ts';
 
 /** Result file of `pnpm bench:latency`. */
 export interface LatencyReport {
@@ -19,13 +19,6 @@ export interface LatencyReport {
   endOfTurn: EndOfTurnLogStats;
 }
 
-const STAGE_LABEL: Record<Stage, string> = {
-  endpointingMs: 'endpointing (speech end → end of turn)',
-  modelMs: 'model (end of turn → first audio delta)',
-  agentOutMs: 'agent out (first delta → frame published)',
-  networkPlayoutMs: 'network + playout (published → heard)',
-};
-
 const f = (v: number | null) => (v === null ? '–' : `${Math.round(v)}`);
 const row = (label: string, s: Summary) => `| ${label} | ${s.count} | ${f(s.p50)} | ${f(s.p95)} | ${f(s.max)} |`;
 
@@ -38,7 +31,7 @@ export function renderMarkdown(r: LatencyReport): string {
   for (const [name, { stats }] of Object.entries(r.configs)) {
     lines.push(`### ${name}`, '', '| ms | n | P50 | P95 | max |', '|---|---|---|---|---|');
     lines.push(row('**perceived latency**', stats.perceived));
-    for (const s of STAGES) lines.push(row(STAGE_LABEL[s], stats.stages[s]));
+    for (const s of LATENCY_STAGES) lines.push(row(`${s.label} (${s.span})`, stats.stages[s.key]));
     lines.push(row('agent out + network + playout', stats.pipeline));
     lines.push('', `Overlaps (agent talked over the caller, excluded): ${stats.overlaps}. Turns without stage split: ${stats.unsplit}. Clock offset uncertainty P95: ±${f(stats.clockUncertaintyP95)} ms.`, '');
   }
@@ -75,7 +68,6 @@ export function renderSvg(r: LatencyReport): string {
   const H = top + entries.length * rowH + 40;
   const x = (ms: number) => left + (Math.max(0, ms) / maxMs) * (W - left - right);
   const colors = ['#1b5cff', '#e9a23b', '#9aa3b2'];
-  const stageColors = ['#f4a261', '#2a9d8f', '#e76f51', '#8d99ae'];
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="system-ui, sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
@@ -96,15 +88,15 @@ export function renderSvg(r: LatencyReport): string {
       out.push(`<line x1="${x(v)}" x2="${x(v)}" y1="${y - 12}" y2="${y + 12}" stroke="#000" stroke-width="2"/>`, `<text x="${x(v)}" y="${y - 15}" text-anchor="middle">${label} ${Math.round(v)}</text>`);
     }
     let acc = 0;
-    STAGES.forEach((s, k) => {
-      const v = c.stats.stages[s].p50 ?? 0;
-      out.push(`<rect x="${x(acc)}" y="${y + 22}" width="${Math.max(0, x(acc + v) - x(acc))}" height="14" fill="${stageColors[k]}"><title>${s} P50 ${Math.round(v)} ms</title></rect>`);
+    for (const s of LATENCY_STAGES) {
+      const v = c.stats.stages[s.key].p50 ?? 0;
+      out.push(`<rect x="${x(acc)}" y="${y + 22}" width="${Math.max(0, x(acc + v) - x(acc))}" height="14" fill="${s.color}"><title>${s.label} P50 ${Math.round(v)} ms</title></rect>`);
       acc += v;
-    });
+    }
   });
   const legendY = H - 45;
-  STAGES.forEach((s, k) => {
-    out.push(`<rect x="${left + k * 150}" y="${legendY}" width="10" height="10" fill="${stageColors[k]}"/>`, `<text x="${left + k * 150 + 14}" y="${legendY + 9}">${s.replace('Ms', '')} (P50)</text>`);
+  LATENCY_STAGES.forEach((s, k) => {
+    out.push(`<rect x="${left + k * 150}" y="${legendY}" width="10" height="10" fill="${s.color}"/>`, `<text x="${left + k * 150 + 14}" y="${legendY + 9}">${s.label} (P50)</text>`);
   });
   out.push('</svg>');
   return out.join('\n');

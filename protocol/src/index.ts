@@ -1,6 +1,7 @@
 export * from './session.ts';
 export * from './rpc.ts';
 export * from './timeline.ts';
+export * from './stages.ts';
 export * from './percentiles.ts';
 export * from './pairing.ts';
 export * from './clock.ts';

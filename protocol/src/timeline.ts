@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STAGE_KEYS, type StageKey } from './stages.ts';
 
 /**
  * The per-turn timeline on one clock (latency.md, "Stages"):
@@ -35,13 +36,10 @@ export const AgentTurnTimeline = z
   .strict();
 export type AgentTurnTimeline = z.infer<typeof AgentTurnTimeline>;
 
-/** Durations of the stages of one turn, ms; null when a boundary is unknown. */
-export const TurnStages = z.object({
-  endpointingMs: z.number().nullable(),
-  modelMs: z.number().nullable(),
-  agentOutMs: z.number().nullable(),
-  networkPlayoutMs: z.number().nullable(),
-});
+/** Durations of the stages of one turn (stages.ts), ms; null when a boundary is unknown. */
+export const TurnStages = z.object(
+  Object.fromEntries(STAGE_KEYS.map((k) => [k, z.number().nullable()])) as { [K in StageKey]: z.ZodNullable<z.ZodNumber> },
+);
 export type TurnStages = z.infer<typeof TurnStages>;
 
 /** One turn as the page measured it; what is shown live and stored with the call. */
