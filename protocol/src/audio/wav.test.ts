@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWavPcm16, wavDurationS } from './wav.ts';
+import { encodeWavPcm16, parseWavPcm16, wavDurationS } from './wav.ts';
 
 describe('parseWavPcm16', () => {
   it('reads the samples of a PCM16 mono WAV and refuses other formats', () => {
@@ -18,5 +18,10 @@ describe('parseWavPcm16', () => {
     expect(wavDurationS(one)).toBeCloseTo(3 / 8000);
     expect(() => parseWavPcm16(wav(2, [0, 0]))).toThrow(/mono/);
     expect(() => parseWavPcm16(new Uint8Array(8))).toThrow(/not a WAV/);
+  });
+
+  it('reads back what encodeWavPcm16 writes', () => {
+    const samples = new Int16Array([0, 1, -1, 32767, -32768]);
+    expect(parseWavPcm16(encodeWavPcm16(samples, 48_000))).toEqual({ samples, sampleRateHz: 48_000 });
   });
 });

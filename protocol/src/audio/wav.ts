@@ -46,3 +46,25 @@ export function parseWavPcm16(bytes: Uint8Array): WavPcm16 {
 
 /** Duration of a decoded WAV, seconds. */
 export const wavDurationS = (wav: WavPcm16): number => wav.samples.length / wav.sampleRateHz;
+
+/** A PCM16 mono WAV file (44-byte header) of `samples` at `sampleRateHz`. */
+export function encodeWavPcm16(samples: Int16Array, sampleRateHz: number): Uint8Array {
+  const bytes = new Uint8Array(44 + samples.length * 2);
+  const view = new DataView(bytes.buffer);
+  const put = (at: number, s: string) => [...s].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
+  put(0, 'RIFF');
+  view.setUint32(4, 36 + samples.length * 2, true);
+  put(8, 'WAVE');
+  put(12, 'fmt ');
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true); // PCM
+  view.setUint16(22, 1, true); // mono
+  view.setUint32(24, sampleRateHz, true);
+  view.setUint32(28, sampleRateHz * 2, true);
+  view.setUint16(32, 2, true);
+  view.setUint16(34, 16, true);
+  put(36, 'data');
+  view.setUint32(40, samples.length * 2, true);
+  for (let i = 0; i < samples.length; i++) view.setInt16(44 + 2 * i, samples[i]!, true);
+  return bytes;
+}
