@@ -108,13 +108,24 @@ export class CpuLedger {
     const add = (category: string, ticks: number) => {
       if (!baseline && ticks > 0) this.#totals[category] = (this.#totals[category] ?? 0) + ticks / TICKS_PER_S;
     };
-    // Gone since the last pass: what their parents reaped beyond what we saw is theirs.
+    // Gone since the last pass: a parent's cutime grows by all it reaps, so what we already saw of
+    // each vanished child — and of the children that child itself reaped just before it went
+    // (a `timeout` wrapper and its node, gone together) — is subtracted; the rest was unseen.
+    const vanished = new Map([...this.#procs].filter(([pid]) => !seen.has(pid)));
+    const seenOf = new Map<number, number>();
+    const total = (pid: number): number => {
+      let t = seenOf.get(pid);
+      if (t !== undefined) return t;
+      const v = vanished.get(pid)!;
+      t = v.own + v.children;
+      for (const c of vanished.values()) if (c.ppid === pid) t += total(c.pid);
+      seenOf.set(pid, t);
+      return t;
+    };
     const lostBy = new Map<number, { seen: number; category: string }>();
-    for (const [pid, old] of this.#procs) {
-      if (seen.has(pid)) continue;
+    for (const [pid, old] of vanished) {
       const l = lostBy.get(old.ppid) ?? { seen: 0, category: old.category };
-      l.seen += old.own + old.children;
-      l.category = old.category;
+      l.seen += total(pid);
       lostBy.set(old.ppid, l);
       this.#procs.delete(pid);
     }

@@ -7,30 +7,36 @@ import type { Page } from 'playwright-core';
  * (udp-relay.ts), and is remembered so its `getStats()` can prove the impairment.
  */
 
-/** Installs the hook before any page script. `relayPort` null: keep the connection as the page makes it (stats only). */
+/**
+ * Installs the hook before any page script. `relayPort` null: keep the connection as the page
+ * makes it (stats only). The script is text, not a function: the test runner's transpiler wraps
+ * named functions and classes in a helper the page does not have.
+ */
 export async function hookPeerConnections(page: Page, relayPort: number | null): Promise<void> {
-  await page.addInitScript((port: number | null) => {
-    const w = window as unknown as { __pcs: RTCPeerConnection[]; RTCPeerConnection: typeof RTCPeerConnection };
-    const Native = w.RTCPeerConnection;
-    w.__pcs = [];
-    const rewrite = (config: RTCConfiguration | undefined): RTCConfiguration | undefined => {
-      if (port === null) return config;
-      const iceServers = (config?.iceServers ?? [])
-        .map((s) => ({ ...s, urls: ([] as string[]).concat(s.urls).filter((u) => /^turn:.*transport=udp/.test(u)).map((u) => u.replace(/^turn:[^?]+/, `turn:127.0.0.1:${port}`)) }))
-        .filter((s) => s.urls.length > 0);
-      return { ...config, iceServers, iceTransportPolicy: 'relay' };
-    };
-    class Hooked extends Native {
-      constructor(config?: RTCConfiguration) {
-        super(rewrite(config));
-        w.__pcs.push(this);
+  await page.addInitScript({
+    content: `(() => {
+      const port = ${relayPort === null ? 'null' : Number(relayPort)};
+      const Native = window.RTCPeerConnection;
+      window.__pcs = [];
+      function rewrite(config) {
+        if (port === null) return config;
+        const iceServers = ((config && config.iceServers) || [])
+          .map((s) => ({ ...s, urls: [].concat(s.urls).filter((u) => /^turn:.*transport=udp/.test(u)).map((u) => u.replace(/^turn:[^?]+/, 'turn:127.0.0.1:' + port)) }))
+          .filter((s) => s.urls.length > 0);
+        return { ...config, iceServers, iceTransportPolicy: 'relay' };
       }
-      override setConfiguration(config?: RTCConfiguration): void {
-        super.setConfiguration(rewrite(config));
+      class Hooked extends Native {
+        constructor(config) {
+          super(rewrite(config));
+          window.__pcs.push(this);
+        }
+        setConfiguration(config) {
+          return super.setConfiguration(rewrite(config));
+        }
       }
-    }
-    w.RTCPeerConnection = Hooked;
-  }, relayPort);
+      window.RTCPeerConnection = Hooked;
+    })();`,
+  });
 }
 
 /** What the page's WebRTC stack saw of the network during a call (all peer connections). */

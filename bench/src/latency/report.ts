@@ -122,7 +122,7 @@ export function renderMarkdown(r: LatencyRun): string {
   L.push(...greetingTable(r), '', ...bargeInTable(r), '', ...cpuTable(r), '', ...speechEndCheck(r), '');
   const e = r.endOfTurn;
   L.push(
-    `End-of-turn model (fast path, tentative hints, whole run): asked ${e.asked}, let the reply start ${e.speculated}, held ${e.asked - e.speculated} back; ` +
+    `End-of-turn model (fast path, tentative hints, whole run): asked ${e.asked} (not asked ${e.notAsked}: the final hint came before any reply could be heard), let the reply start ${e.speculated}, held ${e.asked - e.speculated} back; ` +
       `speculative replies withdrawn: ${e.withdrawn}; answer time P50 ${f(e.eotMs.p50)} ms, P95 ${f(e.eotMs.p95)} ms.`,
   );
   return L.join('\n');
