@@ -1,9 +1,9 @@
 /**
  * Phone callers reach the same agent through LiveKit SIP ingress (issue 6), with real SIP peers on
  * loopback:
- * - baresip dials the trunk with digest auth as a known caller, plays a real human recording
- *   (8 kHz) and records what it hears: greeting (with the caller's name: looked up before the
- *   first reply) and a reply are in the recording, the transcript is stored, per-turn phone
+ * - baresip dials the trunk with digest auth from a number the contact store knows, plays a real
+ *   human recording (8 kHz) and records what it hears: greeting (without the customer's name:
+ *   caller ID proves nothing) and a reply are in the recording, the transcript is stored, per-turn phone
  *   latency is measured from the recording, printed and stored with the call;
  * - SIPp presses 1: the agent's transfer tool runs, the caller side gets a REFER to the configured
  *   number, answers NOTIFY 200, and is hung up; the call is recorded as transferred.
@@ -44,7 +44,7 @@ describe('phone callers through LiveKit SIP', () => {
     expect(JSON.parse(rules.body.rules[0].metadata)).toEqual({ agent: 'acme', channel: 'phone', transferTo: LINE.transferTo });
   });
 
-  it('answers a known caller by name, hears a real recording, replies; transcript and phone latency are stored', async () => {
+  it('answers a known number without saying whose it is, hears a real recording, replies; transcript and phone latency are stored', async () => {
     // Greeting (~9 s of speech at 8 kHz), a sentence, a pause for the reply, another sentence.
     // baresip can only play a file: the silences leave room for a greeting and replies that come
     // late on a busy machine; the assertions below follow what was heard, not fixed seconds.
@@ -107,7 +107,7 @@ describe('phone callers through LiveKit SIP', () => {
     console.log(lines.join('\n'));
     expect(detail.transcript[0]).toMatchObject({ speaker: 'agent' });
     expect(detail.transcript[0]!.text).toMatch(/\bAI\b/);
-    expect(detail.transcript[0]!.text).toMatch(/Ada/);
+    expect(detail.transcript[0]!.text).not.toMatch(/Ada/); // caller ID is a hint, never proof: no name before a code
     // The caller's sentences, as PocketSphinx hears them on 8 kHz audio: words came through (which
     // words, on a loaded machine, is not asserted — "go forward ten meters" has come out as "go for it").
     const callerLines = detail.transcript.filter((t) => t.speaker === 'caller');
@@ -146,7 +146,7 @@ describe('phone callers through LiveKit SIP', () => {
     await expect.poll(async () => (await callDetail(phone.database.db, row.room))?.call.outcome ?? null, { timeout: 30_000, interval: 500 }).toBe('transferred');
     const detail = (await callDetail(phone.database.db, row.room))!;
     console.log(detail.transcript.map((t) => `${t.speaker} @${t.atMs - detail.transcript[0]!.atMs} ms: ${t.text}`).join('\n'));
-    expect(detail.toolCalls.map((t) => t.name)).toContain('transfer_to_human');
+    expect(detail.toolCalls.map((t) => t.tool)).toContain('transfer_to_human');
     // The one-sentence summary was said before the line was handed over.
     expect(detail.transcript.some((t) => t.speaker === 'agent' && /transferring you to a person/.test(t.text))).toBe(true);
   });

@@ -13,3 +13,5 @@ export * from './slug.ts';
 export * from './phone.ts';
 export * from './envelope.ts';
 export * from './audio/index.ts';
+export * from './tools.ts';
+export * from './customers.ts';

@@ -28,6 +28,18 @@ describe('DtmfCollector', () => {
     expect(c.press('#')).toBeNull();
   });
 
+  it('while a code is awaited, 1 and 0 are digits of the code, not a person', () => {
+    const c = new DtmfCollector();
+    for (const k of '190') expect(c.press(k, 'code')).toBeNull();
+    expect(c.press('6', 'code')).toBeNull();
+    expect(c.press('#', 'code')).toEqual({ type: 'code', digits: '1906' });
+  });
+
+  it('after a read-back, 1 is yes and 2 is no', () => {
+    expect(new DtmfCollector().press('1', 'confirm')).toEqual({ type: 'confirm', yes: true });
+    expect(new DtmfCollector().press('2', 'confirm')).toEqual({ type: 'confirm', yes: false });
+  });
+
   it('reads digits one by one to the model', () => {
     expect(digitsAsInput('1042')).toBe('I typed 1 0 4 2 on the keypad.');
   });

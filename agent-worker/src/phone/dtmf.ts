@@ -1,16 +1,23 @@
 /**
  * Keypad input of phone callers (DTMF, RFC 4733 events that livekit-sip turns into
- * `RoomEvent.DtmfReceived`). The menu the greeting announces:
+ * `RoomEvent.DtmfReceived`). What a key means depends on what the agent is waiting for:
  *
- *   1 or 0      → a person (transfer_to_human), at once
- *   digits + #  → the digits as the caller's input (e.g. an order number)
- *   *           → clears digits typed so far
+ *   menu (default)  1 or 0 first → a person, at once; digits + # → the caller's input; * clears
+ *   code            digits + # (or a pause) → a verification code (1 and 0 are digits here)
+ *   confirm         1 → yes, 2 → no (to a change the agent just read back)
  *
- * Digits without `#` are taken as input after a pause ({@link DTMF_PAUSE_MS}).
+ * Digits without `#` end after a pause ({@link DTMF_PAUSE_MS}).
  */
 
+/** What the agent is waiting for, which decides what a key means. */
+export type KeypadMode = 'menu' | 'code' | 'confirm';
+
 /** What the agent does with keypad input. */
-export type DtmfAction = { type: 'person' } | { type: 'digits'; digits: string };
+export type DtmfAction =
+  | { type: 'person' }
+  | { type: 'digits'; digits: string }
+  | { type: 'code'; digits: string }
+  | { type: 'confirm'; yes: boolean };
 
 /** Pause after the last digit that ends an entry without `#`, ms. */
 export const DTMF_PAUSE_MS = 2500;
@@ -18,16 +25,19 @@ export const DTMF_PAUSE_MS = 2500;
 /** Collects keypad digits into actions. Pure: the caller runs the pause timer and calls {@link flush}. */
 export class DtmfCollector {
   #digits = '';
+  #mode: KeypadMode = 'menu';
 
-  /** Feeds one key (`0-9`, `*`, `#`; others ignored). Returns the action it completes, if any. */
-  press(key: string): DtmfAction | null {
+  /** Feeds one key (`0-9`, `*`, `#`; others ignored) in `mode`. Returns the action it completes, if any. */
+  press(key: string, mode: KeypadMode = 'menu'): DtmfAction | null {
+    this.#mode = mode;
     if (key === '*') {
       this.#digits = '';
       return null;
     }
     if (key === '#') return this.flush();
     if (!/^[0-9]$/.test(key)) return null;
-    if (this.#digits === '' && (key === '1' || key === '0')) return { type: 'person' };
+    if (mode === 'confirm' && this.#digits === '' && (key === '1' || key === '2')) return { type: 'confirm', yes: key === '1' };
+    if (mode === 'menu' && this.#digits === '' && (key === '1' || key === '0')) return { type: 'person' };
     this.#digits = (this.#digits + key).slice(-32);
     return null;
   }
@@ -36,7 +46,8 @@ export class DtmfCollector {
   flush(): DtmfAction | null {
     const digits = this.#digits;
     this.#digits = '';
-    return digits ? { type: 'digits', digits } : null;
+    if (!digits) return null;
+    return this.#mode === 'code' ? { type: 'code', digits } : { type: 'digits', digits };
   }
 
   /** True while digits are waiting for `#` or the pause. */

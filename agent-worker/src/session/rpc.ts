@@ -8,6 +8,8 @@ import {
   type EndOfTurnResponse,
   SpeechResumedRequest,
   type SpeechResumedResponse,
+  TurnSourceRequest,
+  type TurnSourceResponse,
   InterruptRequest,
   type InterruptResponse,
   RpcMethod,
@@ -21,7 +23,8 @@ import type { Logger } from 'pino';
  * - `voice.interrupt`: the page's VAD saw the caller talk over the agent: stop speaking now.
  * - `voice.end_of_turn`: the page's VAD saw the caller stop (tentatively or finally); and
  * - `voice.speech_resumed`: the caller went on after a tentative hint — both go to `turns`
- *   (fast profile; other profiles ignore them).
+ *   (fast profile; other profiles ignore them);
+ * - `voice.turn_source`: whether the page's VAD runs; if not, the agent's own VAD ends turns.
  * Bad payloads get an RPC error (APPLICATION_ERROR 1500) and change nothing.
  */
 export function registerRpcMethods(
@@ -29,6 +32,7 @@ export function registerRpcMethods(
   session: voice.AgentSession,
   log: Logger,
   turns?: { onHint(speechEndMs: number, final: boolean): boolean; onSpeechResumed(): boolean },
+  turnSource?: (source: TurnSourceRequest['source']) => boolean,
 ): void {
   const participant = room.localParticipant;
   if (!participant) throw new Error('registerRpcMethods: room is not connected');
@@ -69,6 +73,14 @@ export function registerRpcMethods(
     guarded(RpcMethod.endOfTurn, (data): EndOfTurnResponse => {
       const { speechEndMs, final } = parseRpcPayload(EndOfTurnRequest, data.payload);
       return { accepted: turns?.onHint(speechEndMs, final) ?? false };
+    }),
+  );
+
+  participant.registerRpcMethod(
+    RpcMethod.turnSource,
+    guarded(RpcMethod.turnSource, (data): TurnSourceResponse => {
+      const { source } = parseRpcPayload(TurnSourceRequest, data.payload);
+      return { agentVad: turnSource?.(source) ?? false };
     }),
   );
 

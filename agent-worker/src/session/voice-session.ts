@@ -1,6 +1,5 @@
 import { type llm, voice } from '@livekit/agents';
 import type { Room } from '@livekit/rtc-node';
-import type { AgentConfig } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from '../config.ts';
 import { createRealtimeModel } from '../model/realtime-model.ts';
@@ -20,20 +19,21 @@ export interface VoiceSession {
   responses: ModelResponses;
 }
 
-/** Builds the session for one call (not started): model, turn handling for `profile`, observers. */
+/** Builds the session for one call (not started): model and voice, turn handling for `profile`, observers. */
 export function createVoiceSession(
   room: Room,
   config: WorkerConfig,
-  agentConfig: AgentConfig | undefined,
-  profile: TurnProfile,
+  setup: { model: string; voice: string; turnProfile: TurnProfile },
   log: Logger,
 ): VoiceSession {
+  const profile = setup.turnProfile;
   const timeline = new TurnTimelineRecorder((t) => publishTimeline(room, t, log));
   const responses = new ModelResponses();
   let realtime: llm.RealtimeSession | undefined;
   const model = createRealtimeModel(config, {
     profile,
-    voice: agentConfig?.voice,
+    voice: setup.voice,
+    model: setup.model,
     onSession: (s) => {
       realtime = s;
       s.on('openai_server_event_received' as never, (ev: RealtimeWireEvent) => {

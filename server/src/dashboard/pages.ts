@@ -1,4 +1,4 @@
-import { type CallFilter, CallOutcome, type Summary, summarize } from '@voice-widget/protocol';
+import { type AuditView, type CallFilter, CallOutcome, type Summary, summarize } from '@voice-widget/protocol';
 import type { CallListItem, TurnRow } from '../repo/calls.ts';
 import type { callDetail } from '../repo/calls.ts';
 import type { DemoLinkRow } from '../repo/demo-links.ts';
@@ -101,9 +101,23 @@ export function callPage(d: NonNullable<Awaited<ReturnType<typeof callDetail>>>)
             (t) => html`<p class="${t.speaker}"><time>${at(t.atMs)}</time><b>${t.speaker === 'caller' ? 'Caller' : 'Agent'}:</b> ${t.text}${t.interrupted ? html` <span class="muted">(interrupted)</span>` : ''}</p>`,
           )
     }</div>
-    ${d.toolCalls.length ? html`<h2>Tool calls</h2><table><tr><th>When</th><th>Tool</th><th>Arguments</th><th>Result</th></tr>${d.toolCalls.map((t) => html`<tr><td>${at(t.atMs)}</td><td>${t.name}</td><td><code>${t.arguments}</code></td><td><code>${t.result ?? ''}</code></td></tr>`)}</table>` : ''}`,
+    ${d.toolCalls.length ? auditTable(d.toolCalls, at) : ''}`,
     { nav: true },
   );
+}
+
+/**
+ * The call's audit trail: every tool the model proposed and what the guard and the server decided —
+ * arguments and results redacted, the caller's confirming turn, the idempotency key, attempts.
+ */
+function auditTable(rows: AuditView[], at: (ms: number) => string): Html {
+  return html`<h2>Tool calls (audit trail)</h2><table data-testid="audit"><tr><th>When</th><th>Tool</th><th>Arguments</th><th>Decision</th><th>Confirmation</th><th>Result</th><th class="num">ms</th><th>Key</th></tr>${rows.map(
+    (t) => html`<tr class="decision-${t.decision}"><td>${at(t.atMs)}</td><td>${t.tool}</td><td><code>${t.args}</code></td>
+      <td>${t.decision}${t.reason ? html` <span class="muted">(${t.reason})</span>` : ''}${t.attempts > 1 ? html` <span class="muted">· ${t.attempts} attempts</span>` : ''}</td>
+      <td>${t.confirmation ? html`“${t.confirmation.text}” <span class="muted">${at(t.confirmation.atMs)}</span>` : ''}</td>
+      <td><code>${t.result ?? ''}</code></td><td class="num">${t.durationMs === undefined ? '' : Math.round(t.durationMs)}</td>
+      <td><code title="${t.idempotencyKey ?? ''}">${t.idempotencyKey ? t.idempotencyKey.slice(0, 10) : ''}</code></td></tr>`,
+  )}</table>`;
 }
 
 /** `/dashboard/demo-links`: every link with its budget use and its public and report URLs. */
