@@ -102,22 +102,33 @@ export async function runCall(context: BrowserContext, plan: CallPlan, micUrl: (
     }
     await sleep(1_000); // the last turn's stage split (the agent's timeline) arrives
     result.network = await pageNetworkStats(page).catch(() => null);
-    // The page's final record of each turn (a turn is reported again when its stages arrive).
-    const records = new Map<number, TurnLatency>();
-    for (const e of await widgetEvents(page)) if (e.type === 'latency') { const t = (e.detail as { turn: TurnLatency }).turn; records.set(t.index, t); }
-    const turns = [...records.values()];
-    result.turns.forEach((ct, i) => {
-      const next = result.turns[i + 1]?.playAt ?? Number.POSITIVE_INFINITY;
-      ct.turn = turns.find((t) => t.speechEndAt > ct.playAt && t.speechEndAt < next) ?? null;
-    });
+    await matchTurns(page, result.turns);
     for (const e of await widgetEvents(page)) if (e.type === 'error') errors.push(JSON.stringify(e.detail));
     await talk.click().catch(() => {}); // hang up
     await page.waitForTimeout(500);
   } catch (err) {
     errors.push((err as Error).message);
+    await matchTurns(page, result.turns).catch(() => {});
+    // What the call never got to say counts as missed: the caller would not have been answered.
+    for (const u of plan.utterances.slice(result.turns.length)) result.turns.push({ utteranceId: u.id, cls: u.cls, playAt: 0, trueSpeechEndAt: 0, turn: null });
   } finally {
     result.endedAt = Date.now();
     await page.close().catch(() => {});
   }
   return result;
+}
+
+/** Gives each said utterance the page's final record of the turn that followed it (a turn is reported again when its stages arrive). */
+async function matchTurns(page: Page, said: CallTurn[]): Promise<void> {
+  const records = new Map<number, TurnLatency>();
+  for (const e of await widgetEvents(page)) {
+    if (e.type !== 'latency') continue;
+    const t = (e.detail as { turn: TurnLatency }).turn;
+    records.set(t.index, t);
+  }
+  const turns = [...records.values()];
+  said.forEach((ct, i) => {
+    const next = said[i + 1]?.playAt ?? Number.POSITIVE_INFINITY;
+    ct.turn = turns.find((t) => t.speechEndAt > ct.playAt && t.speechEndAt < next) ?? null;
+  });
 }
