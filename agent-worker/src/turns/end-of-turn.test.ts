@@ -37,6 +37,13 @@ function harness(
   return { controller, calls, replies, responses, timeline };
 }
 
+/** The greeting: 300 ms from `response.created` to its first audio (the model's TTFA). */
+function greet(timeline: TurnTimelineRecorder, clock: { now: number }) {
+  timeline.onServerEvent({ type: 'response.created', response: { id: 'greeting' } });
+  clock.now += 300;
+  timeline.onServerEvent({ type: 'response.output_audio.delta' });
+}
+
 describe('EndOfTurnController', () => {
   it('commits and asks for the reply at once when the model is idle (no commitUserTurn wait)', async () => {
     const { controller, calls } = harness();
@@ -151,10 +158,7 @@ describe('EndOfTurnController', () => {
     let asked = 0;
     const clock = { now: 0 };
     const { controller, timeline } = harness('listening', async () => (asked++, { probability: 0.9, inferenceMs: 8, totalMs: 12 }), clock);
-    // The greeting: 300 ms from response.created to its first audio (the model's TTFA).
-    timeline.onServerEvent({ type: 'response.created', response: { id: 'greeting' } });
-    clock.now = 300;
-    timeline.onServerEvent({ type: 'response.output_audio.delta' });
+    greet(timeline, clock);
     expect(timeline.fastestModelMs).toBe(300);
     // First turn: how soon the final hint follows is not known yet, so the model is asked.
     clock.now = 10_000;
@@ -173,9 +177,7 @@ describe('EndOfTurnController', () => {
     let asked = 0;
     const clock = { now: 0 };
     const { controller, timeline } = harness('listening', async () => (asked++, { probability: 0.9, inferenceMs: 8, totalMs: 12 }), clock);
-    timeline.onServerEvent({ type: 'response.created', response: { id: 'greeting' } });
-    clock.now = 300;
-    timeline.onServerEvent({ type: 'response.output_audio.delta' });
+    greet(timeline, clock);
     clock.now = 10_000;
     controller.onHint(10_000, false);
     clock.now = 10_900; // redemption of ~1 s: a reply could be heard before it ends
