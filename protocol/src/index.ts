@@ -1,5 +1,6 @@
 export * from './session.ts';
 export * from './rpc.ts';
+export * from './hint-timing.ts';
 export * from './timeline.ts';
 export * from './stages.ts';
 export * from './percentiles.ts';

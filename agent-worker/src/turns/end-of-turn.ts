@@ -1,5 +1,6 @@
 import type { llm, voice } from '@livekit/agents';
 import { AudioFrame } from '@livekit/rtc-node';
+import { PAGE_HINT_DEFAULTS } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
 import { EOT_UNLIKELY_THRESHOLD, type EotResult } from './eot.ts';
 import type { ModelResponses } from '../model/model-responses.ts';
@@ -54,7 +55,8 @@ export type EndOfTurnModel = () => Promise<EotResult | null>;
  * follows the tentative one sooner (page redemption − tentative wait, ~200 ms by default) than the
  * model's fastest first audio (≥ its TTFA, ~300 ms and more for cloud models), an "unfinished"
  * verdict could only withdraw a reply nobody would have heard yet — and delay it to the final
- * hint — so the model is not asked (and its inference not paid for). The first turn asks.
+ * hint — so the model is not asked (and its inference not paid for). Until a call shows its gap,
+ * the page's default timing stands for it (PAGE_HINT_DEFAULTS); before any reply the model is asked.
  *
  * A reply is only requested once the model has no response in progress (a cancelled one ends at
  * its `response.done`), or the model would refuse it.
@@ -64,7 +66,7 @@ export class EndOfTurnController {
   #speculative: EndedTurn | null = null;
   /** When the pending speculative turn's tentative hint arrived (`now()` clock, ms). */
   #tentativeAt: number | null = null;
-  /** Longest tentative → final hint gap seen in this session, ms; null before one was seen. */
+  /** Longest tentative → final hint gap seen in this session, ms; null before one was seen (the page's default applies). */
   #finalGapMs: number | null = null;
   /** A turn whose speculative reply the end-of-turn model withdrew: the final hint answers it. */
   #held: EndedTurn | null = null;
@@ -118,7 +120,8 @@ export class EndOfTurnController {
   /** Whether a speculative reply could be heard before the final hint (see the class comment). */
   #eotCanChangeDecision(): boolean {
     const fastest = this.timeline.fastestModelMs;
-    return this.#finalGapMs === null || fastest === null || this.#finalGapMs >= fastest;
+    const gap = this.#finalGapMs ?? PAGE_HINT_DEFAULTS.redemptionMs - PAGE_HINT_DEFAULTS.tentativeMs;
+    return fastest === null || gap >= fastest;
   }
 
   /** The caller went on talking after a tentative hint; returns true if a reply was withdrawn. */
