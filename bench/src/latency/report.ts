@@ -119,7 +119,7 @@ export function renderMarkdown(r: LatencyRun): string {
     if (p) L.push('', ...networkProof(r, network));
     L.push('');
   }
-  L.push(...greetingTable(r), '', ...bargeInTable(r), '', ...cpuTable(r), '', ...speechEndCheck(r), '');
+  L.push(...greetingTable(r), '', ...(r.bargeIns.length ? [...bargeInTable(r), ''] : []), ...cpuTable(r), '', ...speechEndCheck(r), '');
   const e = r.endOfTurn;
   L.push(
     `End-of-turn model (fast path, tentative hints, whole run): asked ${e.asked} (not asked ${e.notAsked}: the final hint came before any reply could be heard), let the reply start ${e.speculated}, held ${e.asked - e.speculated} back; ` +
