@@ -152,7 +152,15 @@ const run: LatencyRun = {
   version: 2,
   date: new Date().toISOString(),
   machine: machineInfo(),
-  params: { ttfaMs: args['ttfa-ms'], networks, configsByNetwork, perCall, short, utterances: utterances.map((u) => ({ id: u.id, cls: u.cls })) },
+  params: {
+    ttfaMs: args['ttfa-ms'],
+    networks,
+    configsByNetwork,
+    perCall,
+    short,
+    // What the scheduled calls said (a network's turn cap can leave some utterances out).
+    utterances: utterances.filter((u) => schedule.some((s) => s.utterances.includes(u))).map((u) => ({ id: u.id, cls: u.cls })),
+  },
   networkProfiles: Object.fromEntries(networks.map((n) => [n, NETWORK_PROFILES[n]])),
   calls,
   bargeIns,
