@@ -36,7 +36,7 @@ export function renderSvg(r: LatencyRun): string {
     const s = summarize(turns.map((t) => t.turn!.perceivedMs));
     for (const [label, v] of [['P50', s.p50], ['P95', s.p95]] as const) {
       if (v === null) continue;
-      out.push(`<line x1="${x(v)}" x2="${x(v)}" y1="${y - 11}" y2="${y + 11}" stroke="#000" stroke-width="2"/>`, `<text x="${x(v)}" y="${y - 14}" text-anchor="middle">${label} ${Math.round(v)}</text>`);
+      out.push(`<line x1="${x(v)}" x2="${x(v)}" y1="${y - 11}" y2="${y + 11}" stroke="#000" stroke-width="2"/>`, `<text x="${x(v) + (label === 'P50' ? -3 : 3)}" y="${y - 14}" text-anchor="${label === 'P50' ? 'end' : 'start'}">${label} ${Math.round(v)}</text>`);
     }
     let acc = 0;
     for (const st of LATENCY_STAGES) {
