@@ -45,7 +45,10 @@ describe('ImpairedUdpRelay', () => {
     expect(s.down.received).toBe(s.up.forwarded);
     expect(got.length).toBe(s.down.forwarded);
     // 10 % of 300 each way: well inside 3–20 % for this seed (binomial sd ≈ 5 packets).
-    for (const d of [s.up, s.down]) expect(d.dropped / d.received).toBeGreaterThan(0.03), expect(d.dropped / d.received).toBeLessThan(0.2);
+    for (const d of [s.up, s.down]) {
+      expect(d.dropped / d.received).toBeGreaterThan(0.03);
+      expect(d.dropped / d.received).toBeLessThan(0.2);
+    }
     for (const d of [...s.up.delayMs, ...s.down.delayMs]) expect(d).toBeGreaterThanOrEqual(19);
     expect(got).toEqual([...got].sort((a, b) => a - b)); // never reordered
   });
