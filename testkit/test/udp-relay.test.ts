@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ImpairedUdpRelay, type NetworkProfile } from './udp-relay.ts';
+import { ImpairedUdpRelay, type NetworkProfile } from '../src/udp-relay.ts';
 
 /** An echo server and a client that sends `n` numbered datagrams through `relay`, 2 ms apart. */
 async function exchange(relay: ImpairedUdpRelay, n: number): Promise<number[]> {
