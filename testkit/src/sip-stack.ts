@@ -78,9 +78,11 @@ export async function startPhoneStack(name: string): Promise<PhoneStack> {
       const r = await api('PUT', path, spec);
       if (r.status !== 201) throw new Error(`provisioning ${path}: ${r.status} ${JSON.stringify(r.body)}`);
     }
+    // The order's number is its path (the body schema is strict and has no `number`).
+    const { number: orderNumber, ...order } = KNOWN_CALLER.order;
     for (const [path, body] of [
       [`/api/admin/customers/${KNOWN_CALLER.customerId}`, KNOWN_CALLER.customer],
-      [`/api/admin/orders/${KNOWN_CALLER.order.number}`, KNOWN_CALLER.order],
+      [`/api/admin/orders/${orderNumber}`, order],
     ] as const) {
       const r = await api('PUT', path, body);
       if (r.status !== 200) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
