@@ -5,7 +5,7 @@
  *   human recording (8 kHz) and records what it hears: greeting (without the customer's name:
  *   caller ID proves nothing) and a reply are in the recording, the transcript is stored, per-turn phone
  *   latency is measured from the recording, printed and stored with the call;
- * - SIPp presses 1: the agent's transfer tool runs, the caller side gets a REFER to the configured
+ * - SIPp presses 0: the agent's transfer tool runs, the caller side gets a REFER to the configured
  *   number, answers NOTIFY 200, and is hung up; the call is recorded as transferred.
  */
 import { readFileSync } from 'node:fs';
@@ -123,7 +123,7 @@ describe('phone callers through LiveKit SIP', () => {
     expect(detail.call.endedAt).not.toBeNull();
   });
 
-  it('transfers to a person on keypad 1: REFER with the configured Refer-To, NOTIFY 200, the call ends', async () => {
+  it('transfers to a person on keypad 0: REFER with the configured Refer-To, NOTIFY 200, the call ends', async () => {
     const audio = toUlaw(callerWav8k('sip-silence', [{ silenceS: 5 }]));
     const caller = '+15550177';
     const r = await sipp({

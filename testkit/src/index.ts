@@ -17,4 +17,4 @@ export { ImpairedUdpRelay, NETWORK_PROFILES, type DirectionStats, type NetworkNa
 export { hookPeerConnections, pageNetworkStats, type PageNetworkStats } from './page-network.ts';
 export { baresipCall, callerWav8k, sipp, toUlaw, wavSeconds, type BaresipCall, type SippResult } from './sip.ts';
 export { KNOWN_CALLER, LINE, type PhoneStack, startPhoneStack } from './sip-stack.ts';
-export { rejectScenario, transferScenario } from './sipp-scenarios.ts';
+export { keypadScenario, rejectScenario, transferScenario } from './sipp-scenarios.ts';

@@ -23,7 +23,8 @@ export const KNOWN_CALLER = {
   customerId: 'C-1815',
   code: '4321',
   customer: { name: 'Ada Lovelace', phone: '+15550123', account: 'AC-1815', code: '4321' },
-  order: { number: '1042', customerId: 'C-1815', status: 'shipped', summary: 'arrives Friday', shippingAddress: '12 Analytical Way, London' },
+  orderNumber: '1042',
+  order: { customerId: 'C-1815', status: 'shipped', summary: 'arrives Friday', shippingAddress: '12 Analytical Way, London' },
 } as const;
 
 export interface PhoneStack {
@@ -38,6 +39,8 @@ export interface PhoneStack {
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The newest phone call of `callerIdentity` (`sip_+1555…`), polling until it exists. */
   phoneCall(callerIdentity: string, timeoutMs?: number): Promise<CallRow>;
+  /** Every phone call of `callerIdentity`, newest first. */
+  phoneCalls(callerIdentity: string): Promise<CallRow[]>;
   stop(): Promise<void>;
 }
 
@@ -78,11 +81,9 @@ export async function startPhoneStack(name: string): Promise<PhoneStack> {
       const r = await api('PUT', path, spec);
       if (r.status !== 201) throw new Error(`provisioning ${path}: ${r.status} ${JSON.stringify(r.body)}`);
     }
-    // The order's number is its path (the body schema is strict and has no `number`).
-    const { number: orderNumber, ...order } = KNOWN_CALLER.order;
     for (const [path, body] of [
       [`/api/admin/customers/${KNOWN_CALLER.customerId}`, KNOWN_CALLER.customer],
-      [`/api/admin/orders/${orderNumber}`, order],
+      [`/api/admin/orders/${KNOWN_CALLER.orderNumber}`, KNOWN_CALLER.order],
     ] as const) {
       const r = await api('PUT', path, body);
       if (r.status !== 200) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -103,6 +104,9 @@ export async function startPhoneStack(name: string): Promise<PhoneStack> {
           if (Date.now() > deadline) throw new Error(`no phone call of ${callerIdentity} recorded`);
           await new Promise((r) => setTimeout(r, 250));
         }
+      },
+      async phoneCalls(callerIdentity) {
+        return (await listCalls(db.db, { channel: 'phone', limit: 100 })).filter((c) => c.callerIdentity === callerIdentity);
       },
       async stop() {
         await db.close();

@@ -2,11 +2,14 @@
  * Keypad input of phone callers (DTMF, RFC 4733 events that livekit-sip turns into
  * `RoomEvent.DtmfReceived`). What a key means depends on what the agent is waiting for:
  *
- *   menu (default)  1 or 0 first → a person, at once; digits + # → the caller's input; * clears
- *   code            digits + # (or a pause) → a verification code (1 and 0 are digits here)
+ *   any mode        0 as the first key → a person, at once (the operator key)
+ *   menu (default)  digits + # → the caller's input (an order number: 1042#); a lone 1 → a person
+ *   code            digits + # → a verification code
  *   confirm         1 → yes, 2 → no (to a change the agent just read back)
+ *   *               clears digits typed so far
  *
- * Digits without `#` end after a pause ({@link DTMF_PAUSE_MS}).
+ * Digits without `#` end after a pause ({@link DTMF_PAUSE_MS}). A lone 1 waits for that pause (or
+ * #) so that numbers starting with 1 can be typed.
  */
 
 /** What the agent is waiting for, which decides what a key means. */
@@ -36,8 +39,8 @@ export class DtmfCollector {
     }
     if (key === '#') return this.flush();
     if (!/^[0-9]$/.test(key)) return null;
+    if (this.#digits === '' && key === '0') return { type: 'person' };
     if (mode === 'confirm' && this.#digits === '' && (key === '1' || key === '2')) return { type: 'confirm', yes: key === '1' };
-    if (mode === 'menu' && this.#digits === '' && (key === '1' || key === '0')) return { type: 'person' };
     this.#digits = (this.#digits + key).slice(-32);
     return null;
   }
@@ -47,6 +50,7 @@ export class DtmfCollector {
     const digits = this.#digits;
     this.#digits = '';
     if (!digits) return null;
+    if (digits === '1' && this.#mode !== 'confirm') return { type: 'person' };
     return this.#mode === 'code' ? { type: 'code', digits } : { type: 'digits', digits };
   }
 
@@ -62,4 +66,4 @@ export function digitsAsInput(digits: string): string {
 }
 
 /** The caller's input for "a person, please" by keypad (the model is made to transfer). */
-export const PERSON_BY_KEYPAD = 'I pressed 1 on the keypad: I want to talk to a person.';
+export const PERSON_BY_KEYPAD = 'I pressed 0 on the keypad: I want to talk to a person.';

@@ -54,7 +54,7 @@ describe('the configuration contract', () => {
     expect(noOne.instructions).toMatch(/never offer, promise or announce a transfer/);
     const phone = callSetup(config, ctx({ channel: 'phone', handoff: true }));
     expect(phone.tools.map(toolName)).toContain('transfer_to_human');
-    expect(phone.greeting).toMatch(/press 1/);
+    expect(phone.greeting).toMatch(/press 0/);
   });
 
   it('offers code verification on the phone only, and not to a caller verified before the call', () => {

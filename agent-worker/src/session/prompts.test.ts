@@ -10,7 +10,7 @@ describe('greeting', () => {
     expect(base).toMatch(/\bAI\b.*Acme/);
     expect(composeGreeting(base, { channel: 'web', handoff: false, caller: null })).not.toMatch(/person/);
     expect(composeGreeting(base, { channel: 'web', handoff: true, caller: null })).toMatch(/ask for a person/);
-    expect(composeGreeting(base, { channel: 'phone', handoff: true, caller: null })).toMatch(/press 1 .* person/);
+    expect(composeGreeting(base, { channel: 'phone', handoff: true, caller: null })).toMatch(/press 0 .* person/);
   });
 
   it('drops a configured promise of a person when no one can take the call, keeping the AI disclosure', () => {

@@ -48,7 +48,7 @@ export interface GreetingContext {
 /**
  * The call's greeting: the configured one (which discloses the AI), addressed by first name to a
  * caller who is already verified, with the person option only when a person can take the call
- * (on the phone: "press 1"). A configured promise of a person is dropped when none can.
+ * (on the phone: "press 0"). A configured promise of a person is dropped when none can.
  */
 export function composeGreeting(base: string, ctx: GreetingContext): string {
   let text = ctx.handoff ? base.trim() : withoutPersonPromise(base);
@@ -58,8 +58,8 @@ export function composeGreeting(base: string, ctx: GreetingContext): string {
     text = hello.test(text) ? text.replace(hello, (m) => `${m.replace(/[,!]$/, '')} ${name},`) : `Hi ${name}. ${text}`;
   }
   const mentionsPerson = /\b(person|human|someone)\b/i.test(text);
-  if (ctx.handoff && !mentionsPerson) text += ctx.channel === 'phone' ? ' You can also press 1 at any time to reach a person.' : ' You can ask for a person at any time.';
-  else if (ctx.handoff && ctx.channel === 'phone') text += ' You can also press 1 at any time to reach a person.';
+  if (ctx.handoff && ctx.channel === 'phone') text += ' You can also press 0 at any time to reach a person.';
+  else if (ctx.handoff && !mentionsPerson) text += ' You can ask for a person at any time.';
   return text;
 }
 

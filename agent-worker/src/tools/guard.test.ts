@@ -65,6 +65,13 @@ describe('guard: verification', () => {
     expect(await g.verify('4321', 'speech')).toMatchObject({ status: 'refused', reason: 'phone_only' });
   });
 
+  it('after a right code, the request verification interrupted is answered at once (checked again by the guard)', async () => {
+    const { g, srv } = guard();
+    await g.run('get_order_status', { order_id: '1042' });
+    expect(await g.verify('4321', 'dtmf')).toMatchObject({ status: 'ok', say: "Thank you, Ada, you're verified. ran get_order_status" });
+    expect(srv.runs.map((r) => r.body.args)).toEqual([{ order_id: '1042' }]);
+  });
+
   it('a right code verifies (by the server) and opens the caller’s own orders', async () => {
     const { g, srv } = guard();
     expect(await g.run('verify_caller', { code: '4321' })).toMatchObject({ status: 'ok', say: expect.stringMatching(/Ada, you're verified/) });

@@ -84,6 +84,8 @@ export class ToolGuard {
   #caller: VerifiedCaller | null;
   #locked = false;
   #awaitingCode = false;
+  /** The call refused for want of verification: run again once the caller is verified. */
+  #deferred: { tool: string; args: Record<string, unknown> } | null = null;
   #pending: PendingChange | null = null;
   readonly #now: () => number;
 
@@ -126,7 +128,10 @@ export class ToolGuard {
     const policy = this.opts.tools.get(tool);
     if (!policy) return refuse('tool_not_enabled', "I'm sorry, I can't do that on this call.");
     if (tool === VERIFY_TOOL) return this.verify(String(args.code ?? ''), 'speech');
-    if (policy.requiresVerified && !this.#caller) return refuse('not_verified', this.#verifyFirst());
+    if (policy.requiresVerified && !this.#caller) {
+      this.#deferred = { tool, args };
+      return refuse('not_verified', this.#verifyFirst());
+    }
     const order = typeof args.order_id === 'string' ? args.order_id.trim() : null;
     if (order !== null && policy.requiresVerified && !this.#caller!.orders.includes(order)) {
       return refuse('out_of_scope', `I can't find order ${spellDigits(order)} among your orders. Could you check the number?`);
@@ -186,7 +191,12 @@ export class ToolGuard {
     const v = res.value;
     if (v.verified && v.caller) {
       this.#caller = v.caller;
-      return { status: 'ok', say: `Thank you, ${firstName(v.caller.name)}, you're verified. How can I help?`, data: { verified: true } };
+      const thanks = `Thank you, ${firstName(v.caller.name)}, you're verified.`;
+      // Pick up the request verification interrupted: the guard runs it again, with every check.
+      const deferred = this.#deferred;
+      this.#deferred = null;
+      const next = deferred ? await this.run(deferred.tool, deferred.args) : null;
+      return { status: 'ok', say: next ? `${thanks} ${next.say}` : `${thanks} How can I help?`, data: { verified: true, ...(next ? { next } : {}) } };
     }
     this.#locked = v.locked;
     if (v.locked) return { status: 'refused', reason: 'verification_locked', say: this.#lockedSay() };

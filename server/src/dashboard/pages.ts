@@ -3,6 +3,7 @@ import type { CallListItem, TurnRow } from '../repo/calls.ts';
 import type { callDetail } from '../repo/calls.ts';
 import type { DemoLinkRow } from '../repo/demo-links.ts';
 import { linkStatus } from '../repo/demo-links.ts';
+import type { JobMetrics } from '../job-metrics.ts';
 import type { LatencyReport } from '../stats.ts';
 import { histogramSvg, timelineSvg } from './charts.ts';
 import { type Html, fmtMs, fmtPct, fmtTime, html, layout } from './html.ts';
@@ -48,15 +49,26 @@ function filterForm(f: Partial<CallFilter>, agents: string[], action: string, wi
 }
 
 /** `/dashboard`: latency histogram, P50/P95 by agent, channel and day, containment and transfers. */
-export function overviewPage(r: LatencyReport, f: Partial<CallFilter>, agents: string[]): string {
+export function overviewPage(r: LatencyReport, f: Partial<CallFilter>, agents: string[], jobs: JobMetrics[] = []): string {
   return layout(
     'Latency',
     html`${filterForm(f, agents, '/dashboard', false)}${reportBody(r)}
     ${summaryTable('By agent', r.byAgent)}${summaryTable('By channel', r.byChannel)}${summaryTable('By day (UTC)', r.byDay)}
     <h2>Outcomes of ended calls</h2><table><tr>${CallOutcome.options.map((o) => html`<th class="num">${o}</th>`)}</tr>
-    <tr>${CallOutcome.options.map((o) => html`<td class="num">${r.outcomes[o]}</td>`)}</tr></table>`,
+    <tr>${CallOutcome.options.map((o) => html`<td class="num">${r.outcomes[o]}</td>`)}</tr></table>
+    ${jobsTable(jobs)}`,
     { nav: true },
   );
+}
+
+/** Containment by job (job-metrics.ts): what callers came for, and who finished it. */
+function jobsTable(jobs: JobMetrics[]): Html {
+  return html`<h2>Jobs: containment by what callers came for</h2>${
+    jobs.length === 0
+      ? html`<p class="muted">No tool calls yet.</p>`
+      : html`<table data-testid="jobs"><tr><th>Job</th><th class="num">Started</th><th class="num">Completed by the agent</th><th class="num">Escalated to a person</th><th class="num">Abandoned</th><th class="num">Containment</th></tr>
+    ${jobs.map((j) => html`<tr><td>${j.job}</td><td class="num">${j.started}</td><td class="num">${j.completed}</td><td class="num">${j.escalated}</td><td class="num">${j.abandoned}</td><td class="num">${fmtPct(j.containment)}</td></tr>`)}</table>`
+  }`;
 }
 
 const duration = (c: CallListItem) =>

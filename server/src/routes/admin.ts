@@ -14,6 +14,7 @@ import { HttpError, parseOr400 } from '../errors.ts';
 import { agentSecret, createAgent, disableAgent, findAgent, listAgents, toAgentView, updateAgent } from '../repo/agents.ts';
 import { callDetail, listCalls } from '../repo/calls.ts';
 import { createDemoLink, listDemoLinks, revokeDemoLink, toDemoLinkView } from '../repo/demo-links.ts';
+import { jobMetrics } from '../job-metrics.ts';
 import { latencyReport } from '../stats.ts';
 
 const Version = z.object({ version: z.coerce.number().int().min(1).optional() }).strict();
@@ -90,6 +91,10 @@ export function adminRouter(deps: { db: Db; demoBaseUrl?: string }): Router {
   router.get('/api/admin/stats/latency', async (req, res) => {
     const filter = parseOr400(CallFilter, req.query, 'query');
     res.json(await latencyReport(db, filter));
+  });
+  router.get('/api/admin/stats/jobs', async (req, res) => {
+    const filter = parseOr400(CallFilter, req.query, 'query');
+    res.json({ jobs: await jobMetrics(db, filter) });
   });
   return router;
 }
