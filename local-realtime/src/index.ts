@@ -12,3 +12,4 @@ export { DialogueScript, ScriptIntent, loadScriptFile, parseScript } from './res
 export { DEFAULT_SCRIPT } from './responder/default-script.ts';
 export { extractVerbatim } from './responder/verbatim.ts';
 export { DEFAULT_LIMITS, type Limits } from './limits.ts';
+export { SileroModel, SileroStream, VAD_WINDOW_SAMPLES, VAD_WINDOW_MS } from './vad/silero.ts';
