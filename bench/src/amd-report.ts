@@ -22,15 +22,19 @@ export interface CaseResult {
 /** The scores of one detector configuration on a set of cases. */
 export interface ConfigScore {
   cases: number;
-  /** confusion[truthRow][decision] = count. */
+  /** confusion[truthRow][first decision] = count. */
   confusion: Record<TruthRow, Record<AmdDecision, number>>;
-  /** Correct: human → human, machine → machine_greeting or machine_beep, silent → unknown. */
+  /** First decisions that were right: human → human, machine → machine_greeting or machine_beep, silent → unknown. */
   accuracy: number;
+  /** The same for the last decision (after a late beep revised human/unknown to machine_beep). */
+  accuracyAfterRevision: number;
+  /** Decisions revised. */
+  revisions: number;
   humans: number;
-  /** Humans decided as a machine (either kind), share of humans. */
+  /** Humans decided as a machine, first or after a revision, share of humans. */
   humanAsMachineRate: number;
   machines: number;
-  /** Machines decided as human, share of machines. */
+  /** Machines first decided as human (the agent greets the machine), share of machines. */
   machineAsHumanRate: number;
   /** ms from answer to decision: every case, humans, humans whose first words last ≤ 1 s ("hello?"), machines. */
   decisionMs: { all: Summary; humans: Summary; shortHumans: Summary; machines: Summary };
@@ -74,7 +78,7 @@ export function correct(row: TruthRow, d: AmdDecision): boolean {
 /** Scores one configuration's results. */
 export function score(results: readonly CaseResult[]): ConfigScore {
   const confusion = Object.fromEntries(TRUTH_ROWS.map((r) => [r, Object.fromEntries(DECISIONS.map((d) => [d, 0]))])) as ConfigScore['confusion'];
-  for (const r of results) confusion[r.row][r.outcome.decision]++;
+  for (const r of results) confusion[r.row][r.outcome.firstDecision]++;
   const humans = results.filter((r) => r.row === 'human');
   const machines = results.filter((r) => r.row === 'machine' || r.row === 'machine+beep');
   const withBeep = results.filter((r) => r.row === 'machine+beep');
@@ -84,24 +88,26 @@ export function score(results: readonly CaseResult[]): ConfigScore {
   return {
     cases: results.length,
     confusion,
-    accuracy: rate(results.filter((r) => correct(r.row, r.outcome.decision)).length, results.length),
+    accuracy: rate(results.filter((r) => correct(r.row, r.outcome.firstDecision)).length, results.length),
+    accuracyAfterRevision: rate(results.filter((r) => correct(r.row, r.outcome.decision)).length, results.length),
+    revisions: results.filter((r) => r.outcome.revisedAtMs !== null).length,
     humans: humans.length,
-    humanAsMachineRate: rate(humans.filter((r) => isMachine(r.outcome.decision)).length, humans.length),
+    humanAsMachineRate: rate(humans.filter((r) => isMachine(r.outcome.decision) || isMachine(r.outcome.firstDecision)).length, humans.length),
     machines: machines.length,
-    machineAsHumanRate: rate(machines.filter((r) => r.outcome.decision === 'human').length, machines.length),
+    machineAsHumanRate: rate(machines.filter((r) => r.outcome.firstDecision === 'human').length, machines.length),
     decisionMs: {
       all: summarize(results.map((r) => r.outcome.timeToDecisionMs)),
       humans: summarize(humans.map((r) => r.outcome.timeToDecisionMs)),
       shortHumans: summarize(humans.filter((r) => r.truth.speech[0]!.endMs - r.truth.speech[0]!.startMs <= SHORT_ANSWER_MS).map((r) => r.outcome.timeToDecisionMs)),
       machines: summarize(machines.map((r) => r.outcome.timeToDecisionMs)),
     },
-    humanAfterSpeechMs: summarize(humans.filter((r) => r.outcome.decision === 'human').map((r) => r.outcome.timeToDecisionMs - r.truth.speech[0]!.endMs)),
+    humanAfterSpeechMs: summarize(humans.filter((r) => r.outcome.firstDecision === 'human').map((r) => r.outcome.timeToDecisionMs - r.truth.speech[0]!.endMs)),
     beep: {
       cases: withBeep.length,
       reached: onBeep.length,
       spokeBeforeBeep: withBeep.filter((r) => r.outcome.ready && r.outcome.ready.sinceAnswerMs < r.truth.beep!.endMs - 50).length,
       timingErrorMs: summarize(onBeep.map((r) => Math.abs(r.outcome.ready!.sinceAnswerMs - r.truth.beep!.endMs))),
-      frequencyErrorHz: summarize(onBeep.filter((r) => r.outcome.evidence?.beep).map((r) => Math.abs(r.outcome.evidence!.beep!.frequencyHz - r.truth.beep!.frequencyHz))),
+      frequencyErrorHz: summarize(onBeep.map((r) => Math.abs(r.outcome.ready!.beepHz! - r.truth.beep!.frequencyHz))),
     },
     greetingEnd: {
       cases: noBeep.length,
@@ -120,8 +126,10 @@ export interface AmdReport {
   params: { short: boolean; split: string; cases: number; asrLagMs: number; configs: Record<string, string> };
   /** Scores per configuration and split ("tune", "heldout", "all"). */
   scores: Record<string, Record<string, ConfigScore>>;
-  /** Every case's outcome per configuration. */
-  results: Record<string, CaseResult[]>;
+  /** What each case really holds (ms from answer; speech as [start, end] per piece). */
+  cases: { id: string; split: string; row: TruthRow; audioMs: number; beep: CaseTruth['beep']; speech: [number, number][] }[];
+  /** Each configuration's outcome per case: first and last decision, ms to the first, revision, voicemail-ready, the beep and cues found. */
+  outcomes: Record<string, { id: string; first: AmdDecision; decision: AmdDecision; reason: string; ms: number; revisedMs: number | null; ready: Outcome['ready']; beep: unknown; cues: string[]; cpuMs: number }[]>;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -136,21 +144,21 @@ export function renderMarkdown(r: AmdReport): string {
     `${r.params.cases} cases${r.params.short ? ' (short CI mode)' : ''}, split ${r.params.split}. Configurations:`,
     ...Object.entries(r.params.configs).map(([k, v]) => `- \`${k}\`: ${v}`),
     '',
-    '| configuration | split | n | accuracy | humans → machine | machines → human | decision P50 / P95 ms (all) | humans P50 / P95 ms | humans with ≤ 1 s answers P50 / P95 ms | humans: after their speech P50 / P95 ms | beep reached | beep timing error P50 / P95 ms | spoke before beep | no beep: ready after greeting P50 / P95 ms | CPU ms per audio s |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| configuration | split | n | accuracy (first decision) | after revisions | humans → machine | machines → human | decision P50 / P95 ms (all) | humans P50 / P95 ms | humans with ≤ 1 s answers P50 / P95 ms | humans: after their speech P50 / P95 ms | beep reached | beep timing error P50 / P95 ms | beep frequency error max Hz | spoke before beep | no beep: ready after greeting P50 / P95 ms | CPU ms per audio s |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const [name, splits] of Object.entries(r.scores)) {
     for (const [split, s] of Object.entries(splits)) {
       const hm = Math.round(s.humanAsMachineRate * s.humans);
       const mh = Math.round(s.machineAsHumanRate * s.machines);
       lines.push(
-        `| ${name} | ${split} | ${s.cases} | ${pct(s.accuracy)} | ${hm}/${s.humans} (${pct(s.humanAsMachineRate)}) | ${mh}/${s.machines} (${pct(s.machineAsHumanRate)}) | ${ms(s.decisionMs.all)} | ${ms(s.decisionMs.humans)} | ${ms(s.decisionMs.shortHumans)} (n ${s.decisionMs.shortHumans.count}) | ${ms(s.humanAfterSpeechMs)} | ${s.beep.reached}/${s.beep.cases} | ${ms(s.beep.timingErrorMs)} | ${s.beep.spokeBeforeBeep} | ${ms(s.greetingEnd.afterGreetingMs)} | ${s.cpuMsPerAudioS.toFixed(2)} |`,
+        `| ${name} | ${split} | ${s.cases} | ${pct(s.accuracy)} | ${pct(s.accuracyAfterRevision)} (${s.revisions} revised) | ${hm}/${s.humans} (${pct(s.humanAsMachineRate)}) | ${mh}/${s.machines} (${pct(s.machineAsHumanRate)}) | ${ms(s.decisionMs.all)} | ${ms(s.decisionMs.humans)} | ${ms(s.decisionMs.shortHumans)} (n ${s.decisionMs.shortHumans.count}) | ${ms(s.humanAfterSpeechMs)} | ${s.beep.reached}/${s.beep.cases} | ${ms(s.beep.timingErrorMs)} | ${f(s.beep.frequencyErrorHz.max)} | ${s.beep.spokeBeforeBeep} | ${ms(s.greetingEnd.afterGreetingMs)} | ${s.cpuMsPerAudioS.toFixed(2)} |`,
       );
     }
   }
   for (const [name, splits] of Object.entries(r.scores)) {
     const s = splits.all ?? Object.values(splits)[0]!;
-    lines.push('', `Confusion matrix, \`${name}\`, all cases (rows: truth, columns: decision):`, '', `| truth \\ decision | ${DECISIONS.join(' | ')} |`, `|---|${DECISIONS.map(() => '---').join('|')}|`);
+    lines.push('', `Confusion matrix, \`${name}\`, all cases (rows: truth, columns: first decision):`, '', `| truth \\ decision | ${DECISIONS.join(' | ')} |`, `|---|${DECISIONS.map(() => '---').join('|')}|`);
     for (const row of TRUTH_ROWS) lines.push(`| ${row} | ${DECISIONS.map((d) => s.confusion[row][d]).join(' | ')} |`);
   }
   return lines.join('\n');

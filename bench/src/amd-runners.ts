@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { type APIConnectOptions, type ChatContext, LLM, type LLMStream, voice } from '@livekit/agents';
-import { AMD_WINDOW_MS, AMD_WINDOW_SAMPLES, type AmdConfigInput, AmdDetector, type AmdDecision, type AmdEvidence } from '@voice-widget/agent-worker/amd';
+import { AMD_WINDOW_MS, type AmdConfigInput, AmdDetector, type AmdDecision, type AmdDecisionEvent, type AmdEvidence, SileroAmdInput } from '@voice-widget/agent-worker/amd';
 import { type SileroModel, VAD_WINDOW_SAMPLES } from '@voice-widget/local-realtime';
 import type { AmdManifest, AsrWord, BuiltCase } from './amd-set.ts';
 import { VirtualTime } from './virtual-time.ts';
@@ -20,20 +20,26 @@ export interface TimedText {
 
 /** What one detector made of one case. */
 export interface Outcome {
+  /** The first decision (what the agent acts on first). */
+  firstDecision: AmdDecision;
+  /** The last decision (after a revision, if any). */
   decision: AmdDecision;
+  /** Why the last decision was made. */
   reason: string;
-  /** ms from answer to the decision. */
+  /** ms from answer to the first decision. */
   timeToDecisionMs: number;
-  /** On a machine: when the message would start, and why (null: never, or not a machine). */
-  ready: { reason: string; sinceAnswerMs: number } | null;
+  /** ms from answer to the revision, or null when the first decision stood. */
+  revisedAtMs: number | null;
+  /** On a machine: when the message would start, why, and the beep's frequency (null: never, or not a machine). */
+  ready: { reason: string; sinceAnswerMs: number; beepHz: number | null } | null;
   evidence: AmdEvidence | null;
-  /** CPU time of the detector itself (not the Silero inference), ms. */
+  /** CPU time of the detector (with Silero: its inference too), ms. */
   cpuMs: number;
 }
 
 /** How long after a word ends a streaming recogniser delivers it, ms (interim results). */
 export const ASR_LAG_MS = 300;
-/** Frame length ours is fed with in energy mode (LiveKit frames are 10 ms; 20 ms is RTP's packet). */
+/** Frame length ours is fed with (20 ms: one RTP packet of a SIP call). */
 const FRAME_MS = 20;
 
 /** Silero speech probability of every 32 ms window of a case. */
@@ -76,38 +82,51 @@ export function oracleTranscript(built: BuiltCase, m: AmdManifest): TimedText[] 
 }
 
 /**
- * Runs our detector over a case: frames of `FRAME_MS` (energy VAD) or one 32 ms window with its
- * Silero probability (probability VAD), transcript pieces interleaved at their time.
+ * Runs our detector over a case in 20 ms frames (LiveKit's RTP packets), transcript pieces
+ * interleaved at their time. With `silero`, speech comes from Silero through {@link SileroAmdInput}
+ * (inference counted in the CPU time); otherwise from the energy VAD.
  */
-export function runOurs(built: BuiltCase, config: AmdConfigInput, probs: Float32Array | null, transcript: TimedText[] = []): Outcome {
+export async function runOurs(built: BuiltCase, config: AmdConfigInput, silero: SileroModel | null, transcript: TimedText[] = []): Promise<Outcome> {
   let now = 0;
-  const amd = new AmdDetector({ answeredAtMs: 0, clock: () => now, config });
+  const decisions: AmdDecisionEvent[] = [];
+  const amd = new AmdDetector({
+    answeredAtMs: 0,
+    clock: () => now,
+    config: silero ? { ...config, vad: { kind: 'probability' } } : config,
+    onEvent: (e) => e.type === 'amd_decision' && decisions.push(e),
+  });
+  const input = silero ? new SileroAmdInput(amd, silero.stream()) : null;
   const queue = [...transcript].sort((a, b) => a.atMs - b.atMs);
   const x = built.samples;
-  const step = probs ? AMD_WINDOW_SAMPLES : Math.round((FRAME_MS * 16_000) / 1000);
+  const step = Math.round((FRAME_MS * 16_000) / 1000);
   const cpu0 = process.cpuUsage();
-  for (let i = 0, k = 0; i + step <= x.length && !amd.finished; i += step, k++) {
+  for (let i = 0; i + step <= x.length && !amd.finished; i += step) {
     const startMs = (i / 16_000) * 1000;
     while (queue.length && queue[0]!.atMs <= startMs) {
       const t = queue.shift()!;
       now = t.atMs;
       amd.handleTranscript(t);
     }
-    now = startMs + (step / 16_000) * 1000;
-    amd.handleFrame(probs ? { samples: x.subarray(i, i + step), startMs, speechProbability: probs[k] ?? 0 } : { samples: x.subarray(i, i + step), startMs });
+    now = startMs + FRAME_MS;
+    const frame = { samples: x.subarray(i, i + step), startMs };
+    if (input) await input.handleFrame(frame);
+    else amd.handleFrame(frame);
   }
   // The recording ended (the callee's side would go on): apply the clock's timeouts once.
   now = Math.max(now, amd.config.maxDecisionMs, amd.config.noSpeechTimeoutMs);
   amd.handleTick();
   const cpu = process.cpuUsage(cpu0);
-  const d = amd.decision;
+  const first = decisions[0];
+  const last = decisions.at(-1);
   const r = amd.voicemailReady;
   return {
-    decision: d?.decision ?? 'unknown',
-    reason: d?.reason ?? 'end_of_audio',
-    timeToDecisionMs: d?.timeToDecisionMs ?? (x.length / 16_000) * 1000,
-    ready: r ? { reason: r.reason, sinceAnswerMs: r.sinceAnswerMs } : null,
-    evidence: d?.evidence ?? null,
+    firstDecision: first?.decision ?? 'unknown',
+    decision: last?.decision ?? 'unknown',
+    reason: last?.reason ?? 'end_of_audio',
+    timeToDecisionMs: first?.timeToDecisionMs ?? (x.length / 16_000) * 1000,
+    revisedAtMs: decisions.length > 1 ? last!.timeToDecisionMs : null,
+    ready: r ? { reason: r.reason, sinceAnswerMs: r.sinceAnswerMs, beepHz: r.beep?.frequencyHz ?? null } : null,
+    evidence: last?.evidence ?? null,
     cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
@@ -210,10 +229,13 @@ export async function runAgentsJs(built: BuiltCase, probs: Float32Array): Promis
     await run.catch(() => undefined);
     const cpu = process.cpuUsage(cpu0);
     const r = result as { ev: voice.AMDPredictionEvent; at: number } | null;
+    const decision = r ? (CATEGORY_TO_DECISION[r.ev.category] ?? 'unknown') : 'unknown';
     return {
-      decision: r ? (CATEGORY_TO_DECISION[r.ev.category] ?? 'unknown') : 'unknown',
+      firstDecision: decision,
+      decision,
       reason: r ? r.ev.reason : 'no_prediction',
       timeToDecisionMs: Math.round(r ? r.at : AGENTS_JS_BUDGET_MS),
+      revisedAtMs: null,
       ready: null,
       evidence: null,
       cpuMs: (cpu.user + cpu.system) / 1000,

@@ -22,13 +22,13 @@ import { ASR_LAG_MS, type Outcome, asrTranscript, oracleTranscript, runAgentsJs,
 import { type AmdCase, type BuiltCase, buildCase, loadManifest, transcribe } from './amd-set.ts';
 import { machineInfo } from './machine.ts';
 
-const CONFIG_NAMES = ['energy', 'silero', 'energy+asr', 'energy+oracle', 'agents-js'] as const;
+const CONFIG_NAMES = ['silero', 'energy', 'silero+asr', 'silero+oracle', 'agents-js'] as const;
 type ConfigName = (typeof CONFIG_NAMES)[number];
 const DESCRIPTIONS: Record<ConfigName, string> = {
-  energy: 'ours (agent-worker/src/outbound/amd), energy VAD with noise floor, audio only — the default',
-  silero: 'ours, speech from Silero VAD probabilities (the ONNX model of @livekit/agents-plugin-silero), audio only',
-  'energy+asr': `ours, energy VAD + transcript cues from PocketSphinx (the offline recogniser), each word ${ASR_LAG_MS} ms after it ends`,
-  'energy+oracle': `ours, energy VAD + transcript cues from the words really spoken, each ${ASR_LAG_MS} ms after it ends (upper bound for a production STT)`,
+  silero: 'ours (agent-worker/src/outbound/amd) with speech from Silero VAD (the ONNX model of @livekit/agents-plugin-silero) through SileroAmdInput, audio only — the recommended setup',
+  energy: "ours with its own energy VAD (noise floor), audio only — the detector's default config, no model",
+  'silero+asr': `ours, Silero + transcript cues from PocketSphinx (the offline recogniser), each word ${ASR_LAG_MS} ms after it ends`,
+  'silero+oracle': `ours, Silero + transcript cues from the words really spoken, each ${ASR_LAG_MS} ms after it ends (an upper bound for a production STT, not a measurement of one)`,
   'agents-js': '@livekit/agents 1.9.0 voice.AMD offline: no text LLM (answers uncertain), speech events from Silero with the plugin defaults, end of turn 500 ms after speech end',
 };
 /** Cases of `--short`: two people, three machines (two beeps, one without), one silent line. */
@@ -80,7 +80,7 @@ const configs = args.configs;
 console.log(`bench:amd — ${cases.length} cases (${args.split}${args.short ? ', short' : ''}), configurations: ${configs.join(', ')}`);
 
 const setDir = join(REPO_ROOT, '.state', 'amd-set');
-const needSilero = configs.includes('silero') || configs.includes('agents-js');
+const needSilero = configs.some((c) => c.startsWith('silero') || c === 'agents-js');
 const silero = needSilero ? await SileroModel.load() : null;
 const results: Record<string, CaseResult[]> = Object.fromEntries(configs.map((c) => [c, []]));
 
@@ -89,11 +89,11 @@ async function runConfig(name: ConfigName, built: BuiltCase, probs: Float32Array
     case 'energy':
       return runOurs(built, args.override, null);
     case 'silero':
-      return runOurs(built, { ...args.override, vad: { kind: 'probability' } }, probs);
-    case 'energy+asr':
-      return runOurs(built, args.override, null, asrTranscript(transcribe(built)));
-    case 'energy+oracle':
-      return runOurs(built, args.override, null, oracleTranscript(built, manifest));
+      return runOurs(built, args.override, silero);
+    case 'silero+asr':
+      return runOurs(built, args.override, silero, asrTranscript(transcribe(built)));
+    case 'silero+oracle':
+      return runOurs(built, args.override, silero, oracleTranscript(built, manifest));
     case 'agents-js':
       return runAgentsJs(built, probs!);
   }
@@ -102,13 +102,14 @@ async function runConfig(name: ConfigName, built: BuiltCase, probs: Float32Array
 const t0 = Date.now();
 for (const [i, spec] of cases.entries()) {
   const built = buildCase(spec, manifest, setDir);
-  const probs = silero ? await sileroProbabilities(silero, built.samples) : null;
+  const probs = configs.includes('agents-js') ? await sileroProbabilities(silero!, built.samples) : null;
   const row = truthRow(built.truth);
   const line: string[] = [];
   for (const name of configs) {
     const outcome = await runConfig(name, built, probs);
     results[name]!.push({ id: spec.id, split: spec.split, row, truth: built.truth, outcome, audioMs: (built.samples.length / 16_000) * 1000 });
-    line.push(`${name}=${outcome.decision}@${outcome.timeToDecisionMs}${outcome.ready ? `/${outcome.ready.reason}@${outcome.ready.sinceAnswerMs}` : ''}`);
+    const revised = outcome.revisedAtMs !== null ? `→${outcome.decision}@${outcome.revisedAtMs}` : '';
+    line.push(`${name}=${outcome.firstDecision}@${outcome.timeToDecisionMs}${revised}${outcome.ready ? `/${outcome.ready.reason}@${outcome.ready.sinceAnswerMs}` : ''}`);
   }
   const beep = built.truth.beep ? ` beep ${built.truth.beep.frequencyHz} Hz ends ${Math.round(built.truth.beep.endMs)}` : '';
   console.log(`[${i + 1}/${cases.length}] ${spec.id} (${row}${beep}) ${line.join(' ')}`);
@@ -130,10 +131,39 @@ const report: AmdReport = {
   machine: machineInfo(),
   params: { short: args.short, split: args.split, cases: cases.length, asrLagMs: ASR_LAG_MS, configs: Object.fromEntries(configs.map((c) => [c, DESCRIPTIONS[c]])) },
   scores,
-  results,
+  cases: (results[configs[0]!] ?? []).map((r) => ({
+    id: r.id,
+    split: r.split,
+    row: r.row,
+    audioMs: Math.round(r.audioMs),
+    beep: r.truth.beep && { startMs: Math.round(r.truth.beep.startMs), endMs: Math.round(r.truth.beep.endMs), frequencyHz: r.truth.beep.frequencyHz },
+    speech: r.truth.speech.map((x) => [Math.round(x.startMs), Math.round(x.endMs)] as [number, number]),
+  })),
+  outcomes: Object.fromEntries(
+    Object.entries(results).map(([name, rs]) => [
+      name,
+      rs.map(({ id, outcome: o }) => ({
+        id,
+        first: o.firstDecision,
+        decision: o.decision,
+        reason: o.reason,
+        ms: o.timeToDecisionMs,
+        revisedMs: o.revisedAtMs,
+        ready: o.ready,
+        beep: o.evidence?.beep ?? null,
+        cues: o.evidence?.cues.map((c) => c.cue) ?? [],
+        cpuMs: Number(o.cpuMs.toFixed(2)),
+      })),
+    ]),
+  ),
 };
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify(report, null, 1));
+// One case per line: readable, and diffs stay small.
+const rows = (xs: unknown[]) => `[\n${xs.map((x) => `    ${JSON.stringify(x)}`).join(',\n')}\n  ]`;
+const { cases: caseRows, outcomes, ...head } = report;
+const headJson = JSON.stringify(head, null, 1).replace(/\n}$/, '');
+const outcomeJson = Object.entries(outcomes).map(([k, v]) => `  ${JSON.stringify(k)}: ${rows(v)}`).join(',\n');
+writeFileSync(out, `${headJson},\n "cases": ${rows(caseRows)},\n "outcomes": {\n${outcomeJson}\n }\n}\n`);
 const md = renderMarkdown(report);
 writeFileSync(`${out.replace(/\.json$/, '')}.md`, `${md}\n`);
 console.log(`\n${md}\n\n${cases.length} cases in ${((Date.now() - t0) / 1000).toFixed(1)} s; wrote ${out} and .md`);

@@ -80,6 +80,11 @@ export const AmdConfigSchema = z.strictObject({
   noSpeechTimeoutMs: ms(60_000).default(5000),
   /** No rule fired for this long after answer: `unknown`, ms. */
   maxDecisionMs: ms(120_000).default(10_000),
+  /**
+   * After a `human` or `unknown` decision, a beep within this long revises it to `machine_beep`,
+   * ms (0: never revise).
+   */
+  revisionWindowMs: ms(30_000).default(4000),
   /** On a machine without a beep: silence after the greeting before the message may start, ms. */
   greetingEndSilenceMs: ms(10_000).default(1500),
   /** On a machine: start the message at the latest this long after answer, ms. */

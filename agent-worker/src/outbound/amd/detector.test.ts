@@ -51,8 +51,11 @@ describe('AmdDetector: a person', () => {
     expect(d.evidence.trailingSilenceMs).toBeGreaterThanOrEqual(700);
     expect(d.evidence.beep).toBeNull();
     expect(c.seen).toEqual(events);
-    expect(c.amd.finished).toBe(true);
     expect(readyOf(events)).toBeUndefined();
+    // It listens on for a late beep during the revision window (4 s), then is done.
+    expect(c.amd.finished).toBe(false);
+    expect(c.play(withLine(silence(3000)), 3740)).toEqual([]);
+    expect(c.amd.finished).toBe(true);
   });
 
   it('counts a synthetic voice\'s tonal vowels as sound, not as silence (regression: flite greeting taken for a person)', () => {
@@ -216,5 +219,31 @@ describe('AmdDetector: input checks', () => {
     expect(() => new AmdDetector({ answeredAtMs: 0, config: { shortSpeechMs: 5000, machineSpeechMs: 4000 } })).toThrow(/shortSpeechMs/);
     expect(() => new AmdDetector({ answeredAtMs: 0, config: { humanSilenceMS: 500 } as never })).toThrow(/humanSilenceMS/);
     expect(() => new AmdDetector({ answeredAtMs: Number.NaN })).toThrow(RangeError);
+  });
+});
+
+describe('AmdDetector: revising a decision', () => {
+  it('revises human to machine_beep when a beep follows a greeting as short as an answer (regression: "Hi, it\'s Alex." + 0.9 s + beep)', () => {
+    const c = call();
+    const events = c.play(withLine(concat(silence(300), HELLO, silence(900), tone(1000, 500, -18), silence(1500))));
+    const decisions = events.filter((e): e is AmdDecisionEvent => e.type === 'amd_decision');
+    expect(decisions.map((d) => [d.decision, d.revises])).toEqual([
+      ['human', null],
+      ['machine_beep', 'human'],
+    ]);
+    expect(c.amd.decision!.decision).toBe('machine_beep');
+    expect(readyOf(events)).toMatchObject({ reason: 'beep' });
+    expect(c.amd.finished).toBe(true);
+  });
+
+  it('does not revise after the revision window, nor on a transcript', () => {
+    const c = call({ revisionWindowMs: 1000 });
+    const events = c.play(withLine(concat(silence(300), HELLO, silence(2500), tone(1000, 500, -18), silence(1000))));
+    expect(events.filter((e) => e.type === 'amd_decision')).toHaveLength(1);
+    expect(c.amd.finished).toBe(true);
+    const d = call();
+    d.play(withLine(concat(silence(300), HELLO, silence(1200))));
+    expect(d.amd.handleTranscript({ text: "sorry, she's not available", atMs: ANSWER + 1600 })).toEqual([]);
+    expect(d.amd.decision!.decision).toBe('human');
   });
 });

@@ -5,6 +5,7 @@ import { CueMatcher } from './cues.ts';
 import { EnergyVad } from './energy-vad.ts';
 import { ToneAnalyzer } from './goertzel.ts';
 import { SpeechSegments } from './speech-segments.ts';
+import { Windows } from './windows.ts';
 import {
   AMD_SAMPLE_RATE_HZ,
   AMD_WINDOW_MS,
@@ -32,9 +33,6 @@ export interface AmdDetectorOptions {
   onEvent?: (event: AmdEvent) => void;
 }
 
-/** Frames this far off the expected start are a discontinuity, ms. */
-const CONTINUITY_TOLERANCE_MS = 2;
-
 /**
  * Answering-machine detection on the callee's audio after answer: a state machine driven by
  * {@link handleFrame} (PCM16 mono 16 kHz), {@link handleTranscript} (optional) and
@@ -45,8 +43,13 @@ const CONTINUITY_TOLERANCE_MS = 2;
  * (longer the longer the speech) → `human`; nothing said by the no-speech timeout, or no rule by the
  * decision budget → `unknown`. On a machine it keeps listening and emits `amd_voicemail_ready` once
  * when the beep ends, or the greeting ends and the line stays silent, or the voicemail budget runs
- * out. Audio is analysed in 32 ms windows: level against a tracked noise floor, a Goertzel bank
- * for tones, and either the energy VAD or an external speech probability (Silero) per window.
+ * out. After `human` or `unknown` it keeps listening for a beep during `revisionWindowMs` and, if
+ * one comes, revises the decision to `machine_beep` (a second `amd_decision` with `revises`); a
+ * transcript never revises a decision (a person may well say "not available").
+ *
+ * Audio is analysed in 32 ms windows: level against a tracked noise floor, a Goertzel bank for
+ * tones, and either the energy VAD or an external speech probability (Silero, see
+ * {@link SileroAmdInput}) per window.
  */
 export class AmdDetector {
   readonly config: AmdConfig;
@@ -59,12 +62,7 @@ export class AmdDetector {
   readonly #speech: SpeechSegments;
   readonly #cues: CueMatcher;
   readonly #cueMatches: CueMatch[] = [];
-  readonly #window = new Int16Array(AMD_WINDOW_SAMPLES);
-  #windowFill = 0;
-  /** Clock time of the window buffer's first sample, ms. */
-  #windowStartMs = 0;
-  /** Clock time the next frame should start at, ms (null before the first frame). */
-  #expectedMs: number | null = null;
+  readonly #windows = new Windows();
   /** Audio analysed up to here, ms since answer. */
   #audioMs = 0;
   #probVoiced = false;
@@ -100,9 +98,15 @@ export class AmdDetector {
     return this.#ready;
   }
 
-  /** Nothing more will be emitted: decided, and on a machine the message may start. */
+  /**
+   * Nothing more will be emitted: on a machine, the message may start; on a person or unknown,
+   * the revision window has passed.
+   */
   get finished(): boolean {
-    return this.#decision !== null && (!isMachine(this.#decision.decision) || this.#ready !== null);
+    const d = this.#decision;
+    if (d === null) return false;
+    if (isMachine(d.decision)) return this.#ready !== null;
+    return this.#audioMs - d.timeToDecisionMs >= this.config.revisionWindowMs;
   }
 
   /**
@@ -113,37 +117,14 @@ export class AmdDetector {
    */
   handleFrame(frame: AmdFrame): AmdEvent[] {
     if (!(frame.samples instanceof Int16Array)) throw new TypeError('AMD frame samples must be an Int16Array (PCM16 mono 16 kHz)');
-    if (!Number.isFinite(frame.startMs)) throw new RangeError(`AMD frame startMs must be finite, got ${frame.startMs}`);
-    if (this.#expectedMs !== null && frame.startMs < this.#expectedMs - CONTINUITY_TOLERANCE_MS) {
-      throw new RangeError(`AMD frames out of order: frame at ${frame.startMs} ms, expected ${this.#expectedMs} ms`);
-    }
-    const durationMs = (frame.samples.length / AMD_SAMPLE_RATE_HZ) * 1000;
     const events: AmdEvent[] = [];
     if (this.config.vad.kind === 'probability') {
       const p = frame.speechProbability;
       if (frame.samples.length !== AMD_WINDOW_SAMPLES) throw new RangeError(`with the probability VAD each AMD frame must be ${AMD_WINDOW_SAMPLES} samples, got ${frame.samples.length}`);
       if (p === undefined || !(p >= 0 && p <= 1)) throw new RangeError(`AMD frame speechProbability must be in [0, 1], got ${p}`);
-      this.#expectedMs = frame.startMs + durationMs;
-      if (!this.finished) this.#analyse(frame.samples, frame.startMs, p, events);
-      return this.#emit(events);
     }
-    if (this.#expectedMs === null || frame.startMs > this.#expectedMs + CONTINUITY_TOLERANCE_MS) {
-      // First frame, or audio was lost: restart the window at this frame (the gap reads as silence).
-      this.#windowFill = 0;
-      this.#windowStartMs = frame.startMs;
-    }
-    this.#expectedMs = frame.startMs + durationMs;
-    let offset = 0;
-    while (offset < frame.samples.length) {
-      const take = Math.min(AMD_WINDOW_SAMPLES - this.#windowFill, frame.samples.length - offset);
-      this.#window.set(frame.samples.subarray(offset, offset + take), this.#windowFill);
-      this.#windowFill += take;
-      offset += take;
-      if (this.#windowFill === AMD_WINDOW_SAMPLES) {
-        if (!this.finished) this.#analyse(this.#window, this.#windowStartMs, null, events);
-        this.#windowFill = 0;
-        this.#windowStartMs += AMD_WINDOW_MS;
-      }
+    for (const w of this.#windows.push(frame.samples, frame.startMs)) {
+      if (!this.finished) this.#analyse(w.samples, w.startMs, frame.speechProbability ?? null, events);
     }
     return this.#emit(events);
   }
@@ -238,6 +219,12 @@ export class AmdDetector {
       else if (first === null && nowMs >= c.noSpeechTimeoutMs) this.#decide('unknown', 'no_speech', nowMs, events);
       else if (nowMs >= c.maxDecisionMs) this.#decide('unknown', 'max_time', nowMs, events);
     }
+    const d = this.#decision;
+    if (d && !isMachine(d.decision) && beep && nowMs - d.timeToDecisionMs <= c.revisionWindowMs) {
+      this.#decide('machine_beep', 'beep', nowMs, events);
+      this.#markReady('beep', nowMs, events);
+      return;
+    }
     if (!this.#decision || !isMachine(this.#decision.decision) || this.#ready) return;
     if (beep) this.#markReady('beep', nowMs, events);
     else if (first !== null && silenceMs >= c.greetingEndSilenceMs) this.#markReady('greeting_end', nowMs, events);
@@ -258,6 +245,7 @@ export class AmdDetector {
       atMs: this.#answeredAtMs + nowMs,
       decision,
       reason,
+      revises: this.#decision?.decision ?? null,
       timeToDecisionMs: Math.round(nowMs),
       evidence: this.evidence(nowMs),
     };

@@ -3,10 +3,15 @@
  * person, a machine's greeting, a machine whose beep was heard, or unknown — from the callee's
  * audio in the first seconds after answer, plus transcript snippets when a recognizer provides them.
  *
- *     const amd = new AmdDetector({ answeredAtMs: Date.now(), onEvent: (e) => log.info({ amd: e }) });
- *     for await (const frame of calleeAudio16k) amd.handleFrame({ samples: frame.data, startMs });
+ *     const amd = new AmdDetector({ answeredAtMs: Date.now(), config: { vad: { kind: 'probability' } },
+ *       onEvent: (e) => log.info({ amd: e }) });
+ *     const input = new SileroAmdInput(amd, sileroModel.stream()); // SileroModel of @voice-widget/local-realtime
+ *     for await (const frame of calleeAudio16k) await input.handleFrame({ samples: frame.data, startMs });
  *     // → { type: 'amd_decision', decision: 'human', timeToDecisionMs: 1320, evidence: {…} }
  *     // → on a machine, later: { type: 'amd_voicemail_ready', reason: 'beep', sinceAnswerMs: 7410, … }
+ *
+ * Without a model, `new AmdDetector({ answeredAtMs })` and `amd.handleFrame(frame)` use the
+ * built-in energy VAD: as good on clean lines, much worse below ~10 dB SNR (BENCHMARKS.md).
  *
  * Input: PCM16 mono 16 kHz frames of any length (LiveKit `AudioStream` with `sampleRate: 16000`;
  * SIP's 8 kHz G.711 is resampled to it), times in ms on one clock. Output: typed events
@@ -28,6 +33,7 @@
  * This module is the offline path, and the one that knows when the beep ended.
  */
 export { AmdDetector, type AmdDetectorOptions } from './detector.ts';
+export { SileroAmdInput, type SpeechScorer } from './silero-input.ts';
 export { AmdConfigSchema, parseAmdConfig, type AmdConfig, type AmdConfigInput } from './config.ts';
 export { DEFAULT_MACHINE_CUES } from './cues.ts';
 export * from './types.ts';

@@ -105,13 +105,19 @@ export interface AmdEvidence {
   vad: 'energy' | 'probability';
 }
 
-/** The detector's one decision (emitted once). */
+/**
+ * The detector's decision: emitted once, and once more only to revise a `human` or `unknown`
+ * decision to `machine_beep` when a beep follows within the revision window (a greeting as short
+ * as a person's answer, such as "Hi, it's Alex." and a long pause before the beep).
+ */
 export interface AmdDecisionEvent {
   type: 'amd_decision';
   /** ms on the detector's clock. */
   atMs: number;
   decision: AmdDecision;
   reason: AmdReason;
+  /** The earlier decision this one replaces, or null for the first decision. */
+  revises: AmdDecision | null;
   /** ms from answer to the decision. */
   timeToDecisionMs: number;
   evidence: AmdEvidence;
