@@ -15,7 +15,7 @@ export interface EndOfTurnLogStats {
 
 /**
  * Reads the agent worker's JSON log (pino, LOG_LEVEL=debug) of a benchmark stack: the lines
- * `end-of-turn model on a tentative hint` and `speculative reply withdrawn` (agent-worker/src/end-of-turn.ts).
+ * `end-of-turn model on a tentative hint` and `speculative reply withdrawn` (agent-worker/src/turns/end-of-turn.ts).
  */
 export function endOfTurnLogStats(logFile: string): EndOfTurnLogStats {
   let asked = 0;

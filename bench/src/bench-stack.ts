@@ -23,10 +23,12 @@ export interface BenchStack {
 
 /**
  * The whole stack on PostgreSQL, with one benchmark agent per turn-taking profile and a public
- * demo link for each (the page sales would share). The local model gets `ttfaMs` of fixed extra
- * time-to-first-audio, like a cloud model.
+ * demo link for each (the page sales would share). The local model (its own service,
+ * `local-realtime`) gets `ttfaMs` of time to first audio, like a cloud model; `cloudStandIn` runs
+ * it without speech recognition (`--no-asr`: prepared replies, no recognition CPU), for capacity
+ * figures that leave the model out as production's cloud model would be.
  */
-export async function startBenchStack(dir: string, ttfaMs: number, profiles: TurnTaking[]): Promise<BenchStack> {
+export async function startBenchStack(dir: string, ttfaMs: number, profiles: TurnTaking[], opts: { cloudStandIn?: boolean } = {}): Promise<BenchStack> {
   const pg: RunningPostgres = await startPostgres();
   let stack: Stack | undefined;
   try {
@@ -34,7 +36,8 @@ export async function startBenchStack(dir: string, ttfaMs: number, profiles: Tur
       ephemeral: true,
       dir,
       serverEnv: { DATABASE_URL: pg.url, SESSIONS_RATE_PER_MIN: '10000' },
-      agentEnv: { LOCAL_REALTIME_TTFA_MS: String(ttfaMs), LOG_LEVEL: 'debug' },
+      agentEnv: { LOG_LEVEL: 'debug' },
+      model: { ttfaMs, noAsr: opts.cloudStandIn },
     });
     const instructions = `Answer briefly.\n\`\`\`local-realtime-script\n${JSON.stringify(BENCH_SCRIPT)}\n\`\`\``;
     const cli = (args: string[]) =>

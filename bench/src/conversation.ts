@@ -1,5 +1,5 @@
 import type { TurnLatency } from '@voice-widget/protocol';
-import { launchBrowser } from '@voice-widget/e2e';
+import { launchBrowser } from '@voice-widget/testkit';
 
 /** What one browser call measured, all from the page's own events (page clock, ms since epoch). */
 export interface ConversationResult {

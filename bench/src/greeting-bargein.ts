@@ -9,7 +9,7 @@ import {
   speechOnsetMs,
   startCall,
   widgetEvents,
-} from '@voice-widget/e2e';
+} from '@voice-widget/testkit';
 
 /** One barge-in, all times from the caller's speech onset (energy onset in the file), ms. */
 export interface BargeInSample {

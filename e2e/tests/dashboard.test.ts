@@ -14,13 +14,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TurnLatency } from '@voice-widget/protocol';
 import { REPO_ROOT, type RunningPostgres, type Stack, startPostgres, startStack } from '@voice-widget/stack';
-import { mintServiceToken } from '../../agent-worker/src/agent-config.ts';
-import { type Database, openDatabase } from '../../server/src/db/client.ts';
-import { createAdminKey } from '../../server/src/repo/admin-keys.ts';
-import { findAgent } from '../../server/src/repo/agents.ts';
-import { findCall, openCall } from '../../server/src/repo/calls.ts';
-import { createDemoLink, revokeDemoLink } from '../../server/src/repo/demo-links.ts';
-import { type LaunchedBrowser, launchBrowser } from '../lib/browser.ts';
+import { mintServiceToken } from '@voice-widget/agent-worker';
+import { type Database, createAdminKey, createDemoLink, findAgent, findCall, openCall, openDatabase, revokeDemoLink } from '@voice-widget/server';
+import { type LaunchedBrowser, launchBrowser } from '@voice-widget/testkit';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'dashboard');
 

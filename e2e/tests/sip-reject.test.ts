@@ -12,10 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { energyEnvelope, loudRuns, parseWavPcm16 } from '@voice-widget/protocol';
 import { REPO_ROOT } from '@voice-widget/stack';
 import { readFileSync } from 'node:fs';
-import { listCalls } from '../../server/src/repo/calls.ts';
-import { baresipCall, callerWav8k, sipp, wavSeconds } from '../lib/sip.ts';
-import { LINE, type PhoneStack, startPhoneStack } from '../lib/sip-stack.ts';
-import { rejectScenario } from '../lib/sipp-scenarios.ts';
+import { listCalls } from '@voice-widget/server';
+import { baresipCall, callerWav8k, sipp, wavSeconds, LINE, type PhoneStack, startPhoneStack, rejectScenario } from '@voice-widget/testkit';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'sip-reject');
 const FINAL = /^SIP\/2\.0 [2-6]\d\d /;

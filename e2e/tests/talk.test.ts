@@ -9,9 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TurnLatency } from '@voice-widget/protocol';
 import { type Stack, REPO_ROOT, startStack } from '@voice-widget/stack';
-import { callerWav } from '../lib/audio.ts';
-import { type LaunchedBrowser, launchBrowser } from '../lib/browser.ts';
-import { instrument, widgetEvents } from '../lib/widget-page.ts';
+import { callerWav, type LaunchedBrowser, launchBrowser, instrument, widgetEvents } from '@voice-widget/testkit';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'e2e');
 

@@ -13,9 +13,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, STATE_DIR, type Stack, startStack } from '@voice-widget/stack';
-import { callerWav, noiseBurstWav, speechOnsetMs } from '../lib/audio.ts';
-import { type LaunchedBrowser, launchBrowser } from '../lib/browser.ts';
-import { type RecordedEvent, instrument, startCall, playIntoMic, serveHostPages, widgetEvents } from '../lib/widget-page.ts';
+import { callerWav, noiseBurstWav, speechOnsetMs, type LaunchedBrowser, launchBrowser, type RecordedEvent, instrument, startCall, playIntoMic, serveHostPages, widgetEvents } from '@voice-widget/testkit';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'widget');
 

@@ -14,9 +14,7 @@ import { join } from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, type Stack, startStack } from '@voice-widget/stack';
-import { callerWav } from '../lib/audio.ts';
-import { type LaunchedBrowser, launchBrowser } from '../lib/browser.ts';
-import { instrument, settleCall, serveHostPages, widgetEvents } from '../lib/widget-page.ts';
+import { callerWav, type LaunchedBrowser, launchBrowser, instrument, settleCall, serveHostPages, widgetEvents } from '@voice-widget/testkit';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'widget');
 const BUDGET = 15 * 1024;

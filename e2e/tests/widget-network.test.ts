@@ -10,9 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, type Stack, startStack } from '@voice-widget/stack';
-import { callerWav } from '../lib/audio.ts';
-import { type LaunchedBrowser, launchBrowser } from '../lib/browser.ts';
-import { instrument, startCall, serveHostPages, widgetEvents } from '../lib/widget-page.ts';
+import { callerWav, type LaunchedBrowser, launchBrowser, instrument, startCall, serveHostPages, widgetEvents } from '@voice-widget/testkit';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'widget');
 

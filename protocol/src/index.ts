@@ -11,3 +11,5 @@ export * from './admin.ts';
 export * from './slug.ts';
 export * from './phone.ts';
 export * from './envelope.ts';
+export * from './tools.ts';
+export * from './customers.ts';

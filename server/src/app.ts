@@ -8,7 +8,9 @@ import { pinoHttp } from 'pino-http';
 import type { Db } from './db/client.ts';
 import { HttpError, errorHandler } from './errors.ts';
 import { adminRouter } from './routes/admin.ts';
+import { adminCustomersRouter } from './routes/admin-customers.ts';
 import { agentApiRouter } from './routes/agent-api.ts';
+import { agentToolsRouter } from './routes/agent-tools.ts';
 import { dashboardRouter } from './routes/dashboard.ts';
 import { phoneRouter } from './routes/phone.ts';
 import { publicRouter } from './routes/public.ts';
@@ -52,6 +54,8 @@ export interface AppDeps {
   secureCookies?: boolean;
   /** LiveKit SIP provisioning (phone callers); unset → the SIP admin routes answer 503. */
   sip?: SipProvisioner;
+  /** HTTP client for customers' tool endpoints (tests inject one); default global fetch. */
+  fetch?: typeof fetch;
 }
 
 /** Maximum JSON body of the public API, bytes. Session requests and turns are tiny. */
@@ -102,8 +106,10 @@ export function createApp(deps: AppDeps): Express {
   // Server-to-server routes first, each with its own body parser and auth; no CORS.
   app.use(webhookRouter({ db: deps.db, receiver: new WebhookReceiver(apiKey, apiSecret), log: deps.log }));
   app.use(agentApiRouter({ db: deps.db, verifier, log: deps.log }));
+  app.use(agentToolsRouter({ db: deps.db, verifier, log: deps.log, fetch: deps.fetch }));
   app.use('/api/admin', limiter(limits.adminPerMinute), express.json({ limit: 64 * 1024 }));
   app.use(adminRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl }));
+  app.use(adminCustomersRouter(deps.db));
   app.use(phoneRouter({ db: deps.db, verifier, log: deps.log, sip: deps.sip })); // phone callers (issue 6)
 
   // Public API: CORS for pages on allowed origins.

@@ -8,6 +8,7 @@
  *        [--instructions ..] [--voice ..] [--model ..] [--language ..] [--origins a,b] [--tools a,b]
  *        [--turn-taking fast|model_vad|stock]
  *   tsx src/cli.ts agent list | show SLUG | disable SLUG
+ *   tsx src/cli.ts agent secret SLUG [--rotate]            the secret that signs identities and tool calls
  *   tsx src/cli.ts demo-link create AGENT [--label ..] [--hours 168] [--minutes 60] [--max-call 300]
  *        [--concurrent 2] [--per-ip 5] [--lead]
  *   tsx src/cli.ts demo-link list | revoke SLUG
@@ -21,7 +22,7 @@ import { DEFAULT_PGLITE_DIR } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { HttpError } from './errors.ts';
 import { createAdminKey, listAdminKeys, revokeAdminKey } from './repo/admin-keys.ts';
-import { createAgent, disableAgent, findAgent, listAgents } from './repo/agents.ts';
+import { agentSecret, createAgent, disableAgent, findAgent, listAgents } from './repo/agents.ts';
 import { deleteOlderThan } from './repo/calls.ts';
 import { createDemoLink, linkStatus, listDemoLinks, revokeDemoLink } from './repo/demo-links.ts';
 
@@ -48,6 +49,7 @@ const { values: opt, positionals } = parseArgs({
     concurrent: { type: 'string' },
     'per-ip': { type: 'string' },
     lead: { type: 'boolean' },
+    rotate: { type: 'boolean' },
     days: { type: 'string' },
   },
 });
@@ -110,6 +112,12 @@ try {
       const a = await findAgent(db, arg ?? '');
       if (!a) throw HttpError.notFound(`agent "${arg}"`);
       console.log(JSON.stringify({ slug: a.slug, version: a.version, enabled: a.enabled, config: a.config }, null, 2));
+      break;
+    }
+    case 'agent secret': {
+      const a = await findAgent(db, arg ?? '');
+      if (!a) throw HttpError.notFound(`agent "${arg}"`);
+      console.log(await agentSecret(db, a.id, { rotate: opt.rotate ?? false }));
       break;
     }
     case 'agent disable':

@@ -1,13 +1,12 @@
 /**
  * Contract between the agent worker and the server, with the worker's real client code
- * (agent-worker/src/agent-config.ts, call-record.ts) against the real app over HTTP on loopback.
+ * (`ServerClient`, `CallRecorder` from @voice-widget/agent-worker) against the real app over HTTP on loopback.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchAgentConfig, type ServerLink } from '../../agent-worker/src/agent-config.ts';
-import { CallRecorder, uploadCallRecord } from '../../agent-worker/src/call-record.ts';
+import { CallRecorder, ServerClient, type ServerLink } from '@voice-widget/agent-worker';
 import { ensureAgent } from '../src/bootstrap.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { callDetail } from '../src/repo/calls.ts';
@@ -34,16 +33,17 @@ afterAll(async () => {
 describe('agent worker ↔ server', () => {
   it('fetches the pinned config at dispatch and uploads the call record at the end', async () => {
     const session = (await request(app).post('/api/sessions').send({ agent: 'acme' })).body;
-    const got = await fetchAgentConfig(link, session.room);
-    if (!('config' in got)) throw new Error(got.error);
-    expect(got.config).toMatchObject({ agent: 'acme', version: 1 });
-    expect(got.config.config.greeting).toMatch(/AI assistant for Acme/);
+    const client = new ServerClient(link, session.room);
+    const got = await client.agentConfig();
+    if (!got.ok) throw new Error(got.error);
+    expect(got.value).toMatchObject({ agent: 'acme', version: 1 });
+    expect(got.value.config.greeting).toMatch(/AI assistant for Acme/);
 
     const rec = new CallRecorder();
-    rec.handleItem({ role: 'assistant', textContent: got.config.config.greeting, createdAt: Date.now() });
+    rec.handleItem({ role: 'assistant', textContent: got.value.config.greeting, createdAt: Date.now() });
     rec.handleItem({ role: 'user', textContent: 'call me on 415 555 0132', createdAt: Date.now() + 1000 });
     rec.handleItem({ role: 'assistant', textContent: 'Sure.', createdAt: Date.now() + 2000 });
-    expect(await uploadCallRecord(link, session.room, rec.build(Date.now() + 3000))).toBe(true);
+    expect(await client.uploadCallRecord(rec.build(Date.now() + 3000))).toEqual({ ok: true, value: null });
     const detail = await callDetail(database.db, session.room);
     expect(detail?.call.outcome).toBe('completed');
     expect(detail?.transcript.map((t) => t.text)).toContain('call me on [phone]');
@@ -52,9 +52,10 @@ describe('agent worker ↔ server', () => {
   it('a worker with the wrong secret is refused and falls back without throwing', async () => {
     const session = (await request(app).post('/api/sessions').send({ agent: 'acme' })).body;
     const bad = { ...link, apiSecret: 'not-the-secret-but-at-least-32-characters-long' };
-    expect(await fetchAgentConfig(bad, session.room)).toEqual({ error: 'server answered 401' });
-    expect(await uploadCallRecord(bad, session.room, new CallRecorder().build(Date.now()))).toBe(false);
-    const down = { ...link, serverUrl: 'http://127.0.0.1:9' };
-    expect(await fetchAgentConfig(down, session.room, 500)).toHaveProperty('error');
+    const refused = new ServerClient(bad, session.room);
+    expect(await refused.agentConfig()).toEqual({ ok: false, error: 'server answered 401 to agent-config', status: 401, code: 'unauthorized' });
+    expect(await refused.uploadCallRecord(new CallRecorder().build(Date.now()))).toMatchObject({ ok: false });
+    const down = new ServerClient({ ...link, serverUrl: 'http://127.0.0.1:9' }, session.room);
+    expect(await down.agentConfig(500)).toMatchObject({ ok: false, error: expect.stringContaining('agent-config') });
   });
 });

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { CALLER_JOIN_WINDOW_S, type CallFilter, type CallOutcome, type CallRecordUpload, type LeadCapture, type TurnLatency } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
-import { agents, calls, demoLinks, leads, toolCalls, transcriptEntries, turns } from '../db/schema.ts';
+import { agents, calls, demoLinks, leads, transcriptEntries, turns } from '../db/schema.ts';
+import { listAudit } from './audit.ts';
 import { HttpError } from '../errors.ts';
 import { redactPii } from '../redact.ts';
 import type { AgentRow } from './agents.ts';
@@ -19,6 +20,8 @@ export interface OpenCallInput {
   ipHash: string;
   demo?: DemoLinkRow;
   lead?: LeadCapture;
+  /** A web caller's signed identity, checked by the route (identity.ts). */
+  verified?: { customerId: string; name: string };
 }
 
 /**
@@ -42,6 +45,9 @@ export async function openCall(db: Db, input: OpenCallInput, now = new Date()): 
         ipHash: input.ipHash,
         createdAt: now,
         maxDurationS,
+        ...(input.verified
+          ? { verifiedCustomerId: input.verified.customerId, verifiedName: input.verified.name, verificationMethod: 'signed_identity' as const }
+          : {}),
       })
       .returning();
     if (input.demo && input.lead) {
@@ -106,8 +112,7 @@ export async function closeCall(
 }
 
 /**
- * Stores the agent's record of a call (replacing an earlier one): transcript and tool calls with
- * PII redacted, barge-ins, outcome; ends the call if it is still open.
+ * Stores the agent's record of a call (replacing an earlier one): transcript with PII redacted, barge-ins, outcome; ends the call if it is still open.
  * @throws HttpError 404 when there is no such call.
  */
 export async function storeCallRecord(db: Db, room: string, rec: CallRecordUpload, now = new Date()): Promise<void> {
@@ -115,7 +120,6 @@ export async function storeCallRecord(db: Db, room: string, rec: CallRecordUploa
   if (!call) throw HttpError.notFound('call');
   await db.transaction(async (tx) => {
     await tx.delete(transcriptEntries).where(eq(transcriptEntries.callId, call.id));
-    await tx.delete(toolCalls).where(eq(toolCalls.callId, call.id));
     if (rec.transcript.length > 0) {
       await tx.insert(transcriptEntries).values(
         rec.transcript.map((t, seq) => ({
@@ -125,18 +129,6 @@ export async function storeCallRecord(db: Db, room: string, rec: CallRecordUploa
           text: redactPii(t.text),
           atMs: t.atMs,
           interrupted: t.interrupted ?? false,
-        })),
-      );
-    }
-    if (rec.toolCalls.length > 0) {
-      await tx.insert(toolCalls).values(
-        rec.toolCalls.map((t, seq) => ({
-          callId: call.id,
-          seq,
-          name: t.name,
-          arguments: redactPii(t.arguments),
-          result: t.result === undefined ? null : redactPii(t.result),
-          atMs: t.atMs,
         })),
       );
     }
@@ -217,7 +209,7 @@ export async function callDetail(db: Db, room: string) {
   const id = row.call.id;
   const [transcript, tools, turnRows] = await Promise.all([
     db.select().from(transcriptEntries).where(eq(transcriptEntries.callId, id)).orderBy(asc(transcriptEntries.seq)),
-    db.select().from(toolCalls).where(eq(toolCalls.callId, id)).orderBy(asc(toolCalls.seq)),
+    listAudit(db, id),
     db.select().from(turns).where(eq(turns.callId, id)).orderBy(asc(turns.idx)),
   ]);
   return {

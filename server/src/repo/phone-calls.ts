@@ -11,7 +11,7 @@ import type { CallRow } from './calls.ts';
  */
 export async function openPhoneCall(
   db: Db,
-  input: { room: string; callerIdentity: string; agent: AgentRow },
+  input: { room: string; callerIdentity: string; agent: AgentRow; callerNumber: string | null; hintedCustomerId: string | null },
   now = new Date(),
 ): Promise<CallRow> {
   await db
@@ -26,6 +26,8 @@ export async function openPhoneCall(
       ipHash: null,
       createdAt: now,
       joinedAt: now,
+      callerNumber: input.callerNumber,
+      hintedCustomerId: input.hintedCustomerId,
     })
     .onConflictDoNothing({ target: calls.room });
   const [row] = await db.select().from(calls).where(eq(calls.room, input.room));

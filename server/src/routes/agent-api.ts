@@ -7,13 +7,15 @@ import type { Db } from '../db/client.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 import { findAgentById } from '../repo/agents.ts';
 import { findCall, storeCallRecord } from '../repo/calls.ts';
+import { verifiedCaller } from '../tools/verification.ts';
 
 /** Largest call record the agent may upload, bytes (a 10-minute call's transcript is ~20 KB). */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 
 /**
  * The agent worker's API, authorised by a LiveKit-signed JWT with the grant `{ room, agent: true }`:
- * - `GET /api/calls/:room/agent-config` → {@link AgentConfigResponse} (the version pinned for the call)
+ * - `GET /api/calls/:room/agent-config` → {@link AgentConfigResponse} (the version pinned for the
+ *   call, and the caller when a signed identity verified them)
  * - `POST /api/calls/:room/record` ← {@link CallRecordUpload} → 204
  */
 export function agentApiRouter(deps: { db: Db; verifier: TokenVerifier; log: Logger }): Router {
@@ -32,6 +34,7 @@ export function agentApiRouter(deps: { db: Db; verifier: TokenVerifier; log: Log
       version: agent.version,
       config: agent.config,
       maxCallSeconds: call.maxDurationS,
+      caller: await verifiedCaller(deps.db, call),
     };
     res.json(reply);
   });

@@ -1,16 +1,11 @@
-import { AccessToken } from 'livekit-server-sdk';
-import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PhoneCallStartResponse, type TurnLatency } from '@voice-widget/protocol';
-import { createApp } from '../app.ts';
+import { agentAuth, testApp } from './test-app.ts';
 import { ensureAgent } from '../bootstrap.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import { createAdminKey } from '../repo/admin-keys.ts';
 import { findCall } from '../repo/calls.ts';
-
-const apiKey = 'APItestkey';
-const apiSecret = 'a-test-secret-that-is-at-least-32-characters-long';
 
 let database: Database;
 let admin: string;
@@ -21,37 +16,28 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-const app = () =>
-  createApp({
-    db: database.db,
-    log: pino({ level: 'silent' }),
-    allowedOrigins: ['*'],
-    sessions: { rooms: { createRoom: async () => ({}) as never }, apiKey, apiSecret, publicUrl: 'ws://127.0.0.1:7880', agentName: 'voice-agent', tokenTtlS: 600 },
-  });
-
-async function agentToken(room: string): Promise<string> {
-  const at = new AccessToken(apiKey, apiSecret, { identity: 'agent-worker', ttl: 60 });
-  at.addGrant({ room, agent: true, roomJoin: false });
-  return `Bearer ${await at.toJwt()}`;
-}
+const app = () => testApp(database.db);
 
 describe('phone calls', () => {
-  it('the agent opens the call and gets the config and the known caller before its first reply', async () => {
+  it('the agent opens the call and gets the config and whether the number is known — no customer data', async () => {
     const put = await request(app())
-      .put('/api/admin/contacts/+15550123')
+      .put('/api/admin/customers/C-1815')
       .set('authorization', admin)
-      .send({ name: 'Ada Lovelace', account: 'AC-1815', openOrders: [{ id: '1042', status: 'shipped, arrives Friday' }] });
+      .send({ name: 'Ada Lovelace', phone: '+15550123', account: 'AC-1815', code: '4321' });
     expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ id: 'C-1815', hasCode: true });
+    expect(JSON.stringify(put.body)).not.toContain('4321');
 
     const room = 'phone-_+15550123_abc';
     const res = await request(app())
       .post(`/api/calls/${encodeURIComponent(room)}/phone`)
-      .set('authorization', await agentToken(room))
+      .set('authorization', await agentAuth(room))
       .send({ agent: 'acme', callerIdentity: 'sip_+15550123', callerNumber: '15550123', calledNumber: '+15550100' });
     expect(res.status).toBe(200);
     const body = PhoneCallStartResponse.parse(res.body);
     expect(body.config.agent).toBe('acme');
-    expect(body.contact).toMatchObject({ phone: '+15550123', name: 'Ada Lovelace', account: 'AC-1815' });
+    expect(body.callerKnown).toBe(true);
+    expect(JSON.stringify(res.body)).not.toMatch(/Ada|AC-1815|C-1815/); // caller ID is a hint, never proof
     const call = await findCall(database.db, room);
     expect(call).toMatchObject({ channel: 'phone', callerIdentity: 'sip_+15550123' });
     expect(call?.joinedAt).not.toBeNull();
@@ -59,31 +45,31 @@ describe('phone calls', () => {
     // Idempotent: a retried start keeps the one call.
     const again = await request(app())
       .post(`/api/calls/${encodeURIComponent(room)}/phone`)
-      .set('authorization', await agentToken(room))
+      .set('authorization', await agentAuth(room))
       .send({ agent: 'acme', callerIdentity: 'sip_+15550123', callerNumber: '+15550123' });
     expect(again.status).toBe(200);
     expect((await findCall(database.db, room))?.id).toBe(call?.id);
 
     // The agent config route now works for the phone call too.
-    const cfg = await request(app()).get(`/api/calls/${encodeURIComponent(room)}/agent-config`).set('authorization', await agentToken(room));
+    const cfg = await request(app()).get(`/api/calls/${encodeURIComponent(room)}/agent-config`).set('authorization', await agentAuth(room));
     expect(cfg.status).toBe(200);
   });
 
-  it('unknown numbers get no contact; other rooms’ tokens and unknown agents are refused', async () => {
+  it('unknown numbers are not known; other rooms’ tokens and unknown agents are refused', async () => {
     const room = 'phone-_+19995550000_x';
     const ok = await request(app())
       .post(`/api/calls/${encodeURIComponent(room)}/phone`)
-      .set('authorization', await agentToken(room))
+      .set('authorization', await agentAuth(room))
       .send({ agent: 'acme', callerIdentity: 'sip_+19995550000', callerNumber: '+19995550000' });
-    expect(ok.body.contact).toBeNull();
+    expect(ok.body.callerKnown).toBe(false);
     const wrongRoom = await request(app())
       .post(`/api/calls/${encodeURIComponent(room)}/phone`)
-      .set('authorization', await agentToken('other'))
+      .set('authorization', await agentAuth('other'))
       .send({ agent: 'acme', callerIdentity: 'sip_1' });
     expect(wrongRoom.status).toBe(403);
     const noAgent = await request(app())
       .post('/api/calls/phone-new/phone')
-      .set('authorization', await agentToken('phone-new'))
+      .set('authorization', await agentAuth('phone-new'))
       .send({ agent: 'nobody', callerIdentity: 'sip_1' });
     expect(noAgent.status).toBe(404);
   });

@@ -6,7 +6,8 @@ import { CreateSessionRequest, TurnUpload, type TurnUploadResponse } from '@voic
 import { verifyRoomToken } from '../auth.ts';
 import type { Db } from '../db/client.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
-import { findAgent, type AgentRow } from '../repo/agents.ts';
+import { agentSecret, findAgent, type AgentRow } from '../repo/agents.ts';
+import { verifySignedIdentity } from '../identity.ts';
 import { discardCall, findCall, openCall, upsertTurn } from '../repo/calls.ts';
 import { findDemoLink } from '../repo/demo-links.ts';
 import { type SessionDeps, createSession, newId } from '../sessions.ts';
@@ -45,6 +46,8 @@ export function sessionsRouter(deps: SessionRouteDeps): Router {
       }
     }
     checkOrigin(agent, origin, demo ? deps.demoOrigin : undefined);
+    // A signed-in visitor: the host site vouches for who they are (README "Signed identity").
+    const verified = body.identity ? await verifySignedIdentity(body.identity, await agentSecret(db, agent.id)) : undefined;
     const plan = { room: newId('web'), identity: newId('caller'), agentVersion: agent.version };
     const call = await openCall(db, {
       room: plan.room,
@@ -55,16 +58,17 @@ export function sessionsRouter(deps: SessionRouteDeps): Router {
       ipHash: ipHash(deps.ipKey, req),
       demo,
       lead: demo?.leadCapture ? body.lead : undefined,
+      verified,
     });
     let session;
     try {
-      session = await createSession(deps.sessions, body, { ...plan, maxTtlS: call.maxDurationS ?? undefined });
+      session = await createSession(deps.sessions, { ...body, name: body.name ?? verified?.name }, { ...plan, maxTtlS: call.maxDurationS ?? undefined });
     } catch (err) {
       log.error({ err, room: plan.room }, 'creating the LiveKit room failed');
       await discardCall(db, plan.room);
       throw HttpError.upstream('the media server');
     }
-    log.info({ room: session.room, agent: body.agent, version: agent.version, demo: Boolean(demo) }, 'session created');
+    log.info({ room: session.room, agent: body.agent, version: agent.version, demo: Boolean(demo), verified: Boolean(verified) }, 'session created');
     res.status(201).json(session);
   });
 

@@ -1,5 +1,5 @@
 /**
- * End-of-turn hints for the agent, in two steps (the agent side: agent-worker/src/end-of-turn.ts):
+ * End-of-turn hints for the agent, in two steps (the agent side: agent-worker/src/turns/end-of-turn.ts):
  *
  * 1. **Tentative** (`voice.end_of_turn {final: false}`): after `tentativeMs` (default 96 ms = three
  *    32 ms VAD frames) of silence following at least `minSpeechMs` of voiced frames. The agent starts

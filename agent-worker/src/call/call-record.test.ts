@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { CallRecordUpload } from '@voice-widget/protocol';
+import { CallRecorder } from './call-record.ts';
+
+describe('CallRecorder', () => {
+  it('keeps both sides in order, skips empty and system items, and marks interrupted replies as barge-ins', () => {
+    const r = new CallRecorder();
+    r.handleItem({ type: 'message', role: 'assistant', textContent: "Hi, I'm an AI assistant.", createdAt: 1000 });
+    r.handleItem({ type: 'message', role: 'system', textContent: 'secret instructions', createdAt: 1001 });
+    r.handleItem({ type: 'message', role: 'user', textContent: '  ', createdAt: 1002 });
+    r.handleItem({ type: 'message', role: 'user', textContent: 'Where is my order?', createdAt: 2000 });
+    r.handleItem({ type: 'message', role: 'assistant', textContent: 'It ships', createdAt: 3000, interrupted: true });
+    r.handleBargeIn(3200); // the page's RPC for the same barge-in
+    r.handleItem({ type: 'message', role: 'assistant', textContent: 'Sorry, go ahead.', createdAt: 5000 });
+    const rec = CallRecordUpload.parse(r.build(9000));
+    expect(rec.transcript.map((t) => t.speaker)).toEqual(['agent', 'caller', 'agent', 'agent']);
+    expect(rec.transcript[2]).toMatchObject({ text: 'It ships', interrupted: true });
+    expect(rec.bargeIns).toEqual([{ atMs: 3000 }]);
+    expect(rec.outcome).toBe('completed');
+  });
+
+  it('is abandoned when the caller never got an answer, transferred after a hand-off that went through, error when marked', () => {
+    const unanswered = new CallRecorder();
+    unanswered.handleItem({ role: 'assistant', textContent: 'Hi', createdAt: 1 });
+    unanswered.handleItem({ role: 'user', textContent: 'Hello?', createdAt: 2 });
+    expect(unanswered.build(3).outcome).toBe('abandoned');
+
+    const transferred = new CallRecorder();
+    transferred.handleTools([{ name: 'transfer_to_human' }], [{ output: '{"transferred":true,"say":"…"}' }]);
+    expect(transferred.build(6).outcome).toBe('transferred');
+
+    const refused = new CallRecorder(); // no one to transfer to: the call is not a hand-off
+    refused.handleTools([{ name: 'transfer_to_human' }], [{ output: '{"transferred":false,"say":"…"}' }]);
+    expect(refused.build(6).outcome).toBe('abandoned');
+
+    const failed = new CallRecorder();
+    failed.markError();
+    expect(failed.build(1).outcome).toBe('error');
+  });
+});

@@ -1,0 +1,94 @@
+import type { Room, RpcInvocationData } from '@livekit/rtc-node';
+import { RpcError } from '@livekit/rtc-node';
+import type { voice } from '@livekit/agents';
+import {
+  ClockRequest,
+  type ClockResponse,
+  EndOfTurnRequest,
+  type EndOfTurnResponse,
+  SpeechResumedRequest,
+  type SpeechResumedResponse,
+  TurnSourceRequest,
+  type TurnSourceResponse,
+  InterruptRequest,
+  type InterruptResponse,
+  RpcMethod,
+  parseRpcPayload,
+} from '@voice-widget/protocol';
+import type { Logger } from 'pino';
+
+/**
+ * Registers the page → agent RPC methods on the agent's participant:
+ * - `voice.clock`: replies with the agent's clock (ms since epoch) for the page's offset estimate.
+ * - `voice.interrupt`: the page's VAD saw the caller talk over the agent: stop speaking now.
+ * - `voice.end_of_turn`: the page's VAD saw the caller stop (tentatively or finally); and
+ * - `voice.speech_resumed`: the caller went on after a tentative hint — both go to `turns`
+ *   (fast profile; other profiles ignore them);
+ * - `voice.turn_source`: whether the page's VAD runs; if not, the agent's own VAD ends turns.
+ * Bad payloads get an RPC error (APPLICATION_ERROR 1500) and change nothing.
+ */
+export function registerRpcMethods(
+  room: Room,
+  session: voice.AgentSession,
+  log: Logger,
+  turns?: { onHint(speechEndMs: number, final: boolean): boolean; onSpeechResumed(): boolean },
+  turnSource?: (source: TurnSourceRequest['source']) => boolean,
+): void {
+  const participant = room.localParticipant;
+  if (!participant) throw new Error('registerRpcMethods: room is not connected');
+
+  const guarded =
+    <T>(name: string, handle: (data: RpcInvocationData) => T) =>
+    async (data: RpcInvocationData): Promise<string> => {
+      try {
+        return JSON.stringify(await handle(data));
+      } catch (err) {
+        log.warn({ method: name, caller: data.callerIdentity, err: (err as Error).message }, 'rpc rejected');
+        throw new RpcError(RpcError.ErrorCode.APPLICATION_ERROR, (err as Error).message);
+      }
+    };
+
+  participant.registerRpcMethod(
+    RpcMethod.clock,
+    guarded(RpcMethod.clock, (data): ClockResponse => {
+      const agentMs = Date.now();
+      parseRpcPayload(ClockRequest, data.payload);
+      return { agentMs };
+    }),
+  );
+
+  participant.registerRpcMethod(
+    RpcMethod.interrupt,
+    guarded(RpcMethod.interrupt, (data): InterruptResponse => {
+      parseRpcPayload(InterruptRequest, data.payload);
+      const speaking = session.agentState === 'speaking';
+      if (speaking) void session.interrupt();
+      log.info({ speaking }, 'barge-in from the page');
+      return { interrupted: speaking };
+    }),
+  );
+
+  participant.registerRpcMethod(
+    RpcMethod.endOfTurn,
+    guarded(RpcMethod.endOfTurn, (data): EndOfTurnResponse => {
+      const { speechEndMs, final } = parseRpcPayload(EndOfTurnRequest, data.payload);
+      return { accepted: turns?.onHint(speechEndMs, final) ?? false };
+    }),
+  );
+
+  participant.registerRpcMethod(
+    RpcMethod.turnSource,
+    guarded(RpcMethod.turnSource, (data): TurnSourceResponse => {
+      const { source } = parseRpcPayload(TurnSourceRequest, data.payload);
+      return { agentVad: turnSource?.(source) ?? false };
+    }),
+  );
+
+  participant.registerRpcMethod(
+    RpcMethod.speechResumed,
+    guarded(RpcMethod.speechResumed, (data): SpeechResumedResponse => {
+      parseRpcPayload(SpeechResumedRequest, data.payload);
+      return { cancelled: turns?.onSpeechResumed() ?? false };
+    }),
+  );
+}

@@ -1,0 +1,145 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { llm, voice } from '@livekit/agents';
+import { EndOfTurnController } from './end-of-turn.ts';
+import { ModelResponses } from '../model/model-responses.ts';
+import { TurnTimelineRecorder } from '../timeline/turn-timeline.ts';
+
+/** Lets the controller's deferred reply run. */
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+/** Records what the controller asks of the session and the model session. */
+function harness(agentState = 'listening', eot?: () => Promise<{ probability: number; inferenceMs: number; totalMs: number } | null>) {
+  const calls: string[] = [];
+  const replies: { interrupted: boolean }[] = [];
+  const session = {
+    agentState,
+    interrupt: () => calls.push('interrupt'),
+    generateReply: () => {
+      calls.push('generateReply');
+      const reply = { interrupted: false, interrupt: () => (reply.interrupted = true) };
+      replies.push(reply);
+      return reply;
+    },
+  } as unknown as voice.AgentSession;
+  const rt = {
+    pushAudio: () => void calls.push('flush'),
+    commitAudio: async () => void calls.push('commit'),
+    interrupt: async () => void calls.push('cancel'),
+  } as unknown as llm.RealtimeSession;
+  const timeline = new TurnTimelineRecorder(() => {});
+  const responses = new ModelResponses();
+  const controller = new EndOfTurnController(session, () => rt, timeline, responses, pino({ level: 'silent' }), eot);
+  return { controller, calls, replies, responses };
+}
+
+describe('EndOfTurnController', () => {
+  it('commits and asks for the reply at once when the model is idle (no commitUserTurn wait)', async () => {
+    const { controller, calls } = harness();
+    expect(controller.onHint(1_000, true)).toBe(true);
+    await Promise.resolve();
+    expect(calls).toEqual(['flush', 'commit', 'generateReply']);
+  });
+
+  it('ignores a repeat of the same hint', async () => {
+    const { controller, calls } = harness();
+    controller.onHint(1_000, true);
+    expect(controller.onHint(1_050, true)).toBe(false);
+    await tick();
+    expect(calls).toEqual(['flush', 'commit', 'generateReply']);
+  });
+
+  it('starts the reply on a tentative hint and does nothing more when the final one confirms it', async () => {
+    const { controller, calls, replies } = harness();
+    controller.onHint(2_000, false);
+    await tick();
+    expect(controller.onHint(2_000, true)).toBe(true);
+    await tick();
+    expect(calls).toEqual(['flush', 'commit', 'generateReply']);
+    expect(replies[0]!.interrupted).toBe(false);
+    expect(controller.onSpeechResumed()).toBe(false); // confirmed: nothing left to withdraw
+  });
+
+  it('withdraws a speculative reply when the caller goes on, then answers the whole turn', async () => {
+    const { controller, calls, replies } = harness();
+    controller.onHint(3_000, false);
+    await tick();
+    expect(controller.onSpeechResumed()).toBe(true);
+    expect(replies[0]!.interrupted).toBe(true);
+    controller.onHint(4_500, false);
+    controller.onHint(4_500, true);
+    await tick();
+    expect(calls).toEqual(['flush', 'commit', 'generateReply', 'flush', 'commit', 'generateReply']);
+    expect(replies[1]!.interrupted).toBe(false);
+  });
+
+  it('withdraws a speculative reply even before the model was asked for it', async () => {
+    const { controller, calls, responses } = harness();
+    responses.onServerEvent({ type: 'response.created', response: { id: 'old' } });
+    controller.onHint(3_000, false); // waits for the old response to end
+    expect(controller.onSpeechResumed()).toBe(true);
+    responses.onServerEvent({ type: 'response.done', response: { id: 'old', status: 'cancelled' } });
+    await tick();
+    expect(calls).toEqual(['flush', 'commit', 'cancel']);
+  });
+
+  it('cancels the speculative response at the model when it already started', async () => {
+    const { controller, calls, responses } = harness();
+    controller.onHint(3_000, false);
+    await tick();
+    responses.onClientEvent({ type: 'response.create' });
+    responses.onServerEvent({ type: 'response.created', response: { id: 'spec' } });
+    controller.onSpeechResumed();
+    expect(calls).toEqual(['flush', 'commit', 'generateReply', 'cancel']);
+  });
+
+  it('starts the reply on a tentative hint while the end-of-turn model is asked, and keeps it when the caller sounds done', async () => {
+    const { controller, calls, replies } = harness('listening', async () => ({ probability: 0.9, inferenceMs: 8, totalMs: 12 }));
+    controller.onHint(1_000, false);
+    await tick();
+    expect(calls).toEqual(['flush', 'commit', 'generateReply']);
+    expect(replies[0]!.interrupted).toBe(false);
+    controller.onHint(1_000, true);
+    await tick();
+    expect(calls).toHaveLength(3);
+  });
+
+  it('withdraws the speculative reply when the audio sounds unfinished, and answers on the final hint without a new commit', async () => {
+    const { controller, calls, replies } = harness('listening', async () => ({ probability: 0.1, inferenceMs: 8, totalMs: 12 }));
+    controller.onHint(1_000, false); // "I want to order a…"
+    await tick();
+    expect(replies[0]!.interrupted).toBe(true);
+    controller.onHint(1_000, true); // the redemption time passed: the turn is over after all
+    await tick();
+    expect(calls).toEqual(['flush', 'commit', 'generateReply', 'generateReply']);
+    expect(replies[1]!.interrupted).toBe(false);
+  });
+
+  it('a held turn is forgotten when the caller goes on', async () => {
+    const { controller, calls } = harness('listening', async () => ({ probability: 0.1, inferenceMs: 8, totalMs: 12 }));
+    controller.onHint(1_000, false);
+    await tick();
+    controller.onSpeechResumed();
+    controller.onHint(1_000, true); // same speech end: nothing new to answer
+    await tick();
+    expect(calls).toEqual(['flush', 'commit', 'generateReply']);
+  });
+
+  it('the final hint wins over a late "unfinished" answer of the model', async () => {
+    let answer: (r: { probability: number; inferenceMs: number; totalMs: number }) => void = () => {};
+    const { controller, replies } = harness('listening', () => new Promise((r) => (answer = r)));
+    controller.onHint(1_000, false);
+    await tick();
+    controller.onHint(1_000, true);
+    answer({ probability: 0.1, inferenceMs: 8, totalMs: 12 });
+    await tick();
+    expect(replies[0]!.interrupted).toBe(false);
+  });
+
+  it('interrupts the agent first when it is still speaking', async () => {
+    const { controller, calls } = harness('speaking');
+    controller.onHint(5_000, true);
+    await tick();
+    expect(calls).toEqual(['interrupt', 'flush', 'commit', 'generateReply']);
+  });
+});

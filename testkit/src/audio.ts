@@ -1,0 +1,104 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { STATE_DIR } from '@voice-widget/stack';
+
+/** Real human recordings from Debian's pocketsphinx-testdata (16 kHz mono), with their transcripts. */
+export const TESTDATA = '/usr/share/pocketsphinx/test/data';
+export const RECORDINGS = {
+  goforward: { file: `${TESTDATA}/goforward.raw`, raw: true, text: 'go forward ten meters' },
+  illDisposed: {
+    file: `${TESTDATA}/librivox/sense_and_sensibility_01_austen_64kb-0880.wav`,
+    raw: false,
+    text: 'he was not an ill disposed young man',
+  },
+  amiable: {
+    file: `${TESTDATA}/librivox/sense_and_sensibility_01_austen_64kb-0930.wav`,
+    raw: false,
+    text: 'he might even have been made amiable himself',
+  },
+} as const;
+export type RecordingName = keyof typeof RECORDINGS;
+
+/**
+ * One piece of the caller's audio: a recording, synthetic speech (`voice`: `espeak:<voice>`, default
+ * `espeak:en-us`, or `flite:<voice>`, e.g. `flite:rms`), or silence of `silenceS` seconds.
+ */
+export type Segment = { recording: RecordingName } | { say: string; voice?: string } | { silenceS: number };
+
+/**
+ * sox input arguments of a speech segment: a recording, or `say` spoken by eSpeak NG (150 words a
+ * minute) or Flite (cached under .state/audio by voice and text).
+ */
+export function speechInput(seg: Exclude<Segment, { silenceS: number }>): string[] {
+  if ('say' in seg) {
+    const dir = join(STATE_DIR, 'audio');
+    mkdirSync(dir, { recursive: true });
+    const [engine, voice] = (seg.voice ?? 'espeak:en-us').split(':') as [string, string];
+    const out = join(dir, `say-${engine}-${voice}-${seg.say.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60)}.wav`);
+    if (!existsSync(out)) {
+      if (engine === 'flite') execFileSync('flite', ['-voice', voice, '-t', seg.say, '-o', out]);
+      else execFileSync('espeak-ng', ['-v', voice, '-s', '150', '-w', out, seg.say]);
+    }
+    return [out];
+  }
+  const rec = RECORDINGS[seg.recording];
+  return rec.raw ? ['-t', 'raw', '-r', '16000', '-e', 'signed', '-b', '16', '-c', '1', rec.file] : [rec.file];
+}
+
+/**
+ * Builds the caller's microphone WAV (48 kHz mono S16, what Chromium's fake capture expects):
+ * the segments in order. Cached by name under .state/audio.
+ * @throws Error when sox or the recordings are missing (scripts/setup.sh installs them).
+ */
+export function callerWav(name: string, segments: Segment[]): string {
+  const dir = join(STATE_DIR, 'audio');
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `${name}.wav`);
+  if (existsSync(out)) return out;
+  const parts = segments.map((seg, i) => {
+    const part = join(dir, `${name}.part${i}.wav`);
+    if ('silenceS' in seg) {
+      execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', part, 'trim', '0', String(seg.silenceS)]);
+    } else {
+      execFileSync('sox', [...speechInput(seg), '-r', '48000', '-c', '1', '-b', '16', part]);
+    }
+    return part;
+  });
+  execFileSync('sox', [...parts, out]);
+  return out;
+}
+
+/**
+ * Where speech starts in a WAV written by this module (48 kHz mono S16): the first 10 ms window whose
+ * RMS reaches `thresholdDbfs`, in ms from the start of the file. The default −35 dBFS sits above the
+ * LibriVox clips' −45…−50 dBFS noise floor and below their speech (−20…−30 dBFS).
+ */
+export function speechOnsetMs(wavPath: string, thresholdDbfs = -35): number {
+  const buf = readFileSync(wavPath);
+  const dataAt = buf.indexOf('data') + 8;
+  const samples = new Int16Array(buf.buffer.slice(buf.byteOffset + dataAt, buf.byteOffset + buf.length - ((buf.length - dataAt) % 2)));
+  const win = 480;
+  const threshold = 10 ** (thresholdDbfs / 20) * 32768;
+  for (let i = 0; i + win <= samples.length; i += win) {
+    let sum = 0;
+    for (let j = i; j < i + win; j++) sum += samples[j]! * samples[j]!;
+    if (Math.sqrt(sum / win) >= threshold) return (i / 48_000) * 1000;
+  }
+  throw new Error(`no sound above ${thresholdDbfs} dBFS in ${wavPath}`);
+}
+
+/**
+ * A cough-like burst: `durationS` of pink noise with a fast attack and decay at `gainDb`, between
+ * silences. Built with sox; cached by name under .state/audio.
+ */
+export function noiseBurstWav(name: string, opts: { leadS: number; durationS: number; tailS: number; gainDb?: number }): string {
+  const dir = join(STATE_DIR, 'audio');
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `${name}.wav`);
+  if (existsSync(out)) return out;
+  const burst = join(dir, `${name}.burst.wav`);
+  execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', burst, 'synth', String(opts.durationS), 'pinknoise', 'fade', 'q', '0.01', String(opts.durationS), '0.06', 'gain', String(opts.gainDb ?? -6)]);
+  execFileSync('sox', [burst, out, 'pad', String(opts.leadS), String(opts.tailS)]);
+  return out;
+}
