@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { energyEnvelope, parseWavPcm16 } from '@voice-widget/protocol';
@@ -188,6 +188,7 @@ export function buildCase(spec: AmdCase, m: AmdManifest, dir: string): BuiltCase
   }
   writeFileSync(truthPath, JSON.stringify(truth));
   renameSync(out, wavPath);
+  rmSync(tmp, { recursive: true, force: true });
   return { spec, wavPath, samples: parseWavPcm16(readFileSync(wavPath)).samples, truth };
 }
 

@@ -171,7 +171,7 @@ export class AmdDetector {
     return {
       speech: this.#speech.snapshot(),
       pauses: [...this.#speech.pauses],
-      trailingSilenceMs: last === null ? 0 : Math.max(0, Math.round(nowMs - last)),
+      trailingSilenceMs: last === null ? 0 : Math.max(0, Math.round(nowMs - Math.max(last, this.#lastSoundEndMs ?? last))),
       utteranceMs: first === null || last === null ? 0 : Math.round(last - first),
       beep: this.#beep,
       cues: [...this.#cueMatches],

@@ -93,7 +93,7 @@ export interface AmdEvidence {
   speech: SpeechSegment[];
   /** Silences between the segments. */
   pauses: Pause[];
-  /** Silence since the end of the last segment at decision time, ms (0 while speaking or before any speech). */
+  /** Silence (no speech, no tone) since the last sound at decision time, ms (0 while speaking or before any speech). */
   trailingSilenceMs: number;
   /** Speech from the first onset to the last voiced window of the current utterance, ms. */
   utteranceMs: number;
