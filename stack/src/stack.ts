@@ -35,6 +35,8 @@ export interface StackOptions {
   widget?: boolean;
   /** Phone callers too: Redis, livekit-server with Redis, and livekit-sip on loopback (issue 6). */
   sip?: boolean;
+  /** Start LiveKit's TURN server (UDP, 127.0.0.1) on a free port, for callers behind an emulated network. */
+  turn?: boolean;
   /** Where livekit-sip listens (default 127.0.0.1) and the public IP it announces behind NAT. */
   sipNetwork?: { listenIp?: string; externalIp?: string };
 }
@@ -42,6 +44,8 @@ export interface StackOptions {
 /** A running stack; `stop()` ends every process it started. */
 export interface Stack {
   livekitUrl: string;
+  /** LiveKit's TURN UDP port on 127.0.0.1, when started with `turn: true`. */
+  turnUdpPort: number | null;
   serverUrl: string;
   /** Demo page URL, when the demo site runs. */
   demoUrl: string | null;
@@ -114,6 +118,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     : opts.ephemeral
       ? { redis: await freeTcpPort(), sip: await freeTcpUdpPort(), sipHealth: await freeTcpPort(), rtp: await freeUdpRange(40) }
       : DEMO_SIP_PORTS;
+  const turnUdpPort = opts.turn ? await freeTcpUdpPort() : undefined;
   const widgetDist = opts.widget === false ? undefined : ensureWidgetBuilt();
   const services: Service[] = [];
   const stop = async () => {
@@ -128,6 +133,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       port: ports.livekit,
       rtcTcpPort: ports.rtcTcp,
       rtcUdpPort: ports.rtcUdp,
+      turnUdpPort,
       // Signed webhooks close calls even when the browser vanishes (the server starts right after).
       webhookUrl: `http://127.0.0.1:${ports.server}/webhooks/livekit`,
       redisAddress: redis?.address,
@@ -226,7 +232,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       waits.push(waitUntilReady(demo, httpOk(demoUrl), 30_000));
     }
     await Promise.all(waits);
-    return { livekitUrl: livekit.url, serverUrl, demoUrl, agentName, apiKey: keys.apiKey, apiSecret: keys.apiSecret, services, sip, model, stop };
+    return { livekitUrl: livekit.url, turnUdpPort: turnUdpPort ?? null, serverUrl, demoUrl, agentName, apiKey: keys.apiKey, apiSecret: keys.apiSecret, services, sip, model, stop };
   } catch (err) {
     await stop();
     throw err;
