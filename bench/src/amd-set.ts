@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { energyEnvelope, parseWavPcm16 } from '@voice-widget/protocol';
+import { parseWavPcm16, toDbfs } from '@voice-widget/protocol';
+import { activeLevel } from './audio-set.ts';
 
 const TESTDATA = '/usr/share/pocketsphinx/test/data';
 const SR = 16_000;
@@ -95,15 +96,8 @@ const RAW16 = ['-t', 'raw', '-r', String(SR), '-e', 'signed', '-b', '16', '-c', 
 const toInt16 = (buf: Buffer) => new Int16Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + (buf.length & ~1)));
 const dbToAmp = (db: number) => 10 ** (db / 20);
 
-/** RMS level of the active part (10 ms frames within 35 dB of the loudest), dBFS. */
-function activeLevelDb(x: Int16Array): number {
-  const env = energyEnvelope(x, SR, 10);
-  const max = Math.max(...env);
-  let sum = 0;
-  let n = 0;
-  for (const db of env) if (db >= max - 35) (sum += 10 ** (db / 10)), n++;
-  return n ? 10 * Math.log10(sum / n) : -120;
-}
+/** Active speech level (frames within 35 dB of the loudest), dBFS. */
+const activeLevelDb = (x: Int16Array) => toDbfs(activeLevel(x, SR));
 
 function scale(x: Int16Array, gain: number): Int16Array {
   return Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * gain))));

@@ -1,4 +1,4 @@
-import { energyEnvelope } from '@voice-widget/protocol';
+import { levelDbfs } from '@voice-widget/protocol';
 import { BeepDetector } from './beep-detector.ts';
 import { type AmdConfig, type AmdConfigInput, parseAmdConfig } from './config.ts';
 import { CueMatcher } from './cues.ts';
@@ -185,7 +185,7 @@ export class AmdDetector {
     const startMs = startClockMs - this.#answeredAtMs;
     if (startMs < 0) return;
     const c = this.config;
-    const levelDb = energyEnvelope(samples, AMD_SAMPLE_RATE_HZ, AMD_WINDOW_MS)[0]!;
+    const levelDb = levelDbfs(samples);
     const floorDb = this.#energy.noiseFloorDb;
     const loudEnough = levelDb >= c.beep.minLevelDb && levelDb >= floorDb + c.beep.minSnrDb;
     const tone = loudEnough ? this.#tones.analyse(samples) : null;
