@@ -373,9 +373,14 @@ describe.each(DB_KINDS)('API on %s', (kind) => {
           { speaker: 'caller', text: 'My card is 4111 1111 1111 1111 and my email is ada@example.com', atMs: t0 + 4000 },
           { speaker: 'agent', text: 'Thanks, transferring you now.', atMs: t0 + 8000, interrupted: true },
         ],
-        toolCalls: [{ name: 'transfer_to_human', arguments: '{"phone":"+1 415 555 0132"}', result: '{"ok":true}', atMs: t0 + 9000 }],
         bargeIns: [{ atMs: t0 + 8500 }],
       };
+      // Tool calls are the audit trail, uploaded as they happen (not with the record).
+      const audit = await request(app)
+        .post(`/api/calls/${s.room}/audit`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ events: [{ tool: 'transfer_to_human', args: '{"phone":"+1 415 555 0132"}', decision: 'allowed', result: '{"ok":true}', atMs: t0 + 9000 }] });
+      expect(audit.status).toBe(204);
       const up = await request(app).post(`/api/calls/${s.room}/record`).set('Authorization', `Bearer ${token}`).send(record);
       expect(up.status).toBe(204);
       const raw = JSON.stringify(
@@ -390,7 +395,7 @@ describe.each(DB_KINDS)('API on %s', (kind) => {
       expect(detail.body.call.endedAt).not.toBeNull();
       expect(detail.body.call.bargeIns).toEqual([t0 + 8500]);
       expect(detail.body.transcript[1].text).toBe('My card is [card] and my email is [email]');
-      expect(detail.body.toolCalls[0].arguments).toBe('{"phone":"[phone]"}');
+      expect(detail.body.toolCalls[0].args).toBe('{"phone":"[phone]"}');
 
       const badRecord = await request(app).post(`/api/calls/${s.room}/record`).set('Authorization', `Bearer ${token}`).send({ outcome: 'won' });
       expect(badRecord.status).toBe(400);
