@@ -34,6 +34,24 @@ export const AllowedOrigin = z.union([
 export const TurnTaking = z.enum(['fast', 'model_vad', 'stock']);
 export type TurnTaking = z.infer<typeof TurnTaking>;
 
+/**
+ * Per-agent budgets, enforced by the server for every call (web and phone, with or without a demo
+ * link; a demo link's own budgets apply on top). Defaults are what a public widget can live with.
+ */
+export const AgentLimits = z
+  .object({
+    /** Longest call, seconds, counted from the caller joining; the server deletes the room then. */
+    maxCallSeconds: z.number().int().min(15).max(3_600).default(600),
+    /** Calls in progress at once (a session not joined yet counts until its join window ends). */
+    maxConcurrentCalls: z.number().int().min(1).max(10_000).default(10),
+    /** Talk time per UTC day across all calls, minutes (calls in progress reserve their maximum). */
+    minutesPerDay: z.number().int().min(1).max(1_000_000).default(600),
+    /** New sessions per caller IP (IPv6: per /64) per hour; hover prefetches count. */
+    newCallsPerIpPerHour: z.number().int().min(1).max(100_000).default(30),
+  })
+  .strict();
+export type AgentLimits = z.infer<typeof AgentLimits>;
+
 /** Words that count as an AI disclosure in a greeting (California SB 1001, EU AI Act art. 50). */
 const AI_DISCLOSURE = /\b(AI|A\.I\.|artificial intelligence|virtual assistant|automated assistant)\b/i;
 
@@ -67,6 +85,13 @@ export const AgentConfig = z
      * Phone calls always use `model_vad`.
      */
     turnTaking: TurnTaking.default('fast'),
+    /** Budgets of every call (see {@link AgentLimits}). */
+    limits: AgentLimits.prefault({}),
+    /**
+     * Only demo-link calls: `POST /api/sessions` without a demo link is refused (403
+     * `demo_link_required`), so knowing the public slug does not bypass a link's budgets.
+     */
+    demoLinksOnly: z.boolean().default(false),
   })
   .strict();
 export type AgentConfig = z.infer<typeof AgentConfig>;
@@ -81,7 +106,7 @@ export const AgentConfigResponse = z.object({
   agent: AgentSlug,
   version: z.number().int().min(1),
   config: AgentConfig,
-  /** The call is ended by the server after this many seconds (demo-link budget); null = no limit. */
+  /** The server ends the call this many seconds after the caller joined (agent and demo-link budgets); null = no limit. */
   maxCallSeconds: z.number().int().min(1).nullable(),
 });
 export type AgentConfigResponse = z.infer<typeof AgentConfigResponse>;

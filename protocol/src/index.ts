@@ -11,3 +11,6 @@ export * from './admin.ts';
 export * from './slug.ts';
 export * from './phone.ts';
 export * from './envelope.ts';
+export * from './time.ts';
+export * from './call-limit.ts';
+export * from './notice.ts';

@@ -86,7 +86,7 @@ describe('POST /api/sessions tokens', () => {
     const created = calls[0] as { name: string; agents: { agentName: string; metadata: string }[] };
     expect(created.name).toBe(session.room);
     expect(created.agents[0]?.agentName).toBe('voice-agent');
-    expect(JSON.parse(created.agents[0]!.metadata)).toEqual({ agent: 'acme', channel: 'web', callerName: 'Ada', agentVersion: 1 });
+    expect(JSON.parse(created.agents[0]!.metadata)).toEqual({ agent: 'acme', channel: 'web', callerName: 'Ada', agentVersion: 1, joinBy: session.joinBy });
 
     const claims = await new TokenVerifier(apiKey, apiSecret).verify(session.token);
     expect(claims.sub).toBe(session.identity);

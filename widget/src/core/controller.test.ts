@@ -93,6 +93,16 @@ describe('widget controller', () => {
     expect(calls[0]!.deps.signal.aborted).toBe(true);
   });
 
+  it('a session the server refused shows its message for the caller (error event `detail`)', async () => {
+    const { c, calls, seen } = setup();
+    const p = c.start();
+    await tick();
+    calls[0]!.settle(WidgetError.sessionRefused('busy', true, 'All lines are busy right now.'));
+    await p;
+    expect(c.snapshot.error?.serverMessage).toBe('All lines are busy right now.');
+    expect(seen.error).toEqual([{ code: 'session_refused', message: c.strings.sessionRefused, retryable: true, detail: 'All lines are busy right now.' }]);
+  });
+
   it('agent timeout is a retryable error; retry starts a fresh call', async () => {
     const { c, calls, seen } = setup();
     const p = c.start();

@@ -240,7 +240,12 @@ export class WidgetController {
     void ctx?.close().catch(() => {});
     if (!this.#machine({ type: 'fail' })) return;
     this.#set({ error });
-    this.events.emit('error', { code: error.code, message: this.strings[error.stringKey], retryable: error.retryable });
+    this.events.emit('error', {
+      code: error.code,
+      message: this.strings[error.stringKey],
+      retryable: error.retryable,
+      ...(error.serverMessage ? { detail: error.serverMessage } : {}),
+    });
   }
 
   /** Applies a state-machine event; returns whether the state changed. */

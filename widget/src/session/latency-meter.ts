@@ -92,6 +92,7 @@ export class LatencyMeter {
     turn.stages = computeStages(turn, timeline, this.#clock.offsetMs);
     turn.endOfTurnSource = timeline.endOfTurnSource;
     turn.clockUncertaintyMs = this.#clock.uncertaintyMs;
+    turn.responseId = timeline.responseId;
     return true;
   }
 }

@@ -47,6 +47,11 @@ export function Widget() {
           {s.error && (
             <p class="vw-error" role="alert" data-testid="error" data-code={s.error.code}>
               {t[s.error.stringKey]}
+              {s.error.serverMessage && (
+                <span class="vw-detail" data-testid="error-detail">
+                  {s.error.serverMessage}
+                </span>
+              )}
             </p>
           )}
           {s.notice && live && (
