@@ -198,7 +198,7 @@ try {
   ops = await connectOperator({
     mode: opt.api ? 'api' : opt.db ? 'db' : 'auto',
     serverUrl: serverBase,
-    adminKey: process.env.ADMIN_KEY,
+    adminKey: process.env.ADMIN_KEY || undefined,
     keyFile: process.env.ADMIN_KEY_FILE ?? DEFAULT_ADMIN_KEY_FILE,
     databaseUrl: process.env.DATABASE_URL,
     pgliteDir: process.env.PGLITE_DIR ?? DEFAULT_PGLITE_DIR,

@@ -1,4 +1,4 @@
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import { logHashKey, safeLoggerOptions } from '@voice-widget/protocol/log-safety';
 
 /** Options of {@link createLogger}. */
@@ -10,6 +10,8 @@ export interface LoggerOptions {
   secrets?: (string | undefined)[];
   /** Keep the `pii` field (`LOG_PII=1`). */
   logPii: boolean;
+  /** Where lines go; default stdout. */
+  destination?: DestinationStream;
 }
 
 /**
@@ -18,11 +20,12 @@ export interface LoggerOptions {
  */
 export function createLogger(opts: LoggerOptions): Logger {
   const secrets = [opts.apiSecret, ...(opts.secrets ?? [])].filter((s): s is string => Boolean(s));
-  return pino({
+  const options = {
     level: opts.level,
     base: { svc: 'server' },
     ...safeLoggerOptions({ logPii: opts.logPii, secrets, hashKey: logHashKey(opts.apiSecret) }),
-  });
+  };
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }
 
 /** The password of a `postgres://user:password@host/db` URL, if any (so it is never logged). */
