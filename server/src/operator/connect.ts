@@ -26,13 +26,15 @@ async function serverUp(serverUrl: string): Promise<boolean> {
 }
 
 /**
- * Picks the backend: the admin API of a running server when an admin key is at hand (so the CLI
- * works next to a server holding a PGlite database), else the database.
+ * Picks the backend: with `DATABASE_URL` (PostgreSQL, shared by design) the database; else the
+ * admin API of a running server when an admin key is at hand (so the CLI works next to a server
+ * holding a PGlite database); else the PGlite folder.
  * @throws Error explaining what to do when neither is usable.
  */
 export async function connectOperator(o: ConnectOptions): Promise<OperatorOps> {
   const key = o.adminKey ?? (existsSync(o.keyFile) ? readFileSync(o.keyFile, 'utf8').split('\n')[0]!.trim() : undefined);
-  if (o.mode !== 'db' && key && (o.mode === 'api' || (await serverUp(o.serverUrl)))) return apiOps(o.serverUrl, key);
+  const tryApi = o.mode === 'api' || (o.mode === 'auto' && !o.databaseUrl);
+  if (tryApi && key && (o.mode === 'api' || (await serverUp(o.serverUrl)))) return apiOps(o.serverUrl, key);
   if (o.mode === 'api') throw new Error(`--api needs an admin key: set ADMIN_KEY or put one in ${o.keyFile}`);
   try {
     return await dbOps({ url: o.databaseUrl, pgliteDir: o.pgliteDir, serverUrl: o.serverUrl });
