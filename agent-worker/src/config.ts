@@ -38,6 +38,8 @@ export const WorkerConfig = z.object({
    */
   AGENT_IDLE_PROCESSES: z.coerce.number().int().min(0).max(64).default(3),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  /** `1` keeps personal data (the `pii` log field: transcripts, typed messages) in logs; default off. */
+  LOG_PII: z.enum(['0', '1']).default('0'),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 

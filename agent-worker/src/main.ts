@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ServerOptions, cli } from '@livekit/agents';
 import { start as startLocalModel } from '@voice-widget/local-realtime';
 import { loadWorkerConfig } from './config.ts';
+import { createAgentLogger } from './log.ts';
 
 const config = loadWorkerConfig();
 if (!config.OPENAI_API_KEY && !config.LOCAL_REALTIME_URL) {
@@ -16,7 +17,8 @@ if (!config.OPENAI_API_KEY && !config.LOCAL_REALTIME_URL) {
     ttfaMs: config.LOCAL_REALTIME_TTFA_MS,
     script: config.LOCAL_REALTIME_SCRIPT,
     limits: { maxSessions: config.LOCAL_REALTIME_MAX_SESSIONS },
-    logLevel: config.LOG_LEVEL === 'debug' ? 'debug' : 'warn',
+    // Our logger: transcripts stay under `pii` (dropped unless LOG_PII=1), secrets and numbers out.
+    logger: createAgentLogger({ ...config, LOG_LEVEL: config.LOG_LEVEL === 'debug' ? 'debug' : 'warn' }, { svc: 'agent-worker' }),
   });
   process.env.LOCAL_REALTIME_URL = model.baseURL;
   // Not stopped on SIGTERM: the worker drains its calls first, and they still need the model.

@@ -5,6 +5,7 @@ import { SipClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import type { ServerClient } from '../server-api/client.ts';
 import type { WorkerConfig } from '../config.ts';
+import { interruptIfAllowed } from '../session/interrupt.ts';
 import { endCallTool } from '../tools/end-call.ts';
 import { TRANSFER_TOOL, transferTool } from '../tools/transfer.ts';
 import { DTMF_PAUSE_MS, type DtmfAction, DtmfCollector, PERSON_BY_KEYPAD, digitsAsInput } from './dtmf.ts';
@@ -86,7 +87,7 @@ function handleKeypad(ctx: JobContext, session: voice.AgentSession, identity: st
     if (!action) return;
     log.info({ action: action.type }, 'keypad input');
     if (action.type === 'person') {
-      void session.interrupt();
+      interruptIfAllowed(session);
       session.generateReply({ userInput: PERSON_BY_KEYPAD, toolChoice: { type: 'function', function: { name: TRANSFER_TOOL } } });
     } else {
       session.generateReply({ userInput: digitsAsInput(action.digits) });
