@@ -61,6 +61,7 @@ export type StringKey =
   | 'agentTimeout'
   | 'connectionLost'
   | 'sessionRefused'
+  | 'messageRefused'
   | 'misconfigured'
   | 'close';
 
@@ -161,6 +162,7 @@ export type ErrorCode =
   | 'agent_timeout'
   | 'connection_lost'
   | 'session_refused'
+  | 'message_refused'
   | 'misconfigured'
   | 'internal';
 

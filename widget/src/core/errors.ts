@@ -20,6 +20,8 @@ export class WidgetError extends Error {
   static connectionLost = (detail?: string) => new WidgetError('connection_lost', 'connectionLost', true, detail);
   static sessionRefused = (detail: string, retryable: boolean, serverMessage?: string) =>
     new WidgetError('session_refused', 'sessionRefused', retryable, detail, serverMessage);
+  /** The agent did not take a typed message (too fast, too long); the call goes on. */
+  static messageRefused = (agentMessage: string) => new WidgetError('message_refused', 'messageRefused', true, agentMessage, agentMessage);
   static misconfigured = (detail: string) => new WidgetError('misconfigured', 'misconfigured', false, detail);
 
   /** Wraps anything thrown into a WidgetError (unknown failures are `internal`, retryable). */

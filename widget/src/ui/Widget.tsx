@@ -57,6 +57,7 @@ export function Widget() {
           {s.notice && live && (
             <p class="vw-notice" role="alert" data-testid="notice" data-code={s.notice.code}>
               {t[s.notice.stringKey]}
+              {s.notice.serverMessage && <span class="vw-detail">{s.notice.serverMessage}</span>}
             </p>
           )}
           {panel && <panel.PanelBody />}
