@@ -21,6 +21,7 @@ if (!config.OPENAI_API_KEY && !config.LOCAL_REALTIME_URL) {
     logger: createAgentLogger({ ...config, LOG_LEVEL: config.LOG_LEVEL === 'debug' ? 'debug' : 'warn' }, { svc: 'agent-worker' }),
   });
   process.env.LOCAL_REALTIME_URL = model.baseURL;
+  createAgentLogger(config, { svc: 'agent-worker' }).info({ url: model.url }, 'local model started for this worker');
   // Not stopped on SIGTERM: the worker drains its calls first, and they still need the model.
   // The model (and its recognizer processes) ends with this process.
 }
