@@ -21,6 +21,7 @@ import {
   SyntheticCaller,
   baresipCall,
   callerWav8k,
+  checkoutSecretNeedles,
   disposeRtc,
   launchBrowser,
   loadUtterance,
@@ -373,13 +374,7 @@ describe('abuse suite: nobody can drain the public endpoint, and logs hold no se
 
     // This run's credentials in its own logs; every class of secret in every log of this checkout
     // (the other e2e stacks' too, when they ran before).
-    const needles = [
-      ...usedSecrets,
-      { what: 'test phone number (digits)', find: TEST_CALLER.slice(1) },
-      { what: 'a JWT', find: /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\./ },
-      { what: 'an admin key or sign-in token', find: /\bvw[ks]_[A-Za-z0-9_-]{20,}/ },
-      { what: 'a 555 test phone number', find: /(\+|%2B|sip[:_]|tel:)1555\d{4}(?!\d)/ },
-    ];
+    const needles = [...usedSecrets, { what: 'test phone number (digits)', find: TEST_CALLER.slice(1) }, ...checkoutSecretNeedles(STATE_DIR)];
     const everyLog = [...new Set([...own, ...logFilesUnder(STATE_DIR).filter((f) => !f.includes('baresip'))])];
     const hits = scanLogs(everyLog, needles);
     report.secretsInLogs = hits.length;

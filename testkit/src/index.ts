@@ -6,7 +6,7 @@ export { baresipCall, callerWav8k, sipp, toUlaw, wavSeconds, type BaresipCall, t
 export { KNOWN_CALLER, LINE, type PhoneStack, startPhoneStack } from './sip-stack.ts';
 export { rejectScenario, transferScenario } from './sipp-scenarios.ts';
 export { SyntheticCaller, loadUtterance, HINT_AFTER_MS, SAMPLE_RATE, type CallerTurn, type Utterance } from './synthetic-caller.ts';
-export { logFilesUnder, scanLogs, type LogHit } from './log-scan.ts';
+export { checkoutSecretNeedles, logFilesUnder, scanLogs, type LogHit } from './log-scan.ts';
 export { ProbeReport, type ProbeOutcome } from './probes.ts';
 /** Releases rtc-node's native side (its FFI keeps the process alive otherwise); call once, at the end. */
 export { dispose as disposeRtc } from '@livekit/rtc-node';

@@ -39,3 +39,22 @@ export function scanLogs(files: readonly string[], needles: readonly { what: str
   }
   return hits;
 }
+
+/**
+ * Needles for every class of secret a run of this checkout uses: the LiveKit key pair, every
+ * operator key file under `stateDir`, JWTs (caller, agent and webhook tokens), our key formats,
+ * and the 555 test phone numbers (as they appear in SIP URIs, identities, room names and URLs).
+ */
+export function checkoutSecretNeedles(stateDir: string): { what: string; find: string | RegExp }[] {
+  const needles: { what: string; find: string | RegExp }[] = [
+    { what: 'a JWT', find: /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\./ },
+    { what: 'an admin key or sign-in token', find: /\bvw[ks]_[A-Za-z0-9_-]{20,}/ },
+    { what: 'a 555 test phone number', find: /(\+|%2B|sip[:_]|tel:)1555\d{4}(?!\d)/ },
+  ];
+  const keys = join(stateDir, 'livekit-keys.json');
+  if (existsSync(keys)) {
+    const k = JSON.parse(readFileSync(keys, 'utf8')) as { apiKey: string; apiSecret: string };
+    needles.push({ what: 'LiveKit API secret', find: k.apiSecret }, { what: 'LiveKit API key', find: k.apiKey });
+  }
+  return needles;
+}
