@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, createWriteStream, mkdirSync } from 'node:fs';
+import { chmodSync, createWriteStream, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { STATE_DIR } from './paths.ts';
@@ -61,8 +61,9 @@ export function spawnService(name: string, command: string, args: string[], opts
   const logDir = opts.logDir ?? join(STATE_DIR, 'logs');
   privateDir(logDir);
   const logFile = join(logDir, `${name}.log`);
-  const log = createWriteStream(logFile, { flags: 'w', mode: 0o600 });
-  chmodSync(logFile, 0o600); // a file left by an earlier run keeps its old mode otherwise
+  const fd = openSync(logFile, 'w', 0o600);
+  fchmodSync(fd, 0o600); // a file left by an earlier run keeps its old mode otherwise
+  const log = createWriteStream('', { fd });
   const child = spawn(command, args, {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },

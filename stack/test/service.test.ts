@@ -34,5 +34,11 @@ describe('spawnService log files', () => {
     expect(text).toContain(`sip:${hashPhone('+15550123', hashKey)}@10.0.0.9`);
     expect(statSync(service.logFile).mode & 0o777).toBe(0o600);
     expect(statSync(logDir).mode & 0o777).toBe(0o700);
+
+    // A first run: folder and file do not exist yet.
+    const fresh = spawnService('fresh', process.execPath, ['-e', 'console.log("hello")'], { logDir: join(dir, 'new', 'logs') });
+    await fresh.exited;
+    expect(statSync(fresh.logFile).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'new', 'logs')).mode & 0o777).toBe(0o700);
   });
 });
