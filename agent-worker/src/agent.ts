@@ -27,7 +27,7 @@ import { predictEndOfTurn } from './turns/eot.ts';
 import { agentDrivesTurns, turnProfileFor } from './turns/turn-taking.ts';
 
 /** How long past the caller's join window the agent still waits (clock skew, a late click), ms. */
-export const JOIN_GRACE_MS = 2_000;
+export const JOIN_GRACE_MS = 1_000;
 
 export default defineAgent({
   entry: async (ctx: JobContext) => {

