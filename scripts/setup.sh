@@ -20,7 +20,7 @@ node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number); con
 # benchmarks), redis-server (LiveKit SIP), postgresql (tests on a real server), baresip-core and
 # sip-tester (phone callers in tests). Build: pkg-config + opus/soxr headers for livekit-sip (cgo).
 APT_PACKAGES=(
-  pocketsphinx pocketsphinx-en-us pocketsphinx-testdata espeak-ng sox
+  pocketsphinx pocketsphinx-en-us pocketsphinx-testdata espeak-ng flite sox
   chromium redis-server postgresql baresip-core sip-tester
   pkg-config libopus-dev libopusfile-dev libsoxr-dev
 )

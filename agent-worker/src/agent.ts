@@ -4,27 +4,32 @@
  * once the caller is in the room — an unclicked session costs no model time and leaves at its
  * join window. Then converses through the realtime model (OpenAI or the local offline one),
  * ending turns on the page's hint (fast profile), publishing each reply's timeline to the page
- * and the server, and saying goodbye when the server announces the call's time limit.
+ * and the server. Every tool the model may call runs behind the guard (tools/guard.ts); what the
+ * caller can make it do is rate-limited (session/caller-input.ts).
  */
 import { type JobContext, defineAgent, voice } from '@livekit/agents';
-import { CALLER_JOIN_WINDOW_S, DispatchMetadata } from '@voice-widget/protocol';
+import { CALLER_JOIN_WINDOW_S, DispatchMetadata, VERIFY_TOOL, type ToolPolicy, TOOL_POLICY, policyOf, toolName } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
 import { linkCallToServer } from './call/call-link.ts';
 import { loadWorkerConfig } from './config.ts';
-import { CallerLimits, reportRefusals } from './guard/caller-limits.ts';
 import { createAgentLogger } from './log.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
-import { TIME_LIMIT_GOODBYE, watchCallEnding } from './session/call-ending.ts';
-import { handleChatInput } from './session/chat-input.ts';
+import { ServerClient } from './server-api/client.ts';
+import { type CallSetup, callSetup, fallbackConfig } from './session/agent-setup.ts';
+import { sayExactly } from './session/prompts.ts';
+import { wireCallerInput } from './session/caller-input.ts';
 import { interruptIfAllowed } from './session/interrupt.ts';
-import { assistantInstructions, greetingText, sayExactly } from './session/greeting.ts';
-import { registerRpcMethods } from './session/rpc.ts';
 import { createVoiceSession } from './session/voice-session.ts';
 import { TimelineUploader } from './timeline/timeline-uploader.ts';
+import { AuditSink } from './tools/audit-sink.ts';
+import { ConversationLog } from './tools/conversation-log.ts';
+import { ToolGuard } from './tools/guard.ts';
+import { buildToolset } from './tools/toolset.ts';
 import { CallerAudioWindow } from './turns/caller-audio.ts';
+import { AgentVadTurns } from './turns/agent-vad.ts';
 import { EndOfTurnController } from './turns/end-of-turn.ts';
 import { predictEndOfTurn } from './turns/eot.ts';
-import { agentDrivesTurns, turnProfileFor } from './turns/turn-taking.ts';
+import { agentDrivesTurns } from './turns/turn-taking.ts';
 
 /** How long past the caller's join window the agent still waits (clock skew, a late click), ms. */
 export const JOIN_GRACE_MS = 1_000;
@@ -32,19 +37,50 @@ export const JOIN_GRACE_MS = 1_000;
 export default defineAgent({
   entry: async (ctx: JobContext) => {
     const config = loadWorkerConfig();
-    const log = createAgentLogger(config, { svc: 'agent', room: ctx.job.room?.name });
+    const room = ctx.job.room?.name ?? '';
+    const log = createAgentLogger(config, { svc: 'agent', room });
     const meta = parseMetadata(ctx.job.metadata, log);
+    const channel = meta?.channel ?? 'web';
     // Join the room while the configuration is fetched: ~200 ms each, and the caller waits for
     // the greeting. (ctx.connect() must run once: everything below awaits this promise.)
     const joined = ctx.connect();
     const callerAudio = new CallerAudioWindow(ctx.room); // for the end-of-turn model
     ctx.addShutdownCallback(async () => callerAudio.close());
-    const call = await linkCallToServer(ctx, log); // agent config from the server; call record at the end
-    // Phone: SIP caller (already in the room), call record and contact lookup before the first reply.
-    const phone = meta?.channel === 'phone' ? await preparePhoneCall(ctx, joined, meta, config, call.server, log) : null;
-    const profile = turnProfileFor(meta?.channel ?? 'web', call.config?.turnTaking ?? config.TURN_PROFILE);
-    await joined;
+    const server = ServerClient.fromEnv(room);
+    // Phone: the SIP caller and the call record before the first reply (the start brings the config).
+    const phone = meta?.channel === 'phone' ? await preparePhoneCall(ctx, joined, meta, config, server, log) : null;
+    const call = await linkCallToServer(ctx, server, log, phone?.config ?? undefined);
+    const defaults = { company: config.COMPANY_NAME, turnProfile: config.TURN_PROFILE, model: config.OPENAI_REALTIME_MODEL, voice: config.OPENAI_VOICE };
+    const setup = callSetup(call.config ?? fallbackConfig(config.COMPANY_NAME, defaults), {
+      channel: phone ? 'phone' : 'web',
+      meta,
+      caller: call.caller,
+      handoff: phone?.canTransfer ?? false, // web hand-off: the console (issue 12)
+      defaults,
+    });
 
+    const conversation = new ConversationLog();
+    const audit = new AuditSink((events) => call.server?.audit(events) ?? Promise.resolve({ ok: true as const, value: null }));
+    ctx.addShutdownCallback(() => audit.close());
+    const guard = new ToolGuard({
+      room,
+      channel: phone ? 'phone' : 'web',
+      tools: policies(setup),
+      caller: call.caller,
+      handoffAvailable: setup.handoff,
+      log: conversation,
+      server: call.server,
+      audit: (e) => audit.add(e),
+    });
+    const tools = buildToolset({
+      tools: setup.tools,
+      offerVerify: setup.offerVerify,
+      guard,
+      local: phone?.canTransfer ? { transfer_to_human: phone.transfer } : {},
+      onEndCall: () => audit.add({ tool: 'end_call', args: '{}', decision: 'allowed', atMs: Date.now() }),
+    });
+
+    await joined;
     // Nothing that costs model time before someone can hear it: a session created on hover (or a
     // stranger's session request) waits here for its caller, then leaves at the join window.
     const joinBy = meta?.joinBy ?? Date.now() + CALLER_JOIN_WINDOW_S * 1000;
@@ -56,43 +92,71 @@ export default defineAgent({
 
     const timelines = call.server ? new TimelineUploader((body) => call.server!.uploadTimelines(body), log) : null;
     if (timelines) ctx.addShutdownCallback(() => timelines.flush());
-    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, call.config, profile, log, (t) => timelines?.add(t));
-    const instructions = call.config?.instructions ?? assistantInstructions(config.COMPANY_NAME);
+    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t));
     await session.start({
-      agent: new voice.Agent({ instructions: phone ? phone.instructions(instructions) : instructions, tools: phone?.tools }),
+      agent: new voice.Agent({ instructions: setup.instructions, tools }),
       room: ctx.room,
-      inputOptions: { textEnabled: false }, // typed messages go through handleChatInput's limits
+      inputOptions: { textEnabled: false }, // typed messages go through the caller's limits (caller-input.ts)
     });
-    session.output.audio?.on(voice.AudioOutput.EVENT_PLAYBACK_STARTED, (ev: { createdAt: number }) =>
-      timeline.onPlaybackStarted(ev.createdAt),
-    );
+    session.on(voice.AgentSessionEventTypes.ConversationItemAdded, ({ item }) => {
+      const m = item as { type?: string; role?: string; textContent?: string };
+      if (m.type !== undefined && m.type !== 'message') return;
+      if (m.role === 'user' && m.textContent?.trim()) conversation.addCaller(m.textContent);
+      else if (m.role === 'assistant') conversation.addAgent();
+    });
+    session.output.audio?.on(voice.AudioOutput.EVENT_PLAYBACK_STARTED, (ev: { createdAt: number }) => timeline.onPlaybackStarted(ev.createdAt));
     call.record(session);
-    const limits = new CallerLimits();
-    const stopReporting = reportRefusals(limits, log);
-    ctx.addShutdownCallback(async () => stopReporting());
     const endOfTurn = new EndOfTurnController(session, realtime, timeline, responses, log, () =>
       predictEndOfTurn(ctx.inferenceExecutor, callerAudio.snapshot()),
     );
-    let ending = false; // the server announced the end: no new turns, only the goodbye
-    const turns = {
-      onHint: (speechEndMs: number, final: boolean) => !ending && endOfTurn.onHint(speechEndMs, final),
-      onSpeechResumed: () => !ending && endOfTurn.onSpeechResumed(),
-    };
-    registerRpcMethods(ctx.room, session, log, agentDrivesTurns(profile) ? turns : undefined, limits);
-    handleChatInput(ctx.room, session, limits, log);
-    phone?.attach(session); // keypad (DTMF)
-    const greeting = call.config?.greeting ?? greetingText(config.COMPANY_NAME);
-    session.generateReply({ instructions: sayExactly(phone ? phone.greeting(greeting) : greeting) });
-    log.info({ channel: meta?.channel ?? 'web', profile }, 'caller in the room; model session open, greeting queued');
-    const stopWatching = watchCallEnding(ctx.room, (notice) => {
-      ending = true;
-      log.info({ reason: notice.reason, inMs: notice.endsAt - Date.now() }, 'the server ends the call: goodbye');
-      interruptIfAllowed(session);
-      session.generateReply({ instructions: sayExactly(TIME_LIMIT_GOODBYE), allowInterruptions: false });
-    });
-    ctx.addShutdownCallback(async () => stopWatching());
+    const pageTurns = agentDrivesTurns(setup.turnProfile);
+    const agentVad = pageTurns ? fallbackTurns(ctx, session, callerAudio, endOfTurn, log) : null;
+    wireCallerInput(ctx, session, log, { turns: pageTurns ? endOfTurn : undefined, turnSource: agentVad?.onTurnSource });
+    phone?.attach(session, guard, conversation); // keypad (DTMF)
+    session.generateReply({ instructions: sayExactly(setup.greeting) });
+    log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller) }, 'caller in the room; model session open, greeting queued');
   },
 });
+
+/** A page that has not said its VAD runs this long after the caller joined gets the agent's VAD, ms. */
+const PAGE_VAD_REPORT_MS = 15_000;
+
+/**
+ * The agent's own VAD for web calls whose page VAD is not running (agent-vad.ts): switched on when
+ * the page says so (`voice.turn_source`), or when it has not said its VAD runs within
+ * {@link PAGE_VAD_REPORT_MS} of joining; off again when it does.
+ */
+function fallbackTurns(ctx: JobContext, session: voice.AgentSession, audio: CallerAudioWindow, endOfTurn: EndOfTurnController, log: Logger) {
+  const turns = new AgentVadTurns(audio, {
+    onEndOfSpeech: (speechEndMs) => void endOfTurn.onHint(speechEndMs, true),
+    onSpeech: () => {
+      if (session.agentState === 'speaking') interruptIfAllowed(session);
+    },
+  }, log);
+  let reported = false;
+  void ctx.waitForParticipant().then(() => {
+    const timer = setTimeout(() => {
+      if (!reported) void turns.enable();
+    }, PAGE_VAD_REPORT_MS);
+    ctx.addShutdownCallback(async () => clearTimeout(timer));
+  });
+  ctx.addShutdownCallback(async () => turns.disable());
+  return {
+    onTurnSource: (source: 'page_vad' | 'agent_vad'): boolean => {
+      reported = true;
+      if (source === 'agent_vad') void turns.enable();
+      else turns.disable();
+      return source === 'agent_vad';
+    },
+  };
+}
+
+/** The guard's view of the call's tools: each offered tool's policy, and `verify_caller` when offered. */
+function policies(setup: CallSetup): Map<string, ToolPolicy> {
+  const map = new Map<string, ToolPolicy>(setup.tools.map((t) => [toolName(t), policyOf(t)]));
+  if (setup.offerVerify) map.set(VERIFY_TOOL, TOOL_POLICY[VERIFY_TOOL]);
+  return map;
+}
 
 /** Resolves true once a non-agent participant is in the room, false after `timeoutMs`. */
 async function callerJoined(ctx: JobContext, timeoutMs: number): Promise<boolean> {

@@ -1,13 +1,10 @@
 import { z } from 'zod';
+import { AgentToolConfig, VerifiedCaller, toolName } from './tools.ts';
 
 /**
  * An agent's configuration as the admin API stores it and the agent worker reads it at dispatch.
  * Every change creates a new version; a call records the version it ran.
  */
-
-/** Tools an agent may be given; the worker maps each name to its implementation. */
-export const AgentTool = z.enum(['transfer_to_human', 'end_call', 'lookup_order', 'opening_hours']);
-export type AgentTool = z.infer<typeof AgentTool>;
 
 /** Agent slug: lowercase, 1–64 chars (the widget's `data-agent`). */
 export const AgentSlug = z
@@ -74,7 +71,18 @@ export const AgentConfig = z
     voice: z.string().min(1).max(40).default('alloy'),
     /** Realtime model name, e.g. `gpt-realtime`. */
     model: z.string().min(1).max(80).default('gpt-realtime'),
-    tools: z.array(AgentTool).max(AgentTool.options.length).default([]),
+    /**
+     * Tools the agent may use (protocol/src/tools.ts): built-in names, built-ins served by the
+     * customer's endpoint, or custom endpoint tools. Nothing else is offered to the model, and the
+     * greeting and instructions mention only what these make possible.
+     */
+    tools: z
+      .array(AgentToolConfig)
+      .max(32)
+      .default([])
+      .refine((list) => new Set(list.map(toolName)).size === list.length, 'each tool may be listed once'),
+    /** What `opening_hours` answers, as the agent should say it. */
+    openingHours: z.string().trim().min(1).max(300).default('Monday to Friday from nine a.m. to six p.m., and Saturday from ten to two.'),
     /** Origins whose pages may start calls with this agent; `['*']` = any. */
     allowedOrigins: z.array(AllowedOrigin).min(1).max(50).default(['*']),
     language: LanguageTag.default('en'),
@@ -95,6 +103,28 @@ export const AgentConfig = z
   })
   .strict();
 export type AgentConfig = z.infer<typeof AgentConfig>;
+
+/**
+ * Who reads each field of {@link AgentConfig}: the agent worker maps the `agent` fields onto the
+ * session (agent-worker/src/session/agent-setup.ts, checked by its config-contract test: a field
+ * marked `agent` that the mapping does not read fails it); `server` fields are enforced by the
+ * server. Adding a field to AgentConfig without a line here does not compile.
+ */
+export const AGENT_CONFIG_CONSUMERS = {
+  name: 'agent',
+  description: 'server', // public demo-link page (repo/demo-links.ts publicInfo)
+  instructions: 'agent',
+  greeting: 'agent',
+  voice: 'agent',
+  model: 'agent',
+  tools: 'agent', // and the server, which runs them (server/src/tools/run-tool.ts)
+  openingHours: 'server', // the opening_hours tool's answer (server/src/tools/builtin.ts)
+  allowedOrigins: 'server', // session requests (server/src/routes/sessions.ts checkOrigin)
+  language: 'agent',
+  turnTaking: 'agent',
+  limits: 'server', // every session and the sweeper (server/src/repo/agent-budget.ts, sweeper.ts)
+  demoLinksOnly: 'server', // session requests (server/src/routes/sessions.ts)
+} as const satisfies Record<keyof AgentConfig, 'agent' | 'server'>;
 /** Input form of {@link AgentConfig} (defaults not yet applied). */
 export type AgentConfigInput = z.input<typeof AgentConfig>;
 
@@ -108,5 +138,7 @@ export const AgentConfigResponse = z.object({
   config: AgentConfig,
   /** The server ends the call this many seconds after the caller joined (agent and demo-link budgets); null = no limit. */
   maxCallSeconds: z.number().int().min(1).nullable(),
+  /** The caller, when the server already knows who they are (a web caller's signed identity). */
+  caller: VerifiedCaller.nullable().default(null),
 });
 export type AgentConfigResponse = z.infer<typeof AgentConfigResponse>;

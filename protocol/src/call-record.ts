@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { AgentTurnTimeline, TurnLatency } from './timeline.ts';
 
 /**
- * What is stored about a call. The agent worker reports the transcript, tool calls and barge-ins
- * at call end; the widget reports each turn's perceived latency as it is measured. The server
+ * What is stored about a call. The agent worker reports the transcript and barge-ins at call end
+ * (tool calls are an audit trail written as they happen: tools.ts); the widget reports each turn's perceived latency as it is measured. The server
  * redacts PII from every text before storing it.
  */
 
@@ -26,17 +26,6 @@ export const TranscriptEntry = z
   .strict();
 export type TranscriptEntry = z.infer<typeof TranscriptEntry>;
 
-/** One tool call made by the agent. Arguments and result are JSON text (redacted before storage). */
-export const ToolCallEntry = z
-  .object({
-    name: z.string().min(1).max(64),
-    arguments: z.string().max(4_000),
-    result: z.string().max(4_000).optional(),
-    atMs: z.number().int().min(0),
-  })
-  .strict();
-export type ToolCallEntry = z.infer<typeof ToolCallEntry>;
-
 /** The caller talked over the agent, agent clock, ms since epoch. */
 export const BargeIn = z.object({ atMs: z.number().int().min(0) }).strict();
 export type BargeIn = z.infer<typeof BargeIn>;
@@ -52,7 +41,6 @@ export const CallRecordUpload = z
     /** When the agent saw the call end, ms since epoch. */
     endedAtMs: z.number().int().min(0),
     transcript: z.array(TranscriptEntry).max(2_000),
-    toolCalls: z.array(ToolCallEntry).max(500).default([]),
     bargeIns: z.array(BargeIn).max(2_000).default([]),
     /** Agent-side timelines of the replies (optional; the widget's turns carry the stages). */
     timelines: z.array(AgentTurnTimeline).max(2_000).optional(),

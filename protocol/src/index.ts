@@ -14,3 +14,5 @@ export * from './envelope.ts';
 export * from './time.ts';
 export * from './call-limit.ts';
 export * from './notice.ts';
+export * from './tools.ts';
+export * from './customers.ts';

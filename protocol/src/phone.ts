@@ -3,8 +3,7 @@ import { AgentConfigResponse, AgentSlug } from './agent-config.ts';
 import { TurnLatency } from './timeline.ts';
 
 /**
- * Phone callers (LiveKit SIP ingress): the contact store the agent reads, the agent's call-start
- * request, the SIP provisioning API, and phone turn-latency uploads.
+ * Phone callers (LiveKit SIP ingress): the agent's call-start request, the SIP provisioning API, and phone turn-latency uploads.
  */
 
 /** A phone number in E.164 (`+` and 8–15 digits), e.g. `+15550123`. */
@@ -20,33 +19,6 @@ export function normalizePhoneNumber(raw: string): string | null {
   const e164 = digits.startsWith('+') ? digits : digits.startsWith('00') ? `+${digits.slice(2)}` : `+${digits}`;
   return E164.safeParse(e164).success ? e164 : null;
 }
-
-/** An open order or support case of a contact, as the agent may mention it. */
-export const ContactItem = z
-  .object({
-    id: z.string().trim().min(1).max(64),
-    /** e.g. `shipped, arrives Friday`, `waiting for a refund`. */
-    status: z.string().trim().min(1).max(200),
-    summary: z.string().trim().max(300).default(''),
-  })
-  .strict();
-export type ContactItem = z.infer<typeof ContactItem>;
-
-/** `PUT /api/admin/contacts/:phone`: what the business knows about a caller. */
-export const ContactInput = z
-  .object({
-    name: z.string().trim().min(1).max(120),
-    account: z.string().trim().max(64).optional(),
-    /** Free text the agent may use (preferred language, VIP, …). */
-    notes: z.string().trim().max(1_000).default(''),
-    openOrders: z.array(ContactItem).max(20).default([]),
-    openCases: z.array(ContactItem).max(20).default([]),
-  })
-  .strict();
-export type ContactInput = z.infer<typeof ContactInput>;
-
-export const Contact = ContactInput.extend({ phone: E164 });
-export type Contact = z.infer<typeof Contact>;
 
 /**
  * `POST /api/calls/:room/phone` (agent worker, when a SIP caller is in the room; agent token like
@@ -69,8 +41,12 @@ export type PhoneCallStart = z.infer<typeof PhoneCallStart>;
 
 export const PhoneCallStartResponse = z.object({
   config: AgentConfigResponse,
-  /** The caller when the number is in the contact store; null for unknown numbers. */
-  contact: Contact.nullable(),
+  /**
+   * The caller's number belongs to a customer in the contact store. Only that: caller ID is a hint,
+   * never proof, so no name or account data reaches the agent before the caller is verified
+   * (`POST /api/calls/:room/verify`).
+   */
+  callerKnown: z.boolean(),
 });
 export type PhoneCallStartResponse = z.infer<typeof PhoneCallStartResponse>;
 

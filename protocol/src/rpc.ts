@@ -19,6 +19,11 @@ export const RpcMethod = {
   endOfTurn: 'voice.end_of_turn',
   /** The caller went on talking after a tentative end-of-turn hint: cancel the speculative reply. */
   speechResumed: 'voice.speech_resumed',
+  /**
+   * Which VAD ends the caller's turns: the page's (`page_vad`, it loaded and runs) or the agent's
+   * own (`agent_vad`, the page's failed to load: blocked WASM, no model).
+   */
+  turnSource: 'voice.turn_source',
 } as const;
 
 /**
@@ -60,6 +65,12 @@ export const SpeechResumedRequest = z
   .strict();
 /** `cancelled`: a speculative reply was withdrawn. */
 export const SpeechResumedResponse = z.object({ cancelled: z.boolean() });
+
+export const TurnSourceRequest = z.object({ source: z.enum(['page_vad', 'agent_vad']) }).strict();
+/** `active`: the agent's own VAD now ends turns. */
+export const TurnSourceResponse = z.object({ agentVad: z.boolean() });
+export type TurnSourceRequest = z.infer<typeof TurnSourceRequest>;
+export type TurnSourceResponse = z.infer<typeof TurnSourceResponse>;
 
 export type ClockRequest = z.infer<typeof ClockRequest>;
 export type ClockResponse = z.infer<typeof ClockResponse>;

@@ -25,6 +25,12 @@ export const CreateSessionRequest = z
     demo: DemoSlug.optional(),
     /** Visitor's name and e-mail, required by demo links with lead capture. */
     lead: LeadCapture.optional(),
+    /**
+     * Signed identity of a signed-in visitor: a JWT (HS256) the host site's server signs with the
+     * agent's secret, claims `sub` (customer id), `name`, `exp` (≤ 1 hour ahead). The server
+     * checks it and the call starts verified (README "Signed identity").
+     */
+    identity: z.string().min(16).max(4_096).optional(),
   })
   .strict();
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;

@@ -8,7 +8,9 @@ import type { Db } from './db/client.ts';
 import { errorHandler } from './errors.ts';
 import { type RateLimitStoreFactory, limitPerClient } from './rate-limit.ts';
 import { adminRouter } from './routes/admin.ts';
+import { adminCustomersRouter } from './routes/admin-customers.ts';
 import { agentApiRouter } from './routes/agent-api.ts';
+import { agentToolsRouter } from './routes/agent-tools.ts';
 import { dashboardRouter } from './routes/dashboard.ts';
 import { operatorRouter } from './routes/operator.ts';
 import { phoneRouter } from './routes/phone.ts';
@@ -62,6 +64,8 @@ export interface AppDeps {
   rateLimitStores?: RateLimitStoreFactory;
   /** Default of `POST /api/admin/retention`, days. Default 90. */
   retentionDays?: number;
+  /** HTTP client for customers' tool endpoints (tests inject one); default global fetch. */
+  fetch?: typeof fetch;
 }
 
 /** Maximum JSON body of the public API, bytes. Session requests and turns are tiny. */
@@ -116,8 +120,10 @@ export function createApp(deps: AppDeps): Express {
   // Server-to-server routes first, each with its own body parser and auth; no CORS.
   app.use(webhookRouter({ db: deps.db, receiver: new WebhookReceiver(apiKey, apiSecret), log: deps.log }));
   app.use(agentApiRouter({ db: deps.db, verifier, log: deps.log }));
+  app.use(agentToolsRouter({ db: deps.db, verifier, log: deps.log, fetch: deps.fetch }));
   app.use('/api/admin', limiter('admin', limits.adminPerMinute), express.json({ limit: 64 * 1024 }));
   app.use(adminRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl }));
+  app.use(adminCustomersRouter(deps.db));
   app.use(operatorRouter({ db: deps.db, retentionDays: deps.retentionDays ?? 90 }));
   app.use(phoneRouter({ db: deps.db, verifier, log: deps.log, sip: deps.sip })); // phone callers (issue 6)
 

@@ -4,21 +4,20 @@ import { AgentConfig } from '@voice-widget/protocol';
 import type { Db } from './db/client.ts';
 import { KEY_FORMAT, createAdminKey, importAdminKey } from './repo/admin-keys.ts';
 import { type AgentRow, createAgent, findAgent } from './repo/agents.ts';
+import { listCustomers, upsertCustomer, upsertOrder } from './repo/customers.ts';
 
 /** A working starting configuration for an agent named after `company` (default limits). */
 export function defaultAgentConfig(company: string): AgentConfig {
   return AgentConfig.parse({
     name: `${company} assistant`,
     description: `Answers questions about ${company}'s orders, opening hours and returns, out loud.`,
-    instructions: [
-      `You are a friendly voice assistant for ${company}. Keep answers short: one or two sentences.`,
-      'You are an AI, and say so if asked. If the caller asks for a human, offer to transfer them.',
-      'Speak in the language the caller uses.',
-    ].join(' '),
-    greeting: `Hi, I'm an AI assistant for ${company}. You can ask for a person at any time. How can I help?`,
+    // The persona only: the worker adds what the enabled tools make possible (agent-worker/src/session/agent-setup.ts).
+    instructions: `You are a friendly voice assistant for ${company}. Keep answers short: one or two sentences. You are an AI, and say so if asked.`,
+    greeting: `Hi, I'm an AI assistant for ${company}. How can I help?`,
     voice: 'alloy',
     model: 'gpt-realtime',
-    tools: ['transfer_to_human'],
+    tools: ['get_order_status', 'update_shipping_address', 'create_case', 'opening_hours', 'transfer_to_human', 'end_call'],
+    openingHours: 'Monday to Friday from nine a.m. to six p.m., and Saturday from ten to two.',
     allowedOrigins: ['*'],
     language: 'en',
     turnTaking: 'fast',
@@ -31,6 +30,20 @@ export async function ensureAgent(db: Db, slug: string, company = titleCase(slug
 }
 
 const titleCase = (slug: string) => slug.replace(/(^|-)([a-z])/g, (_m, sep: string, c: string) => (sep ? ' ' : '') + c.toUpperCase());
+
+/**
+ * Demo data for an empty contact store (the demo stack and tests): two customers with phone codes
+ * and orders, so the tools have something real to find. Does nothing when any customer exists.
+ */
+export async function seedDemoCustomers(db: Db): Promise<boolean> {
+  if ((await listCustomers(db)).length > 0) return false;
+  await upsertCustomer(db, 'C-1815', { name: 'Ada Lovelace', phone: '+15550123', email: 'ada@example.com', account: 'AC-1815', code: '4321', notes: '' });
+  await upsertCustomer(db, 'C-1906', { name: 'Grace Hopper', phone: '+15550124', email: 'grace@example.com', account: 'AC-1906', code: '1906', notes: '' });
+  await upsertOrder(db, '1042', { customerId: 'C-1815', status: 'shipped', summary: 'arrives Friday', shippingAddress: '12 Analytical Way, London' });
+  await upsertOrder(db, '1043', { customerId: 'C-1815', status: 'being packed', summary: 'ships tomorrow', shippingAddress: '12 Analytical Way, London' });
+  await upsertOrder(db, '2001', { customerId: 'C-1906', status: 'delivered', summary: 'delivered on Monday', shippingAddress: '9 Compiler Road, Arlington' });
+  return true;
+}
 
 /**
  * Makes `file` hold a live admin key of this database: an existing key in it is registered (a

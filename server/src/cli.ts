@@ -13,6 +13,7 @@
  *        [--minutes-per-day M] [--per-ip N] [--demo-only]
  *   tsx src/cli.ts agent update SLUG [any of the above]   a new version with these fields changed
  *   tsx src/cli.ts agent list | show SLUG | disable SLUG
+ *   tsx src/cli.ts agent secret SLUG [--rotate]            the secret that signs identities and tool calls
  *   tsx src/cli.ts demo-link create AGENT [--label ..] [--hours 168] [--minutes 60] [--max-call 300]
  *        [--concurrent 2] [--per-ip 5] [--lead]
  *   tsx src/cli.ts demo-link list | revoke SLUG
@@ -53,6 +54,7 @@ const { values: opt, positionals } = parseArgs({
     concurrent: { type: 'string' },
     'per-ip': { type: 'string' },
     lead: { type: 'boolean' },
+    rotate: { type: 'boolean' },
     days: { type: 'string' },
   },
 });
@@ -133,6 +135,9 @@ async function run(ops: OperatorOps): Promise<void> {
       console.log(JSON.stringify({ slug: a.slug, version: a.version, enabled: a.enabled, config: a.config }, null, 2));
       break;
     }
+    case 'agent secret':
+      console.log(await ops.agentSecret(AgentSlug.parse(arg), opt.rotate ?? false));
+      break;
     case 'agent disable':
       await ops.disableAgent(arg ?? '');
       console.log(`agent "${arg}" disabled`);

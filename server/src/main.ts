@@ -1,6 +1,6 @@
 import { RoomServiceClient, SipClient } from 'livekit-server-sdk';
 import { createApp } from './app.ts';
-import { ensureAdminKeyFile, ensureAgent } from './bootstrap.ts';
+import { ensureAdminKeyFile, ensureAgent, seedDemoCustomers } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { createLogger, urlPassword } from './log.ts';
@@ -19,7 +19,10 @@ const trustProxy = trustProxySetting(config.TRUST_PROXY);
 const httpUrl = config.LIVEKIT_URL.replace(/^ws/, 'http');
 const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
 log.info({ db: database.kind, ...(database.kind === 'pglite' ? { dir: config.PGLITE_DIR } : {}) }, 'database ready');
-if (config.BOOTSTRAP_AGENT) await ensureAgent(database.db, config.BOOTSTRAP_AGENT);
+if (config.BOOTSTRAP_AGENT) {
+  await ensureAgent(database.db, config.BOOTSTRAP_AGENT);
+  if (await seedDemoCustomers(database.db)) log.info('demo customers and orders seeded');
+}
 if (config.BOOTSTRAP_ADMIN_KEY_FILE) {
   const how = await ensureAdminKeyFile(database.db, config.BOOTSTRAP_ADMIN_KEY_FILE);
   log.info({ file: config.BOOTSTRAP_ADMIN_KEY_FILE, how }, 'operator key file ready');

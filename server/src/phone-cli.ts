@@ -1,14 +1,17 @@
 /**
  * Phone operator CLI (issue 6). SIP commands talk to LiveKit (LIVEKIT_URL, LIVEKIT_API_KEY,
- * LIVEKIT_API_SECRET, AGENT_NAME); contact commands work on the server's database (DATABASE_URL,
+ * LIVEKIT_API_SECRET, AGENT_NAME); customer and order commands work on the contact store in the
+ * server's database (DATABASE_URL,
  * or PGLITE_DIR — stop the server first when it uses PGlite). Every `put` is idempotent.
  *
  *   tsx src/phone-cli.ts trunk put NAME --numbers +15550100[,+1…] [--allow 203.0.113.0/24,…] [--user U --password P]
  *   tsx src/phone-cli.ts trunk list | trunk delete NAME
  *   tsx src/phone-cli.ts rule put NAME --trunks NAME[,…] --agent SLUG [--room-prefix phone] [--transfer-to tel:+1…|sip:…]
  *   tsx src/phone-cli.ts rule list | rule delete NAME
- *   tsx src/phone-cli.ts contact put +15550123 --name "Ada" [--account A-1] [--notes ..] [--orders 'id:status;…'] [--cases 'id:status;…']
- *   tsx src/phone-cli.ts contact list | contact delete +15550123
+ *   tsx src/phone-cli.ts customer put ID --name "Ada" [--phone +15550123] [--email ..] [--account A-1] [--code 4321] [--notes ..]
+ *   tsx src/phone-cli.ts customer list | customer delete ID
+ *   tsx src/phone-cli.ts order put NUMBER --customer ID --status shipped [--summary 'arrives Friday'] --address '12 Main St'
+ *   tsx src/phone-cli.ts order list [--customer ID] | case list [--customer ID]
  *   tsx src/phone-cli.ts latency SENT.wav RECEIVED.wav      per-turn latency of a caller recording
  */
 import { readFileSync } from 'node:fs';
@@ -16,9 +19,12 @@ import { parseArgs } from 'node:util';
 import { SipClient } from 'livekit-server-sdk';
 import { z } from 'zod';
 import {
-  ContactInput,
+  CustomerId,
+  CustomerInput,
   DispatchRuleSpec,
   E164,
+  OrderId,
+  OrderInput,
   InboundTrunkSpec,
   energyEnvelope,
   normalizePhoneNumber,
@@ -28,7 +34,7 @@ import {
 } from '@voice-widget/protocol';
 import { DEFAULT_PGLITE_DIR } from './config.ts';
 import { openDatabase } from './db/client.ts';
-import { deleteContact, listContacts, upsertContact } from './repo/contacts.ts';
+import { deleteCustomer, listCases, listCustomers, listOrders, upsertCustomer, upsertOrder } from './repo/customers.ts';
 import { SipProvisioner } from './sip/provision.ts';
 
 const { values: opt, positionals } = parseArgs({
@@ -43,19 +49,19 @@ const { values: opt, positionals } = parseArgs({
     'room-prefix': { type: 'string' },
     'transfer-to': { type: 'string' },
     name: { type: 'string' },
+    phone: { type: 'string' },
+    email: { type: 'string' },
     account: { type: 'string' },
+    code: { type: 'string' },
     notes: { type: 'string' },
-    orders: { type: 'string' },
-    cases: { type: 'string' },
+    customer: { type: 'string' },
+    status: { type: 'string' },
+    summary: { type: 'string' },
+    address: { type: 'string' },
   },
 });
 const [group, command, arg] = positionals;
 const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
-const items = (v: string | undefined) =>
-  (v ?? '').split(';').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const [id, ...status] = s.split(':');
-    return { id: id!.trim(), status: status.join(':').trim() || 'open' };
-  });
 
 function provisioner(): SipProvisioner {
   const env = z
@@ -101,17 +107,30 @@ try {
     case 'rule delete':
       console.log(`${await provisioner().deleteRule(arg ?? '')} rule(s) deleted`);
       break;
-    case 'contact put': {
-      const input = ContactInput.parse({ name: opt.name, account: opt.account, notes: opt.notes, openOrders: items(opt.orders), openCases: items(opt.cases) });
-      const c = await withDb((db) => upsertContact(db, phoneArg(arg), input));
-      console.log(`contact ${c.phone} saved: ${c.name}`);
+    case 'customer put': {
+      const phone = opt.phone ? phoneArg(opt.phone) : undefined;
+      const input = CustomerInput.parse({ name: opt.name, phone, email: opt.email, account: opt.account, code: opt.code, notes: opt.notes });
+      const c = await withDb((db) => upsertCustomer(db, CustomerId.parse(arg), input));
+      console.log(`customer ${c.id} saved: ${c.name}${c.codeHash ? ' (has a phone code)' : ''}`);
       break;
     }
-    case 'contact list':
-      for (const c of await withDb(listContacts)) console.log(`${c.phone}\t${c.name}\t${c.account ?? '-'}\t${c.openOrders.length} orders\t${c.openCases.length} cases`);
+    case 'customer list':
+      for (const c of await withDb(listCustomers)) console.log(`${c.id}\t${c.name}\t${c.phone ?? '-'}\t${c.account ?? '-'}\t${c.codeHash ? 'code' : 'no code'}`);
       break;
-    case 'contact delete':
-      console.log((await withDb((db) => deleteContact(db, phoneArg(arg)))) ? 'contact deleted' : 'no such contact');
+    case 'customer delete':
+      console.log((await withDb((db) => deleteCustomer(db, arg ?? ''))) ? 'customer deleted' : 'no such customer');
+      break;
+    case 'order put': {
+      const input = OrderInput.parse({ customerId: opt.customer, status: opt.status, summary: opt.summary, shippingAddress: opt.address });
+      const o = await withDb((db) => upsertOrder(db, OrderId.parse(arg), input));
+      console.log(`order ${o.number} saved: ${o.status}, ${o.shippingAddress}`);
+      break;
+    }
+    case 'order list':
+      for (const o of await withDb((db) => listOrders(db, opt.customer))) console.log(`${o.number}\t${o.customerId}\t${o.status}\t${o.summary}\t${o.shippingAddress}`);
+      break;
+    case 'case list':
+      for (const c of await withDb((db) => listCases(db, opt.customer))) console.log(`${c.id}\t${c.createdAt}\t${c.customerId ?? '-'}\t${c.category}\t${c.summary}`);
       break;
     default:
       if (group === 'latency' && command && arg) {
@@ -123,7 +142,7 @@ try {
         console.log(`turns ${s.count}, P50 ${s.p50 ?? '-'} ms, P95 ${s.p95 ?? '-'} ms, max ${s.max ?? '-'} ms`);
         break;
       }
-      console.error('usage: tsx src/phone-cli.ts <trunk|rule|contact> <put|list|delete> … | latency SENT.wav RECEIVED.wav (see the top of src/phone-cli.ts)');
+      console.error('usage: tsx src/phone-cli.ts <trunk|rule|customer|order|case> <put|list|delete> … | latency SENT.wav RECEIVED.wav (see the top of src/phone-cli.ts)');
       process.exitCode = 2;
   }
 } catch (err) {

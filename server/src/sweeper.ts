@@ -2,6 +2,7 @@ import { CALL_END_WARNING_S, type RoomMetadata } from '@voice-widget/protocol';
 import type { RoomServiceClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import type { Db } from './db/client.ts';
+import { REPLAY_WINDOW_S, clearReplayResults } from './repo/audit.ts';
 import { callsToSweep, limitAt, markEndingNotice } from './repo/call-limits.ts';
 import { type CallRow, closeCall, deleteOlderThan, markJoined } from './repo/calls.ts';
 import { expirePendingTurns } from './repo/turns.ts';
@@ -42,7 +43,8 @@ export interface SweepResult {
  * 2. sessions never joined, {@link UNJOINED_GRACE_S} past their join window: closed as `not_joined`
  *    and their room deleted (unless LiveKit shows the caller in it: a lost webhook — then joined);
  * 3. calls open longer than `staleCallS`: closed as `stale`;
- * 4. turns of closed calls still pending after {@link PENDING_TURN_EXPIRY_S}: unverified;
+ * 4. turns of closed calls still pending after {@link PENDING_TURN_EXPIRY_S}: unverified; the
+ *    unredacted copies of tool results past their idempotency window (`REPLAY_WINDOW_S`): cleared;
  * 5. retention: records older than `retentionDays` deleted.
  */
 export async function sweepOnce(deps: SweeperDeps, now = new Date()): Promise<SweepResult> {
@@ -69,6 +71,7 @@ export async function sweepOnce(deps: SweeperDeps, now = new Date()): Promise<Sw
     }
   }
   await expirePendingTurns(deps.db, new Date(now.getTime() - PENDING_TURN_EXPIRY_S * 1000));
+  await clearReplayResults(deps.db, new Date(now.getTime() - REPLAY_WINDOW_S * 1000));
   result.deleted = deps.retentionDays > 0 ? await deleteOlderThan(deps.db, deps.retentionDays, now) : 0;
   if (result.deleted) deps.log.info({ deleted: result.deleted, retentionDays: deps.retentionDays }, 'old call records deleted');
   return result;

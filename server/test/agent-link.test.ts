@@ -53,7 +53,7 @@ describe('agent worker ↔ server', () => {
     const session = (await request(app).post('/api/sessions').send({ agent: 'acme' })).body;
     const bad = { ...link, apiSecret: 'not-the-secret-but-at-least-32-characters-long' };
     const refused = new ServerClient(bad, session.room);
-    expect(await refused.agentConfig()).toEqual({ ok: false, error: 'server answered 401 to agent-config' });
+    expect(await refused.agentConfig()).toEqual({ ok: false, error: 'server answered 401 to agent-config', status: 401, code: 'unauthorized' });
     expect(await refused.uploadCallRecord(new CallRecorder().build(Date.now()))).toMatchObject({ ok: false });
     const down = new ServerClient({ ...link, serverUrl: 'http://127.0.0.1:9' }, session.room);
     expect(await down.agentConfig(500)).toMatchObject({ ok: false, error: expect.stringContaining('agent-config') });

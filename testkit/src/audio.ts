@@ -20,8 +20,31 @@ export const RECORDINGS = {
 } as const;
 export type RecordingName = keyof typeof RECORDINGS;
 
-/** One piece of the caller's audio: a recording, or silence of `silenceS` seconds. */
-export type Segment = { recording: RecordingName } | { silenceS: number };
+/**
+ * One piece of the caller's audio: a recording, synthetic speech (`voice`: `espeak:<voice>`, default
+ * `espeak:en-us`, or `flite:<voice>`, e.g. `flite:rms`), or silence of `silenceS` seconds.
+ */
+export type Segment = { recording: RecordingName } | { say: string; voice?: string } | { silenceS: number };
+
+/**
+ * sox input arguments of a speech segment: a recording, or `say` spoken by eSpeak NG (150 words a
+ * minute) or Flite (cached under .state/audio by voice and text).
+ */
+export function speechInput(seg: Exclude<Segment, { silenceS: number }>): string[] {
+  if ('say' in seg) {
+    const dir = join(STATE_DIR, 'audio');
+    mkdirSync(dir, { recursive: true });
+    const [engine, voice] = (seg.voice ?? 'espeak:en-us').split(':') as [string, string];
+    const out = join(dir, `say-${engine}-${voice}-${seg.say.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60)}.wav`);
+    if (!existsSync(out)) {
+      if (engine === 'flite') execFileSync('flite', ['-voice', voice, '-t', seg.say, '-o', out]);
+      else execFileSync('espeak-ng', ['-v', voice, '-s', '150', '-w', out, seg.say]);
+    }
+    return [out];
+  }
+  const rec = RECORDINGS[seg.recording];
+  return rec.raw ? ['-t', 'raw', '-r', '16000', '-e', 'signed', '-b', '16', '-c', '1', rec.file] : [rec.file];
+}
 
 /**
  * Builds the caller's microphone WAV (48 kHz mono S16, what Chromium's fake capture expects):
@@ -38,9 +61,7 @@ export function callerWav(name: string, segments: Segment[]): string {
     if ('silenceS' in seg) {
       execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', part, 'trim', '0', String(seg.silenceS)]);
     } else {
-      const rec = RECORDINGS[seg.recording];
-      const input = rec.raw ? ['-t', 'raw', '-r', '16000', '-e', 'signed', '-b', '16', '-c', '1', rec.file] : [rec.file];
-      execFileSync('sox', [...input, '-r', '48000', '-c', '1', '-b', '16', part]);
+      execFileSync('sox', [...speechInput(seg), '-r', '48000', '-c', '1', '-b', '16', part]);
     }
     return part;
   });

@@ -1,7 +1,7 @@
 /**
  * The phone tests' stack: PostgreSQL (so the test reads what the server stored), LiveKit with
  * Redis, livekit-sip, server and agent worker on loopback, provisioned through the server's admin
- * API the way an operator would: one inbound trunk, one dispatch rule, one known caller.
+ * API the way an operator would: one inbound trunk, one dispatch rule, one known customer with an order.
  */
 import { join } from 'node:path';
 import type { DispatchRuleSpecInput, InboundTrunkSpecInput } from '@voice-widget/protocol';
@@ -17,8 +17,15 @@ export const LINE = {
   agent: 'acme',
 } as const;
 
-/** A caller the contact store knows. */
-export const KNOWN_CALLER = { number: '+15550123', contact: { name: 'Ada Lovelace', account: 'AC-1815', openOrders: [{ id: '1042', status: 'shipped, arrives Friday' }] } };
+/** A caller the contact store knows (by number — a hint, never proof), with a phone code and an order. */
+export const KNOWN_CALLER = {
+  number: '+15550123',
+  customerId: 'C-1815',
+  code: '4321',
+  customer: { name: 'Ada Lovelace', phone: '+15550123', account: 'AC-1815', code: '4321' },
+  orderNumber: '1042',
+  order: { customerId: 'C-1815', status: 'shipped', summary: 'arrives Friday', shippingAddress: '12 Analytical Way, London' },
+} as const;
 
 export interface PhoneStack {
   stack: Stack;
@@ -32,6 +39,8 @@ export interface PhoneStack {
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The newest phone call of `callerIdentity` (`sip_+1555…`), polling until it exists. */
   phoneCall(callerIdentity: string, timeoutMs?: number): Promise<CallRow>;
+  /** Every phone call of `callerIdentity`, newest first. */
+  phoneCalls(callerIdentity: string): Promise<CallRow[]>;
   stop(): Promise<void>;
 }
 
@@ -72,8 +81,13 @@ export async function startPhoneStack(name: string): Promise<PhoneStack> {
       const r = await api('PUT', path, spec);
       if (r.status !== 201) throw new Error(`provisioning ${path}: ${r.status} ${JSON.stringify(r.body)}`);
     }
-    const c = await api('PUT', `/api/admin/contacts/${KNOWN_CALLER.number}`, KNOWN_CALLER.contact);
-    if (c.status !== 200) throw new Error(`contact: ${c.status} ${JSON.stringify(c.body)}`);
+    for (const [path, body] of [
+      [`/api/admin/customers/${KNOWN_CALLER.customerId}`, KNOWN_CALLER.customer],
+      [`/api/admin/orders/${KNOWN_CALLER.orderNumber}`, KNOWN_CALLER.order],
+    ] as const) {
+      const r = await api('PUT', path, body);
+      if (r.status !== 200) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    }
     const sipAddress = s.sip!.address;
     return {
       stack: s,
@@ -90,6 +104,9 @@ export async function startPhoneStack(name: string): Promise<PhoneStack> {
           if (Date.now() > deadline) throw new Error(`no phone call of ${callerIdentity} recorded`);
           await new Promise((r) => setTimeout(r, 250));
         }
+      },
+      async phoneCalls(callerIdentity) {
+        return (await listCalls(db.db, { channel: 'phone', limit: 100 })).filter((c) => c.callerIdentity === callerIdentity);
       },
       async stop() {
         await db.close();

@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STATE_DIR, freeTcpUdpPort, freeUdpRange } from '@voice-widget/stack';
-import { RECORDINGS, type Segment } from './audio.ts';
+import { type Segment, speechInput } from './audio.ts';
 
 /**
  * The caller's audio as a phone sends it: 8 kHz mono S16 WAV of the segments in order (real
@@ -23,9 +23,7 @@ export function callerWav8k(name: string, segments: Segment[]): string {
     if ('silenceS' in seg) {
       execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', part, 'trim', '0', String(seg.silenceS)]);
     } else {
-      const rec = RECORDINGS[seg.recording];
-      const input = rec.raw ? ['-t', 'raw', '-r', '16000', '-e', 'signed', '-b', '16', '-c', '1', rec.file] : [rec.file];
-      execFileSync('sox', [...input, '-r', '8000', '-c', '1', '-b', '16', part]);
+      execFileSync('sox', [...speechInput(seg), '-r', '8000', '-c', '1', '-b', '16', part]);
     }
     return part;
   });

@@ -64,7 +64,7 @@ const dialWithAuth = (from: string) => `
 
 /**
  * The caller asks for a person by keypad: dial (digest auth), send audio (`audio` µ-law, looped so
- * media never times out), wait `waitMs` through the greeting, press 1 (RFC 4733), then expect the
+ * media never times out), wait `waitMs` through the greeting, press 0 (RFC 4733: the operator key), then expect the
  * agent's REFER whose `Refer-To` matches `referTo` (checked: the call fails otherwise), accept it
  * (202), report the transfer target answered (NOTIFY `SIP/2.0 200 OK`), and get hung up (BYE).
  */
@@ -75,7 +75,7 @@ export function transferScenario(opts: { from: string; audio: string; waitMs: nu
   ${dialWithAuth(opts.from)}
   <nop><action><exec rtp_stream="${opts.audio},-1,0"/></action></nop>
   <pause milliseconds="${opts.waitMs}"/>
-  <nop><action><exec play_dtmf="1"/></action></nop>
+  <nop><action><exec play_dtmf="0"/></action></nop>
   <recv request="REFER" timeout="30000">
     <action>
       <ereg regexp="${opts.referTo.source}" search_in="hdr" header="Refer-To:" check_it="true" assign_to="referto"/>
@@ -129,6 +129,47 @@ export function transferScenario(opts: { from: string; audio: string; waitMs: nu
   </send>
   <nop><action><exec rtp_stream="pause"/></action></nop>
   <ResponseTimeRepartition value="10, 20, 30, 40, 50, 100, 150, 200"/>
+</scenario>
+`;
+}
+
+/**
+ * A caller who talks and types: dial (digest auth), send `audio` (µ-law, once: its own silences
+ * pace the speech; make it last the whole call), press each step's keys (RFC 4733) `atMs` after the
+ * answer, then hang up (BYE) at `hangupAtMs`. What the agent said is read from the call record.
+ */
+export function keypadScenario(opts: { from: string; audio: string; steps: { atMs: number; keys: string }[]; hangupAtMs: number }): string {
+  let t = 0;
+  const steps = [...opts.steps].sort((a, b) => a.atMs - b.atMs);
+  const body = steps
+    .map((step) => {
+      const wait = Math.max(0, step.atMs - t);
+      t = step.atMs;
+      return `  <pause milliseconds="${wait}"/>\n  <nop><action><exec play_dtmf="${step.keys}"/></action></nop>`;
+    })
+    .join('\n');
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="talk and type">
+  ${dialWithAuth(opts.from)}
+  <nop><action><exec rtp_stream="${opts.audio},1,0"/></action></nop>
+${body}
+  <pause milliseconds="${Math.max(0, opts.hangupAtMs - t)}"/>
+  <send retrans="500">
+    <![CDATA[
+      BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      [last_From:]
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 9 BYE
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>
+  <nop><action><exec rtp_stream="pause"/></action></nop>
 </scenario>
 `;
 }

@@ -109,6 +109,12 @@ export interface MountOptions {
   leadName?: string;
   /** Visitor's e-mail (`lead-email`), for demo links with lead capture. */
   leadEmail?: string;
+  /**
+   * Signed identity of a signed-in visitor (`identity` attribute): a JWT your server signs with the
+   * agent's secret (HS256; claims `sub` = your customer id, `name`, `exp` ≤ 1 hour). The call then
+   * starts verified and the agent may use the visitor's account (README "Signed identity").
+   */
+  identity?: string;
 }
 
 /** One caption line. Agent lines are synced to what was played; an interrupted line stops at what was heard. */

@@ -1,7 +1,7 @@
 import type { JobContext, voice } from '@livekit/agents';
-import type { AgentConfig } from '@voice-widget/protocol';
+import type { AgentConfig, AgentConfigResponse, VerifiedCaller } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
-import { ServerClient } from '../server-api/client.ts';
+import type { ServerClient } from '../server-api/client.ts';
 import { CallRecorder, attachCallRecorder } from './call-record.ts';
 
 /** What the agent gets from the server for one call. */
@@ -10,24 +10,27 @@ export interface CallLink {
   server: ServerClient | null;
   /** The configuration version pinned for this call; undefined → use the built-in defaults. */
   config: AgentConfig | undefined;
-  /** Records the session's transcript, tool calls and barge-ins; uploads them when the job ends. */
+  /** The caller, when the server verified them before the call (a web caller's signed identity). */
+  caller: VerifiedCaller | null;
+  /** Records the session's transcript, barge-ins and outcome; uploads them when the job ends. */
   record(session: voice.AgentSession): void;
 }
 
 /**
- * The one hook agent.ts needs: at dispatch, fetches the call's agent configuration from the
- * server (`SERVER_URL`); `record(session)` reports the call at shutdown. Without `SERVER_URL`, or
- * when the server is unreachable, the call runs on defaults and nothing is reported.
+ * The one hook agent.ts needs: the call's agent configuration from the server (`known` when
+ * another request already brought it, e.g. the phone call start), and `record(session)` to report
+ * the call at shutdown. Without a server, or when it is unreachable, the call runs on defaults and
+ * nothing is reported.
  */
-export async function linkCallToServer(ctx: JobContext, log: Logger): Promise<CallLink> {
-  const server = ServerClient.fromEnv(ctx.job.room?.name ?? '');
-  if (!server) return { server: null, config: undefined, record: () => {} };
-  const fetched = await server.agentConfig();
+export async function linkCallToServer(ctx: JobContext, server: ServerClient | null, log: Logger, known?: AgentConfigResponse): Promise<CallLink> {
+  if (!server) return { server: null, config: undefined, caller: null, record: () => {} };
+  const fetched = known ? { ok: true as const, value: known } : await server.agentConfig();
   if (!fetched.ok) log.warn({ err: fetched.error }, 'agent config not fetched; using defaults');
-  else log.info({ agent: fetched.value.agent, version: fetched.value.version }, 'agent config fetched');
+  else log.info({ agent: fetched.value.agent, version: fetched.value.version, verified: Boolean(fetched.value.caller) }, 'agent config');
   return {
     server,
     config: fetched.ok ? fetched.value.config : undefined,
+    caller: fetched.ok ? fetched.value.caller : null,
     record(session) {
       const recorder = new CallRecorder();
       attachCallRecorder(session, recorder);

@@ -19,17 +19,19 @@ describe('CallRecorder', () => {
     expect(rec.outcome).toBe('completed');
   });
 
-  it('is abandoned when the caller never got an answer, transferred after the transfer tool, error when marked', () => {
+  it('is abandoned when the caller never got an answer, transferred after a hand-off that went through, error when marked', () => {
     const unanswered = new CallRecorder();
     unanswered.handleItem({ role: 'assistant', textContent: 'Hi', createdAt: 1 });
     unanswered.handleItem({ role: 'user', textContent: 'Hello?', createdAt: 2 });
     expect(unanswered.build(3).outcome).toBe('abandoned');
 
     const transferred = new CallRecorder();
-    transferred.handleTools([{ name: 'transfer_to_human', args: '{}', createdAt: 5 }], [{ output: '{"ok":true}' }]);
-    const rec = transferred.build(6);
-    expect(rec.outcome).toBe('transferred');
-    expect(rec.toolCalls).toEqual([{ name: 'transfer_to_human', arguments: '{}', result: '{"ok":true}', atMs: 5 }]);
+    transferred.handleTools([{ name: 'transfer_to_human' }], [{ output: '{"transferred":true,"say":"…"}' }]);
+    expect(transferred.build(6).outcome).toBe('transferred');
+
+    const refused = new CallRecorder(); // no one to transfer to: the call is not a hand-off
+    refused.handleTools([{ name: 'transfer_to_human' }], [{ output: '{"transferred":false,"say":"…"}' }]);
+    expect(refused.build(6).outcome).toBe('abandoned');
 
     const failed = new CallRecorder();
     failed.markError();

@@ -1,5 +1,5 @@
 import { voice } from '@livekit/agents';
-import type { BargeIn, CallOutcome, CallRecordUpload, ToolCallEntry, TranscriptEntry } from '@voice-widget/protocol';
+import type { BargeIn, CallOutcome, CallRecordUpload, TranscriptEntry } from '@voice-widget/protocol';
 
 /** Tool whose call means the caller was handed to a person. */
 export const TRANSFER_TOOL = 'transfer_to_human';
@@ -14,13 +14,11 @@ interface ItemLike {
 }
 
 /**
- * Collects what the server keeps about a call — transcript of both sides, tool calls, barge-ins,
- * outcome — from the agent session's events. Plain data in, one {@link CallRecordUpload} out, so
+ * Collects what the server keeps about a call — transcript of both sides, barge-ins, outcome — from the agent session's events. Plain data in, one {@link CallRecordUpload} out, so
  * it is tested without a room.
  */
 export class CallRecorder {
   readonly transcript: TranscriptEntry[] = [];
-  readonly toolCalls: ToolCallEntry[] = [];
   readonly bargeIns: BargeIn[] = [];
   #outcome: CallOutcome | null = null;
 
@@ -39,16 +37,14 @@ export class CallRecorder {
     if (item.role === 'assistant' && item.interrupted) this.handleBargeIn(Math.round(item.createdAt));
   }
 
-  /** Tools ran (`function_tools_executed`); outputs pair with calls by index. */
-  handleTools(calls: { name: string; args: string; createdAt: number }[], outputs: { output: string }[]): void {
+  /**
+   * Tools ran (`function_tools_executed`; outputs pair with calls by index): a hand-off that went
+   * through (`"transferred": true` in its output) marks the call `transferred`. The audit trail of
+   * tool calls is written as they run (tools/), not here.
+   */
+  handleTools(calls: { name: string }[], outputs: { output: string }[]): void {
     calls.forEach((c, i) => {
-      this.toolCalls.push({
-        name: c.name.slice(0, 64),
-        arguments: c.args.slice(0, 4000),
-        ...(outputs[i] ? { result: outputs[i]!.output.slice(0, 4000) } : {}),
-        atMs: Math.round(c.createdAt),
-      });
-      if (c.name === TRANSFER_TOOL) this.#outcome = 'transferred';
+      if (c.name === TRANSFER_TOOL && /"transferred"\s*:\s*true/.test(outputs[i]?.output ?? '')) this.#outcome = 'transferred';
     });
   }
 
@@ -75,7 +71,6 @@ export class CallRecorder {
       outcome: this.#outcome ?? (answered ? 'completed' : 'abandoned'),
       endedAtMs: Math.round(endedAtMs),
       transcript: this.transcript.slice(0, 2000),
-      toolCalls: this.toolCalls.slice(0, 500),
       bargeIns: this.bargeIns.slice(0, 2000),
     };
   }

@@ -49,7 +49,8 @@ export function createRealtimeModel(
     throw new Error('no model: set OPENAI_API_KEY, or start the local model and set LOCAL_REALTIME_URL');
   }
   return new ObservedRealtimeModel(
-    { baseURL: config.LOCAL_REALTIME_URL, apiKey: 'local', model: 'gpt-realtime', voice: opts.voice ?? config.OPENAI_VOICE, turnDetection },
+    // The model name is sent as is (the local model ignores it): the same request as production.
+    { baseURL: config.LOCAL_REALTIME_URL, apiKey: 'local', model: opts.model ?? 'gpt-realtime', voice: opts.voice ?? config.OPENAI_VOICE, turnDetection },
     opts.onSession,
   );
 }

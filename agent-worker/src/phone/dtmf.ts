@@ -1,16 +1,26 @@
 /**
  * Keypad input of phone callers (DTMF, RFC 4733 events that livekit-sip turns into
- * `RoomEvent.DtmfReceived`). The menu the greeting announces:
+ * `RoomEvent.DtmfReceived`). What a key means depends on what the agent is waiting for:
  *
- *   1 or 0      → a person (transfer_to_human), at once
- *   digits + #  → the digits as the caller's input (e.g. an order number)
- *   *           → clears digits typed so far
+ *   any mode        0 as the first key → a person, at once (the operator key)
+ *   menu (default)  digits + # → the caller's input (an order number: 1042#); a lone 1 → a person
+ *   code            digits + # → a verification code
+ *   confirm         1 → yes, 2 → no (to a change the agent just read back)
+ *   *               clears digits typed so far
  *
- * Digits without `#` are taken as input after a pause ({@link DTMF_PAUSE_MS}).
+ * Digits without `#` end after a pause ({@link DTMF_PAUSE_MS}). A lone 1 waits for that pause (or
+ * #) so that numbers starting with 1 can be typed.
  */
 
+/** What the agent is waiting for, which decides what a key means. */
+export type KeypadMode = 'menu' | 'code' | 'confirm';
+
 /** What the agent does with keypad input. */
-export type DtmfAction = { type: 'person' } | { type: 'digits'; digits: string };
+export type DtmfAction =
+  | { type: 'person' }
+  | { type: 'digits'; digits: string }
+  | { type: 'code'; digits: string }
+  | { type: 'confirm'; yes: boolean };
 
 /** Pause after the last digit that ends an entry without `#`, ms. */
 export const DTMF_PAUSE_MS = 2500;
@@ -18,16 +28,19 @@ export const DTMF_PAUSE_MS = 2500;
 /** Collects keypad digits into actions. Pure: the caller runs the pause timer and calls {@link flush}. */
 export class DtmfCollector {
   #digits = '';
+  #mode: KeypadMode = 'menu';
 
-  /** Feeds one key (`0-9`, `*`, `#`; others ignored). Returns the action it completes, if any. */
-  press(key: string): DtmfAction | null {
+  /** Feeds one key (`0-9`, `*`, `#`; others ignored) in `mode`. Returns the action it completes, if any. */
+  press(key: string, mode: KeypadMode = 'menu'): DtmfAction | null {
+    this.#mode = mode;
     if (key === '*') {
       this.#digits = '';
       return null;
     }
     if (key === '#') return this.flush();
     if (!/^[0-9]$/.test(key)) return null;
-    if (this.#digits === '' && (key === '1' || key === '0')) return { type: 'person' };
+    if (this.#digits === '' && key === '0') return { type: 'person' };
+    if (mode === 'confirm' && this.#digits === '' && (key === '1' || key === '2')) return { type: 'confirm', yes: key === '1' };
     this.#digits = (this.#digits + key).slice(-32);
     return null;
   }
@@ -36,7 +49,9 @@ export class DtmfCollector {
   flush(): DtmfAction | null {
     const digits = this.#digits;
     this.#digits = '';
-    return digits ? { type: 'digits', digits } : null;
+    if (!digits) return null;
+    if (digits === '1' && this.#mode !== 'confirm') return { type: 'person' };
+    return this.#mode === 'code' ? { type: 'code', digits } : { type: 'digits', digits };
   }
 
   /** True while digits are waiting for `#` or the pause. */
@@ -51,4 +66,4 @@ export function digitsAsInput(digits: string): string {
 }
 
 /** The caller's input for "a person, please" by keypad (the model is made to transfer). */
-export const PERSON_BY_KEYPAD = 'I pressed 1 on the keypad: I want to talk to a person.';
+export const PERSON_BY_KEYPAD = 'I pressed 0 on the keypad: I want to talk to a person.';

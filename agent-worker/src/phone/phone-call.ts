@@ -1,39 +1,41 @@
-import type { JobContext, llm, voice } from '@livekit/agents';
+import type { JobContext, voice } from '@livekit/agents';
 import { type RemoteParticipant, RoomEvent } from '@livekit/rtc-node';
-import type { Contact, DispatchMetadata } from '@voice-widget/protocol';
+import type { AgentConfigResponse, DispatchMetadata, ToolArgs, ToolResult } from '@voice-widget/protocol';
 import { SipClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
-import type { ServerClient } from '../server-api/client.ts';
+import type { z } from 'zod';
 import type { WorkerConfig } from '../config.ts';
+import type { ServerClient } from '../server-api/client.ts';
 import { interruptIfAllowed } from '../session/interrupt.ts';
-import { endCallTool } from '../tools/end-call.ts';
-import { TRANSFER_TOOL, transferTool } from '../tools/transfer.ts';
-import { DTMF_PAUSE_MS, type DtmfAction, DtmfCollector, PERSON_BY_KEYPAD, digitsAsInput } from './dtmf.ts';
-import { localScriptBlock, phoneLocalScript } from './local-script.ts';
-import { phoneGreeting, phoneInstructions } from './prompt.ts';
+import { sayExactly } from '../session/prompts.ts';
+import { DTMF_NO, DTMF_YES } from '../tools/confirmation.ts';
+import type { ConversationLog } from '../tools/conversation-log.ts';
+import type { ToolGuard } from '../tools/guard.ts';
+import { TRANSFER_TOOL, coldTransfer } from '../tools/transfer.ts';
+import { DTMF_PAUSE_MS, type DtmfAction, DtmfCollector, type KeypadMode, PERSON_BY_KEYPAD, digitsAsInput } from './dtmf.ts';
 import { type SipCaller, sipCaller, waitForSipCaller } from './sip-participant.ts';
 
 /** How long the agent waits for the SIP caller to be in the room, ms. */
 export const SIP_CALLER_WAIT_MS = 15_000;
 
-/** A phone call's additions to the agent: its caller, instructions, greeting, tools and keypad. */
+/** A phone call's additions to the agent. */
 export interface PhoneCall {
   caller: SipCaller;
-  contact: Contact | null;
-  /** The agent's instructions for this caller (phone behaviour, caller context). */
-  instructions(base: string): string;
-  /** The greeting for this caller (AI disclosure kept, keypad option added). */
-  greeting(base: string): string;
-  /** `transfer_to_human` and `end_call`. */
-  tools: (llm.FunctionTool<any> | llm.Toolset)[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The configuration the server pinned, from the call start (null when the server was unreachable). */
+  config: AgentConfigResponse | null;
+  /** A cold transfer is configured (the dispatch rule's `transferTo`). */
+  canTransfer: boolean;
+  /** `transfer_to_human` on this call: say the summary, then SIP REFER. */
+  transfer(args: z.infer<typeof ToolArgs.transfer_to_human>, session: voice.AgentSession): Promise<ToolResult>;
   /** Starts handling the caller's keypad (DTMF) once the session runs. */
-  attach(session: voice.AgentSession): void;
+  attach(session: voice.AgentSession, guard: ToolGuard, log: ConversationLog): void;
 }
 
 /**
  * For a job dispatched by the SIP dispatch rule (`channel: 'phone'`): once `joined` (the job's
- * room connection) resolves, finds the SIP participant, records the call on the server and looks
- * the caller up — all before the first reply. Returns null when no SIP caller shows up (they hung
+ * room connection) resolves, finds the SIP participant and records the call on the server — which
+ * keeps the caller's number and the customer it hints at, and tells the agent only whether the
+ * number is known (caller ID is never proof). Returns null when no SIP caller shows up (they hung
  * up while it rang).
  */
 export async function preparePhoneCall(
@@ -52,52 +54,69 @@ export async function preparePhoneCall(
   }
   const caller = sipCaller(participant);
   const room = ctx.room.name ?? ctx.job.room?.name ?? '';
-  let contact: Contact | null = null;
+  let started: AgentConfigResponse | null = null;
+  let known = false;
   if (server) {
-    const started = await server.startPhoneCall({
+    const res = await server.startPhoneCall({
       agent: meta.agent,
       callerIdentity: caller.identity,
       ...(caller.phoneNumber ? { callerNumber: caller.phoneNumber } : {}),
       ...(caller.trunkNumber ? { calledNumber: caller.trunkNumber } : {}),
     });
-    if (!started.ok) log.warn({ err: started.error }, 'phone call not recorded on the server; general greeting');
-    else contact = started.value.contact;
+    if (!res.ok) log.warn({ err: res.error }, 'phone call not recorded on the server; defaults');
+    else ({ config: started, callerKnown: known } = res.value);
   }
-  log.info({ caller: caller.identity, callId: caller.callId, known: Boolean(contact) }, 'phone caller');
+  log.info({ callId: caller.callId, known }, 'phone caller');
   const sip = new SipClient(config.LIVEKIT_URL.replace(/^ws/, 'http'), config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
-  const localModel = !config.OPENAI_API_KEY;
+  const transfer = coldTransfer({ room, callerIdentity: caller.identity, transferTo: meta.transferTo, sip, log });
   return {
     caller,
-    contact,
-    instructions: (base) => phoneInstructions(base, contact) + (localModel ? localScriptBlock(phoneLocalScript()) : ''),
-    greeting: (base) => phoneGreeting(base, contact),
-    tools: [
-      transferTool({ room, callerIdentity: caller.identity, transferTo: meta.transferTo, sip, log }),
-      endCallTool(),
-    ],
-    attach: (session) => handleKeypad(ctx, session, caller.identity, log),
+    config: started,
+    canTransfer: Boolean(meta.transferTo),
+    transfer,
+    attach: (session, guard, conversation) => handleKeypad(ctx, session, caller.identity, guard, conversation, log),
   };
 }
 
-/** DTMF from the caller → actions: 1/0 → the transfer tool (forced), digits → the caller's input. */
-function handleKeypad(ctx: JobContext, session: voice.AgentSession, identity: string, log: Logger): void {
+/**
+ * DTMF from the caller → actions, in the mode the guard is in: a code the agent asked for goes to
+ * the server's check (never through the model); 1/2 after a read-back is the caller's yes/no; else
+ * 1/0 → a person (the transfer tool, forced) and digits → the caller's input.
+ */
+function handleKeypad(ctx: JobContext, session: voice.AgentSession, identity: string, guard: ToolGuard, conversation: ConversationLog, log: Logger): void {
   const keys = new DtmfCollector();
   let pause: NodeJS.Timeout | undefined;
-  const act = (action: DtmfAction | null) => {
+  const mode = (): KeypadMode => (guard.awaitingConfirmation ? 'confirm' : guard.awaitingCode ? 'code' : 'menu');
+  const act = async (action: DtmfAction | null) => {
     if (!action) return;
     log.info({ action: action.type }, 'keypad input');
-    if (action.type === 'person') {
-      interruptIfAllowed(session);
-      session.generateReply({ userInput: PERSON_BY_KEYPAD, toolChoice: { type: 'function', function: { name: TRANSFER_TOOL } } });
-    } else {
-      session.generateReply({ userInput: digitsAsInput(action.digits) });
+    switch (action.type) {
+      case 'person':
+        interruptIfAllowed(session);
+        session.generateReply({ userInput: PERSON_BY_KEYPAD, toolChoice: { type: 'function', function: { name: TRANSFER_TOOL } } });
+        break;
+      case 'code': {
+        const outcome = await guard.verify(action.digits, 'dtmf');
+        session.generateReply({ instructions: sayExactly(outcome.say) });
+        break;
+      }
+      case 'confirm':
+        // The key is the caller's answer (the guard reads it from the log); the model then asks the
+        // tool again, and the guard decides.
+        interruptIfAllowed(session);
+        conversation.addCaller(action.yes ? DTMF_YES : DTMF_NO);
+        session.generateReply({ userInput: action.yes ? 'Yes.' : 'No.' });
+        break;
+      case 'digits':
+        session.generateReply({ userInput: digitsAsInput(action.digits) });
+        break;
     }
   };
   ctx.room.on(RoomEvent.DtmfReceived, (_code: number, digit: string, participant: RemoteParticipant) => {
     if (participant?.identity !== identity) return;
     clearTimeout(pause);
-    act(keys.press(digit));
-    if (keys.pending) pause = setTimeout(() => act(keys.flush()), DTMF_PAUSE_MS);
+    void act(keys.press(digit, mode()));
+    if (keys.pending) pause = setTimeout(() => void act(keys.flush()), DTMF_PAUSE_MS);
   });
   ctx.addShutdownCallback(async () => clearTimeout(pause));
 }

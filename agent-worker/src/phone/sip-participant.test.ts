@@ -1,7 +1,5 @@
 import { ParticipantKind } from '@livekit/rtc-node';
 import { describe, expect, it } from 'vitest';
-import { DialogueScript } from '@voice-widget/local-realtime';
-import { phoneLocalScript } from './local-script.ts';
 import { isSipParticipant, sipCaller } from './sip-participant.ts';
 
 describe('SIP participants', () => {
@@ -15,13 +13,5 @@ describe('SIP participants', () => {
   it('tell the caller number, the dialled number and the call id', () => {
     const p = { identity: 'sip_+15550123', kind: ParticipantKind.SIP, attributes: { 'sip.phoneNumber': '+15550123', 'sip.trunkPhoneNumber': '+15550100', 'sip.callID': 'SCL_x', 'sip.callStatus': 'active' } };
     expect(sipCaller(p)).toEqual({ identity: 'sip_+15550123', phoneNumber: '+15550123', trunkNumber: '+15550100', callId: 'SCL_x' });
-  });
-});
-
-describe('phoneLocalScript', () => {
-  it('is a valid script where a person → transfer_to_human and goodbye → end_call', () => {
-    const script = DialogueScript.parse(phoneLocalScript());
-    expect(script.intents.find((i) => i.name === 'human')?.tool?.name).toBe('transfer_to_human');
-    expect(script.intents.find((i) => i.name === 'goodbye')?.tool?.name).toBe('end_call');
   });
 });

@@ -2,9 +2,15 @@ import { AccessToken } from 'livekit-server-sdk';
 import {
   AgentConfigResponse,
   type AgentTimelinesUpload,
+  ApiError,
+  type AuditEvent,
   type CallRecordUpload,
   type PhoneCallStart,
   PhoneCallStartResponse,
+  type ToolRunRequest,
+  ToolRunResponse,
+  type VerifyRequest,
+  VerifyResponse,
 } from '@voice-widget/protocol';
 import { z } from 'zod';
 
@@ -24,8 +30,11 @@ export interface ServerLink {
   fetch?: typeof fetch;
 }
 
-/** Result of a {@link ServerClient} request. */
-export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: string };
+/**
+ * Result of a {@link ServerClient} request. A refusal by the server carries its HTTP `status` and
+ * stable `code` (e.g. 403 `out_of_scope`); a network failure has neither.
+ */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: string; status?: number; code?: string };
 
 const LinkEnv = z.object({
   SERVER_URL: z.string().url(),
@@ -90,7 +99,26 @@ export class ServerClient {
     return this.#request('timelines', null, { method: 'POST', body, timeoutMs: 3000, retries: 1 });
   }
 
-  /** `POST /api/calls/:room/record` (204): the call's transcript, tool calls and outcome; retried twice. */
+  /**
+   * `POST /api/calls/:room/tools/:name`: runs a server-side tool the guard allowed. Retried on
+   * network errors and 5xx with the same body — safe, because a state change carries its
+   * idempotency key.
+   */
+  runTool(name: string, body: ToolRunRequest, timeoutMs = 12_000): Promise<ApiResult<ToolRunResponse>> {
+    return this.#request(`tools/${encodeURIComponent(name)}`, ToolRunResponse, { method: 'POST', body, timeoutMs, retries: 1 });
+  }
+
+  /** `POST /api/calls/:room/verify`: a code a phone caller said or typed. */
+  verify(body: VerifyRequest): Promise<ApiResult<VerifyResponse>> {
+    return this.#request('verify', VerifyResponse, { method: 'POST', body, timeoutMs: 5000 });
+  }
+
+  /** `POST /api/calls/:room/audit` (204): the guard's decisions the server did not see. */
+  audit(events: AuditEvent[]): Promise<ApiResult<null>> {
+    return this.#request('audit', null, { method: 'POST', body: { events }, timeoutMs: 5000, retries: 2 });
+  }
+
+  /** `POST /api/calls/:room/record` (204): the call's transcript, barge-ins and outcome; retried twice. */
   uploadCallRecord(record: CallRecordUpload): Promise<ApiResult<null>> {
     return this.#request('record', null, { method: 'POST', body: record, timeoutMs: 5000, retries: 2 });
   }
@@ -111,8 +139,12 @@ export class ServerClient {
           signal: AbortSignal.timeout(opts.timeoutMs ?? 3000),
         });
         if (!res.ok) {
+          const body = ApiError.safeParse(await res.json().catch(() => null));
           error = `server answered ${res.status} to ${path}`;
-          if (res.status < 500) break; // the request itself is wrong: a retry cannot help
+          if (res.status < 500) {
+            // The request itself is wrong or refused: a retry cannot help.
+            return { ok: false, error, status: res.status, ...(body.success ? { code: body.data.error.code } : {}) };
+          }
           continue;
         }
         if (!schema) return { ok: true, value: null as T };

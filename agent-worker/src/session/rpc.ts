@@ -8,6 +8,8 @@ import {
   type EndOfTurnResponse,
   SpeechResumedRequest,
   type SpeechResumedResponse,
+  TurnSourceRequest,
+  type TurnSourceResponse,
   InterruptRequest,
   type InterruptResponse,
   RPC_RATE_LIMITED,
@@ -24,15 +26,17 @@ import { interruptIfAllowed } from './interrupt.ts';
  * - `voice.interrupt`: the page's VAD saw the caller talk over the agent: stop speaking now.
  * - `voice.end_of_turn`: the page's VAD saw the caller stop (tentatively or finally); and
  * - `voice.speech_resumed`: the caller went on after a tentative hint — both go to `turns`
- *   (fast profile; other profiles ignore them).
+ *   (fast profile; other profiles ignore them);
+ * - `voice.turn_source`: whether the page's VAD runs; if not, the agent's own VAD ends turns.
  * Bad payloads get an RPC error (APPLICATION_ERROR 1500) and change nothing; so does a call over
- * the caller's rate limit (`limits`, message `rate_limited: …`; logged by {@link reportRefusals}).
+ * the caller's rate limit (`limits`, message `rate_limited: …`; logged by `reportRefusals`).
  */
 export function registerRpcMethods(
   room: Room,
   session: voice.AgentSession,
   log: Logger,
   turns?: { onHint(speechEndMs: number, final: boolean): boolean; onSpeechResumed(): boolean },
+  turnSource?: (source: TurnSourceRequest['source']) => boolean,
   limits?: CallerLimits,
 ): void {
   const participant = room.localParticipant;
@@ -77,6 +81,14 @@ export function registerRpcMethods(
     guarded(RpcMethod.endOfTurn, (data): EndOfTurnResponse => {
       const { speechEndMs, final } = parseRpcPayload(EndOfTurnRequest, data.payload);
       return { accepted: turns?.onHint(speechEndMs, final) ?? false };
+    }),
+  );
+
+  participant.registerRpcMethod(
+    RpcMethod.turnSource,
+    guarded(RpcMethod.turnSource, (data): TurnSourceResponse => {
+      const { source } = parseRpcPayload(TurnSourceRequest, data.payload);
+      return { agentVad: turnSource?.(source) ?? false };
     }),
   );
 

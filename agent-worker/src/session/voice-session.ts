@@ -1,6 +1,6 @@
 import { type llm, voice } from '@livekit/agents';
 import type { Room } from '@livekit/rtc-node';
-import type { AgentConfig, AgentTurnTimeline } from '@voice-widget/protocol';
+import type { AgentTurnTimeline } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from '../config.ts';
 import { createRealtimeModel } from '../model/realtime-model.ts';
@@ -21,17 +21,17 @@ export interface VoiceSession {
 }
 
 /**
- * Builds the session for one call (not started): model, turn handling for `profile`, observers.
- * Each reply's timeline is published to the room and handed to `onTimeline` (the server upload).
+ * Builds the session for one call (not started): model and voice, turn handling for `profile`,
+ * observers. Each reply's timeline is published to the room and handed to `onTimeline` (the server upload).
  */
 export function createVoiceSession(
   room: Room,
   config: WorkerConfig,
-  agentConfig: AgentConfig | undefined,
-  profile: TurnProfile,
+  setup: { model: string; voice: string; turnProfile: TurnProfile },
   log: Logger,
   onTimeline?: (timeline: AgentTurnTimeline) => void,
 ): VoiceSession {
+  const profile = setup.turnProfile;
   const timeline = new TurnTimelineRecorder((t) => {
     publishTimeline(room, t, log);
     onTimeline?.(t);
@@ -40,7 +40,8 @@ export function createVoiceSession(
   let realtime: llm.RealtimeSession | undefined;
   const model = createRealtimeModel(config, {
     profile,
-    voice: agentConfig?.voice,
+    voice: setup.voice,
+    model: setup.model,
     onSession: (s) => {
       realtime = s;
       s.on('openai_server_event_received' as never, (ev: RealtimeWireEvent) => {

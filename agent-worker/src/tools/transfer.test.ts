@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { voice } from '@livekit/agents';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { runAfterNextReply, transferTool } from './transfer.ts';
+import { coldTransfer, runAfterNextReply } from './transfer.ts';
 
 const E = voice.AgentSessionEventTypes;
 const fakeSession = () => new EventEmitter() as unknown as voice.AgentSession & EventEmitter;
@@ -40,8 +40,8 @@ describe('runAfterNextReply', () => {
 describe('transfer_to_human', () => {
   it('without a transfer target, keeps helping instead of transferring', async () => {
     const sip = { transferSipParticipant: vi.fn() };
-    const t = transferTool({ room: 'r', callerIdentity: 'sip_1', transferTo: undefined, sip, log: pino({ level: 'silent' }) });
-    const out = await t.execute({ summary: 'x' }, { ctx: { session: fakeSession() }, toolCallId: '1', abortSignal: new AbortController().signal } as never);
+    const t = coldTransfer({ room: 'r', callerIdentity: 'sip_1', transferTo: undefined, sip, log: pino({ level: 'silent' }) });
+    const out = await t({ reason: 'asked', summary: 'x' }, fakeSession());
     expect(out).toMatchObject({ transferred: false });
     expect(sip.transferSipParticipant).not.toHaveBeenCalled();
   });
@@ -49,8 +49,8 @@ describe('transfer_to_human', () => {
   it('says the summary, then REFERs the caller to the configured target once it was spoken', async () => {
     const session = fakeSession();
     const sip = { transferSipParticipant: vi.fn(async () => {}) };
-    const t = transferTool({ room: 'phone_1', callerIdentity: 'sip_+15550123', transferTo: 'tel:+15550199', sip, log: pino({ level: 'silent' }) });
-    const out = await t.execute({ summary: 'You want a refund' }, { ctx: { session }, toolCallId: '1', abortSignal: new AbortController().signal } as never);
+    const t = coldTransfer({ room: 'phone_1', callerIdentity: 'sip_+15550123', transferTo: 'tel:+15550199', sip, log: pino({ level: 'silent' }) });
+    const out = await t({ reason: 'refund', summary: 'You want a refund' }, session);
     expect(out).toMatchObject({ transferred: true, say: "You want a refund. I'm transferring you to a person now; please stay on the line." });
     expect(sip.transferSipParticipant).not.toHaveBeenCalled();
     state(session, 'speaking');

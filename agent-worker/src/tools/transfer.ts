@@ -1,7 +1,7 @@
-import { llm, voice } from '@livekit/agents';
+import { voice } from '@livekit/agents';
+import type { ToolResult } from '@voice-widget/protocol';
 import type { SipClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { TRANSFER_TOOL as RECORDED_TRANSFER_TOOL } from '../call/call-record.ts';
 import { transferAnnouncement } from '../phone/prompt.ts';
 
@@ -22,50 +22,32 @@ export interface TransferDeps {
   log: Logger;
 }
 
-/** What the tool returns to the model: the sentence to say (the local script speaks `say`). */
-export interface TransferOutput {
-  transferred: boolean;
-  say: string;
-  instruction: string;
-}
-
 /**
- * `transfer_to_human`: a cold transfer. The model's one-sentence summary is said to the caller,
- * and once that reply has played out livekit-sip sends the caller an in-dialog SIP REFER to
- * `transferTo` (`SipClient.transferSipParticipant`), waits for the caller's NOTIFY 200 and hangs
- * up its own leg. Without a configured target it tells the model to keep helping instead.
+ * A cold transfer by SIP REFER (phone callers, a configured outside number): the announcement — the
+ * model's one-sentence summary, then what happens — is the tool's `say`; once that reply has played
+ * out livekit-sip sends the caller an in-dialog REFER to `transferTo`
+ * (`SipClient.transferSipParticipant`), waits for the caller's NOTIFY 200 and hangs up its own leg.
+ * Runs behind the guard (toolset.ts). Returns `transferred: false` without a target.
  */
-export function transferTool(deps: TransferDeps): llm.FunctionTool<{ summary: string }, unknown, TransferOutput> {
-  return llm.tool({
-    name: TRANSFER_TOOL,
-    description:
-      'Transfer the caller to a person (ends your part of the call). Use when the caller asks for a human, a person or an agent, or presses 1.',
-    parameters: z.object({
-      summary: z
-        .string()
-        .describe('One sentence to the caller saying what the person will help with, e.g. "You want to change the address of order 1042."'),
-    }),
-    execute: async ({ summary }, { ctx }): Promise<TransferOutput> => {
-      if (!deps.transferTo) {
-        const say = "I'm sorry, I can't transfer calls right now, but I'm happy to keep helping.";
-        return { transferred: false, say, instruction: `Say exactly: "${say}"` };
+export function coldTransfer(deps: TransferDeps) {
+  return async (args: { reason: string; summary: string }, session: voice.AgentSession): Promise<ToolResult & { transferred: boolean }> => {
+    if (!deps.transferTo) {
+      return { transferred: false, say: "I'm sorry, I can't transfer calls right now, but I'm happy to keep helping." };
+    }
+    const say = transferAnnouncement(args.summary);
+    const transferTo = deps.transferTo;
+    runAfterNextReply(session, ANNOUNCEMENT_TIMEOUT_MS, async (spokeMs) => {
+      deps.log.info({ announcementMs: spokeMs }, 'transferring the caller (SIP REFER)');
+      try {
+        await deps.sip.transferSipParticipant(deps.room, deps.callerIdentity, transferTo, { playDialtone: false });
+        deps.log.info('transfer accepted by the caller side (NOTIFY 200)');
+      } catch (err) {
+        deps.log.error({ err: (err as Error).message }, 'transfer failed');
+        session.generateReply({ instructions: 'Say exactly: "Sorry, the transfer did not go through. How else can I help?"' });
       }
-      const say = transferAnnouncement(summary);
-      const transferTo = deps.transferTo;
-      runAfterNextReply(ctx.session, ANNOUNCEMENT_TIMEOUT_MS, async (spokeMs) => {
-        deps.log.info({ to: transferTo, announcementMs: spokeMs }, 'transferring the caller (SIP REFER)');
-        try {
-          await deps.sip.transferSipParticipant(deps.room, deps.callerIdentity, transferTo, { playDialtone: false });
-          deps.log.info('transfer accepted by the caller side (NOTIFY 200)');
-        } catch (err) {
-          deps.log.error({ err: (err as Error).message }, 'transfer failed');
-          ctx.session.generateReply({ instructions: 'Say exactly: "Sorry, the transfer did not go through. How else can I help?"' });
-        }
-      });
-      // An object: the framework serialises it once (a JSON string would arrive double-encoded).
-      return { transferred: true, say, instruction: `Say exactly: "${say}"` };
-    },
-  });
+    });
+    return { transferred: true, say };
+  };
 }
 
 /**

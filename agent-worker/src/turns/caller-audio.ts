@@ -1,4 +1,4 @@
-import { AudioStream, ParticipantKind, type RemoteParticipant, type RemoteTrack, type Room, RoomEvent, TrackKind } from '@livekit/rtc-node';
+import { type AudioFrame, AudioStream, ParticipantKind, type RemoteParticipant, type RemoteTrack, type Room, RoomEvent, TrackKind } from '@livekit/rtc-node';
 
 /** Sample rate the end-of-turn model takes, Hz. */
 export const EOT_SAMPLE_RATE = 16_000;
@@ -30,11 +30,18 @@ export class SampleRing {
 
 /**
  * The caller's latest 1.2 s of audio, PCM16 mono 16 kHz, kept from a second subscription to their
- * microphone track (LiveKit resamples it for us). Feeds the end-of-turn model.
+ * microphone track (LiveKit resamples it for us). Feeds the end-of-turn model, and the agent's own
+ * VAD when it ends turns ({@link onFrame}).
  */
 export class CallerAudioWindow {
   readonly #ring = new SampleRing(EOT_WINDOW_SAMPLES);
   #closed = false;
+  #listener: ((frame: AudioFrame) => void) | null = null;
+
+  /** Also hands every frame (PCM16 mono 16 kHz, 10 ms) to `listener`; null stops it. */
+  onFrame(listener: ((frame: AudioFrame) => void) | null): void {
+    this.#listener = listener;
+  }
 
   /** Follows the first non-agent participant's audio track in `room`. */
   constructor(room: Room) {
@@ -58,6 +65,7 @@ export class CallerAudioWindow {
       const { value: frame, done } = await reader.read();
       if (done) break;
       this.#ring.push(frame.data);
+      this.#listener?.(frame);
     }
     void reader.cancel();
   }

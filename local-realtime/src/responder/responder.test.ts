@@ -15,7 +15,7 @@ const user = (transcript: string, id = 'item_u'): WireItem => ({
 
 const orderTool: FunctionTool = {
   type: 'function',
-  name: 'lookup_order',
+  name: 'get_order_status',
   description: 'Look up an order',
   parameters: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] },
 };
@@ -59,7 +59,7 @@ describe('planReply', () => {
 
   it('calls a matching session tool with arguments from the transcript, preamble first', () => {
     const plan = planReply(input({ items: [user('where is my order one two three four')], tools: [orderTool] }));
-    expect(plan).toMatchObject({ kind: 'call', tool: 'lookup_order', preamble: 'Let me check that order for you.' });
+    expect(plan).toMatchObject({ kind: 'call', tool: 'get_order_status', preamble: 'Let me check that order for you.' });
     expect(plan.kind === 'call' && JSON.parse(plan.arguments)).toEqual({ order_id: '1234' });
   });
 
@@ -76,12 +76,12 @@ describe('planReply', () => {
   it('calls a tool for tool_choice "required" even when the intent has a plain reply', () => {
     const plan = planReply(input({ items: [user('what are your opening hours')], tools: [orderTool], toolChoice: 'required' }));
     // No number was heard and the hours intent has no "ask": the call goes out with what there is.
-    expect(plan).toMatchObject({ kind: 'call', tool: 'lookup_order', arguments: '{}', context: { intent: 'opening_hours' } });
+    expect(plan).toMatchObject({ kind: 'call', tool: 'get_order_status', arguments: '{}', context: { intent: 'opening_hours' } });
   });
 
   it('forces the named tool from tool_choice', () => {
-    const plan = planReply(input({ items: [user('hello there four two')], tools: [orderTool], toolChoice: { type: 'function', name: 'lookup_order' } }));
-    expect(plan).toMatchObject({ kind: 'call', tool: 'lookup_order', arguments: '{"order_id":"42"}' });
+    const plan = planReply(input({ items: [user('hello there four two')], tools: [orderTool], toolChoice: { type: 'function', name: 'get_order_status' } }));
+    expect(plan).toMatchObject({ kind: 'call', tool: 'get_order_status', arguments: '{"order_id":"42"}' });
   });
 
   it('words the tool output with the intent template, or the generic one when a field is missing', () => {
@@ -89,7 +89,8 @@ describe('planReply', () => {
     const calls = new Map([['call_1', ctx]]);
     const output = (o: string): WireItem => ({ id: 'item_o', object: 'realtime.item', type: 'function_call_output', status: 'completed', call_id: 'call_1', output: o });
     expect(planReply(input({ calls, items: [output('{"status":"shipped"}')] }))).toMatchObject({ reason: 'tool_result', text: 'Order 12 is shipped.' });
-    expect(planReply(input({ calls, items: [output('{"state":"lost"}')] }))).toMatchObject({ text: 'Here is what I found: state lost.' });
+    expect(planReply(input({ calls, items: [output('{"state":"lost","say":"It is lost."}')] }))).toMatchObject({ text: 'It is lost.' });
+    expect(planReply(input({ calls, items: [output('{"state":"lost"}')] }))).toMatchObject({ text: 'Done.' });
   });
 });
 
@@ -106,5 +107,52 @@ describe('matchIntent', () => {
     expect(matchIntent(script, 'is the store open')?.name).toBe('b');
     expect(matchIntent(script, 'open')?.name).toBe('a');
     expect(matchIntent(script, 'nothing')).toBeNull();
+  });
+});
+
+describe('jobs across turns', () => {
+  const agent = (text: string, id = 'item_a'): WireItem => ({
+    id,
+    object: 'realtime.item',
+    type: 'message',
+    status: 'completed',
+    role: 'assistant',
+    content: [{ type: 'output_audio', transcript: text }],
+  });
+  const call = (name: string, args: string, callId = 'call_1'): WireItem => ({ id: `fc_${callId}`, object: 'realtime.item', type: 'function_call', status: 'completed', call_id: callId, name, arguments: args });
+  const output = (o: unknown, callId = 'call_1'): WireItem => ({ id: `fo_${callId}`, object: 'realtime.item', type: 'function_call_output', status: 'completed', call_id: callId, output: JSON.stringify(o) });
+  const addressTool: FunctionTool = {
+    type: 'function',
+    name: 'update_shipping_address',
+    parameters: { type: 'object', properties: { order_id: { type: 'string' }, address: { type: 'string' } }, required: ['order_id', 'address'] },
+  };
+
+  it('fills a slot from the next turn: the digits alone answer "what is your order number?"', () => {
+    const items = [user('where is my order'), agent('Sure. What is your order number?'), user('one zero four two', 'item_u2')];
+    const plan = planReply(input({ items, tools: [orderTool] }));
+    expect(plan).toMatchObject({ kind: 'call', tool: 'get_order_status', arguments: '{"order_id":"1042"}' });
+  });
+
+  it('takes the new address from after "to", and asks when it is missing', () => {
+    const plan = planReply(input({ items: [user('please change the delivery address of order 1043 to 7 Difference Engine Lane, Oxford.')], tools: [addressTool] }));
+    expect(plan.kind === 'call' && JSON.parse(plan.arguments)).toEqual({ order_id: '1043', address: '7 Difference Engine Lane, Oxford' });
+    expect(planReply(input({ items: [user('change my delivery address')], tools: [addressTool] }))).toMatchObject({ reason: 'ask' });
+  });
+
+  it('on yes or no after a read-back, calls the same tool with the same arguments again (the client decides)', () => {
+    const args = '{"order_id":"1043","address":"7 Difference Engine Lane"}';
+    const readBack = [user('change the address of order 1043 to 7 Difference Engine Lane'), call('update_shipping_address', args), output({ status: 'confirmation_required', say: 'To confirm … Shall I go ahead?' })];
+    for (const answer of ['yes please', 'no']) {
+      const plan = planReply(input({ items: [...readBack, agent('To confirm … Shall I go ahead?'), user(answer, 'item_u2')], tools: [addressTool] }));
+      expect(plan).toMatchObject({ kind: 'call', tool: 'update_shipping_address', arguments: args });
+    }
+    // Nothing awaiting confirmation: a plain reply, no call.
+    expect(planReply(input({ items: [user('yes')], tools: [addressTool] }))).toMatchObject({ kind: 'say', intent: 'confirm' });
+  });
+
+  it('never calls a tool the session does not offer: the intent replies without promising it', () => {
+    const plan = planReply(input({ items: [user('can I talk to a real person')], tools: [orderTool] }));
+    expect(plan).toMatchObject({ kind: 'say', intent: 'human' });
+    expect(plan.kind === 'say' && plan.text).not.toMatch(/I'll connect|connecting you|transfer(ring)? you/i);
   });
 });

@@ -81,6 +81,30 @@ function afterToolOutput(input: ResponderInput, item: Extract<WireItem, { type: 
   return say(renderTemplate(input.script.toolResult ?? '{output}', vars).text || 'Done.', 'tool_result');
 }
 
+/**
+ * The call that last asked for the caller's confirmation — the newest tool output with
+ * `"status": "confirmation_required"` — as its name and arguments, or null.
+ */
+function callAwaitingConfirmation(items: readonly WireItem[]): { name: string; arguments: string } | null {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i]!;
+    if (item.type !== 'function_call_output') continue;
+    const out = parseOutput(item.output) as { status?: unknown } | string;
+    if (typeof out !== 'object' || out?.status !== 'confirmation_required') return null;
+    const call = items.find((c): c is Extract<WireItem, { type: 'function_call' }> => c.type === 'function_call' && c.call_id === item.call_id);
+    return call ? { name: call.name, arguments: call.arguments } : null;
+  }
+  return null;
+}
+
+/** The intent whose question the agent's last reply asked (its `followUp` phrases), or null. */
+function followUpIntent(script: DialogueScript, items: readonly WireItem[]): ScriptIntent | null {
+  const lastAgent = [...items].reverse().find((i) => i.type === 'message' && i.role === 'assistant');
+  const said = lastAgent ? itemText(lastAgent).toLowerCase() : '';
+  if (!said) return null;
+  return script.intents.find((i) => i.followUp?.some((p) => said.includes(p.toLowerCase()))) ?? null;
+}
+
 function callTool(tool: FunctionTool, spec: ToolSpec | undefined, intent: ScriptIntent | null, heard: string): ReplyPlan {
   const number = extractNumber(heard);
   const { args, missing } = buildToolArguments(spec, tool, { heard, number });
@@ -96,13 +120,32 @@ function callTool(tool: FunctionTool, spec: ToolSpec | undefined, intent: Script
 
 function answerUser(input: ResponderInput, heard: string): ReplyPlan {
   const { script, tools, toolChoice } = input;
-  const intent = matchIntent(script, heard);
+  const intent = matchIntent(script, heard) ?? followUpIntent(script, input.items);
   const forced = forcedToolName(toolChoice);
   if (forced) {
     const tool = tools.find((t) => t.name === forced);
     if (tool) return callTool(tool, intent?.tool, intent, heard);
   }
-  if (toolChoice !== 'none') {
+  if (toolChoice !== 'none' && intent?.tool?.repeat === 'confirmation') {
+    const pending = callAwaitingConfirmation(input.items);
+    const tool = pending ? tools.find((t) => t.name === pending.name) : undefined;
+    if (pending && tool) {
+      let args: Record<string, unknown> = {};
+      try {
+        args = JSON.parse(pending.arguments) as Record<string, unknown>;
+      } catch {
+        /* the client decides on whatever it gets */
+      }
+      return {
+        kind: 'call',
+        preamble: null,
+        tool: tool.name,
+        arguments: pending.arguments,
+        context: { intent: intent.name, afterTool: intent.afterTool ?? null, heard, number: extractNumber(heard), args },
+      };
+    }
+  }
+  if (toolChoice !== 'none' && intent?.tool?.repeat === undefined) {
     const tool = intent?.tool ? findTool(tools, intent.tool) : null;
     if (tool) return callTool(tool, intent!.tool, intent, heard);
     if (toolChoice === 'required' && tools[0]) return callTool(tools[0], undefined, intent, heard);

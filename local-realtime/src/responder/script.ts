@@ -17,13 +17,25 @@ import { z } from 'zod';
 
 const Reply = z.string().min(1).max(2_000);
 
+/** An argument taken from the caller's words by a regular expression's first group (case-insensitive). */
+export const CaptureArg = z.strictObject({ capture: z.string().min(1).max(200) });
+
 export const ToolSpec = z.strictObject({
   /** Exact tool name (case-insensitive) among the session's tools. */
   name: z.string().min(1).optional(),
   /** Regular expression (case-insensitive) a tool name must match, e.g. `"order"`. Used when `name` is absent or not found. */
   match: z.string().min(1).optional(),
-  /** Argument templates; when absent, arguments are filled from the tool's JSON schema (numbers and ids from `{number}`, other strings from `{heard}`). */
-  arguments: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /**
+   * Argument templates or `{capture}` patterns; when absent, arguments are filled from the tool's
+   * JSON schema (numbers and ids from `{number}`, other strings from `{heard}`).
+   */
+  arguments: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), CaptureArg])).optional(),
+  /**
+   * `"confirmation"`: call again, with the same arguments, the tool whose last output asked for the
+   * caller's confirmation (`"status": "confirmation_required"`) — the caller's answer is in the
+   * conversation, and the client decides what it means. Without such an output the intent replies.
+   */
+  repeat: z.literal('confirmation').optional(),
 });
 export type ToolSpec = z.infer<typeof ToolSpec>;
 
@@ -42,6 +54,12 @@ export const ScriptIntent = z
     ask: Reply.optional(),
     /** Spoken once the tool's output arrives (`{output…}`, `{args…}`); falls back to the script's `toolResult` if a placeholder is empty. */
     afterTool: Reply.optional(),
+    /**
+     * Phrases of the agent's previous reply (case-insensitive) after which a caller turn that
+     * matches no keyword belongs to this intent: the answer to its question (slot filling, e.g.
+     * "order number" → the caller just says the digits).
+     */
+    followUp: z.array(z.string().min(1).max(100)).max(20).optional(),
   })
   .refine((i) => i.reply !== undefined || i.tool !== undefined, { message: 'an intent needs a "reply" or a "tool"' });
 export type ScriptIntent = z.infer<typeof ScriptIntent>;
@@ -83,13 +101,20 @@ export function parseScript(json: string): { found: true; script: DialogueScript
     const i = r.error.issues[0]!;
     return { found: true, error: `${i.path.map(String).join('.') || '(root)'}: ${i.message}` };
   }
+  const validRegex = (re: string) => {
+    try {
+      new RegExp(re, 'i');
+      return true;
+    } catch {
+      return false;
+    }
+  };
   for (const intent of r.data.intents) {
-    if (intent.tool?.match) {
-      try {
-        new RegExp(intent.tool.match, 'i');
-      } catch {
-        return { found: true, error: `intents.${intent.name}.tool.match is not a valid regular expression` };
-      }
+    if (intent.tool?.match && !validRegex(intent.tool.match)) {
+      return { found: true, error: `intents.${intent.name}.tool.match is not a valid regular expression` };
+    }
+    for (const [arg, v] of Object.entries(intent.tool?.arguments ?? {})) {
+      if (typeof v === 'object' && !validRegex(v.capture)) return { found: true, error: `intents.${intent.name}.tool.arguments.${arg}.capture is not a valid regular expression` };
     }
   }
   return { found: true, script: r.data };

@@ -3,7 +3,8 @@ import type { ToolSpec } from './script.ts';
 import { renderTemplate, type TemplateVars } from './text.ts';
 
 /**
- * Arguments for a scripted tool call. With templates in the script they are rendered; without,
+ * Arguments for a scripted tool call. With templates in the script they are rendered (a
+ * `{capture}` argument is the first group of its pattern in what the caller said); without,
  * they are filled from the tool's JSON schema: number/integer properties and id-like string
  * properties (`order_id`, `orderNumber`, `code`, `ref`) from `{number}`, other required strings
  * from `{heard}`. `missing` lists required arguments that came out empty.
@@ -29,6 +30,13 @@ export function buildToolArguments(
 
   if (spec?.arguments) {
     for (const [name, value] of Object.entries(spec.arguments)) {
+      if (typeof value === 'object') {
+        const m = new RegExp(value.capture, 'i').exec(vars.heard ?? '');
+        const captured = m?.[1]?.trim().replace(/[.!?]+$/, '') ?? '';
+        if (!captured && required.has(name)) missing.push(name);
+        if (captured) args[name] = coerce(name, captured);
+        continue;
+      }
       if (typeof value !== 'string') {
         args[name] = value;
         continue;

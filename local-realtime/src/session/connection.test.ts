@@ -67,7 +67,7 @@ describe('RealtimeConnection', () => {
     const { events, send, until, timings } = harness();
     send({
       type: 'session.update',
-      session: { type: 'realtime', tools: [{ type: 'function', name: 'get_order', parameters: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] } }], audio: { input: { transcription: { model: 'x' } } } },
+      session: { type: 'realtime', tools: [{ type: 'function', name: 'get_order_status', parameters: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] } }], audio: { input: { transcription: { model: 'x' } } } },
     });
     const audio = [new Int16Array(12_000), tone(800), new Int16Array(24_000)];
     for (const part of audio) for (let i = 0; i < part.length; i += 2_400) send({ type: 'input_audio_buffer.append', audio: encodePcm16Base64(part.subarray(i, i + 2_400)) });
@@ -76,7 +76,7 @@ describe('RealtimeConnection', () => {
     const order = ['input_audio_buffer.speech_started', 'input_audio_buffer.speech_stopped', 'input_audio_buffer.committed', 'conversation.item.added', 'response.created', 'conversation.item.input_audio_transcription.completed', 'response.function_call_arguments.done', 'response.done'];
     for (const t of order) expect(types).toContain(t);
     expect(order.map((t) => types.indexOf(t))).toEqual([...order.map((t) => types.indexOf(t))].sort((a, b) => a - b));
-    expect(done.response.output.at(-1)).toMatchObject({ type: 'function_call', name: 'get_order', arguments: '{"order_id":"1234"}' });
+    expect(done.response.output.at(-1)).toMatchObject({ type: 'function_call', name: 'get_order_status', arguments: '{"order_id":"1234"}' });
     expect(timings[0]).toMatchObject({ trigger: 'speech_stopped', reason: 'tool_call', ttfaMs: 0 });
     expect(timings[0]!.turnEndToFirstAudioMs).not.toBeNull();
   });

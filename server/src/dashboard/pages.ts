@@ -1,9 +1,10 @@
-import { type CallFilter, CallOutcome, type Summary, summarize } from '@voice-widget/protocol';
+import { type AuditView, type CallFilter, CallOutcome, type Summary, summarize } from '@voice-widget/protocol';
 import type { CallListItem } from '../repo/calls.ts';
 import type { TurnRow } from '../repo/turns.ts';
 import type { callDetail } from '../repo/calls.ts';
 import type { DemoLinkRow } from '../repo/demo-links.ts';
 import { linkStatus } from '../repo/demo-links.ts';
+import type { JobMetrics } from '../job-metrics.ts';
 import type { LatencyReport } from '../stats.ts';
 import { histogramSvg, timelineSvg } from './charts.ts';
 import { type Html, fmtMs, fmtPct, fmtTime, html, layout } from './html.ts';
@@ -49,15 +50,26 @@ function filterForm(f: Partial<CallFilter>, agents: string[], action: string, wi
 }
 
 /** `/dashboard`: latency histogram, P50/P95 by agent, channel and day, containment and transfers. */
-export function overviewPage(r: LatencyReport, f: Partial<CallFilter>, agents: string[]): string {
+export function overviewPage(r: LatencyReport, f: Partial<CallFilter>, agents: string[], jobs: JobMetrics[] = []): string {
   return layout(
     'Latency',
     html`${filterForm(f, agents, '/dashboard', false)}${reportBody(r)}
     ${summaryTable('By agent', r.byAgent)}${summaryTable('By channel', r.byChannel)}${summaryTable('By day (UTC)', r.byDay)}
     <h2>Outcomes of ended calls</h2><table><tr>${CallOutcome.options.map((o) => html`<th class="num">${o}</th>`)}</tr>
-    <tr>${CallOutcome.options.map((o) => html`<td class="num">${r.outcomes[o]}</td>`)}</tr></table>`,
+    <tr>${CallOutcome.options.map((o) => html`<td class="num">${r.outcomes[o]}</td>`)}</tr></table>
+    ${jobsTable(jobs)}`,
     { nav: true },
   );
+}
+
+/** Containment by job (job-metrics.ts): what callers came for, and who finished it. */
+function jobsTable(jobs: JobMetrics[]): Html {
+  return html`<h2>Jobs: containment by what callers came for</h2>${
+    jobs.length === 0
+      ? html`<p class="muted">No tool calls yet.</p>`
+      : html`<table data-testid="jobs"><tr><th>Job</th><th class="num">Started</th><th class="num">Completed by the agent</th><th class="num">Escalated to a person</th><th class="num">Abandoned</th><th class="num">Containment</th></tr>
+    ${jobs.map((j) => html`<tr><td>${j.job}</td><td class="num">${j.started}</td><td class="num">${j.completed}</td><td class="num">${j.escalated}</td><td class="num">${j.abandoned}</td><td class="num">${fmtPct(j.containment)}</td></tr>`)}</table>`
+  }`;
 }
 
 const duration = (c: CallListItem) =>
@@ -105,7 +117,7 @@ export function callPage(d: NonNullable<Awaited<ReturnType<typeof callDetail>>>)
             (t) => html`<p class="${t.speaker}"><time>${at(t.atMs)}</time><b>${t.speaker === 'caller' ? 'Caller' : 'Agent'}:</b> ${t.text}${t.interrupted ? html` <span class="muted">(interrupted)</span>` : ''}</p>`,
           )
     }</div>
-    ${d.toolCalls.length ? html`<h2>Tool calls</h2><table><tr><th>When</th><th>Tool</th><th>Arguments</th><th>Result</th></tr>${d.toolCalls.map((t) => html`<tr><td>${at(t.atMs)}</td><td>${t.name}</td><td><code>${t.arguments}</code></td><td><code>${t.result ?? ''}</code></td></tr>`)}</table>` : ''}`,
+    ${d.toolCalls.length ? auditTable(d.toolCalls, at) : ''}`,
     { nav: true },
   );
 }
@@ -119,6 +131,20 @@ function turnChecks(turns: TurnRow[]): Html | '' {
   return html`<table data-testid="turn-checks"><tr><th class="num">Turn</th><th class="num">Perceived</th><th>Check</th><th>Why</th></tr>${turns.map(
     (t) => html`<tr data-verification="${t.verification}"><td class="num">${t.idx}</td><td class="num">${fmtMs(t.perceivedMs)}</td>
       <td>${t.verification === 'verified' ? 'verified' : html`<b class="flag">${t.verification}</b>`}</td><td class="muted">${t.verificationNote ?? ''}</td></tr>`,
+  )}</table>`;
+}
+
+/**
+ * The call's audit trail: every tool the model proposed and what the guard and the server decided —
+ * arguments and results redacted, the caller's confirming turn, the idempotency key, attempts.
+ */
+function auditTable(rows: AuditView[], at: (ms: number) => string): Html {
+  return html`<h2>Tool calls (audit trail)</h2><table data-testid="audit"><tr><th>When</th><th>Tool</th><th>Arguments</th><th>Decision</th><th>Confirmation</th><th>Result</th><th class="num">ms</th><th>Key</th></tr>${rows.map(
+    (t) => html`<tr class="decision-${t.decision}"><td>${at(t.atMs)}</td><td>${t.tool}</td><td><code>${t.args}</code></td>
+      <td>${t.decision}${t.reason ? html` <span class="muted">(${t.reason})</span>` : ''}${t.attempts > 1 ? html` <span class="muted">· ${t.attempts} attempts</span>` : ''}</td>
+      <td>${t.confirmation ? html`“${t.confirmation.text}” <span class="muted">${at(t.confirmation.atMs)}</span>` : ''}</td>
+      <td><code>${t.result ?? ''}</code></td><td class="num">${t.durationMs === undefined ? '' : Math.round(t.durationMs)}</td>
+      <td><code title="${t.idempotencyKey ?? ''}">${t.idempotencyKey ? t.idempotencyKey.slice(0, 10) : ''}</code></td></tr>`,
   )}</table>`;
 }
 

@@ -61,6 +61,11 @@ export const agents = pgTable('agents', {
   slug: text('slug').notNull().unique(),
   currentVersion: integer('current_version').notNull(),
   enabled: boolean('enabled').notNull().default(true),
+  /**
+   * The agent's secret (base64url, 256 bits): site owners sign caller identities with it (HS256
+   * JWT) and the server signs requests to the agent's tool endpoints with it (HMAC-SHA256).
+   */
+  secret: text('secret'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
@@ -133,6 +138,16 @@ export const calls = pgTable(
     /** Barge-in times, agent clock, ms since epoch. */
     bargeIns: jsonb('barge_ins').$type<number[]>().notNull().default(sql`'[]'::jsonb`),
     recordReceivedAt: ts('record_received_at'),
+    /** Phone calls: the caller's number, E.164 (callbacks and cases; never logged). */
+    callerNumber: text('caller_number'),
+    /** Phone calls: the customer whose number called (a hint for verification, never proof). */
+    hintedCustomerId: text('hinted_customer_id'),
+    /** Who the caller proved to be (`customers.id`, or the signed identity's `sub`). */
+    verifiedCustomerId: text('verified_customer_id'),
+    verifiedName: text('verified_name'),
+    verificationMethod: text('verification_method', { enum: ['signed_identity', 'phone_code'] }),
+    /** Wrong codes so far; verification is locked at MAX_VERIFY_ATTEMPTS. */
+    verifyFailures: integer('verify_failures').notNull().default(0),
   },
   (t) => [
     index('calls_created_at_idx').on(t.createdAt),
@@ -159,19 +174,36 @@ export const transcriptEntries = pgTable(
   (t) => [primaryKey({ columns: [t.callId, t.seq] })],
 );
 
+/**
+ * The audit trail: every decision of the agent's tool guard and every tool run, with arguments and
+ * results PII-redacted. A state change and its row are written in one transaction; its
+ * idempotency key is unique, so a retried change is one row with `attempts` > 1.
+ */
 export const toolCalls = pgTable(
   'tool_calls',
   {
+    id: serial('id').primaryKey(),
     callId: integer('call_id')
       .notNull()
       .references(() => calls.id, { onDelete: 'cascade' }),
-    seq: integer('seq').notNull(),
-    name: text('name').notNull(),
+    tool: text('tool').notNull(),
     arguments: text('arguments').notNull(),
+    decision: text('decision', { enum: ['allowed', 'refused', 'confirmation_requested', 'replayed', 'failed'] }).notNull(),
+    reason: text('reason'),
+    confirmation: jsonb('confirmation').$type<{ text: string; atMs: number }>(),
+    idempotencyKey: text('idempotency_key').unique(),
+    attempts: integer('attempts').notNull().default(1),
     result: text('result'),
+    /**
+     * The unredacted result of a state change, kept only for the idempotency window so a retried
+     * request gets the same answer (tools/run-tool.ts); the sweeper clears it after
+     * `REPLAY_WINDOW_S`. Never shown or returned by the admin API (`result` is the redacted copy).
+     */
+    replayResult: text('replay_result'),
+    durationMs: real('duration_ms'),
     atMs: ms('at_ms').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.callId, t.seq] })],
+  (t) => [index('tool_calls_call_idx').on(t.callId, t.atMs)],
 );
 
 /**
@@ -241,4 +273,4 @@ export const leads = pgTable(
   (t) => [uniqueIndex('leads_call_idx').on(t.callId)],
 );
 
-export * from './schema-phone.ts';
+export * from './schema-customers.ts';

@@ -46,6 +46,7 @@ export function apiOps(serverUrl: string, adminKey: string, fetchImpl: typeof fe
     },
     updateAgent: (s, config) => call('PUT', `/api/admin/agents/${slug(s)}`, AgentView, { config }),
     disableAgent: (s) => call('DELETE', `/api/admin/agents/${slug(s)}`, null),
+    agentSecret: async (s, rotate) => (await call(rotate ? 'POST' : 'GET', `/api/admin/agents/${slug(s)}/secret`, z.object({ secret: z.string() }))).secret,
     createDemoLink: (req) => call('POST', '/api/admin/demo-links', DemoLinkView, req),
     listDemoLinks: async () => (await call('GET', '/api/admin/demo-links', z.object({ demoLinks: z.array(DemoLinkView) }))).demoLinks,
     revokeDemoLink: (s) => call('DELETE', `/api/admin/demo-links/${slug(s)}`, null),

@@ -1,7 +1,7 @@
 import { type Database, openDatabase } from '../db/client.ts';
 import { HttpError } from '../errors.ts';
 import { createAdminKey, createSigninToken, listAdminKeys, revokeAdminKey } from '../repo/admin-keys.ts';
-import { createAgent, disableAgent, findAgent, listAgents, toAgentView, updateAgent } from '../repo/agents.ts';
+import { agentSecret, createAgent, disableAgent, findAgent, listAgents, toAgentView, updateAgent } from '../repo/agents.ts';
 import { deleteOlderThan } from '../repo/calls.ts';
 import { createDemoLink, listDemoLinks, revokeDemoLink, toDemoLinkView } from '../repo/demo-links.ts';
 import { SIGNIN_LINK_TTL_S } from '../routes/operator.ts';
@@ -30,6 +30,11 @@ export async function dbOps(opts: { url?: string; pgliteDir: string; serverUrl: 
     },
     updateAgent: async (slug, config) => toAgentView(await updateAgent(db, slug, config)),
     disableAgent: (slug) => disableAgent(db, slug),
+    async agentSecret(slug, rotate) {
+      const a = await findAgent(db, slug);
+      if (!a) throw HttpError.notFound(`agent "${slug}"`);
+      return agentSecret(db, a.id, { rotate });
+    },
     createDemoLink: async (req) => toDemoLinkView(await createDemoLink(db, req), req.agent),
     listDemoLinks: async () => (await listDemoLinks(db)).map((l) => toDemoLinkView(l, l.agent)),
     revokeDemoLink: (slug) => revokeDemoLink(db, slug),

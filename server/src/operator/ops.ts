@@ -18,6 +18,8 @@ export interface OperatorOps {
   /** Stores `config` as the agent's next version. */
   updateAgent(slug: string, config: AgentConfig): Promise<AgentView>;
   disableAgent(slug: string): Promise<void>;
+  /** The agent's secret (signs caller identities and tool-endpoint requests); `rotate` replaces it. */
+  agentSecret(slug: string, rotate: boolean): Promise<string>;
   createDemoLink(req: CreateDemoLinkRequest): Promise<DemoLinkView>;
   listDemoLinks(): Promise<DemoLinkView[]>;
   revokeDemoLink(slug: string): Promise<void>;

@@ -1,4 +1,5 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { AgentConfig, type AgentView } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
 import { agentVersions, agents } from '../db/schema.ts';
@@ -77,7 +78,29 @@ async function withVersion(db: Db, row: typeof agents.$inferSelect, version: num
     .from(agentVersions)
     .where(and(eq(agentVersions.agentId, row.id), eq(agentVersions.version, version)));
   if (!v) return undefined;
-  return { ...row, version, config: AgentConfig.parse(v.config) };
+  const { secret: _secret, currentVersion: _current, ...rest } = row; // the secret never travels with the row
+  return { ...rest, version, config: AgentConfig.parse(v.config) };
+}
+
+/**
+ * The agent's secret (base64url, 256 bits), created on first use: site owners sign caller
+ * identities with it and the server signs tool-endpoint requests with it. Server-side only.
+ * @throws HttpError 404 when there is no such agent.
+ */
+export async function agentSecret(db: Db, agentId: number, opts: { rotate?: boolean } = {}): Promise<string> {
+  const fresh = randomBytes(32).toString('base64url');
+  if (opts.rotate) {
+    const [row] = await db.update(agents).set({ secret: fresh }).where(eq(agents.id, agentId)).returning({ secret: agents.secret });
+    if (!row) throw HttpError.notFound('agent');
+    return row.secret!;
+  }
+  await db
+    .update(agents)
+    .set({ secret: fresh })
+    .where(and(eq(agents.id, agentId), isNull(agents.secret)));
+  const [row] = await db.select({ secret: agents.secret }).from(agents).where(eq(agents.id, agentId));
+  if (!row?.secret) throw HttpError.notFound('agent');
+  return row.secret;
 }
 
 /** Every agent with its current config, by slug. */
@@ -87,7 +110,7 @@ export async function listAgents(db: Db): Promise<AgentRow[]> {
     .from(agents)
     .innerJoin(agentVersions, and(eq(agentVersions.agentId, agents.id), eq(agentVersions.version, agents.currentVersion)))
     .orderBy(asc(agents.slug));
-  return rows.map((r) => ({ ...r.agent, version: r.agent.currentVersion, config: AgentConfig.parse(r.config) }));
+  return rows.map(({ agent: { secret: _secret, currentVersion, ...rest }, config }) => ({ ...rest, version: currentVersion, config: AgentConfig.parse(config) }));
 }
 
 /**

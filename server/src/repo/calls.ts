@@ -1,12 +1,13 @@
 import { and, asc, desc, eq, gte, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { CALLER_JOIN_WINDOW_S, type CallFilter, type CallOutcome, type CallRecordUpload, type LeadCapture } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
-import { agentReplies, agents, calls, demoLinks, leads, toolCalls, transcriptEntries, turns } from '../db/schema.ts';
+import { agentReplies, agents, calls, demoLinks, leads, transcriptEntries, turns } from '../db/schema.ts';
+import { listAudit } from './audit.ts';
 import { HttpError } from '../errors.ts';
 import { redactPii } from '../redact/index.ts';
 import { reserveAgentCall } from './agent-budget.ts';
 import type { AgentRow } from './agents.ts';
-import { contactNames } from './contacts.ts';
+import { customerNames } from './customers.ts';
 import { type DemoLinkRow, reserveDemoCall } from './demo-links.ts';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -22,6 +23,8 @@ export interface OpenCallInput {
   lead?: LeadCapture;
   /** Lifetime of the caller's token, seconds: the join window never outlives it. */
   tokenTtlS: number;
+  /** A web caller's signed identity, checked by the route (identity.ts). */
+  verified?: { customerId: string; name: string };
 }
 
 /**
@@ -50,6 +53,9 @@ export async function openCall(db: Db, input: OpenCallInput, now = new Date()): 
         createdAt: now,
         joinBy: new Date(now.getTime() + joinWindowS * 1000),
         maxDurationS,
+        ...(input.verified
+          ? { verifiedCustomerId: input.verified.customerId, verifiedName: input.verified.name, verificationMethod: 'signed_identity' as const }
+          : {}),
       })
       .returning();
     if (input.demo && input.lead) {
@@ -116,18 +122,16 @@ export async function closeCall(
 }
 
 /**
- * Stores the agent's record of a call (replacing an earlier one): transcript and tool calls with
- * PII redacted, barge-ins, outcome; ends the call if it is still open.
+ * Stores the agent's record of a call (replacing an earlier one): transcript with PII redacted, barge-ins, outcome; ends the call if it is still open.
  * @throws HttpError 404 when there is no such call.
  */
 export async function storeCallRecord(db: Db, room: string, rec: CallRecordUpload, now = new Date()): Promise<void> {
   const call = await findCall(db, room);
   if (!call) throw HttpError.notFound('call');
-  const names = await contactNames(db);
+  const names = await customerNames(db);
   const redact = (text: string) => redactPii(text, { names });
   await db.transaction(async (tx) => {
     await tx.delete(transcriptEntries).where(eq(transcriptEntries.callId, call.id));
-    await tx.delete(toolCalls).where(eq(toolCalls.callId, call.id));
     if (rec.transcript.length > 0) {
       await tx.insert(transcriptEntries).values(
         rec.transcript.map((t, seq) => ({
@@ -137,18 +141,6 @@ export async function storeCallRecord(db: Db, room: string, rec: CallRecordUploa
           text: redact(t.text),
           atMs: t.atMs,
           interrupted: t.interrupted ?? false,
-        })),
-      );
-    }
-    if (rec.toolCalls.length > 0) {
-      await tx.insert(toolCalls).values(
-        rec.toolCalls.map((t, seq) => ({
-          callId: call.id,
-          seq,
-          name: t.name,
-          arguments: redact(t.arguments),
-          result: t.result === undefined ? null : redact(t.result),
-          atMs: t.atMs,
         })),
       );
     }
@@ -206,7 +198,7 @@ export async function callDetail(db: Db, room: string) {
   const id = row.call.id;
   const [transcript, tools, turnRows, replies] = await Promise.all([
     db.select().from(transcriptEntries).where(eq(transcriptEntries.callId, id)).orderBy(asc(transcriptEntries.seq)),
-    db.select().from(toolCalls).where(eq(toolCalls.callId, id)).orderBy(asc(toolCalls.seq)),
+    listAudit(db, id),
     db.select().from(turns).where(eq(turns.callId, id)).orderBy(asc(turns.idx)),
     db.select().from(agentReplies).where(eq(agentReplies.callId, id)).orderBy(asc(agentReplies.firstFramePublishedAtMs)),
   ]);

@@ -14,7 +14,7 @@ import type { CallRow } from './calls.ts';
  */
 export async function openPhoneCall(
   db: Db,
-  input: { room: string; callerIdentity: string; agent: AgentRow },
+  input: { room: string; callerIdentity: string; agent: AgentRow; callerNumber: string | null; hintedCustomerId: string | null },
   now = new Date(),
 ): Promise<CallRow> {
   await db
@@ -30,6 +30,8 @@ export async function openPhoneCall(
       createdAt: now,
       joinedAt: now,
       maxDurationS: input.agent.config.limits.maxCallSeconds,
+      callerNumber: input.callerNumber,
+      hintedCustomerId: input.hintedCustomerId,
     })
     .onConflictDoNothing({ target: calls.room });
   const [row] = await db.select().from(calls).where(eq(calls.room, input.room));

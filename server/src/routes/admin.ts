@@ -11,16 +11,17 @@ import {
 import { requireAdminKey } from '../auth.ts';
 import type { Db } from '../db/client.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
-import { createAgent, disableAgent, findAgent, listAgents, toAgentView, updateAgent } from '../repo/agents.ts';
+import { agentSecret, createAgent, disableAgent, findAgent, listAgents, toAgentView, updateAgent } from '../repo/agents.ts';
 import { callDetail, listCalls } from '../repo/calls.ts';
 import { createDemoLink, listDemoLinks, revokeDemoLink, toDemoLinkView } from '../repo/demo-links.ts';
+import { jobMetrics } from '../job-metrics.ts';
 import { latencyReport } from '../stats.ts';
 
 const Version = z.object({ version: z.coerce.number().int().min(1).optional() }).strict();
 
 /**
  * Admin API under `/api/admin`, every route behind `Authorization: Bearer <admin key>`:
- * agents (CRUD, versioned), demo links (create, list, revoke), calls (list, detail), latency stats.
+ * agents (CRUD, versioned; `GET|POST …/:slug/secret` reveals or rotates the agent's secret), demo links (create, list, revoke), calls (list, detail), latency stats.
  */
 export function adminRouter(deps: { db: Db; demoBaseUrl?: string }): Router {
   const { db } = deps;
@@ -45,6 +46,19 @@ export function adminRouter(deps: { db: Db; demoBaseUrl?: string }): Router {
   router.put('/api/admin/agents/:slug', async (req, res) => {
     const body = parseOr400(UpdateAgentRequest, req.body ?? {});
     res.json(toAgentView(await updateAgent(db, slugParam(req.params.slug), body.config)));
+  });
+  // The agent's secret (signs caller identities and tool-endpoint requests); POST rotates it.
+  router.get('/api/admin/agents/:slug/secret', async (req, res) => {
+    const agent = await findAgent(db, slugParam(req.params.slug));
+    if (!agent) throw HttpError.notFound(`agent "${req.params.slug}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ secret: await agentSecret(db, agent.id) });
+  });
+  router.post('/api/admin/agents/:slug/secret', async (req, res) => {
+    const agent = await findAgent(db, slugParam(req.params.slug));
+    if (!agent) throw HttpError.notFound(`agent "${req.params.slug}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ secret: await agentSecret(db, agent.id, { rotate: true }) });
   });
   router.delete('/api/admin/agents/:slug', async (req, res) => {
     await disableAgent(db, slugParam(req.params.slug));
@@ -77,6 +91,10 @@ export function adminRouter(deps: { db: Db; demoBaseUrl?: string }): Router {
   router.get('/api/admin/stats/latency', async (req, res) => {
     const filter = parseOr400(CallFilter, req.query, 'query');
     res.json(await latencyReport(db, filter));
+  });
+  router.get('/api/admin/stats/jobs', async (req, res) => {
+    const filter = parseOr400(CallFilter, req.query, 'query');
+    res.json({ jobs: await jobMetrics(db, filter) });
   });
   return router;
 }

@@ -8,13 +8,15 @@ import { HttpError, parseOr400 } from '../errors.ts';
 import { findAgentById } from '../repo/agents.ts';
 import { findCall, storeCallRecord } from '../repo/calls.ts';
 import { storeReplies } from '../repo/turns.ts';
+import { verifiedCaller } from '../tools/verification.ts';
 
 /** Largest call record the agent may upload, bytes (a 10-minute call's transcript is ~20 KB). */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 
 /**
  * The agent worker's API, authorised by a LiveKit-signed JWT with the grant `{ room, agent: true }`:
- * - `GET /api/calls/:room/agent-config` → {@link AgentConfigResponse} (the version pinned for the call)
+ * - `GET /api/calls/:room/agent-config` → {@link AgentConfigResponse} (the version pinned for the
+ *   call, and the caller when a signed identity verified them)
  * - `POST /api/calls/:room/record` ← {@link CallRecordUpload} → 204
  * - `POST /api/calls/:room/timelines` ← {@link AgentTimelinesUpload} → 204 (the reference the
  *   widget's turn uploads are checked against)
@@ -35,6 +37,7 @@ export function agentApiRouter(deps: { db: Db; verifier: TokenVerifier; log: Log
       version: agent.version,
       config: agent.config,
       maxCallSeconds: call.maxDurationS,
+      caller: await verifiedCaller(deps.db, call),
     };
     res.json(reply);
   });

@@ -12,6 +12,7 @@ import { findAgentById, listAgents } from '../repo/agents.ts';
 import { callDetail, listCalls } from '../repo/calls.ts';
 import { turnsOfCalls } from '../repo/turns.ts';
 import { findDemoLinkByReport, listDemoLinks } from '../repo/demo-links.ts';
+import { jobMetrics } from '../job-metrics.ts';
 import { latencyReport } from '../stats.ts';
 
 /** Dashboard sign-in lifetime, seconds. */
@@ -105,7 +106,7 @@ export function dashboardRouter(deps: { db: Db; demoBaseUrl?: string; secureCook
   const agentSlugs = async () => (await listAgents(db)).map((a) => a.slug);
   router.get('/dashboard', async (req, res) => {
     const f = filterOf(req.query);
-    send(res, overviewPage(await latencyReport(db, f), f, await agentSlugs()));
+    send(res, overviewPage(await latencyReport(db, f), f, await agentSlugs(), await jobMetrics(db, f)));
   });
   router.get('/dashboard/calls', async (req, res) => {
     const f = filterOf(req.query);

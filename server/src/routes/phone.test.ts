@@ -36,12 +36,14 @@ async function agentToken(room: string): Promise<string> {
 }
 
 describe('phone calls', () => {
-  it('the agent opens the call and gets the config and the known caller before its first reply', async () => {
+  it('the agent opens the call and gets the config and whether the number is known — no customer data', async () => {
     const put = await request(app())
-      .put('/api/admin/contacts/+15550123')
+      .put('/api/admin/customers/C-1815')
       .set('authorization', admin)
-      .send({ name: 'Ada Lovelace', account: 'AC-1815', openOrders: [{ id: '1042', status: 'shipped, arrives Friday' }] });
+      .send({ name: 'Ada Lovelace', phone: '+15550123', account: 'AC-1815', code: '4321' });
     expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ id: 'C-1815', hasCode: true });
+    expect(JSON.stringify(put.body)).not.toContain('4321');
 
     const room = 'phone-_+15550123_abc';
     const res = await request(app())
@@ -51,7 +53,8 @@ describe('phone calls', () => {
     expect(res.status).toBe(200);
     const body = PhoneCallStartResponse.parse(res.body);
     expect(body.config.agent).toBe('acme');
-    expect(body.contact).toMatchObject({ phone: '+15550123', name: 'Ada Lovelace', account: 'AC-1815' });
+    expect(body.callerKnown).toBe(true);
+    expect(JSON.stringify(res.body)).not.toMatch(/Ada|AC-1815|C-1815/); // caller ID is a hint, never proof
     const call = await findCall(database.db, room);
     expect(call).toMatchObject({ channel: 'phone', callerIdentity: 'sip_+15550123' });
     expect(call?.joinedAt).not.toBeNull();
@@ -69,13 +72,13 @@ describe('phone calls', () => {
     expect(cfg.status).toBe(200);
   });
 
-  it('unknown numbers get no contact; other rooms’ tokens and unknown agents are refused', async () => {
+  it('unknown numbers are not known; other rooms’ tokens and unknown agents are refused', async () => {
     const room = 'phone-_+19995550000_x';
     const ok = await request(app())
       .post(`/api/calls/${encodeURIComponent(room)}/phone`)
       .set('authorization', await agentToken(room))
       .send({ agent: 'acme', callerIdentity: 'sip_+19995550000', callerNumber: '+19995550000' });
-    expect(ok.body.contact).toBeNull();
+    expect(ok.body.callerKnown).toBe(false);
     const wrongRoom = await request(app())
       .post(`/api/calls/${encodeURIComponent(room)}/phone`)
       .set('authorization', await agentToken('other'))

@@ -3,9 +3,7 @@ import type { TokenVerifier } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import {
   type AgentConfigResponse,
-  ContactInput,
   DispatchRuleSpec,
-  E164,
   InboundTrunkSpec,
   PhoneCallStart,
   type PhoneCallStartResponse,
@@ -17,8 +15,8 @@ import type { Db } from '../db/client.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 import { findAgent, findAgentById } from '../repo/agents.ts';
 import { findCall } from '../repo/calls.ts';
+import { findCustomerByPhone } from '../repo/customers.ts';
 import { upsertTurn } from '../repo/turns.ts';
-import { deleteContact, findContact, listContacts, upsertContact } from '../repo/contacts.ts';
 import { openPhoneCall } from '../repo/phone-calls.ts';
 import type { SipProvisioner } from '../sip/provision.ts';
 
@@ -35,11 +33,11 @@ const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 /**
  * Phone callers (issue 6):
  * - agent: `POST /api/calls/:room/phone` ← {@link PhoneCallStart} → {@link PhoneCallStartResponse}
- *   (opens the call record, returns the agent configuration and the caller's contact);
+ *   (opens the call record with the caller's number and the customer it hints at; returns the
+ *   agent configuration and whether the number is known — no customer data before verification);
  * - admin (`Authorization: Bearer <admin key>`):
  *   `GET /api/admin/sip/trunks`, `PUT|DELETE /api/admin/sip/trunks/:name` ({@link InboundTrunkSpec}),
  *   `GET /api/admin/sip/dispatch-rules`, `PUT|DELETE /api/admin/sip/dispatch-rules/:name` ({@link DispatchRuleSpec}),
- *   `GET /api/admin/contacts`, `GET|PUT|DELETE /api/admin/contacts/:phone` ({@link ContactInput}),
  *   `POST /api/admin/calls/:room/turns` ({@link PhoneTurnsUpload}: latency measured from a caller recording).
  * PUTs are idempotent: `{action: 'created' | 'unchanged' | 'replaced', …}`.
  */
@@ -55,19 +53,20 @@ export function phoneRouter(deps: PhoneRouteDeps): Router {
     const existing = await findCall(db, room);
     const current = await findAgent(db, body.agent);
     if (!existing && (!current || !current.enabled)) throw new HttpError(404, 'unknown_agent', `no agent "${body.agent}"`);
-    const call = existing ?? (await openPhoneCall(db, { room, callerIdentity: body.callerIdentity, agent: current! }));
+    const number = body.callerNumber ? normalizePhoneNumber(body.callerNumber) : null;
+    const hinted = number ? await findCustomerByPhone(db, number) : undefined;
+    const call =
+      existing ??
+      (await openPhoneCall(db, { room, callerIdentity: body.callerIdentity, agent: current!, callerNumber: number, hintedCustomerId: hinted?.id ?? null }));
     const agent = await findAgentById(db, call.agentId, call.agentVersion);
     if (!agent) throw HttpError.notFound('agent version');
-    const number = body.callerNumber ? normalizePhoneNumber(body.callerNumber) : null;
-    const contact = number ? ((await findContact(db, number)) ?? null) : null;
-    const config: AgentConfigResponse = { agent: agent.slug, version: agent.version, config: agent.config, maxCallSeconds: call.maxDurationS };
-    const reply: PhoneCallStartResponse = { config, contact };
-    log.info({ room, agent: agent.slug, known: Boolean(contact) }, 'phone call started');
+    const config: AgentConfigResponse = { agent: agent.slug, version: agent.version, config: agent.config, maxCallSeconds: call.maxDurationS, caller: null };
+    const reply: PhoneCallStartResponse = { config, callerKnown: call.hintedCustomerId !== null };
+    log.info({ room, agent: agent.slug, known: reply.callerKnown }, 'phone call started');
     res.json(reply);
   });
 
   router.use('/api/admin/sip', requireAdminKey(db));
-  router.use('/api/admin/contacts', requireAdminKey(db));
   router.use('/api/admin/calls/:room/turns', requireAdminKey(db));
 
   const sip = () => {
@@ -111,25 +110,6 @@ export function phoneRouter(deps: PhoneRouteDeps): Router {
   });
   router.delete('/api/admin/sip/dispatch-rules/:name', async (req, res) => {
     res.json({ deleted: await upstream('deleting a rule', () => sip().deleteRule(name(req.params.name))) });
-  });
-
-  const phoneParam = (v: unknown) => parseOr400(E164, normalizePhoneNumber(String(v)) ?? String(v), 'phone number');
-  router.get('/api/admin/contacts', async (_req, res) => {
-    res.json({ contacts: await listContacts(db) });
-  });
-  router.get('/api/admin/contacts/:phone', async (req, res) => {
-    const contact = await findContact(db, phoneParam(req.params.phone));
-    if (!contact) throw HttpError.notFound('contact');
-    res.json(contact);
-  });
-  router.put('/api/admin/contacts/:phone', async (req, res) => {
-    const phone = phoneParam(req.params.phone);
-    const input = parseOr400(ContactInput, req.body ?? {}, 'contact');
-    res.json(await upsertContact(db, phone, input));
-  });
-  router.delete('/api/admin/contacts/:phone', async (req, res) => {
-    if (!(await deleteContact(db, phoneParam(req.params.phone)))) throw HttpError.notFound('contact');
-    res.status(204).end();
   });
 
   router.post('/api/admin/calls/:room/turns', async (req, res) => {

@@ -8,7 +8,8 @@ import type { Db } from '../db/client.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 import { clientKey } from '../rate-limit.ts';
 import { AGENT_MESSAGES } from '../repo/agent-budget.ts';
-import { findAgent, type AgentRow } from '../repo/agents.ts';
+import { agentSecret, findAgent, type AgentRow } from '../repo/agents.ts';
+import { verifySignedIdentity } from '../identity.ts';
 import { discardCall, findCall, openCall } from '../repo/calls.ts';
 import { findDemoLink } from '../repo/demo-links.ts';
 import { upsertTurn } from '../repo/turns.ts';
@@ -54,6 +55,8 @@ export function sessionsRouter(deps: SessionRouteDeps): Router {
     }
     if (!demo && agent.config.demoLinksOnly) throw new HttpError(403, 'demo_link_required', AGENT_MESSAGES.demoOnly);
     checkOrigin(agent, origin, demo ? deps.demoOrigin : undefined);
+    // A signed-in visitor: the host site vouches for who they are (README "Signed identity").
+    const verified = body.identity ? await verifySignedIdentity(body.identity, await agentSecret(db, agent.id)) : undefined;
     const plan = { room: newId('web'), identity: newId('caller'), agentVersion: agent.version };
     const call = await openCall(db, {
       room: plan.room,
@@ -65,16 +68,17 @@ export function sessionsRouter(deps: SessionRouteDeps): Router {
       demo,
       lead: demo?.leadCapture ? body.lead : undefined,
       tokenTtlS: deps.sessions.tokenTtlS,
+      verified,
     });
     let session;
     try {
-      session = await createSession(deps.sessions, body, { ...plan, maxTtlS: call.maxDurationS ?? undefined, joinBy: call.joinBy ?? undefined });
+      session = await createSession(deps.sessions, { ...body, name: body.name ?? verified?.name }, { ...plan, maxTtlS: call.maxDurationS ?? undefined, joinBy: call.joinBy ?? undefined });
     } catch (err) {
       log.error({ err, room: plan.room }, 'creating the LiveKit room failed');
       await discardCall(db, plan.room);
       throw HttpError.upstream('the media server');
     }
-    log.info({ room: session.room, agent: body.agent, version: agent.version, demo: Boolean(demo), maxCallS: call.maxDurationS }, 'session created');
+    log.info({ room: session.room, agent: body.agent, version: agent.version, demo: Boolean(demo), verified: Boolean(verified), maxCallS: call.maxDurationS }, 'session created');
     res.status(201).json(session);
   });
 

@@ -20,6 +20,7 @@ export const ATTRIBUTES = [
   'demo',
   'lead-name',
   'lead-email',
+  'identity',
 ] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];
 
@@ -41,6 +42,8 @@ export interface ResolvedOptions {
   demo: string | undefined;
   /** Visitor's name and e-mail, for demo links with lead capture. */
   lead: { name: string; email: string } | undefined;
+  /** Signed identity (a JWT the host site's server signed with the agent's secret): the call starts verified. */
+  identity: string | undefined;
 }
 
 /** Result of {@link resolveOptions}: usable options, and what was wrong (bad values fall back to defaults). */
@@ -132,6 +135,12 @@ export function resolveOptions(input: unknown, defaultServer: string): OptionsRe
     else bad('lead', 'needs leadName and a valid leadEmail');
   }
 
+  let identity: string | undefined;
+  if (raw.identity !== undefined) {
+    if (typeof raw.identity === 'string' && raw.identity.length <= 4096 && /^[\w-]+\.[\w-]+\.[\w-]+$/.test(raw.identity)) identity = raw.identity;
+    else bad('identity', 'is not a signed identity (a JWT: header.payload.signature)');
+  }
+
   const b = (raw.bargeIn && typeof raw.bargeIn === 'object' ? raw.bargeIn : {}) as Record<string, unknown>;
   return {
     fatal,
@@ -155,6 +164,7 @@ export function resolveOptions(input: unknown, defaultServer: string): OptionsRe
       },
       demo,
       lead,
+      identity,
     },
   };
 }

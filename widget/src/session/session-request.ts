@@ -13,13 +13,13 @@ export async function requestSession(
   lang: string | undefined,
   signal?: AbortSignal,
 ): Promise<CreateSessionResponse> {
-  const { server, agent, demo, lead } = options;
+  const { server, agent, demo, lead, identity } = options;
   let res: Response;
   try {
     res = await fetch(new URL('/api/sessions', server), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ agent, language: lang, demo, lead }),
+      body: JSON.stringify({ agent, language: lang, demo, lead, identity }),
       signal,
     });
   } catch (err) {

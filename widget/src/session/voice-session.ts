@@ -169,11 +169,18 @@ export class VoiceSession implements Call {
       console.warn('voice-widget: VAD unavailable (no barge-in, no latency)', err);
       return null;
     });
-    if (!vad) return;
+    // Tell the agent who ends the caller's turns: without the page's VAD it uses its own.
+    if (!vad) return void this.#rpc(RpcMethod.turnSource, { source: 'agent_vad' });
     if (this.#closed) return void vad.destroy();
     this.#vad = vad;
     this.#cleanups.push(() => void vad.destroy());
-    if (this.#mic) await vad.use(new MediaStream([this.#mic.mediaStreamTrack]));
+    if (this.#mic) {
+      const started = await vad.use(new MediaStream([this.#mic.mediaStreamTrack])).then(
+        () => true,
+        () => false,
+      );
+      this.#rpc(RpcMethod.turnSource, { source: started ? 'page_vad' : 'agent_vad' });
+    }
   }
 
   async end(): Promise<void> {

@@ -21,6 +21,7 @@ CREATE TABLE "signin_tokens" (
 ALTER TABLE "calls" ADD COLUMN "join_by" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "calls" ADD COLUMN "ending_notice_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "calls" ADD COLUMN "talk_seconds" real;--> statement-breakpoint
+ALTER TABLE "tool_calls" ADD COLUMN "replay_result" text;--> statement-breakpoint
 ALTER TABLE "turns" ADD COLUMN "response_id" text;--> statement-breakpoint
 ALTER TABLE "turns" ADD COLUMN "verification" text DEFAULT 'pending' NOT NULL;--> statement-breakpoint
 ALTER TABLE "turns" ADD COLUMN "verification_note" text;--> statement-breakpoint
