@@ -128,7 +128,6 @@ describe('demo links and dashboard', () => {
       endedAtMs: t0 + 50_000,
       transcript: lines.map(([speaker, text], i) => ({ speaker, text, atMs: t0 + i * 5_000 })),
       bargeIns: [],
-      toolCalls: [],
     };
     const up = await fetch(`${stack.serverUrl}/api/calls/${room}/record`, { method: 'POST', headers: agentAuth, body: JSON.stringify(record) });
     expect(up.status).toBe(204);
