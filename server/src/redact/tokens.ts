@@ -23,17 +23,16 @@ export interface Span {
 }
 
 // Three disjoint classes, each a single run: the match advances by at least one character and
-// never backtracks.
-const TOKEN = /\p{L}+|[0-9]+|[^\p{L}0-9]+/gu;
+// never backtracks. The group that matched names the kind.
+const TOKEN = /(\p{L}+)|([0-9]+)|[^\p{L}0-9]+/gu;
 
 /** Splits `text` into tokens covering it completely, in order. */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
-  for (const m of text.matchAll(TOKEN)) {
-    const t = m[0];
-    const c = t.charCodeAt(0);
-    const kind: TokenKind = c >= 48 && c <= 57 ? 'num' : /\p{L}/u.test(t[0]!) ? 'word' : 'sep';
-    out.push({ kind, text: t, start: m.index, end: m.index + t.length });
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
+    const kind: TokenKind = m[1] !== undefined ? 'word' : m[2] !== undefined ? 'num' : 'sep';
+    out.push({ kind, text: m[0], start: m.index, end: m.index + m[0].length });
   }
   return out;
 }
