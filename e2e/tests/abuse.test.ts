@@ -300,33 +300,28 @@ describe('abuse suite: nobody can drain the public endpoint, and logs hold no se
     expect([opened, reused, listed]).toEqual([true, false, true]);
   });
 
-  it('a page on another origin cannot open the local model’s WebSocket', async () => {
-    const url = /"url":"(ws:\/\/127\.0\.0\.1:\d+\/v1\/realtime)"/.exec(agentLog())?.[1];
-    expect(url, 'the agent worker logs where its local model listens').toBeDefined();
+  it('a page on another origin cannot open the local model’s WebSocket, not even with its key', async () => {
+    expect(stack.model, 'the stack runs the offline model').not.toBeNull();
+    const url = `${stack.model!.url.replace(/^http/, 'ws')}/realtime?model=gpt-realtime`;
+    usedSecrets.push({ what: 'local model key', find: stack.model!.apiKey });
     const page = await browser.context.newPage();
     await page.goto(`${hostPages.url}/blank`);
+    // The browser sends its Origin; the key goes in the subprotocol, as OpenAI's browser clients do.
     const fromPage = await page.evaluate(
-      (u) =>
+      ({ u, key }) =>
         new Promise<string>((resolve) => {
-          const ws = new WebSocket(`${u}?model=gpt-realtime`, ['realtime']);
+          const ws = new WebSocket(u, ['realtime', `openai-insecure-api-key.${key}`]);
           ws.onopen = () => (ws.close(), resolve('open'));
           ws.onerror = () => resolve('refused');
           setTimeout(() => resolve('timeout'), 5_000);
         }),
-      url!,
+      { u: url, key: stack.model!.apiKey },
     );
     await page.close();
-    if (fromPage === 'open') {
-      // TODO(issue 10, local-realtime hardening — another engineer's part): until the local model
-      // requires its key and rejects browser Origins, this is a known gap, reported as TODO (not a
-      // silent skip). Once a connection without the key is refused, an open one here is a bypass.
-      const anyoneMayConnect = (await upgradeStatus(`${url}?model=gpt-realtime`)) === 101;
-      report.record('a page on another origin opens the local model WebSocket', 'refused', 'OPEN (local model not hardened yet)', anyoneMayConnect ? 'todo' : 'bypass');
-      expect(anyoneMayConnect, 'the local model needs a key but still lets a browser page in').toBe(true);
-    } else {
-      report.record('a page on another origin opens the local model WebSocket', 'refused', fromPage, fromPage === 'refused' ? 'ok' : 'bypass');
-      expect(fromPage).toBe('refused');
-    }
+    report.record('a page on another origin opens the local model WebSocket (with the key)', 'refused', fromPage, fromPage === 'refused' ? 'ok' : 'bypass');
+    const noKey = await upgradeStatus(url);
+    report.record('a client without the local model key', '401', String(noKey), noKey === 401 ? 'ok' : 'bypass');
+    expect([fromPage, noKey]).toEqual(['refused', 401]);
   });
 
   it('a phone caller: the number reaches no log (ours hashed, LiveKit’s filtered), room names carry no caller number', async () => {
@@ -374,7 +369,12 @@ describe('abuse suite: nobody can drain the public endpoint, and logs hold no se
 
     // This run's credentials in its own logs; every class of secret in every log of this checkout
     // (the other e2e stacks' too, when they ran before).
-    const needles = [...usedSecrets, { what: 'test phone number (digits)', find: TEST_CALLER.slice(1) }, ...checkoutSecretNeedles(STATE_DIR)];
+    const needles = [
+      ...usedSecrets,
+      { what: 'test phone number (digits)', find: TEST_CALLER.slice(1) },
+      { what: 'what the caller said (a transcript)', find: /go forward/i },
+      ...checkoutSecretNeedles(STATE_DIR),
+    ];
     const everyLog = [...new Set([...own, ...logFilesUnder(STATE_DIR).filter((f) => !f.includes('baresip'))])];
     const hits = scanLogs(everyLog, needles);
     report.secretsInLogs = hits.length;
@@ -388,7 +388,7 @@ describe('abuse suite: nobody can drain the public endpoint, and logs hold no se
 });
 
 /**
- * The HTTP status a WebSocket upgrade to `url` gets, from a plain client (no browser, no Origin,
+ * The HTTP status a WebSocket upgrade to `url` gets from a plain client (no browser, no Origin,
  * no key): 101 when the server accepts the connection.
  */
 function upgradeStatus(url: string): Promise<number> {

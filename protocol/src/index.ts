@@ -1,6 +1,8 @@
 export * from './session.ts';
 export * from './rpc.ts';
+export * from './hint-timing.ts';
 export * from './timeline.ts';
+export * from './stages.ts';
 export * from './percentiles.ts';
 export * from './pairing.ts';
 export * from './clock.ts';
@@ -14,5 +16,6 @@ export * from './envelope.ts';
 export * from './time.ts';
 export * from './call-limit.ts';
 export * from './notice.ts';
+export * from './audio/index.ts';
 export * from './tools.ts';
 export * from './customers.ts';

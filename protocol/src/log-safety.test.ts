@@ -28,6 +28,14 @@ describe('createLineRedactor', () => {
     expect(redact(redact('sip_+15550123'))).toBe(`sip_${h}`);
   });
 
+  it('drops the pii field of JSON lines when asked (a third-party logger that keeps it)', () => {
+    const line = '{"level":30,"msg":"user turn transcribed","pii":{"transcript":"my card is four one one one"},"itemId":"i1"}';
+    const shipper = createLineRedactor({ hashKey, dropPii: true });
+    expect(JSON.parse(shipper(line))).toEqual({ level: 30, msg: 'user turn transcribed', itemId: 'i1' });
+    expect(redact(line)).toBe(line); // not asked: LOG_PII=1
+    expect(shipper('not json with "pii"')).toBe('not json with "pii"');
+  });
+
   it('leaves timestamps, ports, durations and ids alone', () => {
     const line = '{"level":30,"time":1732868236123,"port":7880,"ms":1500000,"room":"web_AbC123"}';
     expect(redact(line)).toBe(line);

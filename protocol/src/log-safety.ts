@@ -40,6 +40,11 @@ export interface LineRedactorOptions {
   secrets?: readonly string[];
   /** Key of the HMAC that turns phone numbers into stable pseudonyms (`tel#1a2b3c4d`). */
   hashKey: string;
+  /**
+   * Remove the `pii` field from JSON lines (a log shipper's filter for processes whose logger
+   * keeps it, e.g. the local model's). Our own loggers drop it before writing (safeLoggerOptions).
+   */
+  dropPii?: boolean;
 }
 
 // Each pattern is linear: one fixed prefix, then runs of one character class (no nested or
@@ -66,13 +71,26 @@ export function hashPhone(number: string, hashKey: string): string {
 export function createLineRedactor(opts: LineRedactorOptions): (line: string) => string {
   const secrets = [...new Set((opts.secrets ?? []).filter((s) => s.length >= 8))].sort((a, b) => b.length - a.length);
   return (line) => {
-    let out = line;
+    let out = opts.dropPii ? withoutPii(line) : line;
     for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
     return out
       .replace(JWT, '[jwt]')
       .replace(OUR_KEYS, REDACTED)
       .replace(PHONE, (m) => hashPhone(m, opts.hashKey));
   };
+}
+
+/** `line` without its top-level `pii` field when it is a JSON object that has one; else `line`. */
+function withoutPii(line: string): string {
+  if (!line.startsWith('{') || !line.includes('"pii"')) return line;
+  try {
+    const obj = JSON.parse(line) as Record<string, unknown>;
+    if (!('pii' in obj)) return line;
+    delete obj.pii;
+    return JSON.stringify(obj);
+  } catch {
+    return line;
+  }
 }
 
 /** The phone-number pseudonym key every process derives from the LiveKit API secret it already has. */

@@ -39,7 +39,7 @@ const sipInfo = stack.sip
                  call it with any SIP phone, e.g. baresip: /dial sip:${line.number}@${stack.sip.address}
 `
   : '';
-const model = process.env.OPENAI_API_KEY ? 'OpenAI Realtime' : 'local offline model (no OPENAI_API_KEY)';
+const model = stack.model ? `local offline model at ${stack.model.url} (its own service; no OPENAI_API_KEY)` : 'OpenAI Realtime';
 const signin = await dashboardSigninLink(stack).then(
   (l) => `${l.url}\n                 (one use, until ${new Date(l.expiresAt).toLocaleTimeString()}; a new one: pnpm --filter @voice-widget/server exec tsx src/cli.ts signin-link)`,
   (err: Error) => `not available (${err.message})`,

@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLineRedactor, logHashKey } from '@voice-widget/protocol/log-safety';
-import { loadOrCreateKeys } from './keys.ts';
+import { loadOrCreateKeys, loadOrCreateSecret } from './keys.ts';
 import { resolveLiveKitBinaries, startLiveKitServer } from './livekit.ts';
+import { type LocalModelOptions, startLocalModel } from './local-model.ts';
 import { STATE_DIR, pkgDir } from './paths.ts';
 import { freeTcpPort, freeTcpUdpPort, freeUdpRange } from './ports.ts';
 import { type Service, httpOk, spawnService, waitUntilReady } from './service.ts';
@@ -17,8 +18,14 @@ export interface StackOptions {
   echo?: boolean;
   /** Start the demo site (Vite) too. Default true. */
   demoSite?: boolean;
-  /** Extra environment for the agent worker (e.g. LOCAL_REALTIME_TTFA_MS). */
+  /** Extra environment for the agent worker (e.g. LOG_LEVEL). */
   agentEnv?: NodeJS.ProcessEnv;
+  /**
+   * The offline model, started as its own service unless OPENAI_API_KEY is set: emulated time to
+   * first audio, script, session cap, cloud stand-in (`noAsr`), log level. Defaults from the
+   * environment: LOCAL_REALTIME_TTFA_MS, LOCAL_REALTIME_SCRIPT, LOCAL_REALTIME_MAX_SESSIONS.
+   */
+  model?: Pick<LocalModelOptions, 'ttfaMs' | 'script' | 'maxSessions' | 'noAsr' | 'logLevel'>;
   /** Agent name the worker registers under. Default `voice-agent`. */
   agentName?: string;
   /** Folder for logs and configs; default `.state/stack` (tests pass their own). */
@@ -29,6 +36,8 @@ export interface StackOptions {
   widget?: boolean;
   /** Phone callers too: Redis, livekit-server with Redis, and livekit-sip on loopback (issue 6). */
   sip?: boolean;
+  /** Start LiveKit's TURN server (UDP, 127.0.0.1) on a free port, for callers behind an emulated network. */
+  turn?: boolean;
   /** Where livekit-sip listens (default 127.0.0.1) and the public IP it announces behind NAT. */
   sipNetwork?: { listenIp?: string; externalIp?: string };
 }
@@ -36,6 +45,8 @@ export interface StackOptions {
 /** A running stack; `stop()` ends every process it started. */
 export interface Stack {
   livekitUrl: string;
+  /** LiveKit's TURN UDP port on 127.0.0.1, when started with `turn: true`. */
+  turnUdpPort: number | null;
   serverUrl: string;
   /** Demo page URL, when the demo site runs. */
   demoUrl: string | null;
@@ -52,6 +63,8 @@ export interface Stack {
   services: Service[];
   /** livekit-sip, when started with `sip: true`: INVITEs go to `address` (UDP or TCP). */
   sip: { address: string; ports: SipPorts } | null;
+  /** The offline model service (`http://127.0.0.1:PORT/v1` and its key); null when the agent uses OpenAI. */
+  model: { url: string; apiKey: string } | null;
   stop(): Promise<void>;
 }
 
@@ -59,7 +72,7 @@ export interface Stack {
 export const DEMO_SIP_PORTS = { redis: 6390, sip: 5060, sipHealth: 8091, rtp: { start: 10000, end: 10100 } };
 
 /** Fixed ports of `npm run demo`, so the printed URL stays the same. */
-export const DEMO_PORTS = { livekit: 7880, rtcTcp: 7881, rtcUdp: 7882, server: 8787, demo: 5173, agentHttp: 8089 };
+export const DEMO_PORTS = { livekit: 7880, rtcTcp: 7881, rtcUdp: 7882, server: 8787, demo: 5173, agentHttp: 8089, model: 8765 };
 
 /** Rebuilds the widget when any of its sources is newer than the build (vite build, ~3 s). */
 export function ensureWidgetBuilt(): string {
@@ -77,9 +90,18 @@ export function ensureWidgetBuilt(): string {
   return dist;
 }
 
+/** Number from an environment variable, or undefined when unset. @throws Error when set but not a non-negative number. */
+function envNumber(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${v}"`);
+  return n;
+}
+
 /**
- * Starts LiveKit server, our server, the agent worker (with the local model unless
- * OPENAI_API_KEY is set) and the demo site, all on 127.0.0.1, and waits until each is ready.
+ * Starts LiveKit server, our server, the offline model (its own service, unless OPENAI_API_KEY is
+ * set), the agent worker and the demo site, all on 127.0.0.1, and waits until each is ready.
  * @throws Error naming the service and its log file when one fails to start; whatever started is stopped.
  */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -93,14 +115,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         server: await freeTcpPort(),
         demo: await freeTcpPort(),
         agentHttp: await freeTcpPort(),
+        model: await freeTcpPort(),
       }
     : DEMO_PORTS;
   const keys = loadOrCreateKeys();
-  // The stack's log shipper: every line any service writes (ours and LiveKit's) loses the
-  // credentials the stack knows and gets phone numbers pseudonymised, as our own loggers do.
+  // The stack's log shipper: every line any service writes (ours, the local model's, LiveKit's)
+  // loses the credentials the stack knows and the `pii` field (unless LOG_PII=1), and gets phone
+  // numbers pseudonymised, as our own loggers do.
   const redact = createLineRedactor({
-    secrets: [keys.apiSecret, keys.apiKey, process.env.OPENAI_API_KEY, process.env.SIP_AUTH_PASSWORD].filter((s): s is string => Boolean(s)),
+    secrets: [keys.apiSecret, keys.apiKey, loadOrCreateSecret('local-realtime'), process.env.OPENAI_API_KEY, process.env.SIP_AUTH_PASSWORD].filter(
+      (s): s is string => Boolean(s),
+    ),
     hashKey: logHashKey(keys.apiSecret),
+    dropPii: process.env.LOG_PII !== '1',
   });
   const adminKeyFile = opts.ephemeral ? join(dir, 'admin-key') : join(STATE_DIR, 'admin-key');
   if (opts.ephemeral && !opts.serverEnv?.DATABASE_URL) {
@@ -114,6 +141,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     : opts.ephemeral
       ? { redis: await freeTcpPort(), sip: await freeTcpUdpPort(), sipHealth: await freeTcpPort(), rtp: await freeUdpRange(40) }
       : DEMO_SIP_PORTS;
+  const turnUdpPort = opts.turn ? await freeTcpUdpPort() : undefined;
   const widgetDist = opts.widget === false ? undefined : ensureWidgetBuilt();
   const services: Service[] = [];
   const stop = async () => {
@@ -128,6 +156,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       port: ports.livekit,
       rtcTcpPort: ports.rtcTcp,
       rtcUdpPort: ports.rtcUdp,
+      turnUdpPort,
       // Signed webhooks close calls even when the browser vanishes (the server starts right after).
       webhookUrl: `http://127.0.0.1:${ports.server}/webhooks/livekit`,
       redisAddress: redis?.address,
@@ -163,6 +192,25 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const tsx = join(pkgDir('stack'), 'node_modules/.bin/tsx');
     const logDir = join(dir, 'logs');
 
+    // The model starts first, in its own process: the worker only ever connects to it.
+    let model: Stack['model'] = null;
+    if (!process.env.OPENAI_API_KEY) {
+      const running = await startLocalModel({
+        port: ports.model,
+        apiKey: loadOrCreateSecret('local-realtime'),
+        ttfaMs: opts.model?.ttfaMs ?? envNumber('LOCAL_REALTIME_TTFA_MS'),
+        script: opts.model?.script ?? process.env.LOCAL_REALTIME_SCRIPT,
+        maxSessions: opts.model?.maxSessions ?? envNumber('LOCAL_REALTIME_MAX_SESSIONS'),
+        noAsr: opts.model?.noAsr,
+        logLevel: opts.model?.logLevel,
+        logDir,
+        echo: opts.echo,
+        redact,
+      });
+      services.push(running.service);
+      model = { url: running.url, apiKey: running.apiKey };
+    }
+
     const serverUrl = `http://127.0.0.1:${ports.server}`;
     const server = spawnService('server', tsx, ['src/main.ts'], {
       cwd: pkgDir('server'),
@@ -183,7 +231,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     services.push(server);
     const agent = spawnService('agent-worker', tsx, ['src/main.ts', 'start'], {
       cwd: pkgDir('agent-worker'),
-      env: { ...common, AGENT_HTTP_PORT: String(ports.agentHttp), SERVER_URL: serverUrl, ...opts.agentEnv },
+      env: {
+        ...common,
+        AGENT_HTTP_PORT: String(ports.agentHttp),
+        SERVER_URL: serverUrl,
+        ...(model ? { LOCAL_REALTIME_URL: model.url, LOCAL_REALTIME_API_KEY: model.apiKey } : {}),
+        ...opts.agentEnv,
+      },
       echo: opts.echo,
       logDir,
       redact,
@@ -211,6 +265,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const adminKey = readFileSync(adminKeyFile, 'utf8').trim(); // written by the server before it listens
     return {
       livekitUrl: livekit.url,
+      turnUdpPort: turnUdpPort ?? null,
       serverUrl,
       demoUrl,
       agentName,
@@ -221,6 +276,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       logFiles: services.map((s) => s.logFile),
       services,
       sip,
+      model,
       stop,
     };
   } catch (err) {

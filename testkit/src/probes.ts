@@ -1,10 +1,9 @@
 /**
  * The abuse suite's ledger: one line per probe (what was tried, what was expected, what came back)
  * and a closing count — probes tried, bypasses (an attack that worked), 5xx answers seen, secrets
- * found in logs, and TODOs (a probe whose protection belongs to work not merged yet, reported,
- * never hidden).
+ * found in logs.
  */
-export type ProbeOutcome = 'ok' | 'bypass' | 'todo';
+export type ProbeOutcome = 'ok' | 'bypass';
 
 export class ProbeReport {
   readonly lines: string[] = [];
@@ -12,14 +11,12 @@ export class ProbeReport {
   bypasses = 0;
   fiveXx = 0;
   secretsInLogs = 0;
-  todos = 0;
 
   /** Records one probe and prints its line. */
   record(name: string, expected: string, got: string, outcome: ProbeOutcome): void {
     this.probes += 1;
     if (outcome === 'bypass') this.bypasses += 1;
-    if (outcome === 'todo') this.todos += 1;
-    const line = `probe ${String(this.probes).padStart(2)} ${outcome === 'ok' ? 'ok    ' : outcome === 'todo' ? 'TODO  ' : 'BYPASS'} ${name}: expected ${expected}, got ${got}`;
+    const line = `probe ${String(this.probes).padStart(2)} ${outcome === 'ok' ? 'ok    ' : 'BYPASS'} ${name}: expected ${expected}, got ${got}`;
     this.lines.push(line);
     console.log(line);
   }
@@ -30,8 +27,8 @@ export class ProbeReport {
     return code;
   }
 
-  /** `probes N, bypasses 0, 5xx 0, secrets found in logs 0` (and TODOs when there are any). */
+  /** `probes N, bypasses 0, 5xx 0, secrets found in logs 0`. */
   summary(): string {
-    return `probes ${this.probes}, bypasses ${this.bypasses}, 5xx ${this.fiveXx}, secrets found in logs ${this.secretsInLogs}${this.todos ? `, todo ${this.todos}` : ''}`;
+    return `probes ${this.probes}, bypasses ${this.bypasses}, 5xx ${this.fiveXx}, secrets found in logs ${this.secretsInLogs}`;
   }
 }

@@ -5,12 +5,10 @@
  * state changes, signed identities for web callers, and the audit trail of each decision.
  */
 import { SignJWT } from 'jose';
-import { AccessToken } from 'livekit-server-sdk';
-import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentConfigResponse, ToolRunResponse, VerifyResponse } from '@voice-widget/protocol';
-import { createApp } from '../app.ts';
+import { agentAuth, testApp } from './test-app.ts';
 import { ensureAgent, seedDemoCustomers } from '../bootstrap.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import { agentSecret } from '../repo/agents.ts';
@@ -18,8 +16,6 @@ import { REPLAY_WINDOW_S, clearReplayResults, listAudit } from '../repo/audit.ts
 import { findCall } from '../repo/calls.ts';
 import { findOrder } from '../repo/customers.ts';
 
-const apiKey = 'APItestkey';
-const apiSecret = 'a-test-secret-that-is-at-least-32-characters-long';
 const key = (c: string) => c.repeat(64);
 
 let database: Database;
@@ -31,19 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-const app = () =>
-  createApp({
-    db: database.db,
-    log: pino({ level: 'silent' }),
-    allowedOrigins: ['*'],
-    sessions: { rooms: { createRoom: async () => ({}) as never }, apiKey, apiSecret, publicUrl: 'ws://127.0.0.1:7880', agentName: 'voice-agent', tokenTtlS: 600 },
-  });
-
-async function agentAuth(room: string): Promise<string> {
-  const at = new AccessToken(apiKey, apiSecret, { identity: 'agent-worker', ttl: 60 });
-  at.addGrant({ room, agent: true, roomJoin: false });
-  return `Bearer ${await at.toJwt()}`;
-}
+const app = () => testApp(database.db);
 
 /** A phone call from `number`, opened the way the agent opens it. */
 async function phoneCall(number: string): Promise<string> {

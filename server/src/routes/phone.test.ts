@@ -1,16 +1,11 @@
-import { AccessToken } from 'livekit-server-sdk';
-import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PhoneCallStartResponse, type TurnLatency } from '@voice-widget/protocol';
-import { createApp } from '../app.ts';
+import { agentAuth, testApp } from './test-app.ts';
 import { ensureAgent } from '../bootstrap.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import { createAdminKey } from '../repo/admin-keys.ts';
 import { findCall } from '../repo/calls.ts';
-
-const apiKey = 'APItestkey';
-const apiSecret = 'a-test-secret-that-is-at-least-32-characters-long';
 
 let database: Database;
 let admin: string;
@@ -21,19 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-const app = () =>
-  createApp({
-    db: database.db,
-    log: pino({ level: 'silent' }),
-    allowedOrigins: ['*'],
-    sessions: { rooms: { createRoom: async () => ({}) as never }, apiKey, apiSecret, publicUrl: 'ws://127.0.0.1:7880', agentName: 'voice-agent', tokenTtlS: 600 },
-  });
-
-async function agentToken(room: string): Promise<string> {
-  const at = new AccessToken(apiKey, apiSecret, { identity: 'agent-worker', ttl: 60 });
-  at.addGrant({ room, agent: true, roomJoin: false });
-  return `Bearer ${await at.toJwt()}`;
-}
+const app = () => testApp(database.db);
 
 describe('phone calls', () => {
   it('the agent opens the call and gets the config and whether the number is known — no customer data', async () => {
@@ -48,7 +31,7 @@ describe('phone calls', () => {
     const room = 'phone-_+15550123_abc';
     const res = await request(app())
       .post(`/api/calls/${encodeURIComponent(room)}/phone`)
-      .set('authorization', await agentToken(room))
+      .set('authorization', await agentAuth(room))
       .send({ agent: 'acme', callerIdentity: 'sip_+15550123', callerNumber: '15550123', calledNumber: '+15550100' });
     expect(res.status).toBe(200);
     const body = PhoneCallStartResponse.parse(res.body);
@@ -62,13 +45,13 @@ describe('phone calls', () => {
     // Idempotent: a retried start keeps the one call.
     const again = await request(app())
       .post(`/api/calls/${encodeURIComponent(room)}/phone`)
-      .set('authorization', await agentToken(room))
+      .set('authorization', await agentAuth(room))
       .send({ agent: 'acme', callerIdentity: 'sip_+15550123', callerNumber: '+15550123' });
     expect(again.status).toBe(200);
     expect((await findCall(database.db, room))?.id).toBe(call?.id);
 
     // The agent config route now works for the phone call too.
-    const cfg = await request(app()).get(`/api/calls/${encodeURIComponent(room)}/agent-config`).set('authorization', await agentToken(room));
+    const cfg = await request(app()).get(`/api/calls/${encodeURIComponent(room)}/agent-config`).set('authorization', await agentAuth(room));
     expect(cfg.status).toBe(200);
   });
 
@@ -76,17 +59,17 @@ describe('phone calls', () => {
     const room = 'phone-_+19995550000_x';
     const ok = await request(app())
       .post(`/api/calls/${encodeURIComponent(room)}/phone`)
-      .set('authorization', await agentToken(room))
+      .set('authorization', await agentAuth(room))
       .send({ agent: 'acme', callerIdentity: 'sip_+19995550000', callerNumber: '+19995550000' });
     expect(ok.body.callerKnown).toBe(false);
     const wrongRoom = await request(app())
       .post(`/api/calls/${encodeURIComponent(room)}/phone`)
-      .set('authorization', await agentToken('other'))
+      .set('authorization', await agentAuth('other'))
       .send({ agent: 'acme', callerIdentity: 'sip_1' });
     expect(wrongRoom.status).toBe(403);
     const noAgent = await request(app())
       .post('/api/calls/phone-new/phone')
-      .set('authorization', await agentToken('phone-new'))
+      .set('authorization', await agentAuth('phone-new'))
       .send({ agent: 'nobody', callerIdentity: 'sip_1' });
     expect(noAgent.status).toBe(404);
   });

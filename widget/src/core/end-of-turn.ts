@@ -12,10 +12,12 @@
  * uses). No hint is sent for speech the agent talked through without being interrupted (a
  * backchannel like "mm-hm" or a cough during the agent's reply is not a turn), and never twice.
  */
+import { PAGE_HINT_DEFAULTS } from '@voice-widget/protocol/hint-timing';
+
 export interface EndOfTurnOptions {
   /** Silence after the last voiced frame before the tentative hint, ms. Default 96. */
   tentativeMs?: number;
-  /** Voiced time a speech needs before it can end a turn, ms (vad-web's `minSpeechMs`). Default 250. */
+  /** Voiced time a speech needs before it can end a turn, ms (vad-web's `minSpeechMs`). Default 128. */
   minSpeechMs?: number;
   /** Duration of one VAD frame, ms. Default 32 (Silero v5). */
   frameMs?: number;
@@ -38,8 +40,8 @@ export class EndOfTurnHints {
   #lastFinalMs: number | null = null;
 
   constructor(options: EndOfTurnOptions = {}) {
-    this.#tentativeMs = options.tentativeMs ?? 96;
-    this.#minSpeechMs = options.minSpeechMs ?? 250;
+    this.#tentativeMs = options.tentativeMs ?? PAGE_HINT_DEFAULTS.tentativeMs;
+    this.#minSpeechMs = options.minSpeechMs ?? PAGE_HINT_DEFAULTS.minSpeechMs;
     this.#frameMs = options.frameMs ?? 32;
   }
 

@@ -1,4 +1,6 @@
 import type { MicVAD } from '@ricky0123/vad-web';
+import { PAGE_HINT_DEFAULTS } from '@voice-widget/protocol/hint-timing';
+import { levelDbfs } from '@voice-widget/protocol';
 
 /** One processed VAD frame: 32 ms of audio (Silero v5, 512 samples at 16 kHz). */
 export interface VadFrame {
@@ -20,7 +22,7 @@ export interface ClientVadOptions {
   negativeSpeechThreshold?: number;
   /** Silence after the last voiced frame before the speech-end decision. Default 300. */
   redemptionMs?: number;
-  /** Shorter speech is a misfire (no speech end). Default 250. */
+  /** Shorter speech is a misfire (no speech end). Default 128 (PAGE_HINT_DEFAULTS: one-word answers count). */
   minSpeechMs?: number;
 }
 
@@ -39,14 +41,6 @@ export const VAD_FRAME_MS = 32;
 export interface ClientVad {
   use(stream: MediaStream): Promise<void>;
   destroy(): Promise<void>;
-}
-
-/** RMS level of a frame in dBFS (−100 for digital silence). */
-export function frameLevelDbfs(frame: Float32Array): number {
-  let sum = 0;
-  for (const v of frame) sum += v * v;
-  const rms = Math.sqrt(sum / Math.max(1, frame.length));
-  return rms > 1e-5 ? 20 * Math.log10(rms) : -100;
 }
 
 /**
@@ -71,7 +65,7 @@ export async function loadClientVad(ctx: AudioContext, options: ClientVadOptions
     positiveSpeechThreshold: positive,
     negativeSpeechThreshold: options.negativeSpeechThreshold ?? 0.35,
     redemptionMs: options.redemptionMs ?? 300,
-    minSpeechMs: options.minSpeechMs ?? 250,
+    minSpeechMs: options.minSpeechMs ?? PAGE_HINT_DEFAULTS.minSpeechMs,
     preSpeechPadMs: 0,
     submitUserSpeechOnPause: false,
     ortConfig: (ort) => {
@@ -83,7 +77,7 @@ export async function loadClientVad(ctx: AudioContext, options: ClientVadOptions
         endMs: performance.timeOrigin + performance.now(),
         probability: probs.isSpeech,
         voiced: probs.isSpeech >= positive,
-        levelDbfs: frameLevelDbfs(frame),
+        levelDbfs: levelDbfs(frame, 0, frame.length, -100),
       });
     },
     onSpeechEnd: () => callbacks.onSpeechEnd(),
