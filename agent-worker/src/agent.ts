@@ -1,20 +1,26 @@
 /**
- * The voice agent: one job per room. Joins, greets with an AI disclosure, then converses through
- * the realtime model (OpenAI or the local offline one), ending turns on the page's hint (fast
- * profile) and publishing each reply's timeline so the page can split its perceived latency.
- * Every tool the model may call runs behind the guard (tools/guard.ts).
+ * The voice agent: one job per room. Joins and fetches its configuration at dispatch (so a
+ * session created on hover is ready at the click), but opens the model session and greets only
+ * once the caller is in the room — an unclicked session costs no model time and leaves at its
+ * join window. Then converses through the realtime model (OpenAI or the local offline one),
+ * ending turns on the page's hint (fast profile), publishing each reply's timeline to the page
+ * and the server. Every tool the model may call runs behind the guard (tools/guard.ts); what the
+ * caller can make it do is rate-limited (session/caller-input.ts).
  */
 import { type JobContext, defineAgent, voice } from '@livekit/agents';
 import { CALLER_JOIN_WINDOW_S, DispatchMetadata, VERIFY_TOOL, type ToolPolicy, TOOL_POLICY, policyOf, toolName } from '@voice-widget/protocol';
-import { pino } from 'pino';
+import type { Logger } from 'pino';
 import { linkCallToServer } from './call/call-link.ts';
 import { loadWorkerConfig } from './config.ts';
+import { createAgentLogger } from './log.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
 import { ServerClient } from './server-api/client.ts';
 import { type CallSetup, callSetup, fallbackConfig } from './session/agent-setup.ts';
 import { sayExactly } from './session/prompts.ts';
-import { registerRpcMethods } from './session/rpc.ts';
+import { wireCallerInput } from './session/caller-input.ts';
+import { interruptIfAllowed } from './session/interrupt.ts';
 import { createVoiceSession } from './session/voice-session.ts';
+import { TimelineUploader } from './timeline/timeline-uploader.ts';
 import { AuditSink } from './tools/audit-sink.ts';
 import { ConversationLog } from './tools/conversation-log.ts';
 import { ToolGuard } from './tools/guard.ts';
@@ -25,11 +31,14 @@ import { EndOfTurnController } from './turns/end-of-turn.ts';
 import { predictEndOfTurn } from './turns/eot.ts';
 import { agentDrivesTurns } from './turns/turn-taking.ts';
 
+/** How long past the caller's join window the agent still waits (clock skew, a late click), ms. */
+export const JOIN_GRACE_MS = 1_000;
+
 export default defineAgent({
   entry: async (ctx: JobContext) => {
     const config = loadWorkerConfig();
     const room = ctx.job.room?.name ?? '';
-    const log = pino({ level: config.LOG_LEVEL, base: { svc: 'agent', room } });
+    const log = createAgentLogger(config, { svc: 'agent', room });
     const meta = parseMetadata(ctx.job.metadata, log);
     const channel = meta?.channel ?? 'web';
     // Join the room while the configuration is fetched: ~200 ms each, and the caller waits for
@@ -71,9 +80,24 @@ export default defineAgent({
       onEndCall: () => audit.add({ tool: 'end_call', args: '{}', decision: 'allowed', atMs: Date.now() }),
     });
 
-    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log);
     await joined;
-    await session.start({ agent: new voice.Agent({ instructions: setup.instructions, tools }), room: ctx.room });
+    // Nothing that costs model time before someone can hear it: a session created on hover (or a
+    // stranger's session request) waits here for its caller, then leaves at the join window.
+    const joinBy = meta?.joinBy ?? Date.now() + CALLER_JOIN_WINDOW_S * 1000;
+    if (!phone && !(await callerJoined(ctx, joinBy - Date.now() + JOIN_GRACE_MS))) {
+      log.info('no caller joined in the join window; leaving without opening a model session');
+      ctx.shutdown('no caller');
+      return;
+    }
+
+    const timelines = call.server ? new TimelineUploader((body) => call.server!.uploadTimelines(body), log) : null;
+    if (timelines) ctx.addShutdownCallback(() => timelines.flush());
+    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t));
+    await session.start({
+      agent: new voice.Agent({ instructions: setup.instructions, tools }),
+      room: ctx.room,
+      inputOptions: { textEnabled: false }, // typed messages go through the caller's limits (caller-input.ts)
+    });
     session.on(voice.AgentSessionEventTypes.ConversationItemAdded, ({ item }) => {
       const m = item as { type?: string; role?: string; textContent?: string };
       if (m.type !== undefined && m.type !== 'message') return;
@@ -87,18 +111,10 @@ export default defineAgent({
     );
     const pageTurns = agentDrivesTurns(setup.turnProfile);
     const agentVad = pageTurns ? fallbackTurns(ctx, session, callerAudio, endOfTurn, log) : null;
-    registerRpcMethods(ctx.room, session, log, pageTurns ? endOfTurn : undefined, agentVad?.onTurnSource);
+    wireCallerInput(ctx, session, log, { turns: pageTurns ? endOfTurn : undefined, turnSource: agentVad?.onTurnSource });
     phone?.attach(session, guard, conversation); // keypad (DTMF)
-    // The session may have been created ahead of the click (the widget prefetches it on hover).
-    // The greeting is asked for now: the room's audio output holds it until the caller has
-    // subscribed, so it starts the moment they can hear it instead of a model round trip later.
-    // (If they never come, its audio is never sent and the agent leaves after the join window.)
     session.generateReply({ instructions: sayExactly(setup.greeting) });
-    log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller) }, 'agent ready; greeting queued');
-    if (!(await callerJoined(ctx, CALLER_JOIN_WINDOW_S * 1000))) {
-      log.info('no caller joined; leaving');
-      ctx.shutdown('no caller');
-    }
+    log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller) }, 'caller in the room; model session open, greeting queued');
   },
 });
 
@@ -110,11 +126,11 @@ const PAGE_VAD_REPORT_MS = 15_000;
  * the page says so (`voice.turn_source`), or when it has not said its VAD runs within
  * {@link PAGE_VAD_REPORT_MS} of joining; off again when it does.
  */
-function fallbackTurns(ctx: JobContext, session: voice.AgentSession, audio: CallerAudioWindow, endOfTurn: EndOfTurnController, log: pino.Logger) {
+function fallbackTurns(ctx: JobContext, session: voice.AgentSession, audio: CallerAudioWindow, endOfTurn: EndOfTurnController, log: Logger) {
   const turns = new AgentVadTurns(audio, {
     onEndOfSpeech: (speechEndMs) => void endOfTurn.onHint(speechEndMs, true),
     onSpeech: () => {
-      if (session.agentState === 'speaking') void session.interrupt();
+      if (session.agentState === 'speaking') interruptIfAllowed(session);
     },
   }, log);
   let reported = false;
@@ -145,7 +161,7 @@ function policies(setup: CallSetup): Map<string, ToolPolicy> {
 /** Resolves true once a non-agent participant is in the room, false after `timeoutMs`. */
 async function callerJoined(ctx: JobContext, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, timeoutMs))));
   try {
     return await Promise.race([ctx.waitForParticipant().then(() => true as const), timeout]);
   } finally {
@@ -154,7 +170,7 @@ async function callerJoined(ctx: JobContext, timeoutMs: number): Promise<boolean
 }
 
 /** Job metadata from the dispatch; a bad value is logged and ignored (the call still works). */
-function parseMetadata(raw: string, log: pino.Logger): DispatchMetadata | undefined {
+function parseMetadata(raw: string, log: Logger): DispatchMetadata | undefined {
   if (!raw) return undefined;
   try {
     return DispatchMetadata.parse(JSON.parse(raw));

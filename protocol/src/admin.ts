@@ -35,3 +35,34 @@ export const CallFilter = z
   })
   .strict();
 export type CallFilter = z.infer<typeof CallFilter>;
+
+/** `POST /api/admin/keys`: a new admin key (returned once, in clear). */
+export const CreateAdminKeyRequest = z.object({ name: z.string().trim().min(1).max(80).default('admin') }).strict();
+export type CreateAdminKeyRequest = z.infer<typeof CreateAdminKeyRequest>;
+
+/** An admin key as lists show it (never the key itself). */
+export const AdminKeyView = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  /** First characters, to tell keys apart. */
+  prefix: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+export type AdminKeyView = z.infer<typeof AdminKeyView>;
+
+/** Reply of `POST /api/admin/keys`: the key, shown this once. */
+export const CreatedAdminKey = z.object({ id: z.number().int(), key: z.string() });
+export type CreatedAdminKey = z.infer<typeof CreatedAdminKey>;
+
+/**
+ * Reply of `POST /api/admin/signin-links`: a one-time dashboard sign-in link for the caller's key
+ * (`/dashboard/signin?token=vws_…`), valid until `expiresAt` (ISO 8601).
+ */
+export const SigninLink = z.object({ url: z.string(), expiresAt: z.string() });
+export type SigninLink = z.infer<typeof SigninLink>;
+
+/** `POST /api/admin/retention`: delete calls and leads older than `days` now (default the server's). */
+export const RetentionRequest = z.object({ days: z.number().int().min(1).max(3650).optional() }).strict();
+export const RetentionResult = z.object({ deleted: z.number().int(), days: z.number().int() });
+export type RetentionResult = z.infer<typeof RetentionResult>;

@@ -31,6 +31,24 @@ export const AllowedOrigin = z.union([
 export const TurnTaking = z.enum(['fast', 'model_vad', 'stock']);
 export type TurnTaking = z.infer<typeof TurnTaking>;
 
+/**
+ * Per-agent budgets, enforced by the server for every call (web and phone, with or without a demo
+ * link; a demo link's own budgets apply on top). Defaults are what a public widget can live with.
+ */
+export const AgentLimits = z
+  .object({
+    /** Longest call, seconds, counted from the caller joining; the server deletes the room then. */
+    maxCallSeconds: z.number().int().min(15).max(3_600).default(600),
+    /** Calls in progress at once (a session not joined yet counts until its join window ends). */
+    maxConcurrentCalls: z.number().int().min(1).max(10_000).default(10),
+    /** Talk time per UTC day across all calls, minutes (calls in progress reserve their maximum). */
+    minutesPerDay: z.number().int().min(1).max(1_000_000).default(600),
+    /** New sessions per caller IP (IPv6: per /64) per hour; hover prefetches count. */
+    newCallsPerIpPerHour: z.number().int().min(1).max(100_000).default(30),
+  })
+  .strict();
+export type AgentLimits = z.infer<typeof AgentLimits>;
+
 /** Words that count as an AI disclosure in a greeting (California SB 1001, EU AI Act art. 50). */
 const AI_DISCLOSURE = /\b(AI|A\.I\.|artificial intelligence|virtual assistant|automated assistant)\b/i;
 
@@ -75,6 +93,13 @@ export const AgentConfig = z
      * Phone calls always use `model_vad`.
      */
     turnTaking: TurnTaking.default('fast'),
+    /** Budgets of every call (see {@link AgentLimits}). */
+    limits: AgentLimits.prefault({}),
+    /**
+     * Only demo-link calls: `POST /api/sessions` without a demo link is refused (403
+     * `demo_link_required`), so knowing the public slug does not bypass a link's budgets.
+     */
+    demoLinksOnly: z.boolean().default(false),
   })
   .strict();
 export type AgentConfig = z.infer<typeof AgentConfig>;
@@ -97,6 +122,8 @@ export const AGENT_CONFIG_CONSUMERS = {
   allowedOrigins: 'server', // session requests (server/src/routes/sessions.ts checkOrigin)
   language: 'agent',
   turnTaking: 'agent',
+  limits: 'server', // every session and the sweeper (server/src/repo/agent-budget.ts, sweeper.ts)
+  demoLinksOnly: 'server', // session requests (server/src/routes/sessions.ts)
 } as const satisfies Record<keyof AgentConfig, 'agent' | 'server'>;
 /** Input form of {@link AgentConfig} (defaults not yet applied). */
 export type AgentConfigInput = z.input<typeof AgentConfig>;
@@ -109,7 +136,7 @@ export const AgentConfigResponse = z.object({
   agent: AgentSlug,
   version: z.number().int().min(1),
   config: AgentConfig,
-  /** The call is ended by the server after this many seconds (demo-link budget); null = no limit. */
+  /** The server ends the call this many seconds after the caller joined (agent and demo-link budgets); null = no limit. */
   maxCallSeconds: z.number().int().min(1).nullable(),
   /** The caller, when the server already knows who they are (a web caller's signed identity). */
   caller: VerifiedCaller.nullable().default(null),

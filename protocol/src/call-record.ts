@@ -50,13 +50,32 @@ export type CallRecordUpload = z.infer<typeof CallRecordUpload>;
 export type CallRecordUploadInput = z.input<typeof CallRecordUpload>;
 
 /**
+ * `POST /api/calls/:room/timelines` (agent worker → server, batched while the call runs, 204):
+ * the agent's own timeline of each reply, the reference the widget's turn uploads are checked
+ * against. Same auth as the call record. A reply sent again replaces the earlier copy.
+ */
+export const AgentTimelinesUpload = z.object({ timelines: z.array(AgentTurnTimeline).min(1).max(100) }).strict();
+export type AgentTimelinesUpload = z.infer<typeof AgentTimelinesUpload>;
+
+/**
  * `POST /api/sessions/:room/turns` (widget → server, once per measured turn). Body: one
  * {@link TurnLatency}. Auth: `Authorization: Bearer <the caller's LiveKit token>` from
- * `CreateSessionResponse.token` (its room grant must name `:room`). Idempotent per `index`.
+ * `CreateSessionResponse.token` (its room grant must name `:room`). Accepted while the call is
+ * open and for `TURN_UPLOAD_GRACE_S` after it ends (409 `call_closed` later); a pending turn may
+ * be sent again (its stage split arrived), a decided one cannot (409 `turn_decided`).
  */
 export const TurnUpload = TurnLatency;
 export type TurnUpload = TurnLatency;
 
+/**
+ * Whether a stored turn was checked against the agent's own timeline of the reply it claims:
+ * `pending` until that reply's timeline reaches the server; `verified` when it fits; `unverified`
+ * when it does not, claims a reply another turn already claimed, or the call closed without a
+ * matching reply. Only verified turns count in reports and aggregates.
+ */
+export const TurnVerification = z.enum(['pending', 'verified', 'unverified']);
+export type TurnVerification = z.infer<typeof TurnVerification>;
+
 /** Reply of `POST /api/sessions/:room/turns`. */
-export const TurnUploadResponse = z.object({ stored: z.boolean() });
+export const TurnUploadResponse = z.object({ stored: z.boolean(), verification: TurnVerification });
 export type TurnUploadResponse = z.infer<typeof TurnUploadResponse>;

@@ -75,5 +75,7 @@ export const DemoLinkView = z.object({
   perIpPerHour: z.number().int(),
   leadCapture: z.boolean(),
   createdAt: z.string(),
+  /** Whether it can start calls now (calls in progress aside). */
+  status: DemoLinkStatus,
 });
 export type DemoLinkView = z.infer<typeof DemoLinkView>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EpochMs } from './time.ts';
 
 /**
  * RPC between the page and the agent (LiveKit `performRpc`, payload = JSON string, ≤ 15 KiB by
@@ -25,17 +26,23 @@ export const RpcMethod = {
   turnSource: 'voice.turn_source',
 } as const;
 
+/**
+ * Prefix of the RPC error message when a participant calls faster than the agent allows
+ * (APPLICATION_ERROR 1500, message `rate_limited: …`); the call goes on.
+ */
+export const RPC_RATE_LIMITED = 'rate_limited';
+
 /** Maximum RPC payload we accept, bytes. */
 export const MAX_RPC_PAYLOAD_BYTES = 1024;
 
-export const ClockRequest = z.object({ sendMs: z.number() }).strict();
+export const ClockRequest = z.object({ sendMs: EpochMs }).strict();
 /** Agent's clock when it handled the probe, ms since epoch. */
 export const ClockResponse = z.object({ agentMs: z.number() });
 
 export const InterruptRequest = z
   .object({
     /** When the page saw the caller start talking, page clock, ms since epoch. */
-    atMs: z.number(),
+    atMs: EpochMs,
   })
   .strict();
 export const InterruptResponse = z.object({ interrupted: z.boolean() });
@@ -43,7 +50,7 @@ export const InterruptResponse = z.object({ interrupted: z.boolean() });
 export const EndOfTurnRequest = z
   .object({
     /** End of the caller's last voiced frame, page clock, ms since epoch. */
-    speechEndMs: z.number(),
+    speechEndMs: EpochMs,
     /** False for a tentative hint (short pause), true once the VAD's redemption time passed. */
     final: z.boolean().default(true),
   })
@@ -53,7 +60,7 @@ export const EndOfTurnResponse = z.object({ accepted: z.boolean() });
 export const SpeechResumedRequest = z
   .object({
     /** When the caller's voice came back, page clock, ms since epoch. */
-    atMs: z.number(),
+    atMs: EpochMs,
   })
   .strict();
 /** `cancelled`: a speculative reply was withdrawn. */

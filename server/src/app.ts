@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
 import express, { type Express } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { TokenVerifier, WebhookReceiver } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Db } from './db/client.ts';
-import { HttpError, errorHandler } from './errors.ts';
+import { errorHandler } from './errors.ts';
+import { type RateLimitStoreFactory, limitPerClient } from './rate-limit.ts';
 import { adminRouter } from './routes/admin.ts';
 import { adminCustomersRouter } from './routes/admin-customers.ts';
 import { agentApiRouter } from './routes/agent-api.ts';
 import { agentToolsRouter } from './routes/agent-tools.ts';
 import { dashboardRouter } from './routes/dashboard.ts';
+import { operatorRouter } from './routes/operator.ts';
 import { phoneRouter } from './routes/phone.ts';
 import { publicRouter } from './routes/public.ts';
 import { sessionsRouter } from './routes/sessions.ts';
@@ -20,7 +21,7 @@ import type { SessionDeps } from './sessions.ts';
 import type { SipProvisioner } from './sip/provision.ts';
 import { widgetAssets } from './widget-assets.ts';
 
-/** Requests per client IP per minute. */
+/** Requests per client (IP; IPv6 per /64) per minute. */
 export interface RateLimits {
   /** `POST /api/sessions` (each one creates a room). */
   sessionsPerMinute: number;
@@ -54,6 +55,15 @@ export interface AppDeps {
   secureCookies?: boolean;
   /** LiveKit SIP provisioning (phone callers); unset → the SIP admin routes answer 503. */
   sip?: SipProvisioner;
+  /**
+   * Express `trust proxy`: the proxies whose `X-Forwarded-For` is believed (`TRUST_PROXY`, see
+   * rate-limit.ts `trustProxySetting`). Default false: `req.ip` is the socket address.
+   */
+  trustProxy?: false | string[];
+  /** Stores of the request rate limiters (shared across servers); default in memory. */
+  rateLimitStores?: RateLimitStoreFactory;
+  /** Default of `POST /api/admin/retention`, days. Default 90. */
+  retentionDays?: number;
   /** HTTP client for customers' tool endpoints (tests inject one); default global fetch. */
   fetch?: typeof fetch;
 }
@@ -69,8 +79,19 @@ export function createApp(deps: AppDeps): Express {
   const verifier = new TokenVerifier(apiKey, apiSecret);
   const demoOrigin = deps.demoBaseUrl ? new URL(deps.demoBaseUrl).origin : undefined;
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // Method, path and status only: no headers (credentials, cookies), no query (sign-in tokens),
+      // no client address (personal data).
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -94,29 +115,23 @@ export function createApp(deps: AppDeps): Express {
     res.json({ ok: true });
   });
   if (deps.widgetDist) app.use(widgetAssets(deps.widgetDist, { livekitUrl: deps.sessions.publicUrl }));
-  const limiter = (perMinute: number) =>
-    rateLimit({
-      windowMs: 60_000,
-      limit: perMinute,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', 'too many requests; try again in a minute')),
-    });
+  const limiter = (name: string, perMinute: number) => limitPerClient({ name, limit: perMinute }, deps.rateLimitStores);
 
   // Server-to-server routes first, each with its own body parser and auth; no CORS.
   app.use(webhookRouter({ db: deps.db, receiver: new WebhookReceiver(apiKey, apiSecret), log: deps.log }));
   app.use(agentApiRouter({ db: deps.db, verifier, log: deps.log }));
   app.use(agentToolsRouter({ db: deps.db, verifier, log: deps.log, fetch: deps.fetch }));
-  app.use('/api/admin', limiter(limits.adminPerMinute), express.json({ limit: 64 * 1024 }));
+  app.use('/api/admin', limiter('admin', limits.adminPerMinute), express.json({ limit: 64 * 1024 }));
   app.use(adminRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl }));
   app.use(adminCustomersRouter(deps.db));
+  app.use(operatorRouter({ db: deps.db, retentionDays: deps.retentionDays ?? 90 }));
   app.use(phoneRouter({ db: deps.db, verifier, log: deps.log, sip: deps.sip })); // phone callers (issue 6)
 
   // Public API: CORS for pages on allowed origins.
   app.use(['/api/sessions', '/api/demo-links'], cors(deps.allowedOrigins));
-  app.post('/api/sessions', limiter(limits.sessionsPerMinute));
-  app.post('/api/sessions/:room/turns', limiter(limits.turnsPerMinute));
-  app.get('/api/demo-links/:slug', limiter(limits.publicPerMinute));
+  app.post('/api/sessions', limiter('sessions', limits.sessionsPerMinute));
+  app.post('/api/sessions/:room/turns', limiter('turns', limits.turnsPerMinute));
+  app.get('/api/demo-links/:slug', limiter('demo-links', limits.publicPerMinute));
   app.use('/api', express.json({ limit: MAX_BODY_BYTES }));
   app.use(
     sessionsRouter({
@@ -129,7 +144,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(publicRouter(deps.db));
-  app.use(dashboardRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl, secureCookies: deps.secureCookies ?? false }));
+  app.use(dashboardRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl, secureCookies: deps.secureCookies ?? false, stores: deps.rateLimitStores }));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });
   });

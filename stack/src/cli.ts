@@ -2,6 +2,7 @@
  * `npm run demo`: starts the whole stack on loopback and prints the demo URL; Ctrl-C stops it.
  * Logs go to .state/stack/logs/*.log (add `--verbose` to echo them here).
  */
+import { dashboardSigninLink } from './operator.ts';
 import { demoLineFromEnv, provisionDemoLine } from './sip-demo.ts';
 import { startStack } from './stack.ts';
 
@@ -39,11 +40,17 @@ const sipInfo = stack.sip
 `
   : '';
 const model = stack.model ? `local offline model at ${stack.model.url} (its own service; no OPENAI_API_KEY)` : 'OpenAI Realtime';
+const signin = await dashboardSigninLink(stack).then(
+  (l) => `${l.url}\n                 (one use, until ${new Date(l.expiresAt).toLocaleTimeString()}; a new one: pnpm --filter @voice-widget/server exec tsx src/cli.ts signin-link)`,
+  (err: Error) => `not available (${err.message})`,
+);
 console.log(`
   Stack is up in ${((Date.now() - t0) / 1000).toFixed(1)} s — model: ${model}
 
   Demo page:     ${stack.demoUrl}
   Server API:    ${stack.serverUrl}   (widget: ${stack.serverUrl}/voice-widget.js)
+  Dashboard:     ${signin}
+  Operator key:  ${stack.adminKeyFile}   (the CLI uses it while the stack runs)
   LiveKit:       ${stack.livekitUrl}
   Logs:          .state/stack/logs/
 ${sipInfo}

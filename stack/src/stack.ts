@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createLineRedactor, logHashKey } from '@voice-widget/protocol/log-safety';
 import { loadOrCreateKeys, loadOrCreateSecret } from './keys.ts';
 import { resolveLiveKitBinaries, startLiveKitServer } from './livekit.ts';
 import { type LocalModelOptions, startLocalModel } from './local-model.ts';
@@ -53,6 +54,12 @@ export interface Stack {
   apiKey: string;
   /** For server-side test helpers only; never send it to a browser. */
   apiSecret: string;
+  /** The operator's admin key (the server's key file), for the admin API and the CLI. */
+  adminKey: string;
+  /** Where the admin key is kept (mode 0600); the operator CLI's `ADMIN_KEY_FILE`. */
+  adminKeyFile: string;
+  /** Every log file the stack writes (0600, each line through the stack's redactor). */
+  logFiles: string[];
   services: Service[];
   /** livekit-sip, when started with `sip: true`: INVITEs go to `address` (UDP or TCP). */
   sip: { address: string; ports: SipPorts } | null;
@@ -112,6 +119,22 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       }
     : DEMO_PORTS;
   const keys = loadOrCreateKeys();
+  // The stack's log shipper: every line any service writes (ours, the local model's, LiveKit's)
+  // loses the credentials the stack knows and the `pii` field (unless LOG_PII=1), and gets phone
+  // numbers pseudonymised, as our own loggers do.
+  const redact = createLineRedactor({
+    secrets: [keys.apiSecret, keys.apiKey, loadOrCreateSecret('local-realtime'), process.env.OPENAI_API_KEY, process.env.SIP_AUTH_PASSWORD].filter(
+      (s): s is string => Boolean(s),
+    ),
+    hashKey: logHashKey(keys.apiSecret),
+    dropPii: process.env.LOG_PII !== '1',
+  });
+  const adminKeyFile = opts.ephemeral ? join(dir, 'admin-key') : join(STATE_DIR, 'admin-key');
+  if (opts.ephemeral && !opts.serverEnv?.DATABASE_URL) {
+    // A fresh database every run: budgets (calls per IP per hour, open calls) of an earlier run
+    // must not leak into this one.
+    rmSync(join(dir, 'pglite'), { recursive: true, force: true });
+  }
   const bins = resolveLiveKitBinaries({ sip: opts.sip });
   const sipPorts = !opts.sip
     ? null
@@ -125,7 +148,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await Promise.all(services.splice(0).reverse().map((s) => s.stop()));
   };
   try {
-    const redis = sipPorts ? await startRedis({ port: sipPorts.redis, echo: opts.echo }) : null;
+    const redis = sipPorts ? await startRedis({ port: sipPorts.redis, echo: opts.echo, redact }) : null;
     if (redis) services.push(redis.service);
     const livekit = await startLiveKitServer({
       binary: bins.server,
@@ -139,6 +162,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       redisAddress: redis?.address,
       dir: join(dir, 'livekit'),
       echo: opts.echo,
+      redact,
     });
     services.push(livekit.service);
     let sip: Stack['sip'] = null;
@@ -154,6 +178,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         externalIp: opts.sipNetwork?.externalIp,
         dir: join(dir, 'livekit-sip'),
         echo: opts.echo,
+        redact,
       });
       services.push(running.service);
       sip = { address: running.address, ports: running.ports };
@@ -180,6 +205,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         logLevel: opts.model?.logLevel,
         logDir,
         echo: opts.echo,
+        redact,
       });
       services.push(running.service);
       model = { url: running.url, apiKey: running.apiKey };
@@ -193,12 +219,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         PORT: String(ports.server),
         ...(widgetDist ? { WIDGET_DIST: widgetDist } : {}),
         BOOTSTRAP_AGENT: 'acme', // the demo page's data-agent
+        BOOTSTRAP_ADMIN_KEY_FILE: adminKeyFile,
         DEMO_BASE_URL: `http://127.0.0.1:${ports.demo}`,
         ...(opts.ephemeral ? { PGLITE_DIR: join(dir, 'pglite') } : {}),
         ...opts.serverEnv,
       },
       echo: opts.echo,
       logDir,
+      redact,
     });
     services.push(server);
     const agent = spawnService('agent-worker', tsx, ['src/main.ts', 'start'], {
@@ -212,6 +240,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       },
       echo: opts.echo,
       logDir,
+      redact,
     });
     services.push(agent);
     let demoUrl: string | null = null;
@@ -226,13 +255,30 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         env: { VITE_WIDGET_ORIGIN: serverUrl },
         echo: opts.echo,
         logDir,
+        redact,
       });
       services.push(demo);
       demoUrl = `http://127.0.0.1:${ports.demo}/`;
       waits.push(waitUntilReady(demo, httpOk(demoUrl), 30_000));
     }
     await Promise.all(waits);
-    return { livekitUrl: livekit.url, turnUdpPort: turnUdpPort ?? null, serverUrl, demoUrl, agentName, apiKey: keys.apiKey, apiSecret: keys.apiSecret, services, sip, model, stop };
+    const adminKey = readFileSync(adminKeyFile, 'utf8').trim(); // written by the server before it listens
+    return {
+      livekitUrl: livekit.url,
+      turnUdpPort: turnUdpPort ?? null,
+      serverUrl,
+      demoUrl,
+      agentName,
+      apiKey: keys.apiKey,
+      apiSecret: keys.apiSecret,
+      adminKey,
+      adminKeyFile,
+      logFiles: services.map((s) => s.logFile),
+      services,
+      sip,
+      model,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -61,6 +61,7 @@ export type StringKey =
   | 'agentTimeout'
   | 'connectionLost'
   | 'sessionRefused'
+  | 'messageRefused'
   | 'misconfigured'
   | 'close';
 
@@ -147,6 +148,8 @@ export interface TurnLatencyInfo {
   stages: TurnStagesInfo | null;
   endOfTurnSource: 'client_hint' | 'model_vad' | 'agent_vad' | 'manual' | null;
   clockUncertaintyMs: number | null;
+  /** The agent reply whose audio was heard, when matched (the server checks the turn against it). */
+  responseId?: string | null;
 }
 
 /** Count, P50, P95, max of the session's perceived latency (non-overlap turns), ms. */
@@ -165,6 +168,7 @@ export type ErrorCode =
   | 'agent_timeout'
   | 'connection_lost'
   | 'session_refused'
+  | 'message_refused'
   | 'misconfigured'
   | 'internal';
 
@@ -173,8 +177,12 @@ export interface WidgetEvents {
   state: { state: WidgetState; previous: WidgetState };
   transcript: { lines: TranscriptLine[] };
   latency: { turn: TurnLatencyInfo; summary: LatencySummary; overlaps: number };
-  /** `retryable`: starting again may help. Mic problems are reported here but the call goes on in text. */
-  error: { code: ErrorCode; message: string; retryable: boolean };
+  /**
+   * `retryable`: starting again may help. Mic problems are reported here but the call goes on in
+   * text. `detail`: the voice server's own explanation, when it refused the session (a busy line,
+   * a spent demo, too many calls from this network) — the widget shows it under `message`.
+   */
+  error: { code: ErrorCode; message: string; retryable: boolean; detail?: string };
   /** A call ended normally (caller, agent or server). Never fired for errors. */
   ended: { reason: 'caller' | 'agent' | 'server'; durationMs: number };
   /** Barge-in steps: `duck` (caller may be talking over the agent), `interrupt` (confirmed: playback stopped, agent asked to stop), `resume` (it was a short noise). */

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { WorkerConfig } from '../config.ts';
 import type { ServerClient } from '../server-api/client.ts';
+import { interruptIfAllowed } from '../session/interrupt.ts';
 import { sayExactly } from '../session/prompts.ts';
 import { DTMF_NO, DTMF_YES } from '../tools/confirmation.ts';
 import type { ConversationLog } from '../tools/conversation-log.ts';
@@ -91,7 +92,7 @@ function handleKeypad(ctx: JobContext, session: voice.AgentSession, identity: st
     log.info({ action: action.type }, 'keypad input');
     switch (action.type) {
       case 'person':
-        void session.interrupt();
+        interruptIfAllowed(session);
         session.generateReply({ userInput: PERSON_BY_KEYPAD, toolChoice: { type: 'function', function: { name: TRANSFER_TOOL } } });
         break;
       case 'code': {
@@ -102,7 +103,7 @@ function handleKeypad(ctx: JobContext, session: voice.AgentSession, identity: st
       case 'confirm':
         // The key is the caller's answer (the guard reads it from the log); the model then asks the
         // tool again, and the guard decides.
-        void session.interrupt();
+        interruptIfAllowed(session);
         conversation.addCaller(action.yes ? DTMF_YES : DTMF_NO);
         session.generateReply({ userInput: action.yes ? 'Yes.' : 'No.' });
         break;

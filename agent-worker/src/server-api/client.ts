@@ -1,6 +1,7 @@
 import { AccessToken } from 'livekit-server-sdk';
 import {
   AgentConfigResponse,
+  type AgentTimelinesUpload,
   ApiError,
   type AuditEvent,
   type CallRecordUpload,
@@ -88,6 +89,14 @@ export class ServerClient {
    */
   startPhoneCall(body: PhoneCallStart, timeoutMs = 3000): Promise<ApiResult<PhoneCallStartResponse>> {
     return this.#request('phone', PhoneCallStartResponse, { method: 'POST', body, timeoutMs });
+  }
+
+  /**
+   * `POST /api/calls/:room/timelines` (204): the agent's own timeline of its replies, which the
+   * server checks the widget's latency uploads against; retried once.
+   */
+  uploadTimelines(body: AgentTimelinesUpload): Promise<ApiResult<null>> {
+    return this.#request('timelines', null, { method: 'POST', body, timeoutMs: 3000, retries: 1 });
   }
 
   /**

@@ -1,5 +1,6 @@
 import {
   type AgentConfig,
+  AgentLimits,
   type AgentToolConfig,
   type BuiltinTool,
   type DispatchMetadata,
@@ -62,6 +63,8 @@ export function fallbackConfig(company: string, d: CallContext['defaults']): Age
     allowedOrigins: ['*'],
     language: 'en',
     turnTaking: d.turnProfile,
+    limits: AgentLimits.parse({}), // enforced by the server; unused without it
+    demoLinksOnly: false,
   };
 }
 

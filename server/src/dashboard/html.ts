@@ -68,5 +68,5 @@ form.filters{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end;margin-bottom
 .transcript p{margin:.25rem 0}.transcript time{color:#6b7280;font-size:.8rem;margin-right:.5rem}
 svg text{font:11px system-ui,sans-serif;fill:#1d2330}.legend span{display:inline-block;margin-right:1rem}
 .swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px}
-.login{max-width:24rem}.login input{width:100%;padding:.4rem;margin:.3rem 0 .8rem}.error{color:#b42318}
+.login{max-width:24rem}.login input{width:100%;padding:.4rem;margin:.3rem 0 .8rem}.error{color:#b42318}.flag{color:#b42318}
 `;

@@ -1,13 +1,15 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { adminKeys, adminSessions } from '../db/schema.ts';
+import { adminKeys, adminSessions, signinTokens } from '../db/schema.ts';
 
 /** SHA-256 hex of a secret. Keys carry 256 random bits, so an unsalted fast hash is enough. */
 export const sha256 = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 
 /** Key format: `vwk_` + 43 base64url chars (256 bits). */
-const KEY_FORMAT = /^vwk_[A-Za-z0-9_-]{43}$/;
+export const KEY_FORMAT = /^vwk_[A-Za-z0-9_-]{43}$/;
+/** One-time sign-in token format: `vws_` + 43 base64url chars (256 bits). */
+const SIGNIN_FORMAT = /^vws_[A-Za-z0-9_-]{43}$/;
 
 /**
  * Creates an admin key and returns it in clear — the only time it is shown; only its hash is kept.
@@ -19,6 +21,19 @@ export async function createAdminKey(db: Db, name: string): Promise<{ id: number
     .values({ name, keyHash: sha256(key), prefix: key.slice(0, 10) })
     .returning({ id: adminKeys.id });
   return { id: row!.id, key };
+}
+
+/**
+ * Registers an existing key (a bootstrap key file's): its live row, or a new row when this
+ * database has never seen it. Null when that key was revoked (a revocation stays).
+ * @throws Error when `key` is not in the key format.
+ */
+export async function importAdminKey(db: Db, name: string, key: string): Promise<{ id: number; inserted: boolean } | null> {
+  if (!KEY_FORMAT.test(key)) throw new Error('not an admin key (vwk_…)');
+  const [existing] = await db.select().from(adminKeys).where(eq(adminKeys.keyHash, sha256(key)));
+  if (existing) return existing.revokedAt ? null : { id: existing.id, inserted: false };
+  const [row] = await db.insert(adminKeys).values({ name, keyHash: sha256(key), prefix: key.slice(0, 10) }).returning({ id: adminKeys.id });
+  return { id: row!.id, inserted: true };
 }
 
 /** Id of the live key matching `key`, or null. The stored hash is compared in constant time. */
@@ -66,4 +81,29 @@ export async function verifyAdminSession(db: Db, id: string): Promise<boolean> {
 
 export async function deleteAdminSession(db: Db, id: string): Promise<void> {
   await db.delete(adminSessions).where(eq(adminSessions.idHash, sha256(id)));
+}
+
+/**
+ * A one-time dashboard sign-in token for the holder of key `keyId`, valid `ttlS` seconds; only its
+ * hash is stored. Exchanged once for a session by {@link redeemSigninToken}.
+ */
+export async function createSigninToken(db: Db, keyId: number, ttlS: number, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+  const token = `vws_${randomBytes(32).toString('base64url')}`;
+  const expiresAt = new Date(now.getTime() + ttlS * 1000);
+  await db.delete(signinTokens).where(lt(signinTokens.expiresAt, now));
+  await db.insert(signinTokens).values({ tokenHash: sha256(token), keyId, expiresAt });
+  return { token, expiresAt };
+}
+
+/** Spends a sign-in token (atomically, once) and returns its key id; null when unknown, used, expired or its key revoked. */
+export async function redeemSigninToken(db: Db, token: string, now = new Date()): Promise<number | null> {
+  if (!SIGNIN_FORMAT.test(token)) return null;
+  const [row] = await db
+    .update(signinTokens)
+    .set({ usedAt: now })
+    .where(and(eq(signinTokens.tokenHash, sha256(token)), isNull(signinTokens.usedAt), gt(signinTokens.expiresAt, now)))
+    .returning({ keyId: signinTokens.keyId });
+  if (!row) return null;
+  const [key] = await db.select({ id: adminKeys.id }).from(adminKeys).where(and(eq(adminKeys.id, row.keyId), isNull(adminKeys.revokedAt)));
+  return key ? key.id : null;
 }

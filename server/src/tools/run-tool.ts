@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import { HttpError } from '../errors.ts';
 import { agentSecret, type AgentRow } from '../repo/agents.ts';
-import { appendAudit, auditByKey, auditValues, bumpAttempts, settleAudit } from '../repo/audit.ts';
+import { appendAudit, auditByKey, auditValues, bumpAttempts, replayOf, settleAudit } from '../repo/audit.ts';
 import type { CallRow } from '../repo/calls.ts';
 import { findCustomer } from '../repo/customers.ts';
 import { toolCalls } from '../db/schema.ts';
@@ -123,11 +123,13 @@ async function runInStore(
       const seen = await auditByKey(tx, event.idempotencyKey!);
       if (seen?.result) {
         const attempts = await bumpAttempts(tx, seen.id);
-        return { result: JSON.parse(seen.result) as ToolResult, replayed: true, attempts };
+        return { result: JSON.parse(replayOf(seen)) as ToolResult, replayed: true, attempts };
       }
       const result = await run(tx, ctx, args);
-      // The unredacted result goes back to the agent; the stored one is redacted (auditValues).
-      await tx.insert(toolCalls).values(auditValues(call.id, { ...event, decision: 'allowed', result: JSON.stringify(result), durationMs: performance.now() - t0 }));
+      // The unredacted result goes back to the agent; the stored one is redacted (auditValues), and
+      // an unredacted copy answers a retry for REPLAY_WINDOW_S only.
+      const raw = JSON.stringify(result);
+      await tx.insert(toolCalls).values({ ...auditValues(call.id, { ...event, decision: 'allowed', result: raw, durationMs: performance.now() - t0 }), replayResult: raw });
       return { result, replayed: false, attempts: 1 };
     });
   } catch (err) {
@@ -160,7 +162,7 @@ async function runOnEndpoint(
     const seen = await deps.db.transaction((tx) => auditByKey(tx, event.idempotencyKey!));
     if (seen?.result && seen.decision === 'allowed') {
       const attempts = await bumpAttempts(deps.db, seen.id);
-      return { result: JSON.parse(seen.result) as ToolResult, replayed: true, attempts };
+      return { result: JSON.parse(replayOf(seen)) as ToolResult, replayed: true, attempts };
     }
     id = seen!.id;
     priorAttempts = seen!.attempts;

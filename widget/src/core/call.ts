@@ -30,6 +30,8 @@ export interface CallEvents {
   audio: WidgetEvents['audio'];
   /** Microphone status changed; `error` is set for denied/missing/failed. */
   mic: { status: MicStatus; error?: WidgetError };
+  /** The agent refused something the caller did (a typed message too fast or too long); the call goes on. */
+  notice: WidgetError;
   closed: CallClose;
 }
 

@@ -224,6 +224,10 @@ export class WidgetController {
       this.#set({ mic: status, notice: error ?? this.#snapshot.notice });
       if (error) this.events.emit('error', { code: error.code, message: this.strings[error.stringKey], retryable: error.retryable });
     });
+    on('notice', (notice) => {
+      this.#set({ notice });
+      this.events.emit('error', { code: notice.code, message: this.strings[notice.stringKey], retryable: true, detail: notice.serverMessage });
+    });
     on('closed', (how) => {
       if (this.#call === call) this.#call = null;
       if (how.normal) this.#ended(how.reason);
@@ -240,7 +244,12 @@ export class WidgetController {
     void ctx?.close().catch(() => {});
     if (!this.#machine({ type: 'fail' })) return;
     this.#set({ error });
-    this.events.emit('error', { code: error.code, message: this.strings[error.stringKey], retryable: error.retryable });
+    this.events.emit('error', {
+      code: error.code,
+      message: this.strings[error.stringKey],
+      retryable: error.retryable,
+      ...(error.serverMessage ? { detail: error.serverMessage } : {}),
+    });
   }
 
   /** Applies a state-machine event; returns whether the state changed. */

@@ -40,6 +40,7 @@ const en: Strings = {
   agentTimeout: 'The assistant did not answer. Please try again.',
   connectionLost: 'The connection was lost.',
   sessionRefused: 'The assistant is not available right now.',
+  messageRefused: 'The assistant did not read your message.',
   misconfigured: 'This widget is not set up correctly.',
   close: 'Close',
 };
@@ -79,6 +80,7 @@ const de: Partial<Strings> = {
   agentTimeout: 'Der Assistent hat nicht geantwortet. Bitte versuchen Sie es erneut.',
   connectionLost: 'Die Verbindung wurde getrennt.',
   sessionRefused: 'Der Assistent ist gerade nicht erreichbar.',
+  messageRefused: 'Der Assistent hat Ihre Nachricht nicht gelesen.',
   misconfigured: 'Dieses Widget ist nicht richtig eingerichtet.',
   close: 'Schließen',
 };

@@ -17,6 +17,8 @@ import {
   CreateSessionResponse,
   RpcMethod,
   TIMELINE_TOPIC,
+  NOTICE_TOPIC,
+  AgentNotice,
   type TurnLatency,
 } from '@voice-widget/protocol';
 import { BargeInDetector } from '../core/barge-in.ts';
@@ -268,9 +270,15 @@ export class VoiceSession implements Call {
   }
 
   #onData(payload: Uint8Array, topic: string | undefined): void {
-    if (topic !== TIMELINE_TOPIC || payload.byteLength > 4096) return;
+    if ((topic !== TIMELINE_TOPIC && topic !== NOTICE_TOPIC) || payload.byteLength > 4096) return;
     try {
-      const parsed = AgentTurnTimeline.safeParse(JSON.parse(new TextDecoder().decode(payload)));
+      const json: unknown = JSON.parse(new TextDecoder().decode(payload));
+      if (topic === NOTICE_TOPIC) {
+        const notice = AgentNotice.safeParse(json);
+        if (notice.success) this.#events.emit('notice', WidgetError.messageRefused(notice.data.message));
+        return;
+      }
+      const parsed = AgentTurnTimeline.safeParse(json);
       if (parsed.success) this.#latency.addTimeline(parsed.data);
     } catch {
       /* not JSON: ignore */
