@@ -35,3 +35,28 @@ export const CallFilter = z
   })
   .strict();
 export type CallFilter = z.infer<typeof CallFilter>;
+
+/** Role of a dashboard/API key: `admin` configures everything; `agent` takes calls in the console only. */
+export const StaffRole = z.enum(['admin', 'agent']);
+export type StaffRole = z.infer<typeof StaffRole>;
+
+/** `POST /api/admin/keys`: a new key (shown once in the reply), admin by default. */
+export const CreateKeyRequest = z
+  .object({
+    /** Who holds it; for an agent key, the name callers hear ("I'm connecting you with Sam"). */
+    name: z.string().trim().min(1).max(60),
+    role: StaffRole.default('admin'),
+  })
+  .strict();
+export type CreateKeyRequest = z.infer<typeof CreateKeyRequest>;
+
+/** A key as `GET /api/admin/keys` lists it (never the key itself). */
+export const KeyView = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  role: StaffRole,
+  prefix: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+export type KeyView = z.infer<typeof KeyView>;

@@ -13,3 +13,5 @@ export * from './phone.ts';
 export * from './envelope.ts';
 export * from './tools.ts';
 export * from './customers.ts';
+export * from './live-call.ts';
+export * from './handoff.ts';

@@ -2,7 +2,9 @@
  * Operator CLI, working directly on the server's database (DATABASE_URL, or the PGlite folder
  * PGLITE_DIR — stop the server first when it uses PGlite):
  *
- *   tsx src/cli.ts admin-key create [--name NAME]        prints a new admin key (shown once)
+ *   tsx src/cli.ts admin-key create [--name NAME] [--role admin|agent]   prints a new key (shown once)
+ *   tsx src/cli.ts agent-key create --name NAME           a key for a person who takes calls in the console
+ *                                                          (role agent: cannot configure; NAME is what callers hear)
  *   tsx src/cli.ts admin-key list | revoke ID
  *   tsx src/cli.ts agent create SLUG [--company NAME] [--name ..] [--description ..] [--greeting ..]
  *        [--instructions ..] [--voice ..] [--model ..] [--language ..] [--origins a,b] [--tools a,b]
@@ -16,7 +18,7 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { AgentConfig, AgentSlug, CreateDemoLinkRequest } from '@voice-widget/protocol';
+import { AgentConfig, AgentSlug, CreateDemoLinkRequest, StaffRole } from '@voice-widget/protocol';
 import { defaultAgentConfig } from './bootstrap.ts';
 import { DEFAULT_PGLITE_DIR } from './config.ts';
 import { openDatabase } from './db/client.ts';
@@ -26,7 +28,7 @@ import { agentSecret, createAgent, disableAgent, findAgent, listAgents } from '.
 import { deleteOlderThan } from './repo/calls.ts';
 import { createDemoLink, linkStatus, listDemoLinks, revokeDemoLink } from './repo/demo-links.ts';
 
-const USAGE = `usage: tsx src/cli.ts <admin-key|agent|demo-link|retention> <command> [args] (see the top of src/cli.ts)`;
+const USAGE = `usage: tsx src/cli.ts <admin-key|agent-key|agent|demo-link|retention> <command> [args] (see the top of src/cli.ts)`;
 
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
@@ -50,6 +52,7 @@ const { values: opt, positionals } = parseArgs({
     'per-ip': { type: 'string' },
     lead: { type: 'boolean' },
     rotate: { type: 'boolean' },
+    role: { type: 'string' },
     days: { type: 'string' },
   },
 });
@@ -71,13 +74,18 @@ const db = database.db;
 
 try {
   switch (`${group} ${command}`) {
-    case 'admin-key create': {
-      const { id, key } = await createAdminKey(db, opt.name ?? 'admin');
-      console.log(`admin key #${id} (shown once, store it now):\n${key}`);
+    case 'admin-key create':
+    case 'agent-key create': {
+      const role = StaffRole.parse(group === 'agent-key' ? 'agent' : (opt.role ?? 'admin'));
+      const name = opt.name ?? (role === 'agent' ? undefined : 'admin');
+      if (!name) throw new Error('agent-key create needs --name (the name callers hear, e.g. --name Sam)');
+      const { id, key } = await createAdminKey(db, name, role);
+      console.log(`${role} key #${id} for ${name} (shown once, store it now):\n${key}`);
+      if (role === 'agent') console.log(`sign in at ${serverBase}/dashboard/login → the console takes calls; this key cannot change configuration`);
       break;
     }
     case 'admin-key list':
-      for (const k of await listAdminKeys(db)) console.log(`#${k.id}\t${k.prefix}…\t${k.name}\t${k.revokedAt ? 'revoked' : 'active'}`);
+      for (const k of await listAdminKeys(db)) console.log(`#${k.id}\t${k.prefix}…\t${k.role}\t${k.name}\t${k.revokedAt ? 'revoked' : 'active'}`);
       break;
     case 'admin-key revoke':
       if (!(await revokeAdminKey(db, Number(arg)))) throw new HttpError(404, 'not_found', `no admin key #${arg}`);

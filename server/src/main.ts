@@ -25,6 +25,7 @@ const app = createApp({
   demoBaseUrl: config.DEMO_BASE_URL,
   limits: { sessionsPerMinute: config.SESSIONS_RATE_PER_MIN },
   secureCookies: config.SECURE_COOKIES === '1',
+  rooms,
   sip: new SipProvisioner(new SipClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET), config.AGENT_NAME),
   sessions: {
     rooms,

@@ -1,10 +1,11 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import { CALLER_JOIN_WINDOW_S, type CallFilter, type CallOutcome, type CallRecordUpload, type LeadCapture, type TurnLatency } from '@voice-widget/protocol';
+import { CALLER_JOIN_WINDOW_S, type CallFilter, type CallOutcome, type CallRecordUpload, type LeadCapture, type LiveLine, type TurnLatency } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
-import { agents, calls, demoLinks, leads, transcriptEntries, turns } from '../db/schema.ts';
+import { agents, calls, demoLinks, handoffs, leads, transcriptEntries, turns } from '../db/schema.ts';
 import { listAudit } from './audit.ts';
+import { cancelOpenHandoffs } from './handoffs.ts';
+import { upsertLines } from './live.ts';
 import { HttpError } from '../errors.ts';
-import { redactPii } from '../redact.ts';
 import type { AgentRow } from './agents.ts';
 import { type DemoLinkRow, reserveDemoCall } from './demo-links.ts';
 
@@ -98,6 +99,7 @@ export async function closeCall(
       .where(and(eq(calls.room, room), isNull(calls.endedAt)))
       .returning();
     if (!closed) return false;
+    await cancelOpenHandoffs(tx, closed.id, opts.endedAt); // nobody can take a call that ended
     if (closed.demoLinkId !== null) {
       const from = closed.joinedAt ?? (opts.webhooksSeen ? opts.endedAt : closed.createdAt);
       let seconds = Math.max(0, (opts.endedAt.getTime() - from.getTime()) / 1000);
@@ -112,26 +114,18 @@ export async function closeCall(
 }
 
 /**
- * Stores the agent's record of a call (replacing an earlier one): transcript with PII redacted, barge-ins, outcome; ends the call if it is still open.
+ * Stores the agent's record of a call (replacing an earlier one; numbered lines are upserted by `seq`, see repo/live.ts): transcript with PII redacted, barge-ins, outcome; ends the call if it is still open.
  * @throws HttpError 404 when there is no such call.
  */
 export async function storeCallRecord(db: Db, room: string, rec: CallRecordUpload, now = new Date()): Promise<void> {
   const call = await findCall(db, room);
   if (!call) throw HttpError.notFound('call');
   await db.transaction(async (tx) => {
-    await tx.delete(transcriptEntries).where(eq(transcriptEntries.callId, call.id));
-    if (rec.transcript.length > 0) {
-      await tx.insert(transcriptEntries).values(
-        rec.transcript.map((t, seq) => ({
-          callId: call.id,
-          seq,
-          speaker: t.speaker,
-          text: redactPii(t.text),
-          atMs: t.atMs,
-          interrupted: t.interrupted ?? false,
-        })),
-      );
-    }
+    // Numbered lines (agents that post the live transcript) land on the rows posted live; a
+    // record without numbers replaces the transcript.
+    const numbered = rec.transcript.length > 0 && rec.transcript.every((t) => t.seq !== undefined);
+    if (!numbered) await tx.delete(transcriptEntries).where(eq(transcriptEntries.callId, call.id));
+    await upsertLines(tx, call.id, numbered ? (rec.transcript as LiveLine[]) : rec.transcript.map((t, seq) => ({ ...t, seq })));
     await tx
       .update(calls)
       .set({ outcome: rec.outcome, bargeIns: rec.bargeIns.map((b) => b.atMs), recordReceivedAt: now })
@@ -207,16 +201,19 @@ export async function callDetail(db: Db, room: string) {
     .where(eq(calls.room, room));
   if (!row) return undefined;
   const id = row.call.id;
-  const [transcript, tools, turnRows] = await Promise.all([
+  const [transcript, tools, turnRows, handoffRows] = await Promise.all([
     db.select().from(transcriptEntries).where(eq(transcriptEntries.callId, id)).orderBy(asc(transcriptEntries.seq)),
     listAudit(db, id),
     db.select().from(turns).where(eq(turns.callId, id)).orderBy(asc(turns.idx)),
+    db.select().from(handoffs).where(eq(handoffs.callId, id)).orderBy(asc(handoffs.id)),
   ]);
   return {
     call: { ...row.call, agent: row.agent, demoLabel: row.demoLabel, demoSlug: row.demoSlug } as CallListItem,
     transcript,
     toolCalls: tools,
     turns: turnRows,
+    /** Hand-offs to a person (request, who took it and when, first audio, package), oldest first. */
+    handoffs: handoffRows,
   };
 }
 

@@ -7,10 +7,12 @@ import { STYLE } from '../dashboard/html.ts';
 import { callPage, callsPage, demoLinksPage, loginPage, overviewPage, reportPage } from '../dashboard/pages.ts';
 import type { Db } from '../db/client.ts';
 import { HttpError } from '../errors.ts';
-import { createAdminSession, deleteAdminSession, verifyAdminKey } from '../repo/admin-keys.ts';
+import { createAdminSession, deleteAdminSession } from '../repo/admin-keys.ts';
+import { verifyStaffKey } from '../repo/staff.ts';
 import { findAgentById, listAgents } from '../repo/agents.ts';
 import { callDetail, listCalls, turnsOfCalls } from '../repo/calls.ts';
 import { findDemoLinkByReport, listDemoLinks } from '../repo/demo-links.ts';
+import { handoffMetrics } from '../handoff/metrics.ts';
 import { jobMetrics } from '../job-metrics.ts';
 import { latencyReport } from '../stats.ts';
 
@@ -57,7 +59,9 @@ export function dashboardRouter(deps: { db: Db; demoBaseUrl?: string; secureCook
       if (origin && origin !== `${req.protocol}://${req.headers.host}`) throw new HttpError(403, 'forbidden', 'cross-site sign-in refused');
       const body = Login.safeParse(req.body ?? {});
       const next = safeNext(body.success ? body.data.next : '/dashboard');
-      const keyId = body.success ? await verifyAdminKey(db, body.data.key.trim()) : null;
+      // Any role signs in; an agent-role key only reaches the console (auth.ts).
+      const staff = body.success ? await verifyStaffKey(db, body.data.key.trim()) : null;
+      const keyId = staff?.keyId ?? null;
       if (keyId === null) {
         res.status(403);
         return send(res, loginPage(next, 'That key is not valid.'));
@@ -70,7 +74,7 @@ export function dashboardRouter(deps: { db: Db; demoBaseUrl?: string; secureCook
         path: '/',
         maxAge: ADMIN_SESSION_TTL_S * 1000,
       });
-      res.redirect(303, next);
+      res.redirect(303, staff!.role === 'agent' ? '/dashboard/console' : next);
     },
   );
   router.post('/dashboard/logout', async (req, res) => {
@@ -84,7 +88,7 @@ export function dashboardRouter(deps: { db: Db; demoBaseUrl?: string; secureCook
   const agentSlugs = async () => (await listAgents(db)).map((a) => a.slug);
   router.get('/dashboard', async (req, res) => {
     const f = filterOf(req.query);
-    send(res, overviewPage(await latencyReport(db, f), f, await agentSlugs(), await jobMetrics(db, f)));
+    send(res, overviewPage(await latencyReport(db, f), f, await agentSlugs(), await jobMetrics(db, f), await handoffMetrics(db, f)));
   });
   router.get('/dashboard/calls', async (req, res) => {
     const f = filterOf(req.query);
