@@ -81,8 +81,8 @@ export const HandoffState = z.object({
   position: z.number().int().min(1).nullable(),
   /** People signed in to the console now (any status). */
   online: z.number().int().min(0),
-  /** Seconds the caller may wait before a callback is offered (the agent's configuration). */
-  waitLimitS: z.number().int().min(1),
+  /** Seconds the caller may wait before a callback is offered (the agent's configuration; 0 for cold). */
+  waitLimitS: z.number().int().min(0),
   /** Seconds since the request, server clock. */
   waitedS: z.number().min(0),
   /** The person who took it (`taken`, `connected`). */

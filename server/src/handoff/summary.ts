@@ -8,8 +8,8 @@ import type { ContextPackage, PackageAction, PackageLine } from '@voice-widget/p
  *
  * 1. who and why: "Ada Lovelace (verified by a phone code) is calling by phone and asked for a
  *    person: wants a refund." — an unverified caller is never named;
- * 2. what the agent did, from the audit trail: each job's last decision ("looked up order 1042:
- *    shipped, arrives Friday", "changed the delivery address of order 1043 to …", "the caller
+ * 2. what the agent did, from the audit trail: each job's last decision ("looked up order 1042
+ *    (shipped, arrives Friday)", "changed the delivery address of order 1043 to …", "the caller
  *    declined …", "could not share account details: not verified"); or that it did nothing yet;
  * 3. the caller's last words, quoted (when there are any).
  */
@@ -83,7 +83,7 @@ function describe(a: PackageAction, args: Record<string, string>): string | null
   };
   const what = change[a.tool] ?? `running ${a.tool.replace(/_/g, ' ')}`;
   if (a.decision === 'allowed' || a.decision === 'replayed') {
-    if (a.tool === 'get_order_status') return `looked up ${order}${a.said ? `: ${a.said.replace(/^Order [\d ]+ is /, '').replace(/\.$/, '')}` : ''}`;
+    if (a.tool === 'get_order_status') return `looked up ${order}${a.said ? ` (${a.said.replace(/^Order [\d ]+ is /, '').replace(/\.$/, '')})` : ''}`;
     if (a.tool === 'update_shipping_address') return `changed the delivery address of ${order}${args.address ? ` to ${args.address}` : ''}`;
     if (a.tool === 'create_case') return `opened a ${args.category ?? 'support'} case`;
     if (a.tool === 'opening_hours') return 'gave the opening hours';
