@@ -5,18 +5,22 @@
  * Every tool the model may call runs behind the guard (tools/guard.ts).
  */
 import { type JobContext, defineAgent, voice } from '@livekit/agents';
-import { CALLER_JOIN_WINDOW_S, DispatchMetadata, VERIFY_TOOL, type ToolPolicy, TOOL_POLICY, policyOf, toolName } from '@voice-widget/protocol';
+import { type AuditEvent, CALLER_JOIN_WINDOW_S, DispatchMetadata, VERIFY_TOOL, type ToolPolicy, TOOL_POLICY, policyOf, toolName } from '@voice-widget/protocol';
 import { pino } from 'pino';
 import { linkCallToServer } from './call/call-link.ts';
 import { loadWorkerConfig } from './config.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
+import { BatchSink } from './server-api/batch-sink.ts';
 import { ServerClient } from './server-api/client.ts';
 import { type CallSetup, callSetup, fallbackConfig } from './session/agent-setup.ts';
 import { sayExactly } from './session/prompts.ts';
 import { registerRpcMethods } from './session/rpc.ts';
 import { createVoiceSession } from './session/voice-session.ts';
-import { AuditSink } from './tools/audit-sink.ts';
 import { ConversationLog } from './tools/conversation-log.ts';
+import { Conversation } from './handoff/conversation.ts';
+import { transcriptionEndpoint } from './handoff/transcriber.ts';
+import { WarmHandoff } from './handoff/warm.ts';
+import { sayAndWait } from './session/speak.ts';
 import { ToolGuard } from './tools/guard.ts';
 import { buildToolset } from './tools/toolset.ts';
 import { CallerAudioWindow } from './turns/caller-audio.ts';
@@ -42,38 +46,72 @@ export default defineAgent({
     const phone = meta?.channel === 'phone' ? await preparePhoneCall(ctx, joined, meta, config, server, log) : null;
     const call = await linkCallToServer(ctx, server, log, phone?.config ?? undefined);
     const defaults = { company: config.COMPANY_NAME, turnProfile: config.TURN_PROFILE, model: config.OPENAI_REALTIME_MODEL, voice: config.OPENAI_VOICE };
+    // Who can take the call: an outside number by REFER (phone lines with one), else the console's
+    // people, in this room (needs our server's queue).
+    const handoffKind = phone?.canTransfer ? 'cold' : call.server ? 'warm' : null;
     const setup = callSetup(call.config ?? fallbackConfig(config.COMPANY_NAME, defaults), {
       channel: phone ? 'phone' : 'web',
       meta,
       caller: call.caller,
-      handoff: phone?.canTransfer ?? false, // web hand-off: the console (issue 12)
+      handoff: handoffKind,
       defaults,
     });
 
     const conversation = new ConversationLog();
-    const audit = new AuditSink((events) => call.server?.audit(events) ?? Promise.resolve({ ok: true as const, value: null }));
+    const audit = new BatchSink<AuditEvent>((events) => call.server?.audit(events) ?? Promise.resolve({ ok: true as const, value: null }));
     ctx.addShutdownCallback(() => audit.close());
     const guard = new ToolGuard({
       room,
       channel: phone ? 'phone' : 'web',
       tools: policies(setup),
       caller: call.caller,
-      handoffAvailable: setup.handoff,
+      handoffAvailable: setup.handoff !== null,
       log: conversation,
       server: call.server,
       audit: (e) => audit.add(e),
     });
+    // Warm hand-off (issue 12): the queue, then the person joins this room and the agent hands over.
+    let conversationCtl: Conversation | null = null;
+    const warm =
+      setup.handoff === 'warm' && call.server
+        ? new WarmHandoff({
+            room: ctx.room,
+            channel: phone ? 'phone' : 'web',
+            server: call.server,
+            say: (text, o) => sayAndWait(session, text, o),
+            handOver: (person, id) => conversationCtl!.handOver(person, id),
+            log,
+          })
+        : null;
+    ctx.addShutdownCallback(async () => warm?.close());
     const tools = buildToolset({
       tools: setup.tools,
       offerVerify: setup.offerVerify,
       guard,
-      local: phone?.canTransfer ? { transfer_to_human: phone.transfer } : {},
+      local: setup.handoff === 'cold' && phone ? { transfer_to_human: phone.transfer } : warm ? { transfer_to_human: (args) => warm.request(args) } : {},
       onEndCall: () => audit.add({ tool: 'end_call', args: '{}', decision: 'allowed', atMs: Date.now() }),
     });
 
     const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log);
     await joined;
     await session.start({ agent: new voice.Agent({ instructions: setup.instructions, tools }), room: ctx.room });
+    const recorder = call.record(session);
+    conversationCtl = new Conversation({
+      room: ctx.room,
+      session: () => session,
+      server: call.server,
+      endpoint: transcriptionEndpoint(config),
+      recorder,
+      say: (text) => sayAndWait(session, text),
+      shutdown: (reason) => ctx.shutdown(reason),
+      onResumed: () => warm?.reopen(),
+      log,
+    });
+    ctx.addShutdownCallback(async () => conversationCtl?.close());
+    // Typed messages: to the model while the agent has the conversation, else to the transcript.
+    ctx.room.unregisterTextStreamHandler('lk.chat');
+    ctx.room.registerTextStreamHandler('lk.chat', (reader) => void conversationCtl?.onTyped(reader).catch(() => {}));
+    const withAgent = () => conversationCtl?.withAgent ?? true;
     session.on(voice.AgentSessionEventTypes.ConversationItemAdded, ({ item }) => {
       const m = item as { type?: string; role?: string; textContent?: string };
       if (m.type !== undefined && m.type !== 'message') return;
@@ -81,14 +119,18 @@ export default defineAgent({
       else if (m.role === 'assistant') conversation.addAgent();
     });
     session.output.audio?.on(voice.AudioOutput.EVENT_PLAYBACK_STARTED, (ev: { createdAt: number }) => timeline.onPlaybackStarted(ev.createdAt));
-    call.record(session);
     const endOfTurn = new EndOfTurnController(session, realtime, timeline, responses, log, () =>
       predictEndOfTurn(ctx.inferenceExecutor, callerAudio.snapshot()),
     );
+    // The caller's turns end only while they talk to the agent (after a hand-off, to a person).
+    const turns = {
+      onHint: (speechEndMs: number, final: boolean) => withAgent() && endOfTurn.onHint(speechEndMs, final),
+      onSpeechResumed: () => withAgent() && endOfTurn.onSpeechResumed(),
+    };
     const pageTurns = agentDrivesTurns(setup.turnProfile);
-    const agentVad = pageTurns ? fallbackTurns(ctx, session, callerAudio, endOfTurn, log) : null;
-    registerRpcMethods(ctx.room, session, log, pageTurns ? endOfTurn : undefined, agentVad?.onTurnSource);
-    phone?.attach(session, guard, conversation); // keypad (DTMF)
+    const agentVad = pageTurns ? fallbackTurns(ctx, session, callerAudio, turns, log) : null;
+    registerRpcMethods(ctx.room, session, log, pageTurns ? turns : undefined, agentVad?.onTurnSource);
+    phone?.attach(session, guard, conversation, { active: withAgent, onOperatorKey: () => warm?.viaKeypad() }); // keypad (DTMF)
     // The session may have been created ahead of the click (the widget prefetches it on hover).
     // The greeting is asked for now: the room's audio output holds it until the caller has
     // subscribed, so it starts the moment they can hear it instead of a model round trip later.
@@ -110,7 +152,7 @@ const PAGE_VAD_REPORT_MS = 15_000;
  * the page says so (`voice.turn_source`), or when it has not said its VAD runs within
  * {@link PAGE_VAD_REPORT_MS} of joining; off again when it does.
  */
-function fallbackTurns(ctx: JobContext, session: voice.AgentSession, audio: CallerAudioWindow, endOfTurn: EndOfTurnController, log: pino.Logger) {
+function fallbackTurns(ctx: JobContext, session: voice.AgentSession, audio: CallerAudioWindow, endOfTurn: Pick<EndOfTurnController, 'onHint'>, log: pino.Logger) {
   const turns = new AgentVadTurns(audio, {
     onEndOfSpeech: (speechEndMs) => void endOfTurn.onHint(speechEndMs, true),
     onSpeech: () => {

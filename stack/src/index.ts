@@ -1,4 +1,4 @@
-export { startStack, ensureWidgetBuilt, DEMO_PORTS, DEMO_SIP_PORTS, type Stack, type StackOptions } from './stack.ts';
+export { startStack, ensureConsoleBuilt, ensureWidgetBuilt, DEMO_PORTS, DEMO_SIP_PORTS, type Stack, type StackOptions } from './stack.ts';
 export { loadOrCreateKeys, type ApiKeys } from './keys.ts';
 export { resolveLiveKitBinaries, startLiveKitServer, type RunningLiveKit } from './livekit.ts';
 export { spawnService, waitUntilReady, httpOk, type Service } from './service.ts';

@@ -70,6 +70,23 @@ export function ensureWidgetBuilt(): string {
   return dist;
 }
 
+/** Rebuilds the people's console script (server/console → server/dist/console) when a source is newer (vite, ~4 s). */
+export function ensureConsoleBuilt(): string {
+  const server = pkgDir('server');
+  const dist = join(server, 'dist', 'console');
+  const built = join(dist, 'console.js');
+  const sources = [join(server, 'console'), join(pkgDir('protocol'), 'src')];
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
+      const p = join(dir, e.name);
+      return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+    }, 0);
+  if (!existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs) {
+    execFileSync('pnpm', ['run', 'build:console'], { cwd: server, stdio: 'inherit' });
+  }
+  return dist;
+}
+
 /**
  * Starts LiveKit server, our server, the agent worker (with the local model unless
  * OPENAI_API_KEY is set) and the demo site, all on 127.0.0.1, and waits until each is ready.
@@ -96,6 +113,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ? { redis: await freeTcpPort(), sip: await freeTcpUdpPort(), sipHealth: await freeTcpPort(), rtp: await freeUdpRange(40) }
       : DEMO_SIP_PORTS;
   const widgetDist = opts.widget === false ? undefined : ensureWidgetBuilt();
+  ensureConsoleBuilt(); // the people's console (hand-offs, web and phone)
   const services: Service[] = [];
   const stop = async () => {
     await Promise.all(services.splice(0).reverse().map((s) => s.stop()));
