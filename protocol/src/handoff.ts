@@ -14,16 +14,7 @@ import { TransferTarget } from './phone.ts';
  * console) becomes a callback case with the package.
  */
 
-/** Attribute of a person's participant (set in their token; callers cannot set attributes). */
-export const PERSON_ROLE_ATTRIBUTE = 'voice.role';
-export const PERSON_ROLE = 'person';
-/** Attribute naming the hand-off a person's participant took (its id, decimal). */
-export const PERSON_HANDOFF_ATTRIBUTE = 'voice.handoff';
-/**
- * Attribute the agent sets on its own participant: who the caller talks to now — `agent` (the AI)
- * or `person` (the agent has handed over and only takes notes).
- */
-export const CONVERSATION_ATTRIBUTE = 'voice.conversation';
+export * from './handoff-attributes.ts';
 
 export const HandoffKind = z.enum(['warm', 'cold']);
 export type HandoffKind = z.infer<typeof HandoffKind>;

@@ -42,6 +42,9 @@ const en: Strings = {
   sessionRefused: 'The assistant is not available right now.',
   misconfigured: 'This widget is not set up correctly.',
   close: 'Close',
+  talkingTo: 'Talking to',
+  aiAssistant: 'AI assistant',
+  person: 'Person',
 };
 
 const de: Partial<Strings> = {
@@ -81,6 +84,9 @@ const de: Partial<Strings> = {
   sessionRefused: 'Der Assistent ist gerade nicht erreichbar.',
   misconfigured: 'Dieses Widget ist nicht richtig eingerichtet.',
   close: 'Schließen',
+  talkingTo: 'Im Gespräch mit',
+  aiAssistant: 'KI-Assistent',
+  person: 'Mitarbeiter',
 };
 
 const CATALOG: Record<string, Partial<Strings>> = { en, de };
