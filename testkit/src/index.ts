@@ -5,3 +5,5 @@ export { instrument, playIntoMic, serveHostPages, settleCall, startCall, widgetE
 export { baresipCall, callerWav8k, sipp, toUlaw, wavSeconds, type BaresipCall, type SippResult } from './sip.ts';
 export { KNOWN_CALLER, LINE, type PhoneStack, startPhoneStack } from './sip-stack.ts';
 export { keypadScenario, rejectScenario, transferScenario } from './sipp-scenarios.ts';
+export { openConsole, takeCall } from './console-page.ts';
+export { toneWindows } from './tone.ts';
