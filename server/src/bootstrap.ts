@@ -1,5 +1,9 @@
 import { type AgentConfig, DEFAULT_HANDOFF_WAIT_S } from '@voice-widget/protocol';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Db } from './db/client.ts';
+import { createAdminKey } from './repo/admin-keys.ts';
+import { verifyStaffKey } from './repo/staff.ts';
 import { type AgentRow, createAgent, findAgent } from './repo/agents.ts';
 import { listCustomers, upsertCustomer, upsertOrder } from './repo/customers.ts';
 
@@ -40,5 +44,19 @@ export async function seedDemoCustomers(db: Db): Promise<boolean> {
   await upsertOrder(db, '1042', { customerId: 'C-1815', status: 'shipped', summary: 'arrives Friday', shippingAddress: '12 Analytical Way, London' });
   await upsertOrder(db, '1043', { customerId: 'C-1815', status: 'being packed', summary: 'ships tomorrow', shippingAddress: '12 Analytical Way, London' });
   await upsertOrder(db, '2001', { customerId: 'C-1906', status: 'delivered', summary: 'delivered on Monday', shippingAddress: '9 Compiler Road, Arlington' });
+  return true;
+}
+
+/**
+ * The demo's console key: the key in `file` if it is still a live agent key of this database,
+ * else a new agent-role key for `name`, written to `file` (mode 0600; only its hash is stored).
+ * Returns whether a key was created.
+ */
+export async function ensureConsoleKeyFile(db: Db, file: string, name: string): Promise<boolean> {
+  const existing = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (existing && (await verifyStaffKey(db, existing))?.role === 'agent') return false;
+  const { key } = await createAdminKey(db, name, 'agent');
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return true;
 }

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { RoomServiceClient, SipClient } from 'livekit-server-sdk';
 import { createApp } from './app.ts';
-import { ensureAgent, seedDemoCustomers } from './bootstrap.ts';
+import { ensureAgent, ensureConsoleKeyFile, seedDemoCustomers } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { SipProvisioner } from './sip/provision.ts';
@@ -12,6 +12,9 @@ const log = pino({ level: config.LOG_LEVEL, base: { svc: 'server' } });
 const httpUrl = config.LIVEKIT_URL.replace(/^ws/, 'http');
 const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
 log.info({ db: database.kind, ...(database.kind === 'pglite' ? { dir: config.PGLITE_DIR } : {}) }, 'database ready');
+if (config.BOOTSTRAP_CONSOLE_KEY_FILE && (await ensureConsoleKeyFile(database.db, config.BOOTSTRAP_CONSOLE_KEY_FILE, config.BOOTSTRAP_PERSON_NAME))) {
+  log.info('console key for the demo written');
+}
 if (config.BOOTSTRAP_AGENT) {
   await ensureAgent(database.db, config.BOOTSTRAP_AGENT);
   if (await seedDemoCustomers(database.db)) log.info('demo customers and orders seeded');

@@ -43,6 +43,8 @@ export interface Stack {
   /** For server-side test helpers only; never send it to a browser. */
   apiSecret: string;
   services: Service[];
+  /** File with the key of the demo's person who takes calls in the console (role agent). */
+  consoleKeyFile: string;
   /** livekit-sip, when started with `sip: true`: INVITEs go to `address` (UDP or TCP). */
   sip: { address: string; ports: SipPorts } | null;
   stop(): Promise<void>;
@@ -168,6 +170,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         PORT: String(ports.server),
         ...(widgetDist ? { WIDGET_DIST: widgetDist } : {}),
         BOOTSTRAP_AGENT: 'acme', // the demo page's data-agent
+        BOOTSTRAP_CONSOLE_KEY_FILE: join(dir, 'console-key'), // a person who takes calls (npm run demo prints it)
         DEMO_BASE_URL: `http://127.0.0.1:${ports.demo}`,
         ...(opts.ephemeral ? { PGLITE_DIR: join(dir, 'pglite') } : {}),
         ...opts.serverEnv,
@@ -201,7 +204,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       waits.push(waitUntilReady(demo, httpOk(demoUrl), 30_000));
     }
     await Promise.all(waits);
-    return { livekitUrl: livekit.url, serverUrl, demoUrl, agentName, apiKey: keys.apiKey, apiSecret: keys.apiSecret, services, sip, stop };
+    return { livekitUrl: livekit.url, serverUrl, demoUrl, agentName, apiKey: keys.apiKey, apiSecret: keys.apiSecret, services, sip, consoleKeyFile: join(dir, 'console-key'), stop };
   } catch (err) {
     await stop();
     throw err;
