@@ -1,7 +1,8 @@
 /**
  * Warm hand-off on the web, end to end on the real stack (PostgreSQL, LiveKit, server, agent
  * worker with the offline model), with two headless Chromiums:
- * - a caller on a host site whose microphone asks for a person (synthetic speech);
+ * - a caller signed in on a host site, who has the agent look up an order (typed) and then asks for
+ *   a person (synthetic speech into the microphone);
  * - Sam, a person with an agent-role key, signed in to the console, whose fake microphone plays a
  *   1 kHz tone and a real recording.
  * Asserted: the queue entry shows the summary and the transcript before *Take call*; after it the
@@ -81,10 +82,13 @@ describe('warm hand-off on the web', () => {
     page.on('console', (m) => {
       if (m.type() === 'error') console.log(`[caller] ${m.text()}`);
     });
-    await page.goto(`${host.url}/`);
+    await page.goto(`${host.url}/signed-in`);
     await startCall(page.locator('voice-agent'));
-    await expect.poll(() => captions(page, 'agent').then((t) => t.join(' ')), { timeout: 30_000 }).toMatch(/ask for a person/);
-    // Let the greeting finish, then ask for a person.
+    await expect.poll(() => captions(page, 'agent').then((t) => t.join(' ')), { timeout: 30_000 }).toMatch(/Hi Ada.*ask for a person/);
+    // A job first (typed), then a person (spoken), once the agent has finished talking.
+    await page.locator('voice-agent [data-testid=text-input]').fill('Where is my order 1042?');
+    await page.locator('voice-agent [data-testid=text-send]').click();
+    await expect.poll(() => captions(page, 'agent').then((t) => t.join(' ')), { timeout: 30_000 }).toMatch(/Order 1 0 4 2 is shipped, arrives Friday/);
     await expect.poll(() => page.locator('voice-agent .vw').getAttribute('data-agent-audible'), { timeout: 20_000 }).toBe('false');
     await playIntoMic(page, `${host.url}/ask.wav`);
     await expect.poll(() => captions(page, 'agent').then((t) => t.join(' ')), { timeout: 40_000 }).toMatch(/in the queue/);
@@ -93,7 +97,9 @@ describe('warm hand-off on the web', () => {
     const entry = console_.locator('[data-testid=queue-entry]');
     await entry.first().waitFor({ timeout: 15_000 });
     const summary = console_.locator('[data-testid=detail] [data-testid=summary]');
-    await expect.poll(() => summary.innerText(), { timeout: 10_000 }).toMatch(/^An unverified website visitor is calling and asked for a person/);
+    await expect
+      .poll(() => summary.innerText(), { timeout: 10_000 })
+      .toMatch(/^Ada Lovelace \(signed in on the website\) is calling on the website and asked for a person\. The agent looked up order 1042 \(shipped, arrives Friday\)\. Their last words: “/);
     await expect.poll(() => console_.locator('[data-testid=detail] [data-testid=package-transcript]').innerText(), { timeout: 10_000 }).toMatch(/AI agent: .*AI assistant[\s\S]*Caller: /);
     await console_.screenshot({ path: join(ARTIFACTS, 'console-waiting.png'), fullPage: true });
 

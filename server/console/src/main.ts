@@ -41,7 +41,7 @@ function render(): void {
     ...(entry
       ? [
           el('p', {}, el('button', { type: 'button', class: 'take', 'data-testid': 'take', 'aria-keyshortcuts': 'Enter t', ...(call ? { disabled: '' } : {}) }, 'Take call'), ' ',
-            el('span', { class: 'muted' }, `waiting ${mmss(waitedS(entry))} of ${entry.waitLimitS} s before a callback`)),
+            el('span', { class: 'muted' }, el('span', { 'data-waited': String(entry.id) }, `waiting ${mmss(waitedS(entry))}`), ` (a callback after ${mmss(entry.waitLimitS)})`)),
           packageView(entry.package),
         ]
       : [el('p', { class: 'muted' }, 'Nobody is waiting.')]),
