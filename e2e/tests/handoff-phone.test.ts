@@ -34,7 +34,7 @@ describe('warm hand-off on the phone', () => {
   it('a person takes the call from the console; the caller hears them after the hand-off sentence', async () => {
     const console_ = await openConsole(person.context, phone.stack.serverUrl, samKey);
     // Greeting (~9 s), the request, then listening to the person until the WAV ends.
-    const wav = callerWav8k('handoff-phone-ask', [{ silenceS: 14 }, { say: 'I want to talk to a real person please', voice: 'flite:rms' }, { silenceS: 55 }]);
+    const wav = callerWav8k('handoff-phone-ask2', [{ silenceS: 16 }, { say: 'I want a person. A real person please', voice: 'flite:rms' }, { silenceS: 55 }]);
     const calling = baresipCall({
       dir: join(ARTIFACTS, 'baresip'),
       wav,
