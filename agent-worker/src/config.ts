@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 /**
  * Agent worker configuration from environment variables (validated at start-up).
- * `OPENAI_API_KEY` set → OpenAI Realtime; unset → the local offline model on loopback.
+ * `OPENAI_API_KEY` set → OpenAI Realtime; else `LOCAL_REALTIME_URL` + `LOCAL_REALTIME_API_KEY` →
+ * the offline model, a service of its own (the stack starts it). The worker never starts a model.
  */
 export const WorkerConfig = z.object({
   LIVEKIT_URL: z.string().url(),
@@ -17,14 +18,10 @@ export const WorkerConfig = z.object({
   /** OpenAI Realtime model name. */
   OPENAI_REALTIME_MODEL: z.string().default('gpt-realtime'),
   OPENAI_VOICE: z.string().default('alloy'),
-  /** Use an already-running local model (`http://HOST:PORT/v1`) instead of starting one. */
+  /** The offline model service (`http://HOST:PORT/v1`), used when `OPENAI_API_KEY` is unset. */
   LOCAL_REALTIME_URL: z.string().url().optional(),
-  /** Extra fixed time-to-first-audio of the local model, ms (benchmarks emulate a cloud model). */
-  LOCAL_REALTIME_TTFA_MS: z.coerce.number().int().min(0).max(10_000).default(0),
-  /** Most concurrent calls the local model serves (it refuses more with HTTP 503). */
-  LOCAL_REALTIME_MAX_SESSIONS: z.coerce.number().int().min(1).max(1_000).default(32),
-  /** Dialogue script (JSON file) of the local model; default its built-in front-desk script. */
-  LOCAL_REALTIME_SCRIPT: z.string().min(1).optional(),
+  /** Key of the offline model service (sent as the plugin's `apiKey`); required with `LOCAL_REALTIME_URL`. */
+  LOCAL_REALTIME_API_KEY: z.string().min(8).optional(),
   /** Turn-taking profile of web calls when the agent's configuration has none (turn-taking.ts). */
   TURN_PROFILE: TurnTaking.default('fast'),
   /**
@@ -38,6 +35,13 @@ export const WorkerConfig = z.object({
    */
   AGENT_IDLE_PROCESSES: z.coerce.number().int().min(0).max(64).default(3),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+}).superRefine((c, ctx) => {
+  if (!c.OPENAI_API_KEY && !c.LOCAL_REALTIME_URL) {
+    ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'no model: set OPENAI_API_KEY, or LOCAL_REALTIME_URL and LOCAL_REALTIME_API_KEY of a running local model (the stack starts one)' });
+  }
+  if (!c.OPENAI_API_KEY && c.LOCAL_REALTIME_URL && !c.LOCAL_REALTIME_API_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['LOCAL_REALTIME_API_KEY'], message: 'LOCAL_REALTIME_URL needs LOCAL_REALTIME_API_KEY (the model refuses clients without its key)' });
+  }
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 

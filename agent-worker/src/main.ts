@@ -1,26 +1,19 @@
 /**
  * Agent worker entry: `tsx src/main.ts start` (production mode) or `dev`.
- * Without OPENAI_API_KEY it first starts the local offline model on loopback and hands its URL
- * to the job processes (they are forked after this and inherit the environment).
+ * The model is OpenAI Realtime (OPENAI_API_KEY) or the offline model running as its own service
+ * (LOCAL_REALTIME_URL + LOCAL_REALTIME_API_KEY; the stack starts it): production workers and test
+ * workers are the same code. With neither, the worker refuses to start and says why.
  */
 import { fileURLToPath } from 'node:url';
 import { ServerOptions, cli } from '@livekit/agents';
-import { start as startLocalModel } from '@voice-widget/local-realtime';
 import { loadWorkerConfig } from './config.ts';
 
-const config = loadWorkerConfig();
-if (!config.OPENAI_API_KEY && !config.LOCAL_REALTIME_URL) {
-  const model = await startLocalModel({
-    host: '127.0.0.1',
-    port: 0,
-    ttfaMs: config.LOCAL_REALTIME_TTFA_MS,
-    script: config.LOCAL_REALTIME_SCRIPT,
-    limits: { maxSessions: config.LOCAL_REALTIME_MAX_SESSIONS },
-    logLevel: config.LOG_LEVEL === 'debug' ? 'debug' : 'warn',
-  });
-  process.env.LOCAL_REALTIME_URL = model.baseURL;
-  // Not stopped on SIGTERM: the worker drains its calls first, and they still need the model.
-  // The model (and its recognizer processes) ends with this process.
+let config: ReturnType<typeof loadWorkerConfig>;
+try {
+  config = loadWorkerConfig();
+} catch (err) {
+  console.error(`agent-worker: ${(err as Error).message}`);
+  process.exit(1);
 }
 
 cli.runApp(

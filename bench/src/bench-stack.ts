@@ -18,23 +18,30 @@ export interface BenchStack {
   stack: Stack;
   /** Page URL (a public demo link on the demo site) per turn-taking profile. */
   pages: Record<TurnTaking, string>;
+  /** PostgreSQL's process (for the CPU ledger). */
+  pgPid: number | undefined;
   stop(): Promise<void>;
 }
 
 /**
  * The whole stack on PostgreSQL, with one benchmark agent per turn-taking profile and a public
- * demo link for each (the page sales would share). The local model gets `ttfaMs` of fixed extra
- * time-to-first-audio, like a cloud model.
+ * demo link for each (the page sales would share). The local model (its own service,
+ * `local-realtime`) gets `ttfaMs` of time to first audio, like a cloud model; `cloudStandIn` runs
+ * it without speech recognition (`--no-asr`: prepared replies, no recognition CPU), for capacity
+ * figures that leave the model out as production's cloud model would be. `turn`: also LiveKit's
+ * TURN server (emulated networks).
  */
-export async function startBenchStack(dir: string, ttfaMs: number, profiles: TurnTaking[]): Promise<BenchStack> {
+export async function startBenchStack(dir: string, ttfaMs: number, profiles: TurnTaking[], opts: { cloudStandIn?: boolean; turn?: boolean } = {}): Promise<BenchStack> {
   const pg: RunningPostgres = await startPostgres();
   let stack: Stack | undefined;
   try {
     stack = await startStack({
       ephemeral: true,
       dir,
+      turn: opts.turn,
       serverEnv: { DATABASE_URL: pg.url, SESSIONS_RATE_PER_MIN: '10000' },
-      agentEnv: { LOCAL_REALTIME_TTFA_MS: String(ttfaMs), LOG_LEVEL: 'debug' },
+      agentEnv: { LOG_LEVEL: 'debug' },
+      model: { ttfaMs, noAsr: opts.cloudStandIn },
     });
     const instructions = `Answer briefly.\n\`\`\`local-realtime-script\n${JSON.stringify(BENCH_SCRIPT)}\n\`\`\``;
     const cli = (args: string[]) =>
@@ -62,7 +69,7 @@ export async function startBenchStack(dir: string, ttfaMs: number, profiles: Tur
     // Interrupted (Ctrl-C, CI's time limit): stop the services too, or they outlive the run.
     const onSignal = () => void stopAll().finally(() => process.exit(130));
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-    return { stack: running, pages, stop: stopAll };
+    return { stack: running, pages, pgPid: pg.service.child.pid, stop: stopAll };
   } catch (err) {
     await stack?.stop();
     await pg.stop();

@@ -17,9 +17,8 @@ import { parseArgs } from 'node:util';
 import { type llm, initializeLogger, voice } from '@livekit/agents';
 import { AudioFrame } from '@livekit/rtc-node';
 import { EndOfTurnController, ModelResponses, TurnTimelineRecorder, createRealtimeModel } from '@voice-widget/agent-worker';
-import { start as startLocalModel } from '@voice-widget/local-realtime';
 import { type Summary, summarize } from '@voice-widget/protocol';
-import { REPO_ROOT } from '@voice-widget/stack';
+import { REPO_ROOT, freeTcpPort, loadOrCreateSecret, startLocalModel } from '@voice-widget/stack';
 import { pino } from 'pino';
 import { DEFAULT_AUDIO } from './audio-set.ts';
 import { machineInfo } from './machine.ts';
@@ -31,9 +30,16 @@ const out = resolve(process.env.INIT_CWD ?? process.cwd(), values.out ?? join(RE
 
 initializeLogger({ pretty: false, level: 'warn' });
 const log = pino({ level: 'warn' });
+// The model runs as its own service, as in the stack (its log: .state/bench-commit/local-realtime.log).
 // The plugin's WebSocket stays open after AgentSession.close() (agents 1.9; a real job process
 // exits after its call): every trial's session stays counted, so lift the session limit.
-const model = await startLocalModel({ port: 0, logLevel: 'warn', limits: { maxSessions: 1_000 } });
+const model = await startLocalModel({
+  port: await freeTcpPort(),
+  apiKey: loadOrCreateSecret('local-realtime'),
+  maxSessions: 1_000,
+  logLevel: 'warn',
+  logDir: join(REPO_ROOT, '.state', 'bench-commit'),
+});
 const utt = loadUtterance(DEFAULT_AUDIO.find((f) => f.endsWith('goforward.raw'))!);
 // The utterance at 24 kHz (what the plugin sends the model): every second sample of 48 kHz.
 const pcm24 = Int16Array.from({ length: Math.floor(utt.pcm.length / 2) }, (_, i) => utt.pcm[i * 2]!);
@@ -46,7 +52,7 @@ const results: Record<Path, { toRequest: number[]; toFirstAudio: number[] }> = {
 
 async function trial(path: Path): Promise<void> {
   let rt: llm.RealtimeSession | undefined;
-  const config = { LOCAL_REALTIME_URL: model.baseURL, OPENAI_VOICE: 'alloy' } as Parameters<typeof createRealtimeModel>[0];
+  const config = { LOCAL_REALTIME_URL: model.url, LOCAL_REALTIME_API_KEY: model.apiKey, OPENAI_VOICE: 'alloy' } as Parameters<typeof createRealtimeModel>[0];
   const session = new voice.AgentSession({
     llm: createRealtimeModel(config, { profile: 'fast', onSession: (s) => (rt = s) }),
     vad: null,
@@ -88,7 +94,7 @@ console.log(`bench:commit — ${trials} trials per path`);
 for (let i = 0; i < trials; i++) {
   for (const path of ['commitUserTurn', 'direct'] as const) await trial(path);
 }
-await model.stop();
+await model.service.stop();
 
 const f = (v: number | null) => (v === null ? '–' : v.toFixed(0));
 const row = (label: string, s: Summary) => `| ${label} | ${s.count} | ${f(s.p50)} | ${f(s.p95)} | ${f(s.max)} |`;

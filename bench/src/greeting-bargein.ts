@@ -64,23 +64,6 @@ export async function greetOnce(context: BrowserContext, pageUrl: string, hoverM
   }
 }
 
-/** Click → first greeting audio, over `calls` separate calls from a fresh page each time (hover 400 ms first). */
-export async function measureGreetings(pageUrl: string, calls: number): Promise<number[]> {
-  const samples: number[] = [];
-  const browser = await launchBrowser({ micWav: callerWav('greeting-silence', [{ silenceS: 20 }]) });
-  try {
-    await instrument(browser.context);
-    for (let i = 0; i < calls; i++) {
-      const call = await greetOnce(browser.context, pageUrl, 400);
-      if (call.heardAt !== null) samples.push(call.heardAt - call.clickAt);
-      await wait(1_500); // the agent leaves the room
-    }
-  } finally {
-    await browser.close();
-  }
-  return samples;
-}
-
 /**
  * Barge-in, `trials` times in one call: the caller asks something, and 600 ms into the agent's
  * answer talks over it (a real recording played into a synthetic microphone at a known page time).

@@ -8,7 +8,7 @@
  * joined the room, model session open, greeting's first frame published). Writes FILE (JSON) and
  * FILE.md (P50/P95/max of each milestone, ms from the click).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -46,7 +46,7 @@ const MILESTONES = {
   heard: 'greeting heard in the page',
 } as const;
 type Milestone = keyof typeof MILESTONES;
-/** agent-worker log message → milestone (first line of each within the call's window). */
+/** agent-worker (and local-realtime) log message → milestone (first line of each within the call's window). */
 const LOG_LINES: Record<string, Milestone> = {
   'received job request': 'jobReceived',
   'Connect callback received': 'agentJoined',
@@ -55,10 +55,11 @@ const LOG_LINES: Record<string, Milestone> = {
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The agent worker's log lines with their time (ms since epoch) between `from` and `to`. */
-function agentMilestones(logFile: string, from: number, to: number): Partial<Record<Milestone, number>> {
+/** Milestones from the agent worker's and the model's log lines (ms since epoch) between `from` and `to`. */
+function agentMilestones(logFiles: string[], from: number, to: number): Partial<Record<Milestone, number>> {
   const found: Partial<Record<Milestone, number>> = {};
-  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+  const lines = logFiles.flatMap((f) => (existsSync(f) ? readFileSync(f, 'utf8').split('\n') : []));
+  for (const line of lines) {
     if (!line.startsWith('{')) continue;
     let e: { time?: number; msg?: string; timeline?: { firstFramePublishedAt?: number | null } };
     try {
@@ -78,7 +79,8 @@ function agentMilestones(logFile: string, from: number, to: number): Partial<Rec
 console.log(`bench:greeting — ${args.calls} calls, hover ${args['hover-ms']} ms, emulated model TTFA ${args['ttfa-ms']} ms`);
 const dir = join(REPO_ROOT, '.state', 'bench-greeting');
 const bench = await startBenchStack(dir, args['ttfa-ms'], ['fast']);
-const logFile = join(dir, 'logs', 'agent-worker.log');
+// The model runs as its own service: its "session opened" line is in its own log.
+const logFiles = [join(dir, 'logs', 'agent-worker.log'), join(dir, 'logs', 'local-realtime.log')];
 const calls: Partial<Record<Milestone, number>>[] = [];
 try {
   const browser = await launchBrowser({ micWav: callerWav('greeting-silence', [{ silenceS: 20 }]) });
@@ -89,7 +91,7 @@ try {
       const { clickAt } = call;
       await wait(500); // the agent's log lines reach the file
       const at: Partial<Record<Milestone, number>> = {
-        ...agentMilestones(logFile, call.hoverAt, clickAt + 20_000),
+        ...agentMilestones(logFiles, call.hoverAt, clickAt + 20_000),
         ...(call.sessionAt !== null ? { sessionCreated: call.sessionAt } : {}),
         ...(call.heardAt !== null ? { heard: call.heardAt } : {}),
       };

@@ -11,13 +11,11 @@ import {
   TrackPublishOptions,
   TrackSource,
 } from '@livekit/rtc-node';
-import { CreateSessionResponse, RpcMethod } from '@voice-widget/protocol';
+import { AUDIBLE_DBFS, CreateSessionResponse, RpcMethod, levelDbfs } from '@voice-widget/protocol';
 
 /** Caller audio: 48 kHz mono PCM16, sent in 10 ms frames. */
 export const SAMPLE_RATE = 48_000;
 const FRAME = SAMPLE_RATE / 100;
-/** Level threshold of latency.md: RMS over 10 ms above −45 dBFS. */
-const LEVEL = 10 ** (-45 / 20) * 32768;
 /** Silence after the caller's last voiced 10 ms before the end-of-turn hint, like the widget's VAD redemption. */
 export const HINT_AFTER_MS = 300;
 
@@ -36,14 +34,8 @@ export function loadUtterance(file: string): Utterance {
   });
   const pcm = new Int16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2);
   let last = 0;
-  for (let i = 0; i + FRAME <= pcm.length; i += FRAME) if (rms(pcm, i, FRAME) >= LEVEL) last = i + FRAME;
+  for (let i = 0; i + FRAME <= pcm.length; i += FRAME) if (levelDbfs(pcm, i, i + FRAME) >= AUDIBLE_DBFS) last = i + FRAME;
   return { pcm: pcm.slice(), speechEndMs: (last / SAMPLE_RATE) * 1000 };
-}
-
-function rms(pcm: Int16Array, from: number, n: number): number {
-  let s = 0;
-  for (let i = from; i < from + n; i++) s += pcm[i]! * pcm[i]!;
-  return Math.sqrt(s / n);
 }
 
 /** One turn as a phone-style caller measures it: from its own speech end to the first agent audio heard. */
@@ -172,7 +164,7 @@ export class SyntheticCaller {
       const { value: frame, done } = await reader.read();
       if (done) break;
       const now = Date.now();
-      const loud = rms(frame.data, 0, frame.data.length) >= LEVEL;
+      const loud = levelDbfs(frame.data) >= AUDIBLE_DBFS;
       if (loud) {
         if (this.#audibleSince === null) {
           this.#audibleSince = now;

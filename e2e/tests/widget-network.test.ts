@@ -10,7 +10,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, type Stack, startStack } from '@voice-widget/stack';
-import { callerWav, type LaunchedBrowser, launchBrowser, instrument, startCall, serveHostPages, widgetEvents } from '@voice-widget/testkit';
+import {
+  type LaunchedBrowser,
+  callerWav,
+  instrument,
+  launchBrowser,
+  playIntoMic,
+  routeMicFiles,
+  serveHostPages,
+  startCall,
+  waitForAgentQuiet,
+  widgetEvents,
+} from '@voice-widget/testkit';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'widget');
 
@@ -69,11 +80,13 @@ describe('widget in a real browser’s conditions', () => {
   });
 
   it('network drop: shows reconnecting, reconnects, and the conversation resumes', async () => {
-    // The caller says one sentence 45 s after the call starts: after the drop and the reconnect.
-    const mic = callerWav('widget-network-45s', [{ silenceS: 45 }, { recording: 'goforward' }, { silenceS: 15 }]);
-    const b = await launchBrowser({ micWav: mic });
+    // The caller says one sentence once the call is back after the drop (played into a synthetic mic).
+    const b = await launchBrowser();
     browsers.push(b);
-    await instrument(b.context);
+    await instrument(b.context, { syntheticMic: true });
+    const mic = await routeMicFiles(b.context, {
+      'sentence.wav': callerWav('widget-network-sentence', [{ silenceS: 0.3 }, { recording: 'goforward' }, { silenceS: 0.5 }]),
+    });
     const page = await b.context.newPage();
     const livekitLog: string[] = [];
     page.on('console', (m) => {
@@ -83,15 +96,16 @@ describe('widget in a real browser’s conditions', () => {
     await page.goto(`${host.url}/`);
     const w = page.locator('voice-agent .vw');
     await startCall(page.locator('voice-agent'));
-    await expect.poll(() => w.getAttribute('data-agent-audible'), { timeout: 20_000 }).toBe('true');
-    await expect.poll(() => w.getAttribute('data-state'), { timeout: 15_000 }).toBe('listening');
+    await expect.poll(() => w.getAttribute('data-agent-audible'), { timeout: 30_000 }).toBe('true');
+    expect(await waitForAgentQuiet(page.locator('voice-agent'), 700, 60_000), 'the greeting never finished').toBe(true);
 
     const droppedAt = Date.now();
     await b.context.setOffline(true);
-    await expect.poll(() => w.getAttribute('data-state'), { timeout: 5_000, interval: 50 }).toBe('reconnecting');
+    await expect.poll(() => w.getAttribute('data-state'), { timeout: 10_000, interval: 50 }).toBe('reconnecting');
     const shownMs = Date.now() - droppedAt;
     console.log(`reconnecting shown ${shownMs} ms after the network dropped`);
-    expect(shownMs).toBeLessThan(2_000); // from the browser's offline event, not LiveKit's 15 s ping timeout
+    // From the browser's offline event, not LiveKit's 15 s ping timeout (margin for a busy machine).
+    expect(shownMs).toBeLessThan(10_000);
     await page.screenshot({ path: join(ARTIFACTS, 'state-reconnecting.png') });
     // Stay offline until LiveKit itself has noticed and is reconnecting.
     await expect.poll(() => livekitLog.some((l) => /-> (signal)?reconnecting/i.test(l)), { timeout: 30_000 }).toBe(true);
@@ -105,10 +119,12 @@ describe('widget in a real browser’s conditions', () => {
 
     // The conversation resumes: the sentence spoken after the reconnect is heard and answered
     // (its wording depends on the offline recognizer on a loaded machine; that it arrives is the point).
+    await waitForAgentQuiet(page.locator('voice-agent'), 700, 30_000);
+    await playIntoMic(page, mic['sentence.wav']!);
     const caller = page.locator('voice-agent [data-speaker=caller]');
-    await expect.poll(() => caller.count(), { timeout: 45_000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => caller.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
     console.log(`after the reconnect the agent heard: "${await caller.first().innerText()}"`);
-    await expect.poll(() => page.locator('voice-agent [data-speaker=agent]').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => page.locator('voice-agent [data-speaker=agent]').count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
     await page.screenshot({ path: join(ARTIFACTS, 'state-resumed.png') });
     const states = (await widgetEvents(page)).filter((e) => e.type === 'state' && e.t >= droppedAt).map((e) => (e.detail as { state: string }).state);
     expect(states.slice(0, 2)).toEqual(['reconnecting', expect.stringMatching(/listening|thinking|speaking/)]);

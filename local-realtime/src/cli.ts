@@ -4,19 +4,23 @@ import type { Level } from 'pino';
 import { start } from './server.ts';
 
 /**
- * Runs the local realtime model alone:
- *   pnpm --filter @voice-widget/local-realtime start -- --port 8765 --ttfa-ms 300
+ * Runs the local realtime model alone (the stack starts it this way, as its own service):
+ *   LOCAL_REALTIME_API_KEY=… pnpm --filter @voice-widget/local-realtime start -- --port 8765 --ttfa-ms 300
  */
 const HELP = `local-realtime: offline OpenAI-Realtime-compatible voice model
 
 Options:
   --host <addr>            interface to listen on (default 127.0.0.1)
   --port <n>               TCP port (default 8765; 0 = any free port)
-  --ttfa-ms <ms>           emulated time to first audio: no audio before this long after response.created (default 0)
+  --ttfa-ms <ms>           emulated time to first audio: first audio this long after response.created (default 0)
   --script <file.json>     dialogue script (default: built-in front-desk script)
-  --api-key <key>          require "Authorization: Bearer <key>" (default: any key)
+  --api-key <key>          key clients must present; better: the environment variable LOCAL_REALTIME_API_KEY
+                           (not visible in the process list). One of the two is required.
   --output-lead-ms <ms>    how far reply audio may run ahead of real time (default 500; "inf" = no pacing)
   --asr-pool <n>           PocketSphinx processes kept warm (default 2)
+  --max-sessions <n>       concurrent sessions (default 16; more get HTTP 503)
+  --no-asr                 cloud stand-in: no speech recognition; every turn is heard as --no-asr-transcript
+  --no-asr-transcript <t>  what every turn is heard as with --no-asr (default "hello")
   --log-level <level>      fatal|error|warn|info|debug|trace|silent (default info)
   -h, --help               this text`;
 
@@ -44,6 +48,9 @@ async function main(): Promise<void> {
       'api-key': { type: 'string' },
       'output-lead-ms': { type: 'string' },
       'asr-pool': { type: 'string' },
+      'max-sessions': { type: 'string' },
+      'no-asr': { type: 'boolean' },
+      'no-asr-transcript': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -52,17 +59,25 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
+  const apiKey = values['api-key'] ?? process.env.LOCAL_REALTIME_API_KEY;
+  if (!apiKey) {
+    console.error('local-realtime: a key is required: set LOCAL_REALTIME_API_KEY (or pass --api-key); clients send it as "Authorization: Bearer <key>"');
+    process.exit(2);
+  }
+  const maxSessions = values['max-sessions'] === undefined ? undefined : Math.max(1, Math.floor(number('max-sessions', values['max-sessions'], 16)));
   const server = await start({
     host: values.host ?? '127.0.0.1',
     port: number('port', values.port, 8765),
     ttfaMs: number('ttfa-ms', values['ttfa-ms'], 0),
     script: values.script,
-    apiKey: values['api-key'],
+    apiKey,
     outputLeadMs: number('output-lead-ms', values['output-lead-ms'], 500),
     asrPoolSize: number('asr-pool', values['asr-pool'], 2),
+    limits: maxSessions === undefined ? undefined : { maxSessions },
+    fixedTranscript: values['no-asr'] ? (values['no-asr-transcript'] ?? 'hello') : undefined,
     logLevel: (values['log-level'] ?? 'info') as Level,
   });
-  console.error(`local-realtime listening: baseURL ${server.baseURL}  (WebSocket ${server.url})`);
+  console.error(`local-realtime listening: baseURL ${server.baseURL}  (WebSocket ${server.url})${values['no-asr'] ? '  [cloud stand-in: no ASR]' : ''}`);
   const shutdown = () => {
     void server.stop().then(() => process.exit(0));
   };

@@ -28,9 +28,6 @@ export class RealtimeProtocolError extends Error {
   static binaryUnsupported(): RealtimeProtocolError {
     return new RealtimeProtocolError('binary_message_unsupported', 'Binary WebSocket messages are not supported; send JSON text events.');
   }
-  static messageTooLarge(bytes: number, max: number): RealtimeProtocolError {
-    return new RealtimeProtocolError('message_too_large', `Message of ${bytes} bytes exceeds the limit of ${max} bytes.`);
-  }
   static missingType(): RealtimeProtocolError {
     return new RealtimeProtocolError('missing_event_type', 'Event must be a JSON object with a string "type".', { param: 'type' });
   }
@@ -79,6 +76,11 @@ export class RealtimeProtocolError extends Error {
   }
   static queueFull(max: number): RealtimeProtocolError {
     return new RealtimeProtocolError('event_queue_full', `More than ${max} client events are waiting to be processed; event dropped.`);
+  }
+  /** No recognizer process could be had for a turn (`scope`: this session's cap, or the server's); the turn goes on untranscribed from that point. */
+  static recognizerBusy(scope: 'session' | 'server', max: number): RealtimeProtocolError {
+    const who = scope === 'session' ? `this session already has ${max} recognizers decoding` : `the server already runs ${max} recognizer processes`;
+    return new RealtimeProtocolError('recognizer_busy', `Speech recognition is at capacity (${who}); audio from here on in this turn is not transcribed. The session goes on.`, { type: 'server_error' });
   }
   static internal(detail: string): RealtimeProtocolError {
     return new RealtimeProtocolError('server_error', `Internal error: ${detail}`, { type: 'server_error' });

@@ -3,7 +3,7 @@
  * WebSocket protocol (Silero VAD, PocketSphinx, a dialogue script, eSpeak NG).
  *
  *     const model = await start({ port: 0 });
- *     new openai.realtime.RealtimeModel({ baseURL: model.baseURL, apiKey: 'local' });
+ *     new openai.realtime.RealtimeModel({ baseURL: model.baseURL, apiKey: model.apiKey });
  *     await model.stop();
  */
 export { start, type LocalRealtimeServer, type StartOptions } from './server.ts';
@@ -12,3 +12,4 @@ export { DialogueScript, ScriptIntent, loadScriptFile, parseScript } from './res
 export { DEFAULT_SCRIPT } from './responder/default-script.ts';
 export { extractVerbatim } from './responder/verbatim.ts';
 export { DEFAULT_LIMITS, type Limits } from './limits.ts';
+export { FAST_SEARCH_ARGS } from './asr/pocketsphinx.ts';

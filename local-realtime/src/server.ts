@@ -1,9 +1,13 @@
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Level, Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { refuseUpgrade } from './access.ts';
+import { NO_RECOGNIZER } from './asr/no-recognizer.ts';
 import { type PocketSphinxOptions, PocketSphinxPool } from './asr/pocketsphinx.ts';
+import { RecognizerQuota } from './asr/recognizer-quota.ts';
 import { Resampler } from './audio/resampler.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { createLogger } from './log.ts';
@@ -23,11 +27,21 @@ export interface StartOptions {
   host?: string;
   /** TCP port; default 0 (an ephemeral port, read it from the handle). */
   port?: number;
-  /** Fixed extra delay before each response's first output (audio) item, ms; default 0. Emulates a cloud model's time to first audio. */
+  /**
+   * Emulated time to first audio, ms; default 0: each response's first audio goes out this long
+   * after `response.created`, whatever the speech, as a cloud model's does. The reply is planned on
+   * the transcript recognized by then (README, *Time to first audio*).
+   */
   ttfaMs?: number;
+  /** Shortest a reply waits for the caller's pending transcript, ms, even when `ttfaMs` leaves less; default 200. Tests that assert on recognized words under load raise it. */
+  minTranscriptWaitMs?: number;
   /** Dialogue script: an object, or the path of a JSON file; default: the built-in front-desk script. */
   script?: DialogueScript | string;
-  /** If set, clients must send `Authorization: Bearer <apiKey>`; default: any key is accepted. */
+  /**
+   * Key every client must present (`Authorization: Bearer <apiKey>`, or the
+   * `openai-insecure-api-key.<apiKey>` subprotocol); default: a random key generated here, read it
+   * from the handle. There is no keyless mode.
+   */
   apiKey?: string;
   /** Logger (pino); default: JSON to stdout at `logLevel`. */
   logger?: Logger;
@@ -41,6 +55,11 @@ export interface StartOptions {
   limits?: Partial<Limits>;
   /** Called once per response with its timing (end of turn → first audio delta). */
   onTiming?: (timing: ResponseTiming) => void;
+  /**
+   * Cloud stand-in (`--no-asr`): start no recognizer; every user turn is heard as this text, so
+   * each reply is a prepared one from the speech cache and a turn costs no recognition CPU.
+   */
+  fixedTranscript?: string;
   pocketsphinx?: PocketSphinxOptions;
   espeak?: EspeakOptions;
 }
@@ -52,6 +71,8 @@ export interface LocalRealtimeServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** The key clients must present (the one given, or the one generated). */
+  readonly apiKey: string;
   /** Open WebSocket sessions. */
   readonly sessions: number;
   /** Closes every session (code 1001), stops listening and ends the recognizer processes. */
@@ -65,13 +86,6 @@ function reject(socket: Duplex, status: number, message: string): void {
   socket.end(`HTTP/1.1 ${status} ${message}\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
 }
 
-function authorized(req: IncomingMessage, apiKey: string | undefined): boolean {
-  if (!apiKey) return true;
-  if (req.headers.authorization === `Bearer ${apiKey}`) return true;
-  const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-  return protocols.includes(`openai-insecure-api-key.${apiKey}`);
-}
-
 /** Starts the local realtime model server; resolves once it listens. */
 export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServer> {
   const log = opts.logger ? opts.logger.child({ component: 'local-realtime' }) : createLogger(opts.logLevel ?? 'info');
@@ -80,12 +94,15 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
   const leadMs = opts.outputLeadMs ?? 500;
   const script =
     typeof opts.script === 'string' ? await loadScriptFile(opts.script) : opts.script ? DialogueScript.parse(opts.script) : DEFAULT_SCRIPT;
-  await requireCommand(opts.pocketsphinx?.command ?? 'pocketsphinx_continuous', 'pocketsphinx');
+  if (opts.fixedTranscript === undefined) await requireCommand(opts.pocketsphinx?.command ?? 'pocketsphinx_continuous', 'pocketsphinx');
   await requireCommand(opts.espeak?.command ?? 'espeak-ng', 'espeak-ng');
 
-  const baseDecoders = opts.asrPoolSize ?? 2;
-  const pool = new PocketSphinxPool(baseDecoders, log, opts.pocketsphinx);
-  const sizePool = () => (pool.size = Math.min(MAX_IDLE_DECODERS, baseDecoders + sockets.size));
+  const apiKey = opts.apiKey ?? randomBytes(24).toString('base64url');
+  if (apiKey.length < 8) throw new Error('apiKey must be at least 8 characters');
+  const fixedTranscript = opts.fixedTranscript;
+  const baseDecoders = fixedTranscript === undefined ? (opts.asrPoolSize ?? 2) : 0;
+  const pool = new PocketSphinxPool(baseDecoders, log, opts.pocketsphinx, limits.maxRecognizers);
+  const sizePool = () => (pool.size = baseDecoders && Math.min(MAX_IDLE_DECODERS, limits.maxRecognizers, baseDecoders + sockets.size));
   const vad = await SileroModel.load();
   // Design the resampling filters now (tens of ms on a cold process) rather than on the first turn.
   new Resampler(24_000, 16_000);
@@ -96,7 +113,9 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
   const sockets = new Map<WebSocket, RealtimeConnection>();
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: limits.maxFrameBytes,
+    // Checked against each frame's header before its payload is read: an oversized message is
+    // refused (close 1009) without being buffered.
+    maxPayload: limits.maxMessageBytes,
     perMessageDeflate: false,
     handleProtocols: (protocols) => (protocols.has('realtime') ? 'realtime' : (protocols.values().next().value ?? false)),
   });
@@ -104,7 +123,7 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
   const server: Server = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://local');
     if (req.method === 'GET' && pathname === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', sessions: sockets.size, asr: pool.idleCount }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', sessions: sockets.size, asr: fixedTranscript === undefined ? pool.idleCount : 'off' }));
     } else if (pathname.endsWith('/realtime')) {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('Upgrade to a WebSocket');
     } else {
@@ -116,7 +135,11 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
     socket.on('error', () => {});
     const url = new URL(req.url ?? '/', 'http://local');
     if (!url.pathname.endsWith('/realtime')) return reject(socket, 404, 'Not Found: connect to /v1/realtime');
-    if (!authorized(req, opts.apiKey)) return reject(socket, 401, 'Unauthorized: wrong or missing API key');
+    const refusal = refuseUpgrade(req, apiKey);
+    if (refusal) {
+      log.warn({ reason: refusal.reason, status: refusal.status }, 'WebSocket refused');
+      return reject(socket, refusal.status, refusal.message);
+    }
     if (sockets.size >= limits.maxSessions) return reject(socket, 503, `Service Unavailable: ${limits.maxSessions} sessions already open`);
     const beta = /realtime=v1/.test(String(req.headers['openai-beta'] ?? ''));
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -124,9 +147,15 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
       // write: cork the TCP socket on the first send and uncork at the end of the tick.
       const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
       let corked = false;
+      let paused = false;
       const conn = new RealtimeConnection({
         send: (text) => {
           if (ws.readyState !== ws.OPEN) return;
+          if (ws.bufferedAmount > limits.maxSendBufferBytes) {
+            log.warn({ session: conn.id, bufferedBytes: ws.bufferedAmount }, 'client is not reading its events; closing');
+            ws.terminate();
+            return;
+          }
           if (socket && !corked) {
             corked = true;
             socket.cork();
@@ -138,22 +167,38 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
           ws.send(text);
         },
         vad: vad.stream(),
-        recognizers: pool,
+        recognizers: fixedTranscript === undefined ? new RecognizerQuota(pool, limits.maxRecognizersPerSession) : NO_RECOGNIZER,
+        fixedTranscript,
         synthesizer,
         script,
         limits,
         ttfaMs,
+        minTranscriptWaitMs: opts.minTranscriptWaitMs ?? 200,
         leadMs,
         log,
         model: url.searchParams.get('model') ?? 'gpt-realtime',
         beta,
         onTiming: opts.onTiming,
+        onProcessed: (pendingBytes) => {
+          if (paused && pendingBytes <= limits.maxPendingBytes / 2) {
+            paused = false;
+            ws.resume();
+          }
+        },
       });
       sockets.set(ws, conn);
       sizePool();
       log.info({ session: conn.id, beta, sessions: sockets.size }, 'session opened');
-      ws.on('message', (data, isBinary) => conn.receive(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer), isBinary));
-      // Protocol violations by the client (e.g. a frame over maxFrameBytes) close only its connection.
+      ws.on('message', (data, isBinary) => {
+        conn.receive(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer), isBinary);
+        // A client sending faster than its events are handled: stop reading its socket (TCP
+        // backpressure) rather than queue without bound or drop what it sent.
+        if (!paused && conn.pendingBytes > limits.maxPendingBytes) {
+          paused = true;
+          ws.pause();
+        }
+      });
+      // Protocol violations by the client (e.g. a message over maxMessageBytes) close only its connection.
       ws.on('error', (err) => log.info({ session: conn.id, code: (err as NodeJS.ErrnoException).code, msg: err.message }, 'websocket closed on a client error'));
       ws.on('close', (code) => {
         conn.close();
@@ -187,6 +232,7 @@ export async function start(opts: StartOptions = {}): Promise<LocalRealtimeServe
     url: `ws://${host}:${address.port}/v1/realtime`,
     host: address.address,
     port: address.port,
+    apiKey,
     get sessions() {
       return sockets.size;
     },

@@ -3,7 +3,7 @@ import * as openai from '@livekit/agents-plugin-openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type LocalRealtimeServer, start } from '../src/index.ts';
-import { sleep } from './helpers.ts';
+import { sleep, TEST_SCRIPT } from './helpers.ts';
 
 /**
  * The agent worker's own path, minus the room: an `AgentSession` with the plugin's
@@ -17,7 +17,7 @@ const GREETING = "Hi, I'm an AI assistant for Acme. You can ask for a person at 
 let server: LocalRealtimeServer;
 
 beforeAll(async () => {
-  server = await start({ logLevel: 'warn' });
+  server = await start({ logLevel: 'warn', script: TEST_SCRIPT, minTranscriptWaitMs: 10_000 /* replies here quote recognized words: wait for them even on a loaded machine */ });
 });
 
 afterAll(async () => {
@@ -53,7 +53,7 @@ describe('AgentSession (no room) with the local model', () => {
     const session = new voice.AgentSession({
       llm: new openai.realtime.RealtimeModel({
         baseURL: server.baseURL,
-        apiKey: 'local',
+        apiKey: server.apiKey,
         model: 'gpt-realtime',
         voice: 'marin',
         turnDetection: { type: 'server_vad', silence_duration_ms: 500, create_response: true, interrupt_response: true },

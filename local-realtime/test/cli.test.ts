@@ -17,12 +17,25 @@ afterAll(() => {
 });
 
 describe('cli', () => {
+  it('refuses to start without a key, saying how to give one', async () => {
+    const env = { ...process.env };
+    delete env.LOCAL_REALTIME_API_KEY;
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env });
+    let stderr = '';
+    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/LOCAL_REALTIME_API_KEY/);
+  });
+
   it('serves with --script and adds exactly --ttfa-ms before the first audio, then stops on SIGTERM', async () => {
     const scriptFile = path.join(dir, 'script.json');
     writeFileSync(scriptFile, JSON.stringify({ greeting: 'Hello from the script file.', fallback: 'I heard {heard}.', intents: [] }));
+    const apiKey = 'cli-test-key-0123456789';
     const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--', '--port', '0', '--ttfa-ms', '250', '--script', scriptFile, '--log-level', 'warn'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOCAL_REALTIME_API_KEY: apiKey },
     });
     child = proc;
     let stderr = '';
@@ -41,9 +54,9 @@ describe('cli', () => {
     expect(baseURL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     // It announces itself only once the recognizers have loaded their model.
     const health = await (await fetch(baseURL.replace(/\/v1$/, '/health'))).json();
-    expect(health).toEqual({ status: 'ok', sessions: 0, asr: { idle: 2, ready: 2 } });
+    expect(health).toEqual({ status: 'ok', sessions: 0, asr: { idle: 2, ready: 2, live: 2 } });
 
-    const { log, send, close } = await connectOpenAI(baseURL);
+    const { log, send, close } = await connectOpenAI({ baseURL, apiKey });
     const delays: number[] = [];
     try {
       // One more idle recognizer per open session, so callers ending turns together find one loaded.

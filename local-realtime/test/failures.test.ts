@@ -13,7 +13,7 @@ describe('when the speech tools fail', () => {
   it('reports transcription.failed and a failed response, and the session goes on', async () => {
     // `false` exists and exits 1 at once: a recognizer and a synthesizer that always fail.
     const server = await start({ logLevel: 'silent', asrPoolSize: 1, pocketsphinx: { command: 'false' }, espeak: { command: 'false' } });
-    const { log, send, close } = await connectOpenAI(server.baseURL);
+    const { log, send, close } = await connectOpenAI(server);
     try {
       send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: null, transcription: { model: 'x' } } } } });
       await log.waitFor('session.updated');

@@ -7,6 +7,8 @@ import type { RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import { concatInt16, encodePcm16Base64, float32ToInt16, int16ToFloat32 } from '../src/audio/pcm.ts';
 import { Resampler } from '../src/audio/resampler.ts';
 import { WavStreamParser } from '../src/audio/wav.ts';
+import { DEFAULT_SCRIPT } from '../src/responder/default-script.ts';
+import type { DialogueScript } from '../src/responder/script.ts';
 import { words } from '../src/responder/text.ts';
 
 /** Real human recordings from the Debian package `pocketsphinx-testdata`. */
@@ -141,9 +143,9 @@ export class EventLog {
   }
 }
 
-/** Connects the official `openai` realtime WebSocket client to a local server. */
-export async function connectOpenAI(baseURL: string): Promise<{ rt: OpenAIRealtimeWS; log: EventLog; send: (e: object) => void; close: () => void }> {
-  const client = new OpenAI({ apiKey: 'local', baseURL });
+/** Connects the official `openai` realtime WebSocket client to a local server (`server.baseURL`, `server.apiKey`). */
+export async function connectOpenAI(server: { baseURL: string; apiKey: string }): Promise<{ rt: OpenAIRealtimeWS; log: EventLog; send: (e: object) => void; close: () => void }> {
+  const client = new OpenAI({ apiKey: server.apiKey, baseURL: server.baseURL });
   // The client always dials wss://; the local server speaks plain ws, so hand ws a plain TCP socket.
   const rt = new OpenAIRealtimeWS(
     { model: 'gpt-realtime', options: { createConnection: (o: net.NetConnectOpts & { host?: string; port?: number }) => net.connect({ host: o.host, port: Number(o.port) }) } as never },
@@ -179,3 +181,24 @@ export function audioStats(log: EventLog, responseId: string): { ms: number; rms
   }
   return { ms: samples / 24, rms: samples ? Math.sqrt(energy / samples) : 0, deltas };
 }
+
+/**
+ * The built-in script with an order intent that calls any session tool whose name has "order" in
+ * it and words the reply from the tool output: what the conformance tests' tool round trips need,
+ * independent of the product script's tool names and wording.
+ */
+export const TEST_SCRIPT: DialogueScript = {
+  ...DEFAULT_SCRIPT,
+  intents: [
+    {
+      name: 'order_status',
+      keywords: ['order', 'package', 'deliver*', 'tracking'],
+      tool: { match: 'order' },
+      preamble: 'Let me check that order for you.',
+      ask: 'Sure. What is your order number?',
+      afterTool: 'Here is what I found about order {number}: {output}.',
+      reply: "I can't look up orders on this call.",
+    },
+    ...DEFAULT_SCRIPT.intents.filter((i) => i.name !== 'order_status'),
+  ],
+};

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { concatInt16 } from '../src/audio/pcm.ts';
 import { type LocalRealtimeServer, start } from '../src/index.ts';
-import { loadRecording, silence, sleep, streamRealtime, wordErrorRate } from './helpers.ts';
+import { loadRecording, silence, sleep, streamRealtime, wordErrorRate, TEST_SCRIPT } from './helpers.ts';
 
 /**
  * Conformance through the production client: `@livekit/agents-plugin-openai`'s
@@ -21,7 +21,7 @@ const LONG_REPLY =
 let server: LocalRealtimeServer;
 
 beforeAll(async () => {
-  server = await start({ logLevel: 'warn' });
+  server = await start({ logLevel: 'warn', script: TEST_SCRIPT, minTranscriptWaitMs: 10_000 /* replies here quote recognized words: wait for them even on a loaded machine */ });
 });
 
 afterAll(async () => {
@@ -34,7 +34,7 @@ type ModelOptions = NonNullable<ConstructorParameters<typeof openai.realtime.Rea
 function model(turnDetection: ModelOptions['turnDetection']) {
   return new openai.realtime.RealtimeModel({
     baseURL: server.baseURL,
-    apiKey: 'local',
+    apiKey: server.apiKey,
     model: 'gpt-realtime',
     voice: 'marin',
     turnDetection,

@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe('transcription of real recordings', () => {
   it('transcribes the recordings close to their references', async () => {
-    const { log, send, close } = await connectOpenAI(server.baseURL);
+    const { log, send, close } = await connectOpenAI(server);
     try {
       send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: null, transcription: { model: 'pocketsphinx' } } } } });
       await log.waitFor('session.updated');

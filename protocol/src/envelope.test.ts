@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { energyEnvelope, loudRuns, phoneTurnsFromEnvelopes, toPhoneTurnLatencies } from './envelope.ts';
+import { energyEnvelope } from './audio/level.ts';
+import { loudRuns, phoneTurnsFromEnvelopes, toPhoneTurnLatencies } from './envelope.ts';
 
 const SR = 8000;
 
@@ -13,15 +14,6 @@ function track(pieces: [number, number][]): Int16Array {
   }
   return out;
 }
-
-describe('energyEnvelope', () => {
-  it('gives dBFS per 10 ms frame: a full-scale sine is −3 dB, silence is −120', () => {
-    const env = energyEnvelope(track([[100, 1], [100, 0]]), SR);
-    expect(env.length).toBe(20);
-    expect(env[5]).toBeCloseTo(-3, 0); // 4.4 cycles a frame: not exactly −3.01
-    expect(env[15]).toBe(-120);
-  });
-});
 
 describe('loudRuns', () => {
   it('drops runs shorter than the minimum (clicks)', () => {
@@ -63,24 +55,5 @@ describe('phoneTurnsFromEnvelopes', () => {
       endOfTurnSource: 'model_vad',
       clockUncertaintyMs: null,
     });
-  });
-});
-
-describe('parseWavPcm16', () => {
-  it('reads the samples of a PCM16 mono WAV and refuses other formats', async () => {
-    const { parseWavPcm16 } = await import('./envelope.ts');
-    const wav = (channels: number, samples: number[]) => {
-      const b = new DataView(new ArrayBuffer(44 + samples.length * 2));
-      const put = (at: number, s: string) => [...s].forEach((c, i) => b.setUint8(at + i, c.charCodeAt(0)));
-      put(0, 'RIFF'); b.setUint32(4, 36 + samples.length * 2, true); put(8, 'WAVE');
-      put(12, 'fmt '); b.setUint32(16, 16, true); b.setUint16(20, 1, true); b.setUint16(22, channels, true);
-      b.setUint32(24, 8000, true); b.setUint32(28, 16000, true); b.setUint16(32, 2, true); b.setUint16(34, 16, true);
-      put(36, 'data'); b.setUint32(40, samples.length * 2, true);
-      samples.forEach((s, i) => b.setInt16(44 + 2 * i, s, true));
-      return new Uint8Array(b.buffer);
-    };
-    expect(parseWavPcm16(wav(1, [1, -2, 32767]))).toEqual({ samples: new Int16Array([1, -2, 32767]), sampleRateHz: 8000 });
-    expect(() => parseWavPcm16(wav(2, [0, 0]))).toThrow(/mono/);
-    expect(() => parseWavPcm16(new Uint8Array(8))).toThrow(/not a WAV/);
   });
 });

@@ -1,27 +1,15 @@
 import { type PairedTurn, type PairerEvent, TurnPairer } from './pairing.ts';
 import type { TurnLatency } from './timeline.ts';
+import { AUDIBLE_DBFS } from './audio/level.ts';
 
 /**
  * Per-turn latency of a phone call from the caller's recording (latency.md, "Phone caller"):
  * `speechEnd` from the energy envelope of what the caller sent, `playStart` from the envelope of
  * what the caller received, both on the caller's clock, paired by the same {@link TurnPairer} the
  * widget uses. Input is what a SIP phone records of one call: two mono PCM16 tracks that start
- * together (baresip's `sndfile` writes the sent and the received side of one audio pipeline).
+ * together (baresip's `sndfile` writes the sent and the received side of one audio pipeline);
+ * their level envelopes come from `energyEnvelope` (audio/level.ts).
  */
-
-/** Level of each `frameMs` frame in dBFS (RMS; −∞ for digital silence is clamped to −120). */
-export function energyEnvelope(samples: Int16Array, sampleRateHz: number, frameMs = 10): Float64Array {
-  const frame = Math.max(1, Math.round((sampleRateHz * frameMs) / 1000));
-  const n = Math.floor(samples.length / frame);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (let j = i * frame; j < (i + 1) * frame; j++) sum += samples[j]! * samples[j]!;
-    const rms = Math.sqrt(sum / frame) / 32768;
-    out[i] = rms > 1e-6 ? 20 * Math.log10(rms) : -120;
-  }
-  return out;
-}
 
 /** Thresholds of {@link phoneTurnsFromEnvelopes}. */
 export interface EnvelopeOptions {
@@ -65,10 +53,10 @@ export function phoneTurnsFromEnvelopes(
   const minFrames = Math.max(1, Math.round((opts.minRunMs ?? 30) / frameMs));
   const gapFrames = Math.round((opts.agentGapMs ?? 400) / frameMs);
   const voiced = new Uint8Array(sent.length);
-  for (const [a, b] of loudRuns(sent, opts.speechDb ?? -45, minFrames)) voiced.fill(1, a, b);
+  for (const [a, b] of loudRuns(sent, opts.speechDb ?? AUDIBLE_DBFS, minFrames)) voiced.fill(1, a, b);
   // Agent audio: loud runs merged across gaps shorter than agentGapMs (pauses between words).
   const agent: [number, number][] = [];
-  for (const run of loudRuns(received, opts.playDb ?? -45, minFrames)) {
+  for (const run of loudRuns(received, opts.playDb ?? AUDIBLE_DBFS, minFrames)) {
     const last = agent.at(-1);
     if (last && run[0] - last[1] < gapFrames) last[1] = run[1];
     else agent.push([run[0], run[1]]);
@@ -102,36 +90,4 @@ export function toPhoneTurnLatencies(turns: readonly PairedTurn[], recordingStar
     endOfTurnSource: 'model_vad',
     clockUncertaintyMs: null,
   }));
-}
-
-/**
- * The samples of a PCM16 mono WAV file (what SIP phones record), from its bytes.
- * @throws Error when it is not RIFF/WAVE PCM 16-bit mono.
- */
-export function parseWavPcm16(bytes: Uint8Array): { samples: Int16Array; sampleRateHz: number } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const tag = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
-  if (bytes.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error('not a WAV file');
-  let sampleRateHz = 0;
-  for (let at = 12; at + 8 <= bytes.length; ) {
-    const id = tag(at);
-    const size = view.getUint32(at + 4, true);
-    if (id === 'fmt ') {
-      const format = view.getUint16(at + 8, true);
-      const channels = view.getUint16(at + 10, true);
-      sampleRateHz = view.getUint32(at + 12, true);
-      const bits = view.getUint16(at + 22, true);
-      if ((format !== 1 && format !== 0xfffe) || channels !== 1 || bits !== 16) {
-        throw new Error(`WAV must be PCM 16-bit mono (format ${format}, ${channels} channels, ${bits} bits)`);
-      }
-    } else if (id === 'data') {
-      if (!sampleRateHz) throw new Error('WAV data before fmt chunk');
-      const len = Math.min(size, bytes.length - at - 8) & ~1;
-      const samples = new Int16Array(len / 2);
-      for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(at + 8 + 2 * i, true);
-      return { samples, sampleRateHz };
-    }
-    at += 8 + size + (size & 1);
-  }
-  throw new Error('WAV has no data chunk');
 }

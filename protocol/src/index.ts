@@ -1,6 +1,8 @@
 export * from './session.ts';
 export * from './rpc.ts';
+export * from './hint-timing.ts';
 export * from './timeline.ts';
+export * from './stages.ts';
 export * from './percentiles.ts';
 export * from './pairing.ts';
 export * from './clock.ts';
@@ -11,6 +13,7 @@ export * from './admin.ts';
 export * from './slug.ts';
 export * from './phone.ts';
 export * from './envelope.ts';
+export * from './audio/index.ts';
 export * from './tools.ts';
 export * from './customers.ts';
 export * from './live-call.ts';

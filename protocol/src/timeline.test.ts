@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AgentTurnTimeline, computeStages, matchTimeline } from './timeline.ts';
+import { type AgentTurnTimeline, computeStages, implausibleStage, matchTimeline } from './timeline.ts';
 
 const timeline = (over: Partial<AgentTurnTimeline>): AgentTurnTimeline => ({
   type: 'turn_timeline',
@@ -47,5 +47,21 @@ describe('matchTimeline', () => {
 
   it('returns undefined when no reply fits', () => {
     expect(matchTimeline({ speechEndAt: 10_000, playStartAt: 10_500 }, [timeline({ firstFramePublishedAt: 1 })], 0)).toBeUndefined();
+  });
+});
+
+describe('matchTimeline and implausibleStage (End of speech −2653 ms)', () => {
+  it('skips a reply whose end of turn precedes the speech end beyond the tolerance', () => {
+    const withdrawn = timeline({ responseId: 'w', endOfTurnAt: 10_100, firstFramePublishedAt: 10_660 });
+    const turn = { speechEndAt: 12_600, playStartAt: 13_350 };
+    expect(matchTimeline(turn, [withdrawn], 0)).toBeUndefined();
+    const answer = timeline({ responseId: 'a', endOfTurnAt: 12_580, firstFramePublishedAt: 13_260 });
+    expect(matchTimeline(turn, [withdrawn, answer], 0)?.responseId).toBe('a'); // 20 ms early: within 50 ms
+    expect(matchTimeline(turn, [withdrawn, answer], 0, { toleranceMs: 10 })).toBeUndefined();
+  });
+
+  it('names the first stage negative beyond the tolerance', () => {
+    expect(implausibleStage({ endpointingMs: -2653, modelMs: 300, agentOutMs: 2, networkPlayoutMs: 90 }, 40)).toBe('endpointingMs');
+    expect(implausibleStage({ endpointingMs: -30, modelMs: 300, agentOutMs: null, networkPlayoutMs: 90 }, 40)).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STAGE_KEYS, type StageKey } from './stages.ts';
 
 /**
  * The per-turn timeline on one clock (latency.md, "Stages"):
@@ -35,13 +36,10 @@ export const AgentTurnTimeline = z
   .strict();
 export type AgentTurnTimeline = z.infer<typeof AgentTurnTimeline>;
 
-/** Durations of the stages of one turn, ms; null when a boundary is unknown. */
-export const TurnStages = z.object({
-  endpointingMs: z.number().nullable(),
-  modelMs: z.number().nullable(),
-  agentOutMs: z.number().nullable(),
-  networkPlayoutMs: z.number().nullable(),
-});
+/** Durations of the stages of one turn (stages.ts), ms; null when a boundary is unknown. */
+export const TurnStages = z.object(
+  Object.fromEntries(STAGE_KEYS.map((k) => [k, z.number().nullable()])) as { [K in StageKey]: z.ZodNullable<z.ZodNumber> },
+);
 export type TurnStages = z.infer<typeof TurnStages>;
 
 /** One turn as the page measured it; what is shown live and stored with the call. */
@@ -87,26 +85,54 @@ export function computeStages(
   };
 }
 
+/** Options of {@link matchTimeline}. */
+export interface MatchOptions {
+  /** How long before the caller's speech end a reply's first frame may have been published, ms. Default 2000. */
+  slackMs?: number;
+  /**
+   * How far the mapped clocks may disagree, ms (the clock offset's ± uncertainty plus a VAD frame).
+   * An end of turn earlier than speech end by more than this belongs to another turn. Default 50.
+   */
+  toleranceMs?: number;
+}
+
 /**
  * Picks the agent timeline that produced the audio heard at `playStartAt`: the one whose first
  * published frame (mapped to the page clock) is the latest at or before `playStartAt`, and after
  * `speechEndAt − slackMs`. Returns undefined when none fits.
+ *
+ * A reply whose end of turn lies before the caller's speech end (beyond `toleranceMs`) answered an
+ * earlier hint — typically a speculative reply withdrawn because the caller went on talking,
+ * published just before the withdrawal — and is never this turn's: pairing it drew a negative
+ * endpointing stage ("End of speech −2653 ms"). Such a reply is skipped; if the right one has not
+ * arrived yet the turn stays unsplit until it does.
  */
 export function matchTimeline(
   turn: { speechEndAt: number; playStartAt: number },
   timelines: readonly AgentTurnTimeline[],
   offsetMs: number,
-  slackMs = 2_000,
+  options: MatchOptions = {},
 ): AgentTurnTimeline | undefined {
+  const slackMs = options.slackMs ?? 2_000;
+  const toleranceMs = options.toleranceMs ?? 50;
   let best: AgentTurnTimeline | undefined;
   let bestAt = Number.NEGATIVE_INFINITY;
   for (const t of timelines) {
     if (t.firstFramePublishedAt === null) continue;
     const at = t.firstFramePublishedAt - offsetMs;
+    if (t.endOfTurnAt !== null && t.endOfTurnAt - offsetMs < turn.speechEndAt - toleranceMs) continue;
     if (at <= turn.playStartAt && at >= turn.speechEndAt - slackMs && at > bestAt) {
       best = t;
       bestAt = at;
     }
   }
   return best;
+}
+
+/**
+ * The first stage of a split that is negative beyond `toleranceMs` (impossible on one clock:
+ * the split pairs the wrong reply, or the clocks disagree), or null when the split is plausible.
+ */
+export function implausibleStage(stages: TurnStages, toleranceMs: number): StageKey | null {
+  return STAGE_KEYS.find((k) => stages[k] !== null && stages[k]! < -toleranceMs) ?? null;
 }

@@ -39,7 +39,7 @@ const sipInfo = stack.sip
                  call it with any SIP phone, e.g. baresip: /dial sip:${line.number}@${stack.sip.address}
 `
   : '';
-const model = process.env.OPENAI_API_KEY ? 'OpenAI Realtime' : 'local offline model (no OPENAI_API_KEY)';
+const model = stack.model ? `local offline model at ${stack.model.url} (its own service; no OPENAI_API_KEY)` : 'OpenAI Realtime';
 console.log(`
   Stack is up in ${((Date.now() - t0) / 1000).toFixed(1)} s — model: ${model}
 

@@ -32,3 +32,22 @@ export function loadOrCreateKeys(dir = STATE_DIR): ApiKeys {
   chmodSync(file, 0o600);
   return keys;
 }
+
+/**
+ * Returns this checkout's key for the local model (`.state/<name>.key`, mode 0600), generating 32
+ * random bytes (base64url) on first use. The stack hands it to the model and to the agent worker.
+ * @throws Error when the file exists but holds no usable key (delete it to regenerate).
+ */
+export function loadOrCreateSecret(name: string, dir = STATE_DIR): string {
+  const file = join(dir, `${name}.key`);
+  if (existsSync(file)) {
+    const key = readFileSync(file, 'utf8').trim();
+    if (!/^[A-Za-z0-9_-]{32,128}$/.test(key)) throw new Error(`${file} does not hold a usable key; delete it to generate a new one`);
+    return key;
+  }
+  mkdirSync(dir, { recursive: true });
+  const key = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return key;
+}

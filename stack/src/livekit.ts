@@ -39,6 +39,11 @@ export interface LiveKitServerOptions {
   rtcUdpPort: number;
   /** `host:port` of Redis; required when livekit-sip runs. */
   redisAddress?: string;
+  /**
+   * LiveKit's built-in TURN server on this UDP port (127.0.0.1), relaying to the SFU on loopback:
+   * what the latency benchmark's impairing relay sits in front of. Off when absent.
+   */
+  turnUdpPort?: number;
   /** URL that receives LiveKit webhooks (signed with `keys`). */
   webhookUrl?: string;
   /** Folder for config and logs; default `.state/<name>`. */
@@ -80,6 +85,16 @@ export async function startLiveKitServer(opts: LiveKitServerOptions): Promise<Ru
     agents: { target_load: 2 },
   };
   if (opts.redisAddress) config.redis = { address: opts.redisAddress };
+  if (opts.turnUdpPort) {
+    // Keys of livekit-server v1.13.5 (pkg/config TURNConfig). Its relay allocations reach the SFU
+    // on 127.0.0.1, a "restricted" peer that TURN refuses unless allowed by CIDR.
+    config.turn = {
+      enabled: true,
+      udp_port: opts.turnUdpPort,
+      bind_addresses: ['127.0.0.1'],
+      allow_restricted_peer_cidrs: ['127.0.0.0/8'],
+    };
+  }
   if (opts.webhookUrl) config.webhook = { api_key: opts.keys.apiKey, urls: [opts.webhookUrl] };
   const configFile = join(dir, 'livekit.yaml');
   writeFileSync(configFile, stringify(config), { mode: 0o600 });

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadOrCreateKeys } from './keys.ts';
+import { loadOrCreateKeys, loadOrCreateSecret } from './keys.ts';
 import { resolveLiveKitBinaries, startLiveKitServer } from './livekit.ts';
+import { type LocalModelOptions, startLocalModel } from './local-model.ts';
 import { STATE_DIR, pkgDir } from './paths.ts';
 import { freeTcpPort, freeTcpUdpPort, freeUdpRange } from './ports.ts';
 import { type Service, httpOk, spawnService, waitUntilReady } from './service.ts';
@@ -16,8 +17,14 @@ export interface StackOptions {
   echo?: boolean;
   /** Start the demo site (Vite) too. Default true. */
   demoSite?: boolean;
-  /** Extra environment for the agent worker (e.g. LOCAL_REALTIME_TTFA_MS). */
+  /** Extra environment for the agent worker (e.g. LOG_LEVEL). */
   agentEnv?: NodeJS.ProcessEnv;
+  /**
+   * The offline model, started as its own service unless OPENAI_API_KEY is set: emulated time to
+   * first audio, script, session cap, cloud stand-in (`noAsr`), log level. Defaults from the
+   * environment: LOCAL_REALTIME_TTFA_MS, LOCAL_REALTIME_SCRIPT, LOCAL_REALTIME_MAX_SESSIONS.
+   */
+  model?: Pick<LocalModelOptions, 'ttfaMs' | 'script' | 'maxSessions' | 'noAsr' | 'logLevel'>;
   /** Agent name the worker registers under. Default `voice-agent`. */
   agentName?: string;
   /** Folder for logs and configs; default `.state/stack` (tests pass their own). */
@@ -28,6 +35,8 @@ export interface StackOptions {
   widget?: boolean;
   /** Phone callers too: Redis, livekit-server with Redis, and livekit-sip on loopback (issue 6). */
   sip?: boolean;
+  /** Start LiveKit's TURN server (UDP, 127.0.0.1) on a free port, for callers behind an emulated network. */
+  turn?: boolean;
   /** Where livekit-sip listens (default 127.0.0.1) and the public IP it announces behind NAT. */
   sipNetwork?: { listenIp?: string; externalIp?: string };
 }
@@ -35,6 +44,8 @@ export interface StackOptions {
 /** A running stack; `stop()` ends every process it started. */
 export interface Stack {
   livekitUrl: string;
+  /** LiveKit's TURN UDP port on 127.0.0.1, when started with `turn: true`. */
+  turnUdpPort: number | null;
   serverUrl: string;
   /** Demo page URL, when the demo site runs. */
   demoUrl: string | null;
@@ -47,6 +58,8 @@ export interface Stack {
   consoleKeyFile: string;
   /** livekit-sip, when started with `sip: true`: INVITEs go to `address` (UDP or TCP). */
   sip: { address: string; ports: SipPorts } | null;
+  /** The offline model service (`http://127.0.0.1:PORT/v1` and its key); null when the agent uses OpenAI. */
+  model: { url: string; apiKey: string } | null;
   stop(): Promise<void>;
 }
 
@@ -54,7 +67,7 @@ export interface Stack {
 export const DEMO_SIP_PORTS = { redis: 6390, sip: 5060, sipHealth: 8091, rtp: { start: 10000, end: 10100 } };
 
 /** Fixed ports of `npm run demo`, so the printed URL stays the same. */
-export const DEMO_PORTS = { livekit: 7880, rtcTcp: 7881, rtcUdp: 7882, server: 8787, demo: 5173, agentHttp: 8089 };
+export const DEMO_PORTS = { livekit: 7880, rtcTcp: 7881, rtcUdp: 7882, server: 8787, demo: 5173, agentHttp: 8089, model: 8765 };
 
 /** Rebuilds the widget when any of its sources is newer than the build (vite build, ~3 s). */
 export function ensureWidgetBuilt(): string {
@@ -89,9 +102,18 @@ export function ensureConsoleBuilt(): string {
   return dist;
 }
 
+/** Number from an environment variable, or undefined when unset. @throws Error when set but not a non-negative number. */
+function envNumber(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${v}"`);
+  return n;
+}
+
 /**
- * Starts LiveKit server, our server, the agent worker (with the local model unless
- * OPENAI_API_KEY is set) and the demo site, all on 127.0.0.1, and waits until each is ready.
+ * Starts LiveKit server, our server, the offline model (its own service, unless OPENAI_API_KEY is
+ * set), the agent worker and the demo site, all on 127.0.0.1, and waits until each is ready.
  * @throws Error naming the service and its log file when one fails to start; whatever started is stopped.
  */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -105,6 +127,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         server: await freeTcpPort(),
         demo: await freeTcpPort(),
         agentHttp: await freeTcpPort(),
+        model: await freeTcpPort(),
       }
     : DEMO_PORTS;
   const keys = loadOrCreateKeys();
@@ -114,6 +137,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     : opts.ephemeral
       ? { redis: await freeTcpPort(), sip: await freeTcpUdpPort(), sipHealth: await freeTcpPort(), rtp: await freeUdpRange(40) }
       : DEMO_SIP_PORTS;
+  const turnUdpPort = opts.turn ? await freeTcpUdpPort() : undefined;
   const widgetDist = opts.widget === false ? undefined : ensureWidgetBuilt();
   ensureConsoleBuilt(); // the people's console (hand-offs, web and phone)
   const services: Service[] = [];
@@ -129,6 +153,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       port: ports.livekit,
       rtcTcpPort: ports.rtcTcp,
       rtcUdpPort: ports.rtcUdp,
+      turnUdpPort,
       // Signed webhooks close calls even when the browser vanishes (the server starts right after).
       webhookUrl: `http://127.0.0.1:${ports.server}/webhooks/livekit`,
       redisAddress: redis?.address,
@@ -162,6 +187,24 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const tsx = join(pkgDir('stack'), 'node_modules/.bin/tsx');
     const logDir = join(dir, 'logs');
 
+    // The model starts first, in its own process: the worker only ever connects to it.
+    let model: Stack['model'] = null;
+    if (!process.env.OPENAI_API_KEY) {
+      const running = await startLocalModel({
+        port: ports.model,
+        apiKey: loadOrCreateSecret('local-realtime'),
+        ttfaMs: opts.model?.ttfaMs ?? envNumber('LOCAL_REALTIME_TTFA_MS'),
+        script: opts.model?.script ?? process.env.LOCAL_REALTIME_SCRIPT,
+        maxSessions: opts.model?.maxSessions ?? envNumber('LOCAL_REALTIME_MAX_SESSIONS'),
+        noAsr: opts.model?.noAsr,
+        logLevel: opts.model?.logLevel,
+        logDir,
+        echo: opts.echo,
+      });
+      services.push(running.service);
+      model = { url: running.url, apiKey: running.apiKey };
+    }
+
     const serverUrl = `http://127.0.0.1:${ports.server}`;
     const server = spawnService('server', tsx, ['src/main.ts'], {
       cwd: pkgDir('server'),
@@ -181,7 +224,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     services.push(server);
     const agent = spawnService('agent-worker', tsx, ['src/main.ts', 'start'], {
       cwd: pkgDir('agent-worker'),
-      env: { ...common, AGENT_HTTP_PORT: String(ports.agentHttp), SERVER_URL: serverUrl, ...opts.agentEnv },
+      env: {
+        ...common,
+        AGENT_HTTP_PORT: String(ports.agentHttp),
+        SERVER_URL: serverUrl,
+        ...(model ? { LOCAL_REALTIME_URL: model.url, LOCAL_REALTIME_API_KEY: model.apiKey } : {}),
+        ...opts.agentEnv,
+      },
       echo: opts.echo,
       logDir,
     });
@@ -204,7 +253,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       waits.push(waitUntilReady(demo, httpOk(demoUrl), 30_000));
     }
     await Promise.all(waits);
-    return { livekitUrl: livekit.url, serverUrl, demoUrl, agentName, apiKey: keys.apiKey, apiSecret: keys.apiSecret, services, sip, consoleKeyFile: join(dir, 'console-key'), stop };
+    return { livekitUrl: livekit.url, turnUdpPort: turnUdpPort ?? null, serverUrl, demoUrl, agentName, apiKey: keys.apiKey, apiSecret: keys.apiSecret, services, sip, model, consoleKeyFile: join(dir, 'console-key'), stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loudSpan, parseWavPcm16 } from '@voice-widget/protocol';
 import { STATE_DIR } from '@voice-widget/stack';
 
 /** Real human recordings from Debian's pocketsphinx-testdata (16 kHz mono), with their transcripts. */
@@ -76,22 +77,16 @@ export function callerWav(name: string, segments: Segment[]): string {
 }
 
 /**
- * Where speech starts in a WAV written by this module (48 kHz mono S16): the first 10 ms window whose
- * RMS reaches `thresholdDbfs`, in ms from the start of the file. The default −35 dBFS sits above the
+ * Where speech starts in a WAV (PCM16 mono): the first 10 ms window whose RMS reaches
+ * `thresholdDbfs`, in ms from the start of the file. The default −35 dBFS sits above the
  * LibriVox clips' −45…−50 dBFS noise floor and below their speech (−20…−30 dBFS).
+ * @throws Error when nothing in the file reaches the threshold.
  */
 export function speechOnsetMs(wavPath: string, thresholdDbfs = -35): number {
-  const buf = readFileSync(wavPath);
-  const dataAt = buf.indexOf('data') + 8;
-  const samples = new Int16Array(buf.buffer.slice(buf.byteOffset + dataAt, buf.byteOffset + buf.length - ((buf.length - dataAt) % 2)));
-  const win = 480;
-  const threshold = 10 ** (thresholdDbfs / 20) * 32768;
-  for (let i = 0; i + win <= samples.length; i += win) {
-    let sum = 0;
-    for (let j = i; j < i + win; j++) sum += samples[j]! * samples[j]!;
-    if (Math.sqrt(sum / win) >= threshold) return (i / 48_000) * 1000;
-  }
-  throw new Error(`no sound above ${thresholdDbfs} dBFS in ${wavPath}`);
+  const { samples, sampleRateHz } = parseWavPcm16(readFileSync(wavPath));
+  const span = loudSpan(samples, sampleRateHz, thresholdDbfs);
+  if (!span) throw new Error(`no sound above ${thresholdDbfs} dBFS in ${wavPath}`);
+  return span.startMs;
 }
 
 /**

@@ -1,9 +1,23 @@
 /** What e2e tests and benchmarks share (`@voice-widget/testkit`). */
 export { launchBrowser, CHROMIUM, type LaunchedBrowser, type LaunchOptions } from './browser.ts';
 export { callerWav, noiseBurstWav, speechOnsetMs, RECORDINGS, TESTDATA, type RecordingName, type Segment } from './audio.ts';
-export { instrument, playIntoMic, serveHostPages, settleCall, startCall, widgetEvents, type RecordedEvent } from './widget-page.ts';
+export {
+  instrument,
+  playIntoMic,
+  routeMicFiles,
+  serveHostPages,
+  settleCall,
+  startCall,
+  waitForAgentAudible,
+  waitForAgentQuiet,
+  widgetEvents,
+  type RecordedEvent,
+} from './widget-page.ts';
+export { ImpairedUdpRelay, NETWORK_PROFILES, type DirectionStats, type NetworkName, type NetworkProfile, type RelayStats } from './udp-relay.ts';
+export { hookPeerConnections, pageNetworkStats, type PageNetworkStats } from './page-network.ts';
 export { baresipCall, callerWav8k, sipp, toUlaw, wavSeconds, type BaresipCall, type SippResult } from './sip.ts';
 export { KNOWN_CALLER, LINE, type PhoneStack, startPhoneStack } from './sip-stack.ts';
 export { keypadScenario, rejectScenario, transferScenario } from './sipp-scenarios.ts';
 export { openConsole, takeCall } from './console-page.ts';
 export { toneWindows } from './tone.ts';
+export { probeModelFromBrowser, type ModelProbeAttempt, type ModelProbeResult } from './model-probe.ts';

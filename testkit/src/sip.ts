@@ -6,6 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseWavPcm16, wavDurationS } from '@voice-widget/protocol';
 import { STATE_DIR, freeTcpUdpPort, freeUdpRange } from '@voice-widget/stack';
 import { type Segment, speechInput, synthArgs } from './audio.ts';
 
@@ -138,10 +139,9 @@ export async function baresipCall(opts: {
   };
 }
 
-/** Duration of a WAV file, seconds. */
+/** Duration of a PCM16 mono WAV file, seconds. */
 export function wavSeconds(wav: string): number {
-  const b = readFileSync(wav);
-  return (b.length - 44) / (b.readUInt32LE(28) || 16000);
+  return wavDurationS(parseWavPcm16(readFileSync(wav)));
 }
 
 export interface SippResult {

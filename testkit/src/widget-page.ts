@@ -121,3 +121,47 @@ export async function settleCall(root: Locator, timeoutMs = 25_000): Promise<voi
     await settled();
   }
 }
+
+/**
+ * Serves local files to every page of `context` under `/__mic/<name>` on the page's own origin
+ * (routed by Playwright, no server, no CORS), for {@link playIntoMic}. Returns name → path to pass.
+ */
+export async function routeMicFiles(context: BrowserContext, files: Record<string, string>): Promise<Record<string, string>> {
+  await context.route('**/__mic/*', async (route) => {
+    const name = decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop() ?? '');
+    const file = files[name];
+    if (!file) return route.fulfill({ status: 404 });
+    await route.fulfill({ status: 200, contentType: 'audio/wav', body: readFileSync(file) });
+  });
+  return Object.fromEntries(Object.keys(files).map((name) => [name, `/__mic/${encodeURIComponent(name)}`]));
+}
+
+/**
+ * Waits until the agent has been silent in the page for `quietMs` while the widget listens
+ * (the greeting or a reply has finished playing): the moment a polite caller starts talking.
+ * Driven by the page's state, not by a fixed time. Resolves false after `timeoutMs`.
+ */
+export async function waitForAgentQuiet(root: Locator, quietMs = 700, timeoutMs = 30_000): Promise<boolean> {
+  const w = root.locator('.vw');
+  const deadline = Date.now() + timeoutMs;
+  let quietSince: number | null = null;
+  while (Date.now() < deadline) {
+    const [audible, state] = await Promise.all([w.getAttribute('data-agent-audible'), w.getAttribute('data-state')]);
+    const quiet = audible !== 'true' && state === 'listening';
+    quietSince = quiet ? (quietSince ?? Date.now()) : null;
+    if (quietSince !== null && Date.now() - quietSince >= quietMs) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+/** Waits until the agent's audio has been heard in the page (the greeting started). Resolves false after `timeoutMs`. */
+export async function waitForAgentAudible(root: Locator, timeoutMs = 30_000): Promise<boolean> {
+  const w = root.locator('.vw');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await w.getAttribute('data-agent-audible')) === 'true') return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}

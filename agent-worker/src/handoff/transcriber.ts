@@ -18,13 +18,12 @@ export interface TranscriptionEndpoint {
 }
 
 /** The endpoint for this worker: OpenAI when `OPENAI_API_KEY` is set, else the local offline model. Null when neither is known. */
-export function transcriptionEndpoint(config: Pick<WorkerConfig, 'OPENAI_API_KEY' | 'OPENAI_REALTIME_MODEL' | 'LOCAL_REALTIME_URL'>): TranscriptionEndpoint | null {
+export function transcriptionEndpoint(config: Pick<WorkerConfig, 'OPENAI_API_KEY' | 'OPENAI_REALTIME_MODEL' | 'LOCAL_REALTIME_URL' | 'LOCAL_REALTIME_API_KEY'>): TranscriptionEndpoint | null {
   if (config.OPENAI_API_KEY) {
     return { url: `wss://api.openai.com/v1/realtime?model=${encodeURIComponent(config.OPENAI_REALTIME_MODEL)}`, apiKey: config.OPENAI_API_KEY, model: 'gpt-4o-mini-transcribe' };
   }
-  const local = config.LOCAL_REALTIME_URL ?? process.env.LOCAL_REALTIME_URL;
-  if (!local) return null;
-  return { url: `${local.replace(/^http/, 'ws').replace(/\/+$/, '')}/realtime?model=gpt-realtime`, apiKey: 'local', model: 'pocketsphinx' };
+  if (!config.LOCAL_REALTIME_URL || !config.LOCAL_REALTIME_API_KEY) return null;
+  return { url: `${config.LOCAL_REALTIME_URL.replace(/^http/, 'ws').replace(/\/+$/, '')}/realtime?model=gpt-realtime`, apiKey: config.LOCAL_REALTIME_API_KEY, model: 'pocketsphinx' };
 }
 
 /**

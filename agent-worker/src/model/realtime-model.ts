@@ -25,9 +25,9 @@ class ObservedRealtimeModel extends openai.realtime.RealtimeModel {
 
 /**
  * The realtime speech model for a session: OpenAI Realtime when `OPENAI_API_KEY` is set,
- * otherwise the local offline model at `LOCAL_REALTIME_URL` — the same plugin and protocol either
- * way, so every test exercises the production code path.
- * @throws Error when neither an OpenAI key nor a local model URL is configured.
+ * otherwise the offline model service at `LOCAL_REALTIME_URL` with its key — the same plugin and
+ * protocol either way, so every test exercises the production code path.
+ * @throws Error when neither an OpenAI key nor a local model URL and key are configured.
  */
 export function createRealtimeModel(
   config: WorkerConfig,
@@ -45,12 +45,12 @@ export function createRealtimeModel(
       opts.onSession,
     );
   }
-  if (!config.LOCAL_REALTIME_URL) {
-    throw new Error('no model: set OPENAI_API_KEY, or start the local model and set LOCAL_REALTIME_URL');
+  if (!config.LOCAL_REALTIME_URL || !config.LOCAL_REALTIME_API_KEY) {
+    throw new Error('no model: set OPENAI_API_KEY, or LOCAL_REALTIME_URL and LOCAL_REALTIME_API_KEY of a running local model');
   }
   return new ObservedRealtimeModel(
     // The model name is sent as is (the local model ignores it): the same request as production.
-    { baseURL: config.LOCAL_REALTIME_URL, apiKey: 'local', model: opts.model ?? 'gpt-realtime', voice: opts.voice ?? config.OPENAI_VOICE, turnDetection },
+    { baseURL: config.LOCAL_REALTIME_URL, apiKey: config.LOCAL_REALTIME_API_KEY, model: opts.model ?? 'gpt-realtime', voice: opts.voice ?? config.OPENAI_VOICE, turnDetection },
     opts.onSession,
   );
 }

@@ -22,11 +22,20 @@ export interface RealtimeWireEvent {
 export class TurnTimelineRecorder {
   #pendingEndOfTurn: { at: number; source: EndOfTurnSource } | null = null;
   #current: AgentTurnTimeline | null = null;
+  #fastestModelMs: number | null = null;
 
   constructor(
     private readonly publish: (timeline: AgentTurnTimeline) => void,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * The shortest time this session's model took from `response.created` to its first audio delta
+   * (the greeting included), ms; null before any reply. No reply can be heard sooner than this.
+   */
+  get fastestModelMs(): number | null {
+    return this.#fastestModelMs;
+  }
 
   /** The agent decided the caller's turn is over (client hint or manual commit). */
   markEndOfTurn(source: EndOfTurnSource, at = this.now()): void {
@@ -61,7 +70,11 @@ export class TurnTimelineRecorder {
       }
       case 'response.output_audio.delta':
       case 'response.audio.delta':
-        if (this.#current && this.#current.firstAudioDeltaAt === null) this.#current.firstAudioDeltaAt = at;
+        if (this.#current && this.#current.firstAudioDeltaAt === null) {
+          this.#current.firstAudioDeltaAt = at;
+          const ms = at - (this.#current.responseCreatedAt ?? at);
+          this.#fastestModelMs = Math.min(this.#fastestModelMs ?? ms, ms);
+        }
         break;
       case 'response.done': {
         // Kept until the next reply: playback of a short reply can start after the model is done.

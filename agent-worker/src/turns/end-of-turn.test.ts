@@ -9,7 +9,11 @@ import { TurnTimelineRecorder } from '../timeline/turn-timeline.ts';
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 /** Records what the controller asks of the session and the model session. */
-function harness(agentState = 'listening', eot?: () => Promise<{ probability: number; inferenceMs: number; totalMs: number } | null>) {
+function harness(
+  agentState = 'listening',
+  eot?: () => Promise<{ probability: number; inferenceMs: number; totalMs: number } | null>,
+  clock: { now: number } = { now: 0 },
+) {
   const calls: string[] = [];
   const replies: { interrupted: boolean }[] = [];
   const session = {
@@ -27,10 +31,17 @@ function harness(agentState = 'listening', eot?: () => Promise<{ probability: nu
     commitAudio: async () => void calls.push('commit'),
     interrupt: async () => void calls.push('cancel'),
   } as unknown as llm.RealtimeSession;
-  const timeline = new TurnTimelineRecorder(() => {});
+  const timeline = new TurnTimelineRecorder(() => {}, () => clock.now);
   const responses = new ModelResponses();
-  const controller = new EndOfTurnController(session, () => rt, timeline, responses, pino({ level: 'silent' }), eot);
-  return { controller, calls, replies, responses };
+  const controller = new EndOfTurnController(session, () => rt, timeline, responses, pino({ level: 'silent' }), eot, () => clock.now);
+  return { controller, calls, replies, responses, timeline };
+}
+
+/** The greeting: 300 ms from `response.created` to its first audio (the model's TTFA). */
+function greet(timeline: TurnTimelineRecorder, clock: { now: number }) {
+  timeline.onServerEvent({ type: 'response.created', response: { id: 'greeting' } });
+  clock.now += 300;
+  timeline.onServerEvent({ type: 'response.output_audio.delta' });
 }
 
 describe('EndOfTurnController', () => {
@@ -141,5 +152,47 @@ describe('EndOfTurnController', () => {
     controller.onHint(5_000, true);
     await tick();
     expect(calls).toEqual(['interrupt', 'flush', 'commit', 'generateReply']);
+  });
+
+  it('asks the end-of-turn model only while its answer can change what the caller hears', async () => {
+    let asked = 0;
+    const clock = { now: 0 };
+    const { controller, timeline } = harness('listening', async () => (asked++, { probability: 0.9, inferenceMs: 8, totalMs: 12 }), clock);
+    // Before any reply nothing is known of the model's speed: asked.
+    controller.onHint(1_000, false);
+    await tick();
+    expect(asked).toBe(1);
+    controller.onHint(1_000, true);
+    greet(timeline, clock);
+    expect(timeline.fastestModelMs).toBe(300);
+    // The page's default timing (final 204 ms after tentative) beats the model's 300 ms: not asked,
+    // an "unfinished" verdict could only delay the reply.
+    clock.now = 10_000;
+    controller.onHint(10_000, false);
+    await tick();
+    expect(asked).toBe(1);
+    clock.now = 10_210; // the final hint, as the default says
+    controller.onHint(10_000, true);
+    clock.now = 20_000;
+    controller.onHint(20_000, false);
+    await tick();
+    expect(asked).toBe(1);
+  });
+
+  it('keeps asking when the page waits longer than the model takes (a long redemption time)', async () => {
+    let asked = 0;
+    const clock = { now: 0 };
+    const { controller, timeline } = harness('listening', async () => (asked++, { probability: 0.9, inferenceMs: 8, totalMs: 12 }), clock);
+    greet(timeline, clock);
+    clock.now = 10_000;
+    controller.onHint(10_000, false);
+    await tick();
+    expect(asked).toBe(0); // the page's default timing is assumed until the call shows its own
+    clock.now = 10_900; // redemption of ~1 s: a reply could be heard before it ends
+    controller.onHint(10_000, true);
+    clock.now = 20_000;
+    controller.onHint(20_000, false);
+    await tick();
+    expect(asked).toBe(1);
   });
 });

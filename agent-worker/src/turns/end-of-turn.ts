@@ -1,5 +1,6 @@
 import type { llm, voice } from '@livekit/agents';
 import { AudioFrame } from '@livekit/rtc-node';
+import { PAGE_HINT_DEFAULTS } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
 import { EOT_UNLIKELY_THRESHOLD, type EotResult } from './eot.ts';
 import type { ModelResponses } from '../model/model-responses.ts';
@@ -49,12 +50,24 @@ export type EndOfTurnModel = () => Promise<EotResult | null>;
  * "unlikely" threshold) the reply is withdrawn before it is heard, and answered only on the final
  * hint. Asking first would put the model's answer time on every turn's path.
  *
+ * The model is asked only when its answer can change what the caller hears: when the reply's
+ * first audio could come before the final hint. Once a session has shown that the final hint
+ * follows the tentative one sooner (page redemption − tentative wait, ~200 ms by default) than the
+ * model's fastest first audio (≥ its TTFA, ~300 ms and more for cloud models), an "unfinished"
+ * verdict could only withdraw a reply nobody would have heard yet — and delay it to the final
+ * hint — so the model is not asked (and its inference not paid for). Until a call shows its gap,
+ * the page's default timing stands for it (PAGE_HINT_DEFAULTS); before any reply the model is asked.
+ *
  * A reply is only requested once the model has no response in progress (a cancelled one ends at
  * its `response.done`), or the model would refuse it.
  */
 export class EndOfTurnController {
   #lastSpeechEndMs = Number.NEGATIVE_INFINITY;
   #speculative: EndedTurn | null = null;
+  /** When the pending speculative turn's tentative hint arrived (`now()` clock, ms). */
+  #tentativeAt: number | null = null;
+  /** Longest tentative → final hint gap seen in this session, ms; null before one was seen (the page's default applies). */
+  #finalGapMs: number | null = null;
   /** A turn whose speculative reply the end-of-turn model withdrew: the final hint answers it. */
   #held: EndedTurn | null = null;
 
@@ -65,6 +78,7 @@ export class EndOfTurnController {
     private readonly responses: ModelResponses,
     private readonly log: Logger,
     private readonly eot?: EndOfTurnModel,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /**
@@ -74,20 +88,40 @@ export class EndOfTurnController {
   onHint(speechEndMs: number, final = true): boolean {
     const spec = this.#speculative;
     if (spec && Math.abs(speechEndMs - spec.speechEndMs) < SAME_TURN_MS) {
-      if (final) this.#speculative = null; // confirmed: the reply already started
+      if (final) {
+        this.#speculative = null; // confirmed: the reply already started
+        this.#noteFinalHint();
+      }
       return true;
     }
     const held = this.#held;
     if (held && final && Math.abs(speechEndMs - held.speechEndMs) < SAME_TURN_MS) {
       // The words were committed at the tentative hint; the redemption time confirms the turn.
       this.#held = null;
+      this.#noteFinalHint();
       void this.#reply({ speechEndMs, withdrawn: false });
       return true;
     }
     if (!this.realtime() || speechEndMs < this.#lastSpeechEndMs + SAME_TURN_MS) return false;
     const turn = this.#endTurn(speechEndMs, final);
-    if (!final && turn && this.eot) void this.#askModel(turn, this.eot);
+    if (!final && turn && this.eot) {
+      if (this.#eotCanChangeDecision()) void this.#askModel(turn, this.eot);
+      else this.log.debug({ finalGapMs: this.#finalGapMs, fastestModelMs: this.timeline.fastestModelMs }, 'end-of-turn model not asked: the final hint comes first');
+    }
     return true;
+  }
+
+  /** The final hint of the turn whose tentative hint started a reply arrived: how long after. */
+  #noteFinalHint(): void {
+    if (this.#tentativeAt !== null) this.#finalGapMs = Math.max(this.#finalGapMs ?? 0, this.now() - this.#tentativeAt);
+    this.#tentativeAt = null;
+  }
+
+  /** Whether a speculative reply could be heard before the final hint (see the class comment). */
+  #eotCanChangeDecision(): boolean {
+    const fastest = this.timeline.fastestModelMs;
+    const gap = this.#finalGapMs ?? PAGE_HINT_DEFAULTS.redemptionMs - PAGE_HINT_DEFAULTS.tentativeMs;
+    return fastest === null || gap >= fastest;
   }
 
   /** The caller went on talking after a tentative hint; returns true if a reply was withdrawn. */
@@ -129,6 +163,7 @@ export class EndOfTurnController {
     void rt.commitAudio();
     const turn: EndedTurn = { speechEndMs, withdrawn: false };
     this.#speculative = final ? null : turn;
+    this.#tentativeAt = final ? null : this.now();
     void this.#reply(turn);
     this.log.debug({ final }, 'turn ended by the page hint');
     return turn;

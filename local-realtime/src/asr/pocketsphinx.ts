@@ -2,6 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { RealtimeProtocolError } from '../errors.ts';
 
 /**
  * PocketSphinx 0.8 (`pocketsphinx_continuous`, Debian package `pocketsphinx`) as a streaming
@@ -29,15 +30,19 @@ export interface PocketSphinxOptions {
 /**
  * Decoder settings for a live caller, measured on the 10 reference recordings of
  * pocketsphinx-testdata on the 2-core development machine (word error rate 0.391 with and without
- * them):
+ * them), and on the varied set of `pnpm bench:asr` (BENCHMARKS.md):
  * - search pruning (`-maxhmmpf 5000 -maxwpf 10 -pl_window 3`): decoding 0.15 instead of 0.26 ×
  *   real time, the margin that keeps the streaming decoder ahead of the caller while a browser,
  *   LiveKit and the agent share the cores (tighter pruning, `-maxhmmpf 3000 -maxwpf 5`, cost 0.04 WER);
  * - no second passes (`-fwdflat no -bestpath no`): the transcript is out 76 ms after the end of the
  *   audio instead of 266 ms for a 6 s sentence — the rescoring passes run only at the end, on the
- *   path from the caller's last word to the reply.
+ *   path from the caller's last word to the reply;
+ * - its endpointer closes an utterance after 250 ms of silence (`-vad_postspeech 25`, default 500):
+ *   one decoder hears a whole turn, and the words up to each pause of the caller come out while they
+ *   go on talking (the reply can be planned on them if the rest is late); WER 0.70 vs 0.73 on the
+ *   varied set.
  */
-export const FAST_SEARCH_ARGS = ['-maxhmmpf', '5000', '-maxwpf', '10', '-pl_window', '3', '-fwdflat', 'no', '-bestpath', 'no'];
+export const FAST_SEARCH_ARGS = ['-maxhmmpf', '5000', '-maxwpf', '10', '-pl_window', '3', '-fwdflat', 'no', '-bestpath', 'no', '-vad_postspeech', '25'];
 
 /** Longest a process may take to print its result after stdin closes, ms, before it is killed. */
 const FINISH_TIMEOUT_MS = 10_000;
@@ -183,10 +188,13 @@ export class PocketSphinxProcess {
  * Keeps `size` decoder processes loaded and idle. `acquire()` hands one over at once (spawning a
  * cold one if none is left) and starts a replacement in the background. The server raises `size`
  * with its open sessions: callers who end their turns together would otherwise each wait for a
- * cold decoder to load its model (1–3 s on a busy machine).
+ * cold decoder to load its model (1–3 s on a busy machine). At most `maxLive` processes (idle and
+ * decoding) exist at once: beyond that `acquire()` throws `recognizer_busy` and no idle process is
+ * started, so no client can make the server fork decoders without end.
  */
 export class PocketSphinxPool {
   #size: number;
+  readonly #maxLive: number;
   readonly #opts: PocketSphinxOptions;
   readonly #log: Logger;
   #idle: PocketSphinxProcess[] = [];
@@ -196,7 +204,8 @@ export class PocketSphinxPool {
   /** Delay before replacing an idle process that died, ms; doubles while they keep dying (broken install). */
   #backoffMs = 1_000;
 
-  constructor(size: number, logger: Logger, opts: PocketSphinxOptions = {}) {
+  constructor(size: number, logger: Logger, opts: PocketSphinxOptions = {}, maxLive = Infinity) {
+    this.#maxLive = Math.max(1, maxLive);
     this.#size = Math.max(0, size);
     this.#opts = opts;
     this.#log = logger;
@@ -221,7 +230,7 @@ export class PocketSphinxPool {
   }
 
   #refill(): void {
-    while (!this.#closed && this.#idle.length < this.#size) this.#idle.push(this.#spawn());
+    while (!this.#closed && this.#idle.length < this.#size && this.#live.size < this.#maxLive) this.#idle.push(this.#spawn());
   }
 
   #scheduleRefill(delayMs: number): void {
@@ -238,18 +247,25 @@ export class PocketSphinxPool {
     this.#refill();
   }
 
-  /** A process for a new stretch of audio: a loaded one if any, else the one loading longest, else a new one. */
+  /**
+   * A process for a new stretch of audio: a loaded one if any, else the one loading longest, else a new one.
+   * @throws RealtimeProtocolError `recognizer_busy` when none is idle and `maxLive` processes already run.
+   */
   acquire(): PocketSphinxProcess {
     const readyAt = this.#idle.findIndex((p) => p.isReady);
-    const p = (readyAt >= 0 ? this.#idle.splice(readyAt, 1)[0] : this.#idle.shift()) ?? this.#spawn();
+    let p = readyAt >= 0 ? this.#idle.splice(readyAt, 1)[0] : this.#idle.shift();
+    if (!p) {
+      if (this.#live.size >= this.#maxLive) throw RealtimeProtocolError.recognizerBusy('server', this.#maxLive);
+      p = this.#spawn();
+    }
     if (p.alive) this.#backoffMs = 1_000;
     this.#scheduleRefill(0);
     return p;
   }
 
-  /** Number of idle processes, and how many of them have their model loaded. */
-  get idleCount(): { idle: number; ready: number } {
-    return { idle: this.#idle.length, ready: this.#idle.filter((p) => p.isReady).length };
+  /** Number of idle processes, how many of them have their model loaded, and every live process (idle and decoding). */
+  get idleCount(): { idle: number; ready: number; live: number } {
+    return { idle: this.#idle.length, ready: this.#idle.filter((p) => p.isReady).length, live: this.#live.size };
   }
 
   /** Resolves once every idle process has loaded its model (or after `timeoutMs`); true if all did. */

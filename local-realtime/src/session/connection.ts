@@ -24,11 +24,13 @@ export interface ConnectionDeps {
   send(text: string): void;
   vad: SpeechScorer;
   recognizers: RecognizerSource;
-  synthesizer: Pick<SpeechSynthesizer, 'stream' | 'prefetch'>;
+  synthesizer: Pick<SpeechSynthesizer, 'stream' | 'prefetch'> & { readonly firstChunkMs?: number };
   /** Script used when the session instructions carry none. */
   script: DialogueScript;
   limits: Limits;
   ttfaMs: number;
+  /** Shortest a reply waits for a pending transcript, ms (`StartOptions.minTranscriptWaitMs`). */
+  minTranscriptWaitMs: number;
   leadMs: number;
   log: Logger;
   /** Model name from the URL (`?model=`). */
@@ -36,6 +38,10 @@ export interface ConnectionDeps {
   /** Client asked for beta event names (`OpenAI-Beta: realtime=v1`). */
   beta: boolean;
   onTiming?: (timing: ResponseTiming) => void;
+  /** Called after each client message is handled, with the bytes of messages still waiting. */
+  onProcessed?: (pendingBytes: number) => void;
+  /** Cloud stand-in (`--no-asr`): every user turn and audio item is heard as this text, with no recognizer run. */
+  fixedTranscript?: string;
 }
 
 /**
@@ -54,6 +60,7 @@ export class RealtimeConnection {
   #script: DialogueScript;
   #queue: Promise<void> = Promise.resolve();
   #pending = 0;
+  #pendingBytes = 0;
   #closed = false;
 
   constructor(deps: ConnectionDeps) {
@@ -71,6 +78,7 @@ export class RealtimeConnection {
       log: this.#log,
       limits: deps.limits,
       ttfaMs: deps.ttfaMs,
+      minTranscriptWaitMs: deps.minTranscriptWaitMs,
       leadMs: deps.leadMs,
       send: (e) => this.#send(e),
       config: () => this.#config,
@@ -84,6 +92,11 @@ export class RealtimeConnection {
     prefetchScript(deps.synthesizer, this.#script, this.#config);
   }
 
+  /** Bytes of client messages received and not yet handled. */
+  get pendingBytes(): number {
+    return this.#pendingBytes;
+  }
+
   /** Handles one WebSocket message (text or binary), in order with the previous ones. Never throws. */
   receive(data: Buffer | string, isBinary: boolean): void {
     if (this.#closed) return;
@@ -91,14 +104,20 @@ export class RealtimeConnection {
       this.#sendError(RealtimeProtocolError.queueFull(this.#deps.limits.maxPendingEvents));
       return;
     }
+    const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     this.#pending++;
+    this.#pendingBytes += bytes;
     this.#queue = this.#queue
       .then(() => this.#process(data, isBinary))
       .catch((e: unknown) => {
         this.#log.error({ err: e }, 'unexpected error handling a client event');
         this.#sendError(RealtimeProtocolError.internal('unexpected error; see server log'));
       })
-      .finally(() => this.#pending--);
+      .finally(() => {
+        this.#pending--;
+        this.#pendingBytes -= bytes;
+        this.#deps.onProcessed?.(this.#pendingBytes);
+      });
   }
 
   /** The client went away: stop the reply and the recognizer. */
@@ -112,8 +131,6 @@ export class RealtimeConnection {
   async #process(data: Buffer | string, isBinary: boolean): Promise<void> {
     if (this.#closed) return;
     if (isBinary) return this.#sendError(RealtimeProtocolError.binaryUnsupported());
-    const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-    if (bytes > this.#deps.limits.maxMessageBytes) return this.#sendError(RealtimeProtocolError.messageTooLarge(bytes, this.#deps.limits.maxMessageBytes));
     const parsed = parseClientEvent(typeof data === 'string' ? data : data.toString('utf8'));
     if (!parsed.ok) return this.#sendError(parsed.error);
     try {
@@ -182,6 +199,9 @@ export class RealtimeConnection {
     for (const e of await this.#input.append(decoded.samples)) {
       if (e.type === 'buffer_full') {
         this.#sendError(Object.assign(RealtimeProtocolError.bufferFull(this.#deps.limits.maxInputBufferMs), { eventId: event.event_id ?? null }));
+      } else if (e.type === 'recognizer_busy') {
+        this.#log.warn({ code: e.error.code }, 'no recognizer for part of a turn');
+        this.#sendError(e.error);
       } else if (e.type === 'speech_started') {
         this.#send(serverEvent('input_audio_buffer.speech_started', { audio_start_ms: e.audioStartMs, item_id: e.itemId }));
         if (td?.interrupt_response && this.#responses.cancel('turn_detected')) this.#log.debug('barge-in: response cancelled');
@@ -201,11 +221,13 @@ export class RealtimeConnection {
   #commitTurn(turn: CommittedTurn): void {
     const previous = this.#conversation.lastId();
     const item: WireItem = { id: turn.itemId, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: null }] };
-    const recognized = turn.recognizer.finish().then(
+    const fixed = this.#deps.fixedTranscript;
+    if (fixed !== undefined) turn.recognizer.abort();
+    const recognized = (fixed !== undefined ? Promise.resolve(fixed) : turn.recognizer.finish()).then(
       (text) => ({ ok: true as const, text }),
       (error: unknown) => ({ ok: false as const, text: '', error }),
     );
-    const meta: ItemMeta = { audioMs: turn.durationMs, spans: [], transcript: recognized.then((r) => r.text) };
+    const meta: ItemMeta = { audioMs: turn.durationMs, spans: [], transcript: recognized.then((r) => r.text), partialTranscript: () => turn.recognizer.partial() };
     try {
       this.#conversation.insert(item, undefined, meta);
     } catch (e) {
@@ -256,7 +278,11 @@ export class RealtimeConnection {
 
   /** Transcribes a whole PCM16 24 kHz clip (audio sent inside `conversation.item.create`). */
   #transcribe(samples24k: Int16Array): Promise<string> {
-    const recognizer = new TurnRecognizer(this.#deps.recognizers);
+    if (this.#deps.fixedTranscript !== undefined) return Promise.resolve(this.#deps.fixedTranscript);
+    const recognizer = new TurnRecognizer(this.#deps.recognizers, (error) => {
+      this.#log.warn({ code: error.code }, 'no recognizer for an audio item');
+      this.#sendError(error);
+    });
     const resampler = new Resampler(24_000, RECOGNIZER_SAMPLE_RATE);
     recognizer.write(float32ToInt16(resampler.push(int16ToFloat32(samples24k))));
     recognizer.write(float32ToInt16(resampler.flush()));

@@ -9,6 +9,8 @@ export interface ItemMeta {
   spans: { text: string; startMs: number; endMs: number }[];
   /** User audio items: resolves to the transcript once PocketSphinx is done (empty string if nothing was heard). */
   transcript?: Promise<string>;
+  /** User audio turns: the words recognized so far, while `transcript` is still pending. */
+  partialTranscript?: () => string;
 }
 
 interface Entry {

@@ -1,6 +1,7 @@
 import { RECOGNIZER_SAMPLE_RATE, float32ToInt16, int16ToFloat32, samplesToMs } from '../audio/pcm.ts';
 import { Resampler } from '../audio/resampler.ts';
 import { type RecognizerSource, TurnRecognizer } from '../asr/turn-recognizer.ts';
+import type { RealtimeProtocolError } from '../errors.ts';
 import { newId } from '../util/ids.ts';
 import type { DetectorParams } from '../vad/turn-detector.ts';
 import { type SpeechScorer, VoiceActivity } from '../vad/voice-activity.ts';
@@ -13,9 +14,9 @@ import { pauseMsFor, silenceMsFor } from './semantic-turns.ts';
  * the prefix padding) and closes it after the configured silence; with turn detection off
  * (`null`), everything appended until `commit()` is the turn, but the recognizer only hears it from
  * a second before the VAD's first speech: the silence before that carries no words, and
- * decoding it (and re-decoding it on every resume) cost each manual call most of its recognizer
- * CPU. In both modes the VAD runs, so the recognizer is finalized speculatively once a pause lasts
- * `pauseMsFor()` and the transcript is usually ready when the turn ends.
+ * decoding it cost each manual call most of its recognizer CPU. In both modes the VAD runs, so a
+ * pause of `pauseMsFor()` marks a likely end of turn (the words up to it are prefetched into a
+ * reply), and one decoder hears the whole turn (`TurnRecognizer`).
  */
 
 /** A closed turn, ready to become a user item. */
@@ -30,7 +31,9 @@ export type InputEvent =
   | { type: 'speech_started'; itemId: string; audioStartMs: number }
   | { type: 'speech_stopped'; itemId: string; audioEndMs: number; turn: CommittedTurn }
   /** The turn reached `maxInputBufferMs`; later audio of this turn is dropped (reported once per turn). */
-  | { type: 'buffer_full' };
+  | { type: 'buffer_full' }
+  /** No recognizer could be had for part of the turn (reported once per turn); that part is not transcribed. */
+  | { type: 'recognizer_busy'; error: RealtimeProtocolError };
 
 interface OpenTurn {
   itemId: string;
@@ -67,6 +70,8 @@ export class InputAudio {
   /** Transcript of the latest speculative finalization, for the semantic turn mode. */
   #speculativeText: string | null = null;
   #speculation = 0;
+  /** Events raised by a recognizer outside `append()`'s own flow, handed out with the next `append()`. */
+  #raised: InputEvent[] = [];
   /** Called with the transcript of each speculative finalization (the caller paused; the turn may be over). */
   onSpeculativeTranscript: ((text: string) => void) | null = null;
 
@@ -151,6 +156,7 @@ export class InputAudio {
         events.push({ type: 'speech_stopped', itemId: turn.itemId, audioEndMs: Math.round(e.atMs), turn });
       }
     }
+    if (this.#raised.length) events.unshift(...this.#raised.splice(0));
     return events;
   }
 
@@ -177,7 +183,8 @@ export class InputAudio {
 
   #openTurn(itemId: string, listening: boolean): OpenTurn {
     this.#speculativeText = null;
-    return { itemId, recognizer: new TurnRecognizer(this.#recognizers), samples: 0, full: false, listening };
+    const recognizer = new TurnRecognizer(this.#recognizers, (error) => this.#raised.push({ type: 'recognizer_busy', error }));
+    return { itemId, recognizer, samples: 0, full: false, listening };
   }
 
   #close(): CommittedTurn {

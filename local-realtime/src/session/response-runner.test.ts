@@ -39,6 +39,26 @@ function runner(over: Partial<ResponseDeps> = {}, modalities: ('audio' | 'text')
 const say = (text: string): ReplyPlan => ({ kind: 'say', text, reason: 'verbatim', intent: null });
 
 describe('ResponseRunner', () => {
+  it('starts a sentence that is not synthesized yet with its cached opening clause, the rest synthesized meanwhile', async () => {
+    const streamed: string[] = [];
+    const prefetched: string[] = [];
+    const synth = {
+      async *stream(sentence: string): AsyncGenerator<Int16Array> {
+        streamed.push(sentence);
+        yield new Int16Array(2_400);
+      },
+      prefetch: (text: string) => void prefetched.push(text),
+      isCached: (text: string) => text === 'Got it,',
+    };
+    const { r, events } = runner({ synthesizer: synth });
+    r.begin();
+    await r.run(say('Got it, you said go forward. Bye.'));
+    expect(streamed).toEqual(['Got it,', 'you said go forward.', 'Bye.']);
+    expect(prefetched[0]).toBe('you said go forward.');
+    const done = events.find((e) => e.type === 'response.done') as unknown as { response: { output: { content: { transcript: string }[] }[] } };
+    expect(done.response.output[0]!.content[0]!.transcript).toBe('Got it, you said go forward. Bye.');
+  });
+
   it('streams a spoken reply with the GA event sequence and completes it', async () => {
     const { r, events, types, conversation } = runner();
     r.begin();

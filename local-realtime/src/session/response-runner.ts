@@ -3,7 +3,7 @@ import { WIRE_SAMPLE_RATE, encodePcm16Base64, samplesToMs } from '../audio/pcm.t
 import type { FunctionCallItem, MessageItem, WireItem } from '../protocol/items.ts';
 import { type ResponseResource, type ResponseStatus, type ResponseUsage, type ServerEvent, serverEvent } from '../protocol/server-events.ts';
 import type { CallContext, ReplyPlan } from '../responder/responder.ts';
-import { capText, splitSentences } from '../tts/sentences.ts';
+import { capText, clauseLeads, splitSentences } from '../tts/sentences.ts';
 import type { SpeechSynthesizer } from '../tts/synthesizer.ts';
 import { newId } from '../util/ids.ts';
 import { sleep } from '../util/sleep.ts';
@@ -21,7 +21,7 @@ export interface ResponseDeps {
   send(event: ServerEvent): void;
   /** Where output items go; null for an out-of-band response (`conversation: "none"`). */
   conversation: Conversation | null;
-  synthesizer: Pick<SpeechSynthesizer, 'stream' | 'prefetch'>;
+  synthesizer: Pick<SpeechSynthesizer, 'stream' | 'prefetch'> & Partial<Pick<SpeechSynthesizer, 'isCached'>>;
   log: Logger;
   /**
    * Emulated model time-to-first-audio, ms (the `--ttfa-ms` benchmark knob): the first output item
@@ -172,8 +172,20 @@ export class ResponseRunner {
     const ref = { response_id: this.id, item_id: item.id, output_index: outputIndex, content_index: 0 };
     this.#send(serverEvent('response.content_part.added', { ...ref, part: audio ? { type: 'audio', transcript: '' } : { type: 'text', text: '' } }));
 
-    const sentences = splitSentences(capText(text, this.#deps.maxReplyChars));
     const { synthesizer } = this.#deps;
+    const sentences = splitSentences(capText(text, this.#deps.maxReplyChars));
+    // A first sentence that is not synthesized yet but opens with a cached clause ("Got it, you said
+    // {heard}." → "Got it,") starts with that clause, while the rest is synthesized: the reply's first
+    // audio does not wait for eSpeak (the fixed part of the reply goes first).
+    if (audio && sentences.length && synthesizer.isCached && !synthesizer.isCached(sentences[0]!, this.#opts.voice, this.#opts.speed)) {
+      const first = sentences[0]!;
+      const lead = clauseLeads(first).find((c) => synthesizer.isCached!(c, this.#opts.voice, this.#opts.speed));
+      if (lead) {
+        const rest = first.slice(lead.length).trim();
+        synthesizer.prefetch(rest, this.#opts.voice, this.#opts.speed, { now: true });
+        sentences.splice(0, 1, lead, rest);
+      }
+    }
     // Later sentences are synthesized while the first one plays, but only after the first one has
     // started: spawning eSpeak is synchronous work that must not delay the first audio delta.
     if (audio && sentences.length > 1) {

@@ -27,6 +27,8 @@ export interface ResponseTiming {
   requestToFirstAudioMs: number | null;
   /** Part of that spent waiting for the transcript, ms. */
   transcriptWaitMs: number;
+  /** False when the reply was planned at its deadline on the words recognized so far, before every transcript was final. */
+  transcriptComplete: boolean;
   /** The configured fixed extra delay, ms. */
   ttfaMs: number;
   status: string;
@@ -36,10 +38,12 @@ export interface ResponsesDeps {
   sessionId: string;
   conversationId: string;
   conversation: Conversation;
-  synthesizer: Pick<SpeechSynthesizer, 'stream' | 'prefetch'>;
+  synthesizer: Pick<SpeechSynthesizer, 'stream' | 'prefetch'> & { readonly firstChunkMs?: number };
   log: Logger;
   limits: Pick<Limits, 'maxReplyChars'>;
   ttfaMs: number;
+  /** Shortest a reply waits for a pending transcript, ms, even when `ttfaMs` leaves less (see `decisionBudgetMs`). */
+  minTranscriptWaitMs: number;
   leadMs: number;
   send(event: ServerEvent): void;
   /** Current session settings and script (they change with `session.update`). */
@@ -48,8 +52,17 @@ export interface ResponsesDeps {
   onTiming?: (timing: ResponseTiming) => void;
 }
 
-/** Longest a response waits for a user transcript before answering without it, ms. */
-const TRANSCRIPT_WAIT_LIMIT_MS = 10_000;
+/**
+ * How long after `response.created` a reply may wait for the caller's transcript before it is
+ * planned on the words recognized so far, ms: the emulated time to first audio less what
+ * synthesizing a sentence that is not cached takes (at most half of it), so the first audio still
+ * goes out at `ttfaMs`; never less than `minMs` (with `ttfaMs` 0 the recognizer still gets that
+ * long). A cloud model's time to first audio does not depend on how hard the speech was to
+ * recognize; this keeps the stand-in's the same (issue 14).
+ */
+export function decisionBudgetMs(ttfaMs: number, synthesisMs: number, minMs: number): number {
+  return Math.max(ttfaMs - Math.min(synthesisMs, ttfaMs / 2), minMs);
+}
 
 /**
  * The responses of one session: at most one active at a time, each planned by the responder once
@@ -163,11 +176,16 @@ export class Responses {
     const { log } = this.#deps;
     let reason = 'none';
     let transcriptWaitMs = 0;
+    let transcriptComplete = true;
     try {
-      const items = input ?? this.#deps.conversation.items();
-      await this.#awaitTranscripts(items);
+      const budget = decisionBudgetMs(this.#deps.ttfaMs, this.#deps.synthesizer.firstChunkMs ?? 0, this.#deps.minTranscriptWaitMs);
+      await this.#awaitTranscripts(input ?? this.#deps.conversation.items(), t.receivedAt + budget);
       transcriptWaitMs = performance.now() - t.receivedAt;
       if (runner.finished) return;
+      // Read after the wait: items added meanwhile count, and late transcripts give what is known.
+      const current = input ?? this.#deps.conversation.items();
+      const items = current.map((i) => this.#withKnownWords(i));
+      transcriptComplete = items.every((i, k) => i === current[k]);
       const config = this.#deps.config();
       const plan: ReplyPlan = planReply({
         instructions: params?.instructions ?? null,
@@ -179,7 +197,7 @@ export class Responses {
       });
       reason = plan.kind === 'say' ? plan.reason : 'tool_call';
       const said = plan.kind === 'say' ? plan.text : `${plan.preamble ?? ''} → ${plan.tool}(${plan.arguments})`;
-      setImmediate(() => log.info({ responseId: runner.id, reason, pii: { reply: said } }, 'reply planned')); // off the reply path
+      setImmediate(() => log.info({ responseId: runner.id, reason, transcriptComplete, pii: { reply: said } }, 'reply planned')); // off the reply path
       await runner.run(plan);
     } catch (e) {
       log.error({ err: e, responseId: runner.id }, 'response failed');
@@ -196,6 +214,7 @@ export class Responses {
       turnEndToFirstAudioMs: first !== null && t.turnEndAt !== null ? round(first - t.turnEndAt) : null,
       requestToFirstAudioMs: first !== null ? round(first - t.receivedAt) : null,
       transcriptWaitMs: round(transcriptWaitMs),
+      transcriptComplete,
       ttfaMs: this.#deps.ttfaMs,
       status: runner.status,
     };
@@ -203,13 +222,22 @@ export class Responses {
     this.#deps.onTiming?.(timing);
   }
 
-  /** Waits (bounded) until every user item in `items` has its transcript. */
-  async #awaitTranscripts(items: readonly WireItem[]): Promise<void> {
+  /** Waits until every user item in `items` has its transcript, or until `deadline` (`performance.now()` ms). */
+  async #awaitTranscripts(items: readonly WireItem[], deadline: number): Promise<void> {
     const pending = items.map((i) => this.#deps.conversation.meta(i.id)?.transcript).filter((p) => p !== undefined);
     if (pending.length === 0) return;
     const limit = new AbortController();
-    await Promise.race([Promise.allSettled(pending), sleep(TRANSCRIPT_WAIT_LIMIT_MS, limit.signal)]);
+    await Promise.race([Promise.allSettled(pending), sleep(deadline - performance.now(), limit.signal)]);
     limit.abort();
+  }
+
+  /** `item`, or for a user audio item whose transcript is still pending, a copy holding the words recognized so far. */
+  #withKnownWords(item: WireItem): WireItem {
+    if (item.type !== 'message' || item.role !== 'user') return item;
+    const at = item.content.findIndex((c) => c.type === 'input_audio' && c.transcript === null);
+    if (at < 0) return item;
+    const partial = this.#deps.conversation.meta(item.id)?.partialTranscript?.() ?? '';
+    return { ...item, content: item.content.map((c, i) => (i === at ? { type: 'input_audio' as const, transcript: partial } : c)) };
   }
 
   /** Input token estimate for `usage`: 4 characters a text token, 10 audio tokens a second. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capText, splitSentences } from './sentences.ts';
+import { capText, clauseLeads, fixedLead, splitSentences } from './sentences.ts';
 
 describe('splitSentences', () => {
   it('splits on sentence punctuation and keeps closing quotes with their sentence', () => {
@@ -22,5 +22,13 @@ describe('capText', () => {
     expect(capText('One two three. Four five six seven.', 20)).toBe('One two three.');
     expect(capText('alpha beta gamma delta', 13)).toBe('alpha beta');
     expect(capText('short', 20)).toBe('short');
+  });
+
+  it('finds the fixed opening clause of a template, and where a sentence can be split', () => {
+    expect(fixedLead('Got it, you said {heard}.')).toBe('Got it,');
+    expect(fixedLead('I heard: {heard}.')).toBe('I heard:');
+    expect(fixedLead('{output}.')).toBeNull();
+    expect(fixedLead('You said {heard}.')).toBeNull();
+    expect(clauseLeads('Okay, so, you said go.')).toEqual(['Okay, so,', 'Okay,']);
   });
 });

@@ -14,6 +14,8 @@ export class SpeechSynthesizer {
   readonly #backlog: (() => AsyncIterable<Int16Array>)[] = [];
   #draining = false;
   #drainDone: Promise<void> | null = null;
+  /** Moving average of eSpeak's time to its first chunk, ms (what a reply not in the cache waits). */
+  #firstChunkMs = 100;
 
   /** `cacheBytes`: audio kept in memory, bytes (64 MiB ≈ 23 min of PCM16 24 kHz). */
   constructor(opts: { cacheBytes?: number; espeak?: EspeakOptions } = {}) {
@@ -22,7 +24,23 @@ export class SpeechSynthesizer {
   }
 
   #produce(sentence: string, voice: string, speed: number): () => AsyncIterable<Int16Array> {
-    return () => espeakStream(sentence, espeakVoice(voice), espeakWpm(speed), this.#espeak);
+    const timed = async function* (this: SpeechSynthesizer, source: AsyncIterable<Int16Array>) {
+      const t0 = performance.now();
+      let first = true;
+      for await (const chunk of source) {
+        if (first) {
+          first = false;
+          this.#firstChunkMs = 0.8 * this.#firstChunkMs + 0.2 * (performance.now() - t0);
+        }
+        yield chunk;
+      }
+    };
+    return () => timed.call(this, espeakStream(sentence, espeakVoice(voice), espeakWpm(speed), this.#espeak));
+  }
+
+  /** Expected time from starting a sentence that is not cached to its first audio, ms (moving average of eSpeak runs). */
+  get firstChunkMs(): number {
+    return this.#firstChunkMs;
   }
 
   #key(sentence: string, voice: string, speed: number): string {

@@ -1,14 +1,6 @@
-import type { Summary } from '@voice-widget/protocol';
+import { LATENCY_STAGES, type Summary } from '@voice-widget/protocol';
 import type { Bin } from '../stats.ts';
 import { Html, fmtMs, html } from './html.ts';
-
-/** Colours of the latency stages (docs/latency.md "Stages"), in order. */
-export const STAGES = [
-  { key: 'endpointingMs', label: 'endpointing', color: '#4c78a8' },
-  { key: 'modelMs', label: 'model', color: '#f58518' },
-  { key: 'agentOutMs', label: 'agent out', color: '#9467bd' },
-  { key: 'networkPlayoutMs', label: 'network + playout', color: '#54a24b' },
-] as const;
 
 export interface TimelineTurn {
   idx: number;
@@ -78,11 +70,11 @@ export function timelineSvg(turns: readonly TimelineTurn[]): Html {
     }
     let xAt = left;
     const segs: string[] = [];
-    const known = STAGES.filter((s) => t[s.key] !== null);
+    const known = LATENCY_STAGES.filter((s) => t[s.key] !== null);
     if (known.length === 0) {
       segs.push(`<rect x="${left}" y="${yTop}" width="${scale(t.perceivedMs).toFixed(1)}" height="18" fill="#9aa3ad"><title>perceived ${fmtMs(t.perceivedMs)} (no stages)</title></rect>`);
     } else {
-      for (const s of STAGES) {
+      for (const s of LATENCY_STAGES) {
         const v = t[s.key];
         if (v === null) continue;
         const w = scale(v);
@@ -96,9 +88,9 @@ export function timelineSvg(turns: readonly TimelineTurn[]): Html {
       `<g data-turn="${t.idx}">${label}${segs.join('')}<text x="${(end + 6).toFixed(1)}" y="${yTop + 14}">${fmtMs(t.perceivedMs)}${unc}</text></g>`,
     );
   });
-  const legend = STAGES.map((s) => html`<span><svg class="swatch" width="12" height="12"><rect width="12" height="12" fill="${s.color}"/></svg>${s.label}</span>`);
+  const legend = LATENCY_STAGES.map((s) => html`<span><svg class="swatch" width="12" height="12"><rect width="12" height="12" fill="${s.color}"/></svg>${s.label}</span>`);
   return html`<svg data-testid="timeline" role="img" aria-label="Turn-by-turn latency" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">${rows}</svg>
     <p class="legend">${legend}</p>`;
 }
 
-const stageSum = (t: TimelineTurn) => STAGES.reduce((a, s) => a + Math.max(0, t[s.key] ?? 0), 0);
+const stageSum = (t: TimelineTurn) => LATENCY_STAGES.reduce((a, s) => a + Math.max(0, t[s.key] ?? 0), 0);

@@ -12,6 +12,8 @@
  * uses). No hint is sent for speech the agent talked through without being interrupted (a
  * backchannel like "mm-hm" or a cough during the agent's reply is not a turn), and never twice.
  */
+import { PAGE_HINT_DEFAULTS } from '@voice-widget/protocol/hint-timing';
+
 export interface EndOfTurnOptions {
   /** Silence after the last voiced frame before the tentative hint, ms. Default 96. */
   tentativeMs?: number;
@@ -38,7 +40,7 @@ export class EndOfTurnHints {
   #lastFinalMs: number | null = null;
 
   constructor(options: EndOfTurnOptions = {}) {
-    this.#tentativeMs = options.tentativeMs ?? 96;
+    this.#tentativeMs = options.tentativeMs ?? PAGE_HINT_DEFAULTS.tentativeMs;
     this.#minSpeechMs = options.minSpeechMs ?? 250;
     this.#frameMs = options.frameMs ?? 32;
   }

@@ -1,3 +1,4 @@
+import { PAGE_HINT_DEFAULTS } from '@voice-widget/protocol/hint-timing';
 import { AGENT_SLUG_PATTERN, DEMO_SLUG_PATTERN, LANGUAGE_TAG_PATTERN } from '@voice-widget/protocol/slug';
 import type { BargeInOptions, MountOptions, Position, StringKey, Theme } from '../api.ts';
 
@@ -156,7 +157,7 @@ export function resolveOptions(input: unknown, defaultServer: string): OptionsRe
       showLatency: bool('showLatency', true),
       showCaptions: bool('showCaptions', true),
       agentJoinTimeoutMs: num(raw, 'agentJoinTimeoutMs', 'agentJoinTimeoutMs', 1_000, 120_000, 15_000),
-      vadRedemptionMs: num(raw, 'vadRedemptionMs', 'vadRedemptionMs', 100, 3_000, 300),
+      vadRedemptionMs: num(raw, 'vadRedemptionMs', 'vadRedemptionMs', 100, 3_000, PAGE_HINT_DEFAULTS.redemptionMs),
       bargeIn: {
         minSpeechMs: num(b, 'minSpeechMs', 'bargeIn.minSpeechMs', 64, 2_000, DEFAULT_BARGE_IN.minSpeechMs),
         minLevelDbfs: num(b, 'minLevelDbfs', 'bargeIn.minLevelDbfs', -90, 0, DEFAULT_BARGE_IN.minLevelDbfs),

@@ -1,3 +1,4 @@
+import { rmsLevel } from '@voice-widget/protocol';
 import workletUrl from './level-meter.worklet.js?url';
 
 /** Options of {@link watchLevel}. */
@@ -70,7 +71,5 @@ export function contextTimeToEpochMs(ctx: AudioContext, contextTimeS: number): n
 /** RMS level of an analyser's current window, 0..1 (for the visualizer). */
 export function analyserLevel(analyser: AnalyserNode, buf: Float32Array<ArrayBuffer>): number {
   analyser.getFloatTimeDomainData(buf);
-  let sum = 0;
-  for (const v of buf) sum += v * v;
-  return Math.min(1, Math.sqrt(sum / buf.length) * 4);
+  return Math.min(1, rmsLevel(buf) * 4);
 }

@@ -1,4 +1,5 @@
 import type { MicVAD } from '@ricky0123/vad-web';
+import { levelDbfs } from '@voice-widget/protocol';
 
 /** One processed VAD frame: 32 ms of audio (Silero v5, 512 samples at 16 kHz). */
 export interface VadFrame {
@@ -41,14 +42,6 @@ export interface ClientVad {
   destroy(): Promise<void>;
 }
 
-/** RMS level of a frame in dBFS (−100 for digital silence). */
-export function frameLevelDbfs(frame: Float32Array): number {
-  let sum = 0;
-  for (const v of frame) sum += v * v;
-  const rms = Math.sqrt(sum / Math.max(1, frame.length));
-  return rms > 1e-5 ? 20 * Math.log10(rms) : -100;
-}
-
 /**
  * Loads the browser Silero VAD (vad-web, v5 model) in `ctx` without a stream yet, so the model and
  * WASM load while the call connects. Each frame is timestamped when its result arrives: within a
@@ -83,7 +76,7 @@ export async function loadClientVad(ctx: AudioContext, options: ClientVadOptions
         endMs: performance.timeOrigin + performance.now(),
         probability: probs.isSpeech,
         voiced: probs.isSpeech >= positive,
-        levelDbfs: frameLevelDbfs(frame),
+        levelDbfs: levelDbfs(frame, 0, frame.length, -100),
       });
     },
     onSpeechEnd: () => callbacks.onSpeechEnd(),

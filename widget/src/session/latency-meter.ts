@@ -6,9 +6,11 @@ import {
   type TurnLatency,
   TurnPairer,
   computeStages,
+  implausibleStage,
   matchTimeline,
   summarize,
 } from '@voice-widget/protocol';
+import { VAD_FRAME_MS } from './client-vad.ts';
 
 /** Latency state after each turn (or when a turn's stage split arrives): the turn and the session summary. */
 export interface LatencyUpdate {
@@ -80,16 +82,24 @@ export class LatencyMeter {
     this.#pairer.flush();
   }
 
-  /** Fills the turn's stages from a matching agent timeline; returns whether it did. */
+  /**
+   * Fills the turn's stages from the agent timeline of its reply; returns whether it did. A split
+   * with a stage negative beyond the clock's uncertainty is not drawn (the turn stays unsplit).
+   */
   #attachStages(turn: TurnLatency): boolean {
     if (!this.#clock) return false;
+    // The page's speech end is known to a VAD frame; agent times to the clock offset's ±.
+    const toleranceMs = this.#clock.uncertaintyMs + VAD_FRAME_MS;
     const timeline = matchTimeline(
       { speechEndAt: turn.speechEndAt, playStartAt: turn.playStartAt },
       this.#timelines,
       this.#clock.offsetMs,
+      { toleranceMs },
     );
     if (!timeline) return false;
-    turn.stages = computeStages(turn, timeline, this.#clock.offsetMs);
+    const stages = computeStages(turn, timeline, this.#clock.offsetMs);
+    if (implausibleStage(stages, toleranceMs)) return false;
+    turn.stages = stages;
     turn.endOfTurnSource = timeline.endOfTurnSource;
     turn.clockUncertaintyMs = this.#clock.uncertaintyMs;
     return true;

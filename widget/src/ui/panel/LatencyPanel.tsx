@@ -1,9 +1,15 @@
-import type { TurnLatencyInfo, TurnStagesInfo } from '../../api.ts';
+import { STAGE_KEYS, type StageKey } from '@voice-widget/protocol';
+import type { StringKey, TurnLatencyInfo, TurnStagesInfo } from '../../api.ts';
 import { useController, useSnapshot } from '../context.ts';
 import { ms } from './format.ts';
 
-const STAGES: (keyof TurnStagesInfo)[] = ['endpointingMs', 'modelMs', 'agentOutMs', 'networkPlayoutMs'];
-const STAGE_LABEL = { endpointingMs: 'stageEndpointing', modelMs: 'stageModel', agentOutMs: 'stageAgentOut', networkPlayoutMs: 'stageNetwork' } as const;
+/** The UI string of each stage (protocol/stages.ts lists the stages, their order and colours). */
+const STAGE_LABEL: Record<StageKey, StringKey> = {
+  endpointingMs: 'stageEndpointing',
+  modelMs: 'stageModel',
+  agentOutMs: 'stageAgentOut',
+  networkPlayoutMs: 'stageNetwork',
+};
 
 /** Perceived latency per turn (docs/latency.md): last turn, session P50/P95, count, sparkline, stage split. */
 export function LatencyPanel() {
@@ -55,7 +61,7 @@ function Sparkline({ turns }: { turns: TurnLatencyInfo[] }) {
 /** The last turn split into its stages (where the agent reported them). */
 function StageBar({ stages }: { stages: TurnStagesInfo }) {
   const t = useController().strings;
-  const known = STAGES.filter((k) => stages[k] !== null && stages[k]! > 0);
+  const known = STAGE_KEYS.filter((k) => stages[k] !== null && stages[k]! > 0);
   const total = known.reduce((sum, k) => sum + stages[k]!, 0);
   if (!total) return null;
   return (
@@ -67,7 +73,7 @@ function StageBar({ stages }: { stages: TurnStagesInfo }) {
         ))}
       </div>
       <ul>
-        {STAGES.map((k) => (
+        {STAGE_KEYS.map((k) => (
           <li key={k} class={`vw-s-${k}`} data-stage={k}>
             {t[STAGE_LABEL[k]]} {ms(stages[k])}
           </li>

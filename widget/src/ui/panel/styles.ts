@@ -1,3 +1,5 @@
+import { LATENCY_STAGES } from '@voice-widget/protocol';
+
 /** Styles of the in-call panel (loaded with it; see ../styles.ts for the host rules). */
 export const panelStyles = `
 .vw-viz{display:inline-flex;align-items:center;gap:2px;height:20px}
@@ -19,6 +21,6 @@ export const panelStyles = `
 .vw-stages ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:2px 8px;font-size:11px}
 .vw-stages li::before{content:"";display:inline-block;width:8px;height:8px;border-radius:2px;margin-right:4px;background:var(--c)}
 .vw-bar span{background:var(--c)}
-.vw-s-endpointingMs{--c:#8e6bd8}.vw-s-modelMs{--c:#e08a1e}.vw-s-agentOutMs{--c:#2e9d6a}.vw-s-networkPlayoutMs{--c:#3b82c4}
+${LATENCY_STAGES.map((s) => `.vw-s-${s.key}{--c:${s.color}}`).join('')}
 @media (prefers-reduced-motion:reduce){.vw-viz span{transition:none}}
 `;
