@@ -25,7 +25,7 @@ class FakeRoom extends EventEmitter {
   remoteParticipants = new Map<string, unknown>();
 }
 
-function setup(replies: { request?: ApiResult<HandoffState>[]; expire?: ApiResult<HandoffState>[] }) {
+function setup(replies: { request?: ApiResult<HandoffState>[]; expire?: ApiResult<HandoffState>[]; release?: ApiResult<HandoffState>[] }) {
   const room = new FakeRoom();
   const said: { text: string; interrupt: boolean }[] = [];
   const handedOver: [string, number][] = [];
@@ -39,6 +39,7 @@ function setup(replies: { request?: ApiResult<HandoffState>[]; expire?: ApiResul
         return replies.request?.shift() ?? { ok: false, error: 'no reply' };
       },
       expireHandoff: async () => replies.expire?.shift() ?? { ok: false, error: 'no reply' },
+      releaseHandoff: async () => replies.release?.shift() ?? { ok: false, error: 'no reply' },
     },
     say: async (text, opts) => void said.push({ text, interrupt: opts?.interrupt ?? false }),
     handOver: async (p, id) => void handedOver.push([p.identity, id]),
@@ -102,5 +103,20 @@ describe('WarmHandoff', () => {
     expect(t.requests[0]).toMatchObject({ via: 'keypad' });
     const down = setup({ request: [{ ok: false, error: 'ECONNREFUSED' }] });
     expect((await down.handoff.request({ reason: 'x', summary: '' })).say).toMatch(/can't reach our team/);
+  });
+
+  it('a person who took the call but never joins: back in the queue, and the wait limit still counts', async () => {
+    const cb = state({ status: 'callback', position: null, callback: { caseId: 5, contact: 'phone' } });
+    const t = setup({
+      request: [{ ok: true, value: state({ status: 'taken', position: null }) }],
+      release: [{ ok: true, value: state({ waitedS: 80 }) }],
+      expire: [{ ok: true, value: cb }],
+    });
+    expect((await t.handoff.request({ reason: 'x', summary: '' })).say).toBe('A person is joining us now.');
+    await vi.advanceTimersByTimeAsync(44_000);
+    expect(t.said).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_000); // 45 s without the person: released (80 s of 90 waited)
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(t.said.map((s) => s.text)).toEqual([expect.stringMatching(/callback request number 5/)]);
   });
 });

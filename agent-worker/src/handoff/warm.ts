@@ -9,7 +9,7 @@ import { HANDOFF_UNAVAILABLE, PERSON_JOINING, callbackSay, handOverSentence, que
 export interface WarmHandoffDeps {
   room: Room;
   channel: 'web' | 'phone';
-  server: Pick<ServerClient, 'requestHandoff' | 'expireHandoff'>;
+  server: Pick<ServerClient, 'requestHandoff' | 'expireHandoff' | 'releaseHandoff'>;
   /**
    * Says `text` word for word and resolves once it has played out; `interrupt` first stops what
    * the agent is saying. Never rejects.
@@ -20,6 +20,9 @@ export interface WarmHandoffDeps {
   log: Logger;
   now?: () => number;
 }
+
+/** How long a person who took the call has to join the room before it goes back to the queue, ms. */
+export const PERSON_JOIN_TIMEOUT_MS = 45_000;
 
 /** The result of `transfer_to_human` on a warm line (what the model says is `say`). */
 export type WarmResult = ToolResult & { queued: boolean; transferred: false };
@@ -71,6 +74,7 @@ export class WarmHandoff {
         return { queued: true, transferred: false, position: s.position, say: queuedSay(s, again) };
       case 'taken':
         this.#watch();
+        this.#awaitJoin(s.id);
         return { queued: true, transferred: false, say: PERSON_JOINING };
       case 'callback':
         return { queued: false, transferred: false, callback: s.callback, say: callbackSay(s, { nobodyOnline: true, channel: this.deps.channel }) };
@@ -108,11 +112,26 @@ export class WarmHandoff {
       this.#timer = setTimeout(() => void this.#expire(id), 10_000);
       return;
     }
-    if (res.value.status !== 'callback') return; // taken meanwhile: the person is on the way
+    if (res.value.status === 'taken') return this.#awaitJoin(id); // taken meanwhile: the person is on the way
+    if (res.value.status !== 'callback') return;
     this.#settled = true;
     this.close();
     this.deps.log.info({ handoff: id, case: res.value.callback?.caseId }, 'wait limit passed: callback');
     await this.deps.say(callbackSay(res.value, { nobodyOnline: false, channel: this.deps.channel }));
+  }
+
+  /** A person took it: they must join within {@link PERSON_JOIN_TIMEOUT_MS}, or it goes back to the queue. */
+  #awaitJoin(id: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#release(id), PERSON_JOIN_TIMEOUT_MS);
+  }
+
+  async #release(id: number): Promise<void> {
+    if (this.#settled || this.#id !== id) return;
+    const res = await this.deps.server.releaseHandoff(id);
+    if (!res.ok) return this.#awaitJoin(id); // try again later
+    this.deps.log.warn({ handoff: id, status: res.value.status }, 'the person never joined; the caller is back in the queue');
+    if (res.value.status === 'waiting') this.#armTimer(res.value);
   }
 
   #watch(): void {

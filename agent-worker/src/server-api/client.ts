@@ -144,6 +144,11 @@ export class ServerClient {
     return this.#request(`handoff/${id}/expire`, HandoffState, { method: 'POST', timeoutMs: 8000, retries: 1 });
   }
 
+  /** `POST /api/calls/:room/handoff/:id/release`: the person who took it never joined; back in the queue. */
+  releaseHandoff(id: number): Promise<ApiResult<HandoffState>> {
+    return this.#request(`handoff/${id}/release`, HandoffState, { method: 'POST', timeoutMs: 8000, retries: 1 });
+  }
+
   /** `POST /api/calls/:room/handoff/:id/events` (204): what happened in the room. */
   handoffEvent(id: number, event: HandoffEvent): Promise<ApiResult<null>> {
     return this.#request(`handoff/${id}/events`, null, { method: 'POST', body: event, timeoutMs: 5000, retries: 2 });

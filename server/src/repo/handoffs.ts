@@ -112,6 +112,19 @@ export async function recordPackage(db: Db, id: number, pkg: HandoffRow['package
   await db.update(handoffs).set({ package: pkg, packageDeliveredAt: deliveredAt, ...extra }).where(eq(handoffs.id, id));
 }
 
+/**
+ * The person who took a hand-off never joined the room (their console closed or failed): it goes
+ * back to `waiting`, in its old place in the queue. Undefined when it was not `taken`.
+ */
+export async function releaseHandoff(db: Db, id: number): Promise<HandoffRow | undefined> {
+  const [row] = await db
+    .update(handoffs)
+    .set({ status: 'waiting', settledAt: null, takenByKeyId: null, personName: null, personIdentity: null, packageDeliveredAt: null })
+    .where(and(eq(handoffs.id, id), eq(handoffs.status, 'taken')))
+    .returning();
+  return row;
+}
+
 /** The wait limit passed (or nobody is online): a waiting hand-off becomes a callback. Undefined when it was not waiting. */
 export async function expireToCallback(db: Db, id: number, now = new Date()): Promise<HandoffRow | undefined> {
   const [row] = await db

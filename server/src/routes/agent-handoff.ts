@@ -8,7 +8,7 @@ import { HttpError, parseOr400 } from '../errors.ts';
 import { type HandoffDeps, expireHandoff, handoffState, requestHandoff } from '../handoff/service.ts';
 import { findAgentById } from '../repo/agents.ts';
 import { type CallRow, findCall } from '../repo/calls.ts';
-import { type HandoffRow, findHandoff, latestHandoff, recordHandoffEvent } from '../repo/handoffs.ts';
+import { type HandoffRow, findHandoff, latestHandoff, recordHandoffEvent, releaseHandoff } from '../repo/handoffs.ts';
 import { liveLines, upsertLines } from '../repo/live.ts';
 
 const Id = z.coerce.number().int().min(1).max(2 ** 31 - 1);
@@ -22,6 +22,8 @@ const Id = z.coerce.number().int().min(1).max(2 ** 31 - 1);
  * - `POST /api/calls/:room/handoff` ← {@link HandoffRequest} → `HandoffState` (handoff/service.ts);
  *   `GET /api/calls/:room/handoff` → the newest hand-off's state (404 none);
  * - `POST /api/calls/:room/handoff/:id/expire` → `HandoffState`: the wait limit passed;
+ * - `POST /api/calls/:room/handoff/:id/release` → `HandoffState`: the person who took it never
+ *   joined; back to `waiting` in its old place;
  * - `POST /api/calls/:room/handoff/:id/events` ← {@link HandoffEvent} → 204.
  * A call that ended accepts no new lines or requests (409 `call_ended`); events and reads still work.
  */
@@ -78,6 +80,17 @@ export function agentHandoffRouter(deps: HandoffDeps & { verifier: TokenVerifier
   router.post('/api/calls/:room/handoff/:id/expire', async (req, res) => {
     const call = await callOf(req, false);
     res.json(await expireHandoff(deps, call, await handoffOf(req, call)));
+  });
+
+  router.post('/api/calls/:room/handoff/:id/release', async (req, res) => {
+    const call = await callOf(req, false);
+    const row = await handoffOf(req, call);
+    const released = await releaseHandoff(db, row.id);
+    if (released) {
+      deps.changed?.();
+      deps.log.warn({ room: call.room, handoff: row.id }, 'the person who took the call never joined: back in the queue');
+    }
+    res.json(await handoffState(db, released ?? (await findHandoff(db, row.id))!));
   });
 
   router.post('/api/calls/:room/handoff/:id/events', async (req, res) => {

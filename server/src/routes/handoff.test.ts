@@ -185,6 +185,23 @@ describe('warm hand-offs', () => {
     await dropPresence(database.db, sam.id);
   });
 
+  it('a taken request whose person never joins goes back to the queue, in its old place', async () => {
+    await touchPresence(database.db, kim.id, 'Kim');
+    const first = await webCall(false);
+    const second = await webCall(false);
+    const a = HandoffState.parse((await ask(first)).body);
+    const b = HandoffState.parse((await ask(second)).body);
+    expect((await request(app()).post(`/api/console/handoffs/${a.id}/take`).set('authorization', `Bearer ${kim.key}`)).status).toBe(200);
+    expect(HandoffState.parse((await asAgent(second, 'get', '/handoff')).body).position).toBe(1);
+    const released = HandoffState.parse((await asAgent(first, 'post', `/handoff/${a.id}/release`)).body);
+    expect(released).toMatchObject({ status: 'waiting', position: 1, person: null });
+    expect(HandoffState.parse((await asAgent(second, 'get', '/handoff')).body)).toMatchObject({ id: b.id, position: 2 });
+    // Releasing what is not taken changes nothing.
+    expect(HandoffState.parse((await asAgent(second, 'post', `/handoff/${b.id}/release`)).body).status).toBe('waiting');
+    for (const room of [first, second]) await asAgent(room, 'post', '/record', { outcome: 'abandoned', endedAtMs: Date.now(), transcript: [], bargeIns: [] });
+    await dropPresence(database.db, kim.id);
+  });
+
   it('the wait limit passes: a callback case, reached by the web caller’s e-mail', async () => {
     await touchPresence(database.db, kim.id, 'Kim');
     const room = await webCall(true);
