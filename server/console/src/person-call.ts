@@ -49,8 +49,8 @@ export class PersonCall {
     await room.connect(this.taken.url, this.taken.token);
     await room.startAudio().catch(() => {});
     this.#mic = await createLocalAudioTrack({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
+    await this.#mic.mute(); // before publishing: not a sound until the agent has handed over
     await room.localParticipant.publishTrack(this.#mic, { source: Track.Source.Microphone, dtx: false });
-    await this.#mic.mute();
     this.events.state('introducing');
     for (const p of room.remoteParticipants.values()) this.#onAttributes(p);
     setTimeout(() => this.#goLive(), HANDOVER_WAIT_MS); // the agent did not say it handed over: talk anyway
