@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { HandoffEvent, HandoffRequest } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
 import { calls, handoffs, staffPresence } from '../db/schema.ts';
@@ -147,8 +147,9 @@ export async function recordHandoffEvent(db: Db, row: HandoffRow, ev: HandoffEve
       .set({ connectedAtMs: sql`coalesce(${handoffs.connectedAtMs}, ${ev.atMs})`, status: sql`case when ${handoffs.status} = 'taken' then 'connected' else ${handoffs.status} end` })
       .where(eq(handoffs.id, row.id));
   } else if (ev.type === 'person_audio') {
-    const replace = row.personAudioAtMs === null || (ev.source === 'caller_page' && row.personAudioSource !== 'caller_page');
-    if (replace) await db.update(handoffs).set({ personAudioAtMs: ev.atMs, personAudioSource: ev.source }).where(eq(handoffs.id, row.id));
+    // One conditional UPDATE each (reports from the room and the page arrive together).
+    const unset = ev.source === 'caller_page' ? sql`${handoffs.personAudioSource} is distinct from 'caller_page'` : isNull(handoffs.personAudioAtMs);
+    await db.update(handoffs).set({ personAudioAtMs: ev.atMs, personAudioSource: ev.source }).where(and(eq(handoffs.id, row.id), unset));
   } else {
     await db.update(handoffs).set({ personLeftAtMs: sql`coalesce(${handoffs.personLeftAtMs}, ${ev.atMs})` }).where(eq(handoffs.id, row.id));
   }

@@ -185,6 +185,23 @@ describe('warm hand-offs', () => {
     await dropPresence(database.db, sam.id);
   });
 
+  it('the caller’s page’s first-heard time wins over the room’s, even when both arrive at once', async () => {
+    await touchPresence(database.db, kim.id, 'Kim');
+    for (let i = 0; i < 3; i++) {
+      const room = await webCall(false);
+      const s = HandoffState.parse((await ask(room)).body);
+      await request(app()).post(`/api/console/handoffs/${s.id}/take`).set('authorization', `Bearer ${kim.key}`);
+      await Promise.all([
+        asAgent(room, 'post', `/handoff/${s.id}/events`, { type: 'person_audio', atMs: 2_000, source: 'room' }),
+        asAgent(room, 'post', `/handoff/${s.id}/events`, { type: 'person_audio', atMs: 2_100, source: 'caller_page' }),
+      ]);
+      const row = (await database.db.query.handoffs.findFirst({ where: (h, { eq: e }) => e(h.id, s.id) }))!;
+      expect(row).toMatchObject({ personAudioAtMs: 2_100, personAudioSource: 'caller_page' });
+      await asAgent(room, 'post', '/record', { outcome: 'transferred', endedAtMs: Date.now(), transcript: [], bargeIns: [] });
+    }
+    await dropPresence(database.db, kim.id);
+  });
+
   it('a taken request whose person never joins goes back to the queue, in its old place', async () => {
     await touchPresence(database.db, kim.id, 'Kim');
     const first = await webCall(false);
