@@ -96,6 +96,8 @@ describe('warm hand-off on the web', () => {
     // The console: the waiting caller with the summary and the transcript, before anyone takes it.
     const entry = console_.locator('[data-testid=queue-entry]');
     await entry.first().waitFor({ timeout: 15_000 });
+    // A new caller is announced (live region, with the chime) to the person already online.
+    await expect.poll(() => console_.locator('#announcer').innerText(), { timeout: 5_000 }).toMatch(/^New caller waiting: Ada Lovelace \(verified\), /);
     const summary = console_.locator('[data-testid=detail] [data-testid=summary]');
     await expect
       .poll(() => summary.innerText(), { timeout: 10_000 })
