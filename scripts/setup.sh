@@ -16,9 +16,10 @@ node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number); con
 [ "$node_ok" = 1 ] || die "Node.js >= 20.19 is required (found: $(node -v 2>/dev/null || echo none)). Install it from https://nodejs.org or your distribution."
 
 # --- Debian packages ------------------------------------------------------------------
-# Runtime: pocketsphinx + model (speech to text), espeak-ng + sox (speech), chromium (tests,
-# benchmarks), redis-server (LiveKit SIP), postgresql (tests on a real server), baresip-core and
-# sip-tester (phone callers in tests). Build: pkg-config + opus/soxr headers for livekit-sip (cgo).
+# Runtime: pocketsphinx + model (speech to text), espeak-ng + flite + sox (speech; flite's voices
+# also speak bench:amd's greetings), chromium (tests, benchmarks), redis-server (LiveKit SIP),
+# postgresql (tests on a real server), baresip-core and sip-tester (phone callers in tests).
+# Build: pkg-config + opus/soxr headers for livekit-sip (cgo).
 APT_PACKAGES=(
   pocketsphinx pocketsphinx-en-us pocketsphinx-testdata espeak-ng flite sox
   chromium redis-server postgresql baresip-core sip-tester

@@ -100,11 +100,11 @@ function speech(item: AudioItem, tmp: string): Int16Array {
   return decode(out);
 }
 
-/** RMS of the frames within 35 dB of the loudest (the speech's active level), 0..1. */
-function activeLevel(pcm: Int16Array): number {
-  const env = energyEnvelope(pcm, RATE);
+/** RMS of the 10 ms frames within 35 dB of the loudest (the speech's active level), 0..1. */
+export function activeLevel(pcm: Int16Array, rateHz = RATE): number {
+  const env = energyEnvelope(pcm, rateHz);
   const top = Math.max(...env);
-  const frame = RATE / 100;
+  const frame = rateHz / 100;
   let sum = 0;
   let n = 0;
   env.forEach((db, i) => {

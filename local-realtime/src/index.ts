@@ -13,3 +13,4 @@ export { DEFAULT_SCRIPT } from './responder/default-script.ts';
 export { extractVerbatim } from './responder/verbatim.ts';
 export { DEFAULT_LIMITS, type Limits } from './limits.ts';
 export { FAST_SEARCH_ARGS } from './asr/pocketsphinx.ts';
+export { SileroModel, SileroStream, VAD_WINDOW_SAMPLES, VAD_WINDOW_MS } from './vad/silero.ts';

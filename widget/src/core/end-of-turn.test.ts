@@ -31,11 +31,19 @@ describe('end-of-turn hints', () => {
     expect(h.speechEnd()).toEqual({ speechEndMs: 1280, final: true });
   });
 
-  it('waits for 250 ms of voiced frames before any hint (a click or a breath is not a turn)', () => {
+  it('waits for 128 ms of voiced frames before any hint (a click or a breath is not a turn)', () => {
     const h = new EndOfTurnHints();
-    feed(h, 0, 192, true); // 192 ms
-    expect(feed(h, 192, 600, false)).toEqual([]);
+    feed(h, 0, 96, true); // 96 ms: three frames
+    expect(feed(h, 96, 600, false)).toEqual([]);
     expect(h.misfire()).toBeNull();
+  });
+
+  it('short_answer_yes_ends_the_turn: a one-word answer (~160 ms voiced) gets its hints', () => {
+    // Regression: with 250 ms required, "yes" / "no" after a read-back was never answered.
+    const h = new EndOfTurnHints();
+    feed(h, 0, 160, true);
+    expect(feed(h, 160, 288, false)).toEqual([{ type: 'tentative', speechEndMs: 160 }]);
+    expect(h.speechEnd()).toEqual({ speechEndMs: 160, final: true });
   });
 
   it('withdraws a tentative hint when the VAD calls the speech a misfire', () => {

@@ -17,7 +17,7 @@ import { PAGE_HINT_DEFAULTS } from '@voice-widget/protocol/hint-timing';
 export interface EndOfTurnOptions {
   /** Silence after the last voiced frame before the tentative hint, ms. Default 96. */
   tentativeMs?: number;
-  /** Voiced time a speech needs before it can end a turn, ms (vad-web's `minSpeechMs`). Default 250. */
+  /** Voiced time a speech needs before it can end a turn, ms (vad-web's `minSpeechMs`). Default 128. */
   minSpeechMs?: number;
   /** Duration of one VAD frame, ms. Default 32 (Silero v5). */
   frameMs?: number;
@@ -41,7 +41,7 @@ export class EndOfTurnHints {
 
   constructor(options: EndOfTurnOptions = {}) {
     this.#tentativeMs = options.tentativeMs ?? PAGE_HINT_DEFAULTS.tentativeMs;
-    this.#minSpeechMs = options.minSpeechMs ?? 250;
+    this.#minSpeechMs = options.minSpeechMs ?? PAGE_HINT_DEFAULTS.minSpeechMs;
     this.#frameMs = options.frameMs ?? 32;
   }
 

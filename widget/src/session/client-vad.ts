@@ -1,4 +1,5 @@
 import type { MicVAD } from '@ricky0123/vad-web';
+import { PAGE_HINT_DEFAULTS } from '@voice-widget/protocol/hint-timing';
 import { levelDbfs } from '@voice-widget/protocol';
 
 /** One processed VAD frame: 32 ms of audio (Silero v5, 512 samples at 16 kHz). */
@@ -21,7 +22,7 @@ export interface ClientVadOptions {
   negativeSpeechThreshold?: number;
   /** Silence after the last voiced frame before the speech-end decision. Default 300. */
   redemptionMs?: number;
-  /** Shorter speech is a misfire (no speech end). Default 250. */
+  /** Shorter speech is a misfire (no speech end). Default 128 (PAGE_HINT_DEFAULTS: one-word answers count). */
   minSpeechMs?: number;
 }
 
@@ -64,7 +65,7 @@ export async function loadClientVad(ctx: AudioContext, options: ClientVadOptions
     positiveSpeechThreshold: positive,
     negativeSpeechThreshold: options.negativeSpeechThreshold ?? 0.35,
     redemptionMs: options.redemptionMs ?? 300,
-    minSpeechMs: options.minSpeechMs ?? 250,
+    minSpeechMs: options.minSpeechMs ?? PAGE_HINT_DEFAULTS.minSpeechMs,
     preSpeechPadMs: 0,
     submitUserSpeechOnPause: false,
     ortConfig: (ort) => {

@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import { AmdDetector, type AmdDetectorOptions } from './detector.ts';
+import { concat, frames, mix, noise, recording, silence, tone } from './test-signals.ts';
+import { AMD_WINDOW_SAMPLES, type AmdDecisionEvent, type AmdEvent, type AmdVoicemailReadyEvent } from './types.ts';
+
+/** A call answered at t = 10 000 ms on a fake clock that follows the audio. */
+const ANSWER = 10_000;
+
+function call(config: AmdDetectorOptions['config'] = {}) {
+  let now = ANSWER;
+  const seen: AmdEvent[] = [];
+  const amd = new AmdDetector({ answeredAtMs: ANSWER, clock: () => now, config, onEvent: (e) => seen.push(e) });
+  /** Plays `samples` in 20 ms frames from `atMs` after answer; returns the events. */
+  const play = (samples: Int16Array, atMs = 0) => {
+    const out: AmdEvent[] = [];
+    for (const f of frames(samples, 20, ANSWER + atMs)) {
+      now = f.startMs + 20;
+      out.push(...amd.handleFrame(f));
+    }
+    return out;
+  };
+  return {
+    amd,
+    seen,
+    play,
+    setNow: (sinceAnswerMs: number) => (now = ANSWER + sinceAnswerMs),
+  };
+}
+const decisionOf = (events: AmdEvent[]) => events.find((e): e is AmdDecisionEvent => e.type === 'amd_decision');
+const readyOf = (events: AmdEvent[]) => events.find((e): e is AmdVoicemailReadyEvent => e.type === 'amd_voicemail_ready');
+/** Line noise under everything, so the floor is realistic. */
+const withLine = (x: Int16Array) => mix(x, noise(x.length / 16, -60, 42));
+
+/** A person's short answer: "ten" (a real recording, 0.3 s), as a "hello?". */
+const HELLO = recording('cards-001', 20, 360);
+
+describe('AmdDetector: a person', () => {
+  it('decides human soon after a short answer and a pause, with the evidence', () => {
+    const c = call();
+    const events = c.play(withLine(concat(silence(400), HELLO, silence(3000))));
+    const d = decisionOf(events)!;
+    expect(d.decision).toBe('human');
+    expect(d.reason).toBe('short_speech_then_silence');
+    const speechEnd = 400 + 340;
+    // After ~0.7 s of silence, not seconds later.
+    expect(d.timeToDecisionMs).toBeGreaterThan(speechEnd + 500);
+    expect(d.timeToDecisionMs).toBeLessThan(speechEnd + 900);
+    expect(d.atMs).toBe(ANSWER + d.timeToDecisionMs);
+    expect(d.evidence.speech).toHaveLength(1);
+    expect(Math.abs(d.evidence.speech[0]!.onsetMs - 400)).toBeLessThanOrEqual(160);
+    expect(d.evidence.trailingSilenceMs).toBeGreaterThanOrEqual(700);
+    expect(d.evidence.beep).toBeNull();
+    expect(c.seen).toEqual(events);
+    expect(readyOf(events)).toBeUndefined();
+    // It listens on for a late beep during the revision window (4 s), then is done.
+    expect(c.amd.finished).toBe(false);
+    expect(c.play(withLine(silence(3000)), 3740)).toEqual([]);
+    expect(c.amd.finished).toBe(true);
+  });
+
+  it('counts a synthetic voice\'s tonal vowels as sound, not as silence (regression: flite greeting taken for a person)', () => {
+    const c = call();
+    // A short word running into 640 ms of a steady vowel: tonal, but right after speech, so no beep.
+    const vowels = tone(480, 640, -25);
+    // Aligned to the 32 ms windows (the vowel spans 768–1408 ms), so no window holds its edge.
+    const d = decisionOf(c.play(withLine(concat(silence(428), HELLO, vowels, silence(3000)))))!;
+    expect(d.decision).toBe('human');
+    expect(d.evidence.beep).toBeNull();
+    expect(d.timeToDecisionMs).toBeGreaterThanOrEqual(1408 + 650);
+  });
+
+  it('waits longer after a longer answer (3 s of speech) and still decides human', () => {
+    const c = call();
+    const speech = recording('librivox-0880', 150, 2850); // "he was not an ill disposed young man"
+    const d = decisionOf(c.play(withLine(concat(silence(300), speech, speech.slice(0, 4800), silence(3000)))))!;
+    expect(d.decision).toBe('human');
+    expect(d.evidence.utteranceMs).toBeGreaterThan(2500);
+    // The silence needed grows with the speech: more than after a short "hello".
+    expect(d.evidence.trailingSilenceMs).toBeGreaterThan(1000);
+  });
+});
+
+describe('AmdDetector: a machine', () => {
+  it('decides machine_greeting once speech goes on longer than a person answers', () => {
+    const c = call();
+    const events = c.play(withLine(concat(silence(300), recording('librivox-0870', 150, 7040), silence(2500))));
+    const d = decisionOf(events)!;
+    expect(d.decision).toBe('machine_greeting');
+    expect(d.reason).toBe('long_speech');
+    expect(d.timeToDecisionMs).toBeGreaterThan(300 + 3900);
+    expect(d.timeToDecisionMs).toBeLessThan(300 + 4600);
+    // No beep: the message may start once the greeting ended and the line stayed silent.
+    const r = readyOf(events)!;
+    expect(r.reason).toBe('greeting_end');
+    expect(r.sinceAnswerMs).toBeGreaterThan(300 + 6890 + 1400);
+    expect(r.sinceAnswerMs).toBeLessThan(300 + 6890 + 1800);
+    expect(r.beep).toBeNull();
+    expect(c.amd.finished).toBe(true);
+  });
+
+  it('keeps listening after the decision and reports the beep: when it ended and its frequency', () => {
+    const c = call();
+    const greetingEnd = 300 + 6890;
+    const beepStart = greetingEnd + 500;
+    const events = c.play(withLine(concat(silence(300), recording('librivox-0870', 150, 7040), silence(500), tone(1400, 400, -18), silence(3000))));
+    expect(decisionOf(events)!.decision).toBe('machine_greeting');
+    const r = readyOf(events)!;
+    expect(r.reason).toBe('beep');
+    expect(r.beep!.frequencyHz).toBeGreaterThanOrEqual(1395);
+    expect(r.beep!.frequencyHz).toBeLessThanOrEqual(1405);
+    // The message starts right after the beep, not during it.
+    expect(r.sinceAnswerMs).toBeGreaterThanOrEqual(beepStart + 400);
+    expect(r.sinceAnswerMs).toBeLessThan(beepStart + 400 + 100);
+    expect(events.indexOf(r)).toBeGreaterThan(events.indexOf(decisionOf(events)!));
+  });
+
+  it('decides machine_beep at the beep after a greeting too short to tell, and the message may start at once', () => {
+    const c = call();
+    const hi = recording('goforward', 440, 1190); // 0.75 s, like "Hi, it's Sam"
+    const events = c.play(withLine(concat(silence(300), hi, silence(400), tone(1000, 500, -18), silence(2000))));
+    const d = decisionOf(events)!;
+    expect(d.decision).toBe('machine_beep');
+    expect(d.reason).toBe('beep');
+    const beepEnd = 300 + 750 + 400 + 500;
+    expect(d.timeToDecisionMs).toBeGreaterThanOrEqual(beepEnd);
+    expect(d.timeToDecisionMs).toBeLessThan(beepEnd + 100);
+    expect(d.evidence.beep).toMatchObject({ frequencyHz: 1000 });
+    expect(Math.abs(d.evidence.beep!.durationMs - 500)).toBeLessThanOrEqual(64);
+    const r = readyOf(events)!;
+    expect(r).toMatchObject({ reason: 'beep', sinceAnswerMs: d.timeToDecisionMs });
+  });
+
+  it('decides machine_greeting from a transcript cue before the audio rules can', () => {
+    const c = call();
+    // 2 s of greeting: not yet long enough for the audio rule.
+    expect(decisionOf(c.play(withLine(concat(silence(300), recording('librivox-0870', 150, 2150)))))).toBeUndefined();
+    c.setNow(2400);
+    const events = c.amd.handleTranscript({ text: "Hi, you've reached Mary, please leave a" });
+    expect(decisionOf(events)).toMatchObject({ decision: 'machine_greeting', reason: 'transcript_cue', timeToDecisionMs: 2400 });
+    expect(decisionOf(events)!.evidence.cues.map((m) => m.cue)).toEqual(["you've reached"]);
+    // A phrase split across snippets still counts; each is recorded once, without the words around it.
+    c.amd.handleTranscript({ text: 'message', atMs: ANSWER + 2700 });
+    expect(c.amd.evidence().cues).toEqual([
+      { cue: "you've reached", atMs: 2400 },
+      { cue: 'leave a message', atMs: 2700 },
+    ]);
+  });
+
+  it('ignores transcripts when no cues are configured', () => {
+    const c = call({ cues: [] });
+    expect(c.amd.handleTranscript({ text: 'please leave a message after the tone', atMs: ANSWER + 500 })).toEqual([]);
+    expect(c.amd.decision).toBeNull();
+  });
+});
+
+describe('AmdDetector: nobody speaks', () => {
+  it('decides unknown at the no-speech timeout on silent audio', () => {
+    const c = call({ noSpeechTimeoutMs: 4000 });
+    const d = decisionOf(c.play(withLine(silence(6000))))!;
+    expect(d).toMatchObject({ decision: 'unknown', reason: 'no_speech' });
+    expect(d.timeToDecisionMs).toBeGreaterThanOrEqual(4000);
+    expect(d.timeToDecisionMs).toBeLessThan(4000 + 64);
+  });
+
+  it('applies the timeout on the clock when no audio arrives at all', () => {
+    const c = call({ noSpeechTimeoutMs: 4000 });
+    c.setNow(3000);
+    expect(c.amd.handleTick()).toEqual([]);
+    c.setNow(4100);
+    expect(decisionOf(c.amd.handleTick())).toMatchObject({ decision: 'unknown', reason: 'no_speech', timeToDecisionMs: 4100 });
+  });
+
+  it('does not take a cough-like noise burst for an answer', () => {
+    const c = call({ noSpeechTimeoutMs: 4000 });
+    const burst = noise(40, -20, 7);
+    expect(decisionOf(c.play(withLine(concat(silence(1000), burst, silence(4000)))))).toMatchObject({ decision: 'unknown' });
+  });
+});
+
+describe('AmdDetector: input checks', () => {
+  it('skips audio from before the answer (early media)', () => {
+    const c = call();
+    // Ringback-like tone before answer, then a person.
+    const events = c.play(concat(tone(440, 1000, -20), silence(300), HELLO, silence(2000)), -1000);
+    expect(decisionOf(events)!.decision).toBe('human');
+    expect(decisionOf(events)!.evidence.beep).toBeNull();
+  });
+
+  it('treats lost audio as silence and rejects frames that go back in time', () => {
+    const c = call();
+    c.play(withLine(concat(silence(300), HELLO)));
+    // 1.5 s of audio missing, then silence again: the pause counts from the last speech.
+    const events = c.play(withLine(silence(200)), 300 + 340 + 1500);
+    expect(decisionOf(events)!.decision).toBe('human');
+    expect(() => c.amd.handleFrame({ samples: silence(20), startMs: ANSWER })).toThrow(RangeError);
+  });
+
+  it('with the probability VAD, takes one window per frame with its probability', () => {
+    const c = new AmdDetector({ answeredAtMs: 0, clock: () => 0, config: { vad: { kind: 'probability' } } });
+    expect(() => c.handleFrame({ samples: silence(20), startMs: 0, speechProbability: 0.9 })).toThrow(RangeError);
+    expect(() => c.handleFrame({ samples: new Int16Array(AMD_WINDOW_SAMPLES), startMs: 0 })).toThrow(RangeError);
+    expect(() => c.handleFrame({ samples: new Int16Array(AMD_WINDOW_SAMPLES), startMs: 0, speechProbability: 1.5 })).toThrow(RangeError);
+  });
+
+  it('with the probability VAD, speech comes from the probabilities, not the level', () => {
+    // Loud noise the energy VAD would call speech, scored 0 by "Silero": no speech, unknown.
+    const loud = withLine(noise(6000, -20, 3));
+    const amd = new AmdDetector({ answeredAtMs: 0, config: { vad: { kind: 'probability' }, noSpeechTimeoutMs: 4000 } });
+    const events: AmdEvent[] = [];
+    for (let i = 0; i + AMD_WINDOW_SAMPLES <= loud.length; i += AMD_WINDOW_SAMPLES) {
+      events.push(...amd.handleFrame({ samples: loud.slice(i, i + AMD_WINDOW_SAMPLES), startMs: i / 16, speechProbability: 0.02 }));
+    }
+    expect(decisionOf(events)).toMatchObject({ decision: 'unknown', reason: 'no_speech' });
+    expect(decisionOf(events)!.evidence.vad).toBe('probability');
+  });
+
+  it('rejects bad settings with the field named', () => {
+    expect(() => new AmdDetector({ answeredAtMs: 0, config: { humanSilenceMs: -1 } })).toThrow(/humanSilenceMs/);
+    expect(() => new AmdDetector({ answeredAtMs: 0, config: { shortSpeechMs: 5000, machineSpeechMs: 4000 } })).toThrow(/shortSpeechMs/);
+    expect(() => new AmdDetector({ answeredAtMs: 0, config: { humanSilenceMS: 500 } as never })).toThrow(/humanSilenceMS/);
+    expect(() => new AmdDetector({ answeredAtMs: Number.NaN })).toThrow(RangeError);
+  });
+});
+
+describe('AmdDetector: revising a decision', () => {
+  it('revises human to machine_beep when a beep follows a greeting as short as an answer (regression: "Hi, it\'s Alex." + 0.9 s + beep)', () => {
+    const c = call();
+    const events = c.play(withLine(concat(silence(300), HELLO, silence(900), tone(1000, 500, -18), silence(1500))));
+    const decisions = events.filter((e): e is AmdDecisionEvent => e.type === 'amd_decision');
+    expect(decisions.map((d) => [d.decision, d.revises])).toEqual([
+      ['human', null],
+      ['machine_beep', 'human'],
+    ]);
+    expect(c.amd.decision!.decision).toBe('machine_beep');
+    expect(readyOf(events)).toMatchObject({ reason: 'beep' });
+    expect(c.amd.finished).toBe(true);
+  });
+
+  it('does not revise after the revision window, nor on a transcript', () => {
+    const c = call({ revisionWindowMs: 1000 });
+    const events = c.play(withLine(concat(silence(300), HELLO, silence(2500), tone(1000, 500, -18), silence(1000))));
+    expect(events.filter((e) => e.type === 'amd_decision')).toHaveLength(1);
+    expect(c.amd.finished).toBe(true);
+    const d = call();
+    d.play(withLine(concat(silence(300), HELLO, silence(1200))));
+    expect(d.amd.handleTranscript({ text: "sorry, she's not available", atMs: ANSWER + 1600 })).toEqual([]);
+    expect(d.amd.decision!.decision).toBe('human');
+  });
+});
