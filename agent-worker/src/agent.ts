@@ -2,13 +2,17 @@
  * The voice agent: one job per room. Joins, greets with an AI disclosure, then converses through
  * the realtime model (OpenAI or the local offline one), ending turns on the page's hint (fast
  * profile) and publishing each reply's timeline so the page can split its perceived latency.
- * Every tool the model may call runs behind the guard (tools/guard.ts).
+ * Every tool the model may call runs behind the guard (tools/guard.ts). A caller who asks for a
+ * person is handed over in this room (handoff/: warm) or referred out (tools/transfer.ts: cold).
  */
 import { type JobContext, defineAgent, voice } from '@livekit/agents';
 import { type AuditEvent, CALLER_JOIN_WINDOW_S, DispatchMetadata, VERIFY_TOOL, type ToolPolicy, TOOL_POLICY, policyOf, toolName } from '@voice-widget/protocol';
 import { pino } from 'pino';
 import { linkCallToServer } from './call/call-link.ts';
 import { loadWorkerConfig } from './config.ts';
+import { Conversation } from './handoff/conversation.ts';
+import { transcriptionEndpoint } from './handoff/transcriber.ts';
+import { WarmHandoff } from './handoff/warm.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
 import { BatchSink } from './server-api/batch-sink.ts';
 import { ServerClient } from './server-api/client.ts';
@@ -16,11 +20,8 @@ import { type CallSetup, callSetup, fallbackConfig } from './session/agent-setup
 import { sayExactly } from './session/prompts.ts';
 import { registerRpcMethods } from './session/rpc.ts';
 import { createVoiceSession } from './session/voice-session.ts';
-import { ConversationLog } from './tools/conversation-log.ts';
-import { Conversation } from './handoff/conversation.ts';
-import { transcriptionEndpoint } from './handoff/transcriber.ts';
-import { WarmHandoff } from './handoff/warm.ts';
 import { sayAndWait } from './session/speak.ts';
+import { ConversationLog } from './tools/conversation-log.ts';
 import { ToolGuard } from './tools/guard.ts';
 import { buildToolset } from './tools/toolset.ts';
 import { CallerAudioWindow } from './turns/caller-audio.ts';
