@@ -1,27 +1,33 @@
 /**
+/**
  * The voice agent: one job per room. Joins and fetches its configuration at dispatch (so a
  * session created on hover is ready at the click), but opens the model session and greets only
  * once the caller is in the room — an unclicked session costs no model time and leaves at its
  * join window. Then converses through the realtime model (OpenAI or the local offline one),
  * ending turns on the page's hint (fast profile), publishing each reply's timeline to the page
  * and the server. Every tool the model may call runs behind the guard (tools/guard.ts); what the
- * caller can make it do is rate-limited (session/caller-input.ts).
+ * caller can make it do is rate-limited (session/caller-input.ts). A caller who asks for a person
+ * is handed over in this room (handoff/: warm) or referred out (tools/transfer.ts: cold).
  */
 import { type JobContext, defineAgent, voice } from '@livekit/agents';
-import { CALLER_JOIN_WINDOW_S, DispatchMetadata, VERIFY_TOOL, type ToolPolicy, TOOL_POLICY, policyOf, toolName } from '@voice-widget/protocol';
+import { type AuditEvent, CALLER_JOIN_WINDOW_S, DispatchMetadata, VERIFY_TOOL, type ToolPolicy, TOOL_POLICY, policyOf, toolName } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
 import { linkCallToServer } from './call/call-link.ts';
 import { loadWorkerConfig } from './config.ts';
+import { Conversation } from './handoff/conversation.ts';
+import { transcriptionEndpoint } from './handoff/transcriber.ts';
+import { WarmHandoff } from './handoff/warm.ts';
 import { createAgentLogger } from './log.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
+import { BatchSink } from './server-api/batch-sink.ts';
 import { ServerClient } from './server-api/client.ts';
 import { type CallSetup, callSetup, fallbackConfig } from './session/agent-setup.ts';
 import { sayExactly } from './session/prompts.ts';
 import { wireCallerInput } from './session/caller-input.ts';
 import { interruptIfAllowed } from './session/interrupt.ts';
 import { createVoiceSession } from './session/voice-session.ts';
+import { sayAndWait } from './session/speak.ts';
 import { TimelineUploader } from './timeline/timeline-uploader.ts';
-import { AuditSink } from './tools/audit-sink.ts';
 import { ConversationLog } from './tools/conversation-log.ts';
 import { ToolGuard } from './tools/guard.ts';
 import { buildToolset } from './tools/toolset.ts';
@@ -51,32 +57,49 @@ export default defineAgent({
     const phone = meta?.channel === 'phone' ? await preparePhoneCall(ctx, joined, meta, config, server, log) : null;
     const call = await linkCallToServer(ctx, server, log, phone?.config ?? undefined);
     const defaults = { company: config.COMPANY_NAME, turnProfile: config.TURN_PROFILE, model: config.OPENAI_REALTIME_MODEL, voice: config.OPENAI_VOICE };
+    // Who can take the call: an outside number by REFER (phone lines with one), else the console's
+    // people, in this room (needs our server's queue).
+    const handoffKind = phone?.canTransfer ? 'cold' : call.server ? 'warm' : null;
     const setup = callSetup(call.config ?? fallbackConfig(config.COMPANY_NAME, defaults), {
       channel: phone ? 'phone' : 'web',
       meta,
       caller: call.caller,
-      handoff: phone?.canTransfer ?? false, // web hand-off: the console (issue 12)
+      handoff: handoffKind,
       defaults,
     });
 
     const conversation = new ConversationLog();
-    const audit = new AuditSink((events) => call.server?.audit(events) ?? Promise.resolve({ ok: true as const, value: null }));
+    const audit = new BatchSink<AuditEvent>((events) => call.server?.audit(events) ?? Promise.resolve({ ok: true as const, value: null }));
     ctx.addShutdownCallback(() => audit.close());
     const guard = new ToolGuard({
       room,
       channel: phone ? 'phone' : 'web',
       tools: policies(setup),
       caller: call.caller,
-      handoffAvailable: setup.handoff,
+      handoffAvailable: setup.handoff !== null,
       log: conversation,
       server: call.server,
       audit: (e) => audit.add(e),
     });
+    // Warm hand-off (issue 12): the queue, then the person joins this room and the agent hands over.
+    let conversationCtl: Conversation | null = null;
+    const warm =
+      setup.handoff === 'warm' && call.server
+        ? new WarmHandoff({
+            room: ctx.room,
+            channel: phone ? 'phone' : 'web',
+            server: call.server,
+            say: (text, o) => sayAndWait(session, text, o),
+            handOver: (person, id) => conversationCtl!.handOver(person, id),
+            log,
+          })
+        : null;
+    ctx.addShutdownCallback(async () => warm?.close());
     const tools = buildToolset({
       tools: setup.tools,
       offerVerify: setup.offerVerify,
       guard,
-      local: phone?.canTransfer ? { transfer_to_human: phone.transfer } : {},
+      local: setup.handoff === 'cold' && phone ? { transfer_to_human: phone.transfer } : warm ? { transfer_to_human: (args) => warm.request(args) } : {},
       onEndCall: () => audit.add({ tool: 'end_call', args: '{}', decision: 'allowed', atMs: Date.now() }),
     });
 
@@ -98,6 +121,20 @@ export default defineAgent({
       room: ctx.room,
       inputOptions: { textEnabled: false }, // typed messages go through the caller's limits (caller-input.ts)
     });
+    const recorder = call.record(session);
+    conversationCtl = new Conversation({
+      room: ctx.room,
+      session: () => session,
+      server: call.server,
+      endpoint: transcriptionEndpoint(config),
+      recorder,
+      say: (text) => sayAndWait(session, text),
+      shutdown: (reason) => ctx.shutdown(reason),
+      onResumed: () => warm?.reopen(),
+      log,
+    });
+    ctx.addShutdownCallback(async () => conversationCtl?.close());
+    const withAgent = () => conversationCtl?.withAgent ?? true;
     session.on(voice.AgentSessionEventTypes.ConversationItemAdded, ({ item }) => {
       const m = item as { type?: string; role?: string; textContent?: string };
       if (m.type !== undefined && m.type !== 'message') return;
@@ -105,14 +142,23 @@ export default defineAgent({
       else if (m.role === 'assistant') conversation.addAgent();
     });
     session.output.audio?.on(voice.AudioOutput.EVENT_PLAYBACK_STARTED, (ev: { createdAt: number }) => timeline.onPlaybackStarted(ev.createdAt));
-    call.record(session);
     const endOfTurn = new EndOfTurnController(session, realtime, timeline, responses, log, () =>
       predictEndOfTurn(ctx.inferenceExecutor, callerAudio.snapshot()),
     );
+    // The caller's turns end only while they talk to the agent (after a hand-off, to a person).
+    const turns = {
+      onHint: (speechEndMs: number, final: boolean) => withAgent() && endOfTurn.onHint(speechEndMs, final),
+      onSpeechResumed: () => withAgent() && endOfTurn.onSpeechResumed(),
+    };
     const pageTurns = agentDrivesTurns(setup.turnProfile);
-    const agentVad = pageTurns ? fallbackTurns(ctx, session, callerAudio, endOfTurn, log) : null;
-    wireCallerInput(ctx, session, log, { turns: pageTurns ? endOfTurn : undefined, turnSource: agentVad?.onTurnSource });
-    phone?.attach(session, guard, conversation); // keypad (DTMF)
+    const agentVad = pageTurns ? fallbackTurns(ctx, session, callerAudio, turns, log) : null;
+    wireCallerInput(ctx, session, log, {
+      turns: pageTurns ? turns : undefined,
+      turnSource: agentVad?.onTurnSource,
+      // Typed messages: to the model while the agent has the conversation, else to the transcript.
+      typed: (text) => conversationCtl!.onTyped(text),
+    });
+    phone?.attach(session, guard, conversation, { active: withAgent, onOperatorKey: () => warm?.viaKeypad() }); // keypad (DTMF)
     session.generateReply({ instructions: sayExactly(setup.greeting) });
     log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller) }, 'caller in the room; model session open, greeting queued');
   },
@@ -126,7 +172,7 @@ const PAGE_VAD_REPORT_MS = 15_000;
  * the page says so (`voice.turn_source`), or when it has not said its VAD runs within
  * {@link PAGE_VAD_REPORT_MS} of joining; off again when it does.
  */
-function fallbackTurns(ctx: JobContext, session: voice.AgentSession, audio: CallerAudioWindow, endOfTurn: EndOfTurnController, log: Logger) {
+function fallbackTurns(ctx: JobContext, session: voice.AgentSession, audio: CallerAudioWindow, endOfTurn: Pick<EndOfTurnController, 'onHint'>, log: Logger) {
   const turns = new AgentVadTurns(audio, {
     onEndOfSpeech: (speechEndMs) => void endOfTurn.onHint(speechEndMs, true),
     onSpeech: () => {

@@ -36,24 +36,35 @@ export const CallFilter = z
   .strict();
 export type CallFilter = z.infer<typeof CallFilter>;
 
-/** `POST /api/admin/keys`: a new admin key (returned once, in clear). */
-export const CreateAdminKeyRequest = z.object({ name: z.string().trim().min(1).max(80).default('admin') }).strict();
-export type CreateAdminKeyRequest = z.infer<typeof CreateAdminKeyRequest>;
+/** Role of a dashboard/API key: `admin` configures everything; `agent` takes calls in the console only. */
+export const StaffRole = z.enum(['admin', 'agent']);
+export type StaffRole = z.infer<typeof StaffRole>;
 
-/** An admin key as lists show it (never the key itself). */
-export const AdminKeyView = z.object({
+/** `POST /api/admin/keys`: a new key (shown once in the reply), admin by default. */
+export const CreateKeyRequest = z
+  .object({
+    /** Who holds it; for an agent key, the name callers hear ("I'm connecting you with Sam"). */
+    name: z.string().trim().min(1).max(60).default('admin'),
+    role: StaffRole.default('admin'),
+  })
+  .strict();
+export type CreateKeyRequest = z.infer<typeof CreateKeyRequest>;
+
+/** A key as `GET /api/admin/keys` lists it (never the key itself). */
+export const KeyView = z.object({
   id: z.number().int(),
   name: z.string(),
+  role: StaffRole,
   /** First characters, to tell keys apart. */
   prefix: z.string(),
   createdAt: z.string(),
   revokedAt: z.string().nullable(),
 });
-export type AdminKeyView = z.infer<typeof AdminKeyView>;
+export type KeyView = z.infer<typeof KeyView>;
 
 /** Reply of `POST /api/admin/keys`: the key, shown this once. */
-export const CreatedAdminKey = z.object({ id: z.number().int(), key: z.string() });
-export type CreatedAdminKey = z.infer<typeof CreatedAdminKey>;
+export const CreatedKey = z.object({ id: z.number().int(), key: z.string(), role: StaffRole });
+export type CreatedKey = z.infer<typeof CreatedKey>;
 
 /**
  * Reply of `POST /api/admin/signin-links`: a one-time dashboard sign-in link for the caller's key

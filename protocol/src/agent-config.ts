@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentToolConfig, VerifiedCaller, toolName } from './tools.ts';
+import { AgentToolConfig, ToolEndpoint, VerifiedCaller, toolName } from './tools.ts';
 
 /**
  * An agent's configuration as the admin API stores it and the agent worker reads it at dispatch.
@@ -48,6 +48,25 @@ export const AgentLimits = z
   })
   .strict();
 export type AgentLimits = z.infer<typeof AgentLimits>;
+/** Default seconds a caller waits for a person before the agent offers a callback. */
+export const DEFAULT_HANDOFF_WAIT_S = 90;
+
+/** How the agent hands callers to people (README "Hand-off"). */
+export const HandoffConfig = z
+  .object({
+    /**
+     * Seconds a caller waits in the console's queue for a person before the agent opens a callback
+     * case and says so (it stays with the caller meanwhile).
+     */
+    waitLimitS: z.number().int().min(10).max(1_800).default(DEFAULT_HANDOFF_WAIT_S),
+    /**
+     * Cold transfers (phone lines with an outside number): the call's context package is POSTed
+     * here, signed like tool endpoints, before the SIP REFER. Unset: the console only.
+     */
+    packageEndpoint: ToolEndpoint.optional(),
+  })
+  .strict();
+export type HandoffConfig = z.infer<typeof HandoffConfig>;
 
 /** Words that count as an AI disclosure in a greeting (California SB 1001, EU AI Act art. 50). */
 const AI_DISCLOSURE = /\b(AI|A\.I\.|artificial intelligence|virtual assistant|automated assistant)\b/i;
@@ -100,6 +119,8 @@ export const AgentConfig = z
      * `demo_link_required`), so knowing the public slug does not bypass a link's budgets.
      */
     demoLinksOnly: z.boolean().default(false),
+    /** Hand-off to a person: the queue's wait limit and the cold-transfer package endpoint. */
+    handoff: HandoffConfig.default({ waitLimitS: DEFAULT_HANDOFF_WAIT_S }),
   })
   .strict();
 export type AgentConfig = z.infer<typeof AgentConfig>;
@@ -124,6 +145,7 @@ export const AGENT_CONFIG_CONSUMERS = {
   turnTaking: 'agent',
   limits: 'server', // every session and the sweeper (server/src/repo/agent-budget.ts, sweeper.ts)
   demoLinksOnly: 'server', // session requests (server/src/routes/sessions.ts)
+  handoff: 'agent', // waitLimitS; packageEndpoint is read by the server (server/src/handoff/cold.ts)
 } as const satisfies Record<keyof AgentConfig, 'agent' | 'server'>;
 /** Input form of {@link AgentConfig} (defaults not yet applied). */
 export type AgentConfigInput = z.input<typeof AgentConfig>;

@@ -14,14 +14,26 @@ export type CallChannel = z.infer<typeof CallChannel>;
 export const CallOutcome = z.enum(['completed', 'transferred', 'abandoned', 'error']);
 export type CallOutcome = z.infer<typeof CallOutcome>;
 
-/** One utterance, either side; `atMs` is when it started, ms since epoch (agent clock). */
+/** Who said a line: the caller, the AI agent, or the person who took the call over (hand-off). */
+export const Speaker = z.enum(['caller', 'agent', 'person']);
+export type Speaker = z.infer<typeof Speaker>;
+
+/** Most transcript lines one call keeps (live and final). */
+export const MAX_TRANSCRIPT_LINES = 2_000;
+
+/**
+ * One utterance; `atMs` is when it started, ms since epoch (agent clock). `seq` numbers the call's
+ * lines from 0 (the live transcript, `POST /api/calls/:room/live`, and the final record share it,
+ * so sending a line twice stores it once).
+ */
 export const TranscriptEntry = z
   .object({
-    speaker: z.enum(['caller', 'agent']),
+    speaker: Speaker,
     text: z.string().max(4_000),
     atMs: z.number().int().min(0),
     /** The agent's utterance was cut short by the caller; `text` is what was actually spoken. */
     interrupted: z.boolean().optional(),
+    seq: z.number().int().min(0).max(MAX_TRANSCRIPT_LINES - 1).optional(),
   })
   .strict();
 export type TranscriptEntry = z.infer<typeof TranscriptEntry>;
@@ -40,7 +52,7 @@ export const CallRecordUpload = z
     outcome: CallOutcome,
     /** When the agent saw the call end, ms since epoch. */
     endedAtMs: z.number().int().min(0),
-    transcript: z.array(TranscriptEntry).max(2_000),
+    transcript: z.array(TranscriptEntry).max(MAX_TRANSCRIPT_LINES),
     bargeIns: z.array(BargeIn).max(2_000).default([]),
     /** Agent-side timelines of the replies (optional; the widget's turns carry the stages). */
     timelines: z.array(AgentTurnTimeline).max(2_000).optional(),

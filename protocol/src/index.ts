@@ -19,3 +19,5 @@ export * from './notice.ts';
 export * from './audio/index.ts';
 export * from './tools.ts';
 export * from './customers.ts';
+export * from './live-call.ts';
+export * from './handoff.ts';

@@ -24,6 +24,11 @@ export const RpcMethod = {
    * own (`agent_vad`, the page's failed to load: blocked WASM, no model).
    */
   turnSource: 'voice.turn_source',
+  /**
+   * After a hand-off: the caller's page played the person's first audio (handoff.ts); the agent
+   * records it as the time the caller first heard the person.
+   */
+  personHeard: 'voice.person_heard',
 } as const;
 
 /**
@@ -70,6 +75,15 @@ export const TurnSourceRequest = z.object({ source: z.enum(['page_vad', 'agent_v
 /** `active`: the agent's own VAD now ends turns. */
 export const TurnSourceResponse = z.object({ agentVad: z.boolean() });
 export type TurnSourceRequest = z.infer<typeof TurnSourceRequest>;
+
+export const PersonHeardRequest = z
+  .object({
+    /** When the person's first audio played in the page, on the agent's clock (page clock + the page's offset estimate), ms since epoch. */
+    heardAtMs: z.number().min(0).max(8.64e15),
+  })
+  .strict();
+export type PersonHeardRequest = z.infer<typeof PersonHeardRequest>;
+export const PersonHeardResponse = z.object({ recorded: z.boolean() });
 export type TurnSourceResponse = z.infer<typeof TurnSourceResponse>;
 
 export type ClockRequest = z.infer<typeof ClockRequest>;

@@ -1,16 +1,21 @@
 import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { TokenVerifier, WebhookReceiver } from 'livekit-server-sdk';
+import { type RoomServiceClient, TokenVerifier, WebhookReceiver } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Db } from './db/client.ts';
-import { errorHandler } from './errors.ts';
+import { HttpError, errorHandler } from './errors.ts';
+import { QueueFeed } from './handoff/queue-feed.ts';
 import { type RateLimitStoreFactory, limitPerClient } from './rate-limit.ts';
 import { adminRouter } from './routes/admin.ts';
 import { adminCustomersRouter } from './routes/admin-customers.ts';
 import { agentApiRouter } from './routes/agent-api.ts';
+import { agentHandoffRouter } from './routes/agent-handoff.ts';
 import { agentToolsRouter } from './routes/agent-tools.ts';
+import { consoleRouter } from './routes/console.ts';
 import { dashboardRouter } from './routes/dashboard.ts';
 import { operatorRouter } from './routes/operator.ts';
 import { phoneRouter } from './routes/phone.ts';
@@ -64,9 +69,16 @@ export interface AppDeps {
   rateLimitStores?: RateLimitStoreFactory;
   /** Default of `POST /api/admin/retention`, days. Default 90. */
   retentionDays?: number;
-  /** HTTP client for customers' tool endpoints (tests inject one); default global fetch. */
+  /** HTTP client for customers' tool and hand-off endpoints (tests inject one); default global fetch. */
   fetch?: typeof fetch;
+  /** Deletes rooms (a person hangs up in the console); unset → the console cannot end calls (503). */
+  rooms?: Pick<RoomServiceClient, 'deleteRoom'>;
+  /** Folder of the built console script; default `server/dist/console`. */
+  consoleDist?: string;
 }
+
+/** Where `pnpm --filter @voice-widget/server build:console` writes the console's script. */
+export const DEFAULT_CONSOLE_DIST = join(dirname(fileURLToPath(import.meta.url)), '../dist/console');
 
 /** Maximum JSON body of the public API, bytes. Session requests and turns are tiny. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -121,6 +133,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(webhookRouter({ db: deps.db, receiver: new WebhookReceiver(apiKey, apiSecret), log: deps.log }));
   app.use(agentApiRouter({ db: deps.db, verifier, log: deps.log }));
   app.use(agentToolsRouter({ db: deps.db, verifier, log: deps.log, fetch: deps.fetch }));
+  // Hand-offs (issue 12): the live transcript and the queue; consoles refresh at once on a change.
+  const feed = new QueueFeed(deps.db, deps.log);
+  app.use(agentHandoffRouter({ db: deps.db, verifier, log: deps.log, fetch: deps.fetch, changed: () => feed.notify() }));
   app.use('/api/admin', limiter('admin', limits.adminPerMinute), express.json({ limit: 64 * 1024 }));
   app.use(adminRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl }));
   app.use(adminCustomersRouter(deps.db));
@@ -144,6 +159,17 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(publicRouter(deps.db));
+  app.use('/api/console', limiter('console', limits.adminPerMinute));
+  app.use(
+    consoleRouter({
+      db: deps.db,
+      log: deps.log,
+      feed,
+      access: { apiKey, apiSecret, publicUrl: deps.sessions.publicUrl },
+      rooms: deps.rooms,
+      consoleDist: deps.consoleDist ?? DEFAULT_CONSOLE_DIST,
+    }),
+  );
   app.use(dashboardRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl, secureCookies: deps.secureCookies ?? false, stores: deps.rateLimitStores }));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });

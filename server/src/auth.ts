@@ -3,6 +3,7 @@ import { TokenVerifier } from 'livekit-server-sdk';
 import type { Db } from './db/client.ts';
 import { HttpError } from './errors.ts';
 import { verifyAdminKey, verifyAdminSession } from './repo/admin-keys.ts';
+import { verifyStaffKey, verifyStaffSession } from './repo/staff.ts';
 
 /** Name of the dashboard's session cookie (HttpOnly, SameSite=Strict, path /). */
 export const SESSION_COOKIE = 'vw_admin';
@@ -34,7 +35,8 @@ export function cookie(req: Request, name: string): string | null {
 
 /**
  * Admin API guard: `Authorization: Bearer <admin key>`, checked against the stored hashes; the
- * key's id goes to `res.locals.adminKeyId`. No key → 401; a wrong or revoked key → 403.
+ * key's id goes to `res.locals.adminKeyId`. No key → 401; a wrong or revoked key → 403
+ * `forbidden`; a key of role `agent` → 403 `role_forbidden`.
  */
 export function requireAdminKey(db: Db): RequestHandler {
   return async (req, res, next) => {
@@ -44,17 +46,22 @@ export function requireAdminKey(db: Db): RequestHandler {
       throw new HttpError(401, 'unauthorized', 'admin API needs "Authorization: Bearer <admin key>"');
     }
     const id = await verifyAdminKey(db, key);
-    if (id === null) throw new HttpError(403, 'forbidden', 'admin key not valid');
+    if (id === null) {
+      if ((await verifyStaffKey(db, key))?.role === 'agent') throw new HttpError(403, 'role_forbidden', 'an agent key takes calls in the console; it cannot change configuration');
+      throw new HttpError(403, 'forbidden', 'admin key not valid');
+    }
     res.locals.adminKeyId = id;
     next();
   };
 }
 
-/** Dashboard guard: a live session cookie, else a redirect to the sign-in page. */
+/** Dashboard guard (admin pages): a live admin session cookie; an agent's session goes to the console; else the sign-in page. */
 export function requireAdminSession(db: Db): RequestHandler {
   return async (req, res, next) => {
     const id = cookie(req, SESSION_COOKIE);
     if (id && (await verifyAdminSession(db, id))) return next();
+    // A person signed in with an agent key: the console is their page.
+    if (id && (await verifyStaffSession(db, id))?.role === 'agent') return res.redirect(303, '/dashboard/console');
     res.redirect(303, `/dashboard/login?next=${encodeURIComponent(req.originalUrl)}`);
   };
 }

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { AgentConfig } from '@voice-widget/protocol';
 import type { Db } from './db/client.ts';
 import { KEY_FORMAT, createAdminKey, importAdminKey } from './repo/admin-keys.ts';
+import { verifyStaffKey } from './repo/staff.ts';
 import { type AgentRow, createAgent, findAgent } from './repo/agents.ts';
 import { listCustomers, upsertCustomer, upsertOrder } from './repo/customers.ts';
 
@@ -57,8 +58,26 @@ export async function ensureAdminKeyFile(db: Db, file: string): Promise<'kept' |
     if (imported) return imported.inserted ? 'registered' : 'kept';
   }
   const { key } = await createAdminKey(db, 'operator (key file)');
+  writeKeyFile(file, key);
+  return 'created';
+}
+
+/**
+ * The demo's console key: the key in `file` if it is still a live agent key of this database,
+ * else a new agent-role key for `name`, written to `file` (mode 0600; only its hash is stored).
+ * Returns whether a key was created.
+ */
+export async function ensureConsoleKeyFile(db: Db, file: string, name: string): Promise<boolean> {
+  const existing = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (existing && (await verifyStaffKey(db, existing))?.role === 'agent') return false;
+  const { key } = await createAdminKey(db, name, 'agent');
+  writeKeyFile(file, key);
+  return true;
+}
+
+/** Writes a key file mode 0600 (from the first byte) in a 0700 folder. */
+function writeKeyFile(file: string, key: string): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
-  return 'created';
 }

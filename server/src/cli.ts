@@ -4,7 +4,9 @@
  * the database (`DATABASE_URL`, or the PGlite folder `PGLITE_DIR` with the server stopped).
  * `--api` / `--db` force one.
  *
- *   tsx src/cli.ts admin-key create [--name NAME]        prints a new admin key (shown once)
+ *   tsx src/cli.ts admin-key create [--name NAME] [--role admin|agent]   prints a new key (shown once)
+ *   tsx src/cli.ts agent-key create --name NAME           a key for a person who takes calls in the console
+ *                                                          (role agent: cannot configure; NAME is what callers hear)
  *   tsx src/cli.ts admin-key list | revoke ID
  *   tsx src/cli.ts signin-link                            a one-time dashboard sign-in link (15 min)
  *   tsx src/cli.ts agent create SLUG [--company NAME] [--name ..] [--description ..] [--greeting ..]
@@ -21,13 +23,13 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { type AgentConfig, AgentConfig as AgentConfigSchema, AgentSlug, CreateDemoLinkRequest } from '@voice-widget/protocol';
+import { type AgentConfig, AgentConfig as AgentConfigSchema, AgentSlug, CreateDemoLinkRequest, StaffRole } from '@voice-widget/protocol';
 import { defaultAgentConfig } from './bootstrap.ts';
 import { DEFAULT_ADMIN_KEY_FILE, DEFAULT_PGLITE_DIR } from './config.ts';
 import { connectOperator } from './operator/connect.ts';
 import type { OperatorOps } from './operator/ops.ts';
 
-const USAGE = `usage: tsx src/cli.ts <admin-key|signin-link|agent|demo-link|retention> <command> [args] [--api|--db] (see the top of src/cli.ts)`;
+const USAGE = `usage: tsx src/cli.ts <admin-key|agent-key|signin-link|agent|demo-link|retention> <command> [args] [--api|--db] (see the top of src/cli.ts)`;
 
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
@@ -55,6 +57,7 @@ const { values: opt, positionals } = parseArgs({
     'per-ip': { type: 'string' },
     lead: { type: 'boolean' },
     rotate: { type: 'boolean' },
+    role: { type: 'string' },
     days: { type: 'string' },
   },
 });
@@ -95,13 +98,18 @@ function agentFlags(base: AgentConfig): AgentConfig {
 
 async function run(ops: OperatorOps): Promise<void> {
   switch (`${group} ${command ?? ''}`.trim()) {
-    case 'admin-key create': {
-      const { id, key } = await ops.createAdminKey(opt.name ?? 'admin');
-      console.log(`admin key #${id} (shown once, store it now):\n${key}`);
+    case 'admin-key create':
+    case 'agent-key create': {
+      const role = StaffRole.parse(group === 'agent-key' ? 'agent' : (opt.role ?? 'admin'));
+      const name = opt.name ?? (role === 'agent' ? undefined : 'admin');
+      if (!name) throw new Error('agent-key create needs --name (the name callers hear, e.g. --name Sam)');
+      const { id, key } = await ops.createAdminKey(name, role);
+      console.log(`${role} key #${id} for ${name} (shown once, store it now):\n${key}`);
+      if (role === 'agent') console.log(`sign in at ${serverBase}/dashboard/login → the console takes calls; this key cannot change configuration`);
       break;
     }
     case 'admin-key list':
-      for (const k of await ops.listAdminKeys()) console.log(`#${k.id}\t${k.prefix}…\t${k.name}\t${k.revokedAt ? 'revoked' : 'active'}`);
+      for (const k of await ops.listAdminKeys()) console.log(`#${k.id}\t${k.prefix}…\t${k.role}\t${k.name}\t${k.revokedAt ? 'revoked' : 'active'}`);
       break;
     case 'admin-key revoke':
       await ops.revokeAdminKey(Number(arg));

@@ -50,6 +50,12 @@ export const ServerConfig = z.object({
   SWEEP_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(5),
   /** Creates this agent with a default configuration at start-up if it does not exist (demo stack). */
   BOOTSTRAP_AGENT: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+  /**
+   * Demo stack: a file holding a console key (role `agent`, named `BOOTSTRAP_PERSON_NAME`) for a
+   * person who takes calls; created (mode 0600) with a new key when missing or no longer valid.
+   */
+  BOOTSTRAP_CONSOLE_KEY_FILE: z.string().min(1).optional(),
+  BOOTSTRAP_PERSON_NAME: z.string().trim().min(1).max(60).default('Sam'),
   /** Mark the dashboard cookie Secure and send HSTS (set behind https). */
   SECURE_COOKIES: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,6 +1,6 @@
 import { RoomServiceClient, SipClient } from 'livekit-server-sdk';
 import { createApp } from './app.ts';
-import { ensureAdminKeyFile, ensureAgent, seedDemoCustomers } from './bootstrap.ts';
+import { ensureAdminKeyFile, ensureAgent, ensureConsoleKeyFile, seedDemoCustomers } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { createLogger, urlPassword } from './log.ts';
@@ -19,6 +19,9 @@ const trustProxy = trustProxySetting(config.TRUST_PROXY);
 const httpUrl = config.LIVEKIT_URL.replace(/^ws/, 'http');
 const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
 log.info({ db: database.kind, ...(database.kind === 'pglite' ? { dir: config.PGLITE_DIR } : {}) }, 'database ready');
+if (config.BOOTSTRAP_CONSOLE_KEY_FILE && (await ensureConsoleKeyFile(database.db, config.BOOTSTRAP_CONSOLE_KEY_FILE, config.BOOTSTRAP_PERSON_NAME))) {
+  log.info('console key for the demo written');
+}
 if (config.BOOTSTRAP_AGENT) {
   await ensureAgent(database.db, config.BOOTSTRAP_AGENT);
   if (await seedDemoCustomers(database.db)) log.info('demo customers and orders seeded');
@@ -38,6 +41,7 @@ const app = createApp({
   secureCookies: config.SECURE_COOKIES === '1',
   trustProxy,
   retentionDays: config.RETENTION_DAYS,
+  rooms,
   sip: new SipProvisioner(new SipClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET), config.AGENT_NAME),
   sessions: {
     rooms,

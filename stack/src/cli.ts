@@ -2,6 +2,7 @@
  * `npm run demo`: starts the whole stack on loopback and prints the demo URL; Ctrl-C stops it.
  * Logs go to .state/stack/logs/*.log (add `--verbose` to echo them here).
  */
+import { readFileSync } from 'node:fs';
 import { dashboardSigninLink } from './operator.ts';
 import { demoLineFromEnv, provisionDemoLine } from './sip-demo.ts';
 import { startStack } from './stack.ts';
@@ -55,6 +56,15 @@ console.log(`
   Logs:          .state/stack/logs/
 ${sipInfo}
   Open the demo page, press Talk, allow the microphone. Ctrl-C to stop.
+
+  A person takes calls (warm hand-off) — in a second browser tab:
+    1. open ${stack.serverUrl}/dashboard/console and sign in with Sam's console key:
+       ${readFileSync(stack.consoleKeyFile, 'utf8').trim()}
+    2. press "Go online" (a chime sounds for each new caller)
+    3. in the demo tab, ask the assistant for a person ("can I talk to a person?")
+    4. the caller appears in the queue with what the assistant knows: press "Take call" (or Enter)
+    The assistant introduces Sam and leaves the conversation; Sam talks with the caller from this tab.
+    (Nobody online, or nobody takes the call within 90 s: the assistant opens a callback case instead.)
 `);
 let stopping = false;
 const shutdown = async () => {

@@ -1,4 +1,4 @@
-export { startStack, ensureWidgetBuilt, DEMO_PORTS, DEMO_SIP_PORTS, type Stack, type StackOptions } from './stack.ts';
+export { startStack, ensureConsoleBuilt, ensureWidgetBuilt, DEMO_PORTS, DEMO_SIP_PORTS, type Stack, type StackOptions } from './stack.ts';
 export { loadOrCreateKeys, loadOrCreateSecret, type ApiKeys } from './keys.ts';
 export { startLocalModel, type LocalModelOptions, type RunningLocalModel } from './local-model.ts';
 export { resolveLiveKitBinaries, startLiveKitServer, type RunningLiveKit } from './livekit.ts';

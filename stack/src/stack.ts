@@ -61,6 +61,8 @@ export interface Stack {
   /** Every log file the stack writes (0600, each line through the stack's redactor). */
   logFiles: string[];
   services: Service[];
+  /** File with the key of the demo's person who takes calls in the console (role agent). */
+  consoleKeyFile: string;
   /** livekit-sip, when started with `sip: true`: INVITEs go to `address` (UDP or TCP). */
   sip: { address: string; ports: SipPorts } | null;
   /** The offline model service (`http://127.0.0.1:PORT/v1` and its key); null when the agent uses OpenAI. */
@@ -87,6 +89,23 @@ export function ensureWidgetBuilt(): string {
     !existsSync(built) ||
     Math.max(newest(join(pkgDir('widget'), 'src')), newest(join(pkgDir('widget'), 'public'))) > statSync(built).mtimeMs;
   if (stale) execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: pkgDir('widget'), stdio: 'inherit' });
+  return dist;
+}
+
+/** Rebuilds the people's console script (server/console → server/dist/console) when a source is newer (vite, ~4 s). */
+export function ensureConsoleBuilt(): string {
+  const server = pkgDir('server');
+  const dist = join(server, 'dist', 'console');
+  const built = join(dist, 'console.js');
+  const sources = [join(server, 'console'), join(pkgDir('protocol'), 'src')];
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
+      const p = join(dir, e.name);
+      return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+    }, 0);
+  if (!existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs) {
+    execFileSync('pnpm', ['run', 'build:console'], { cwd: server, stdio: 'inherit' });
+  }
   return dist;
 }
 
@@ -143,6 +162,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       : DEMO_SIP_PORTS;
   const turnUdpPort = opts.turn ? await freeTcpUdpPort() : undefined;
   const widgetDist = opts.widget === false ? undefined : ensureWidgetBuilt();
+  ensureConsoleBuilt(); // the people's console (hand-offs, web and phone)
   const services: Service[] = [];
   const stop = async () => {
     await Promise.all(services.splice(0).reverse().map((s) => s.stop()));
@@ -220,6 +240,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         ...(widgetDist ? { WIDGET_DIST: widgetDist } : {}),
         BOOTSTRAP_AGENT: 'acme', // the demo page's data-agent
         BOOTSTRAP_ADMIN_KEY_FILE: adminKeyFile,
+        BOOTSTRAP_CONSOLE_KEY_FILE: join(dir, 'console-key'), // a person who takes calls (npm run demo prints it)
         DEMO_BASE_URL: `http://127.0.0.1:${ports.demo}`,
         ...(opts.ephemeral ? { PGLITE_DIR: join(dir, 'pglite') } : {}),
         ...opts.serverEnv,
@@ -275,6 +296,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       adminKeyFile,
       logFiles: services.map((s) => s.logFile),
       services,
+      consoleKeyFile: join(dir, 'console-key'),
       sip,
       model,
       stop,

@@ -23,15 +23,23 @@ export type RecordingName = keyof typeof RECORDINGS;
 
 /**
  * One piece of the caller's audio: a recording, synthetic speech (`voice`: `espeak:<voice>`, default
- * `espeak:en-us`, or `flite:<voice>`, e.g. `flite:rms`), or silence of `silenceS` seconds.
+ * `espeak:en-us`, or `flite:<voice>`, e.g. `flite:rms`), silence of `silenceS` seconds, or a sine
+ * tone of `toneHz` for `seconds` at −12 dBFS (a signature that proves whose audio arrived where).
  */
-export type Segment = { recording: RecordingName } | { say: string; voice?: string } | { silenceS: number };
+export type Segment = { recording: RecordingName } | { say: string; voice?: string } | { silenceS: number } | { toneHz: number; seconds: number };
+
+/** sox arguments that write segment `seg` (silence or a tone) at `rateHz` to `out`; null for speech. */
+export function synthArgs(seg: Segment, rateHz: number, out: string): string[] | null {
+  if ('silenceS' in seg) return ['-n', '-r', String(rateHz), '-c', '1', '-b', '16', out, 'trim', '0', String(seg.silenceS)];
+  if ('toneHz' in seg) return ['-n', '-r', String(rateHz), '-c', '1', '-b', '16', out, 'synth', String(seg.seconds), 'sine', String(seg.toneHz), 'gain', '-12'];
+  return null;
+}
 
 /**
  * sox input arguments of a speech segment: a recording, or `say` spoken by eSpeak NG (150 words a
  * minute) or Flite (cached under .state/audio by voice and text).
  */
-export function speechInput(seg: Exclude<Segment, { silenceS: number }>): string[] {
+export function speechInput(seg: Extract<Segment, { recording: RecordingName } | { say: string }>): string[] {
   if ('say' in seg) {
     const dir = join(STATE_DIR, 'audio');
     mkdirSync(dir, { recursive: true });
@@ -59,11 +67,9 @@ export function callerWav(name: string, segments: Segment[]): string {
   if (existsSync(out)) return out;
   const parts = segments.map((seg, i) => {
     const part = join(dir, `${name}.part${i}.wav`);
-    if ('silenceS' in seg) {
-      execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', part, 'trim', '0', String(seg.silenceS)]);
-    } else {
-      execFileSync('sox', [...speechInput(seg), '-r', '48000', '-c', '1', '-b', '16', part]);
-    }
+    const synth = synthArgs(seg, 48_000, part);
+    if (synth) execFileSync('sox', synth);
+    else execFileSync('sox', [...speechInput(seg as Parameters<typeof speechInput>[0]), '-r', '48000', '-c', '1', '-b', '16', part]);
     return part;
   });
   execFileSync('sox', [...parts, out]);

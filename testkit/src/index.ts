@@ -23,4 +23,6 @@ export { ProbeReport, type ProbeOutcome } from './probes.ts';
 /** Releases rtc-node's native side (its FFI keeps the process alive otherwise); call once, at the end. */
 export { dispose as disposeRtc } from '@livekit/rtc-node';
 export { keypadScenario, rejectScenario, transferScenario } from './sipp-scenarios.ts';
+export { openConsole, takeCall } from './console-page.ts';
+export { toneWindows } from './tone.ts';
 export { probeModelFromBrowser, type ModelProbeAttempt, type ModelProbeResult } from './model-probe.ts';

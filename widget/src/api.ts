@@ -63,7 +63,10 @@ export type StringKey =
   | 'sessionRefused'
   | 'messageRefused'
   | 'misconfigured'
-  | 'close';
+  | 'close'
+  | 'talkingTo'
+  | 'aiAssistant'
+  | 'person';
 
 /** Visual theme: `auto` follows the visitor's `prefers-color-scheme`. */
 export type Theme = 'light' | 'dark' | 'auto';
@@ -117,10 +120,13 @@ export interface MountOptions {
   identity?: string;
 }
 
-/** One caption line. Agent lines are synced to what was played; an interrupted line stops at what was heard. */
+/**
+ * One caption line. Agent lines are synced to what was played; an interrupted line stops at what
+ * was heard. `person`: the person who took the call over (see `talkingTo`).
+ */
 export interface TranscriptLine {
   id: string;
-  speaker: 'caller' | 'agent';
+  speaker: 'caller' | 'agent' | 'person';
   text: string;
   final: boolean;
   /** The agent was cut off by the caller here. */
@@ -187,8 +193,16 @@ export interface WidgetEvents {
   ended: { reason: 'caller' | 'agent' | 'server'; durationMs: number };
   /** Barge-in steps: `duck` (caller may be talking over the agent), `interrupt` (confirmed: playback stopped, agent asked to stop), `resume` (it was a short noise). */
   bargein: { phase: 'duck' | 'interrupt' | 'resume'; atMs: number; voicedMs: number };
-  /** The agent's audio as played in the page became audible / silent, ms since epoch. */
-  audio: { audible: boolean; atMs: number };
+  /**
+   * Audio as played in the page became audible / silent, ms since epoch: the AI agent's (`source:
+   * 'agent'`; the latency panel measures only these), or the person's who took the call over.
+   */
+  audio: { audible: boolean; atMs: number; source: 'agent' | 'person' };
+  /**
+   * Who the caller talks to now: the AI agent, or (after a hand-off) a person, by name. Fired when
+   * it changes; the agent stays in the call silently, taking notes.
+   */
+  talkingTo: { who: 'agent' | 'person'; name: string | null };
 }
 
 /** Handle returned by {@link Mount}. */

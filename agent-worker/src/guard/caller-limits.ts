@@ -28,6 +28,7 @@ export const CALLER_LIMITS: Record<LimitedAction, Bucket> = {
   [RpcMethod.interrupt]: { burst: 4, perSecond: 2 },
   [RpcMethod.clock]: { burst: 10, perSecond: 5 },
   [RpcMethod.turnSource]: { burst: 4, perSecond: 1 },
+  [RpcMethod.personHeard]: { burst: 4, perSecond: 1 },
   chat: { burst: 3, perSecond: 0.5 },
 };
 

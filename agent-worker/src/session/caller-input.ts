@@ -25,7 +25,12 @@ export function wireCallerInput(
   ctx: JobContext,
   session: voice.AgentSession,
   log: Logger,
-  opts: { turns?: TurnHints; turnSource?: (source: TurnSourceRequest['source']) => boolean },
+  opts: {
+    turns?: TurnHints;
+    turnSource?: (source: TurnSourceRequest['source']) => boolean;
+    /** Where an accepted typed message goes (default: answered by the model). */
+    typed?: (text: string) => void;
+  },
 ): void {
   const limits = new CallerLimits();
   const stopReporting = reportRefusals(limits, log);
@@ -35,7 +40,7 @@ export function wireCallerInput(
     onSpeechResumed: () => !ending && opts.turns!.onSpeechResumed(),
   };
   registerRpcMethods(ctx.room, session, log, turns, opts.turnSource, limits);
-  handleChatInput(ctx.room, session, limits, log);
+  handleChatInput(ctx.room, session, limits, log, opts.typed);
   const stopWatching = watchCallEnding(ctx.room, (notice) => {
     ending = true;
     log.info({ reason: notice.reason, inMs: notice.endsAt - Date.now() }, 'the server ends the call: goodbye');

@@ -20,10 +20,19 @@ const encoder = new TextEncoder();
  * handler (start the session with `inputOptions.textEnabled: false`), so each is checked first:
  * a participant over its chat rate, or a message over {@link MAX_CHAT_CHARS} (read incrementally
  * and abandoned at the cap, never buffered whole), gets a notice on {@link NOTICE_TOPIC} and a
- * log line; the call goes on. An accepted message interrupts the agent and is answered, as
- * LiveKit's default handler does.
+ * log line; the call goes on. An accepted message goes to `deliver`; by default it interrupts
+ * the agent and is answered, as LiveKit's default handler does.
  */
-export function handleChatInput(room: Room, session: voice.AgentSession, limits: CallerLimits, log: Logger): void {
+export function handleChatInput(
+  room: Room,
+  session: voice.AgentSession,
+  limits: CallerLimits,
+  log: Logger,
+  deliver: (text: string) => void = (text) => {
+    interruptIfAllowed(session);
+    session.generateReply({ userInput: text });
+  },
+): void {
   const notify = (identity: string, code: NoticeCode) => {
     const notice: AgentNotice = { type: 'notice', code, message: MESSAGES[code] };
     room.localParticipant
@@ -51,7 +60,6 @@ export function handleChatInput(room: Room, session: voice.AgentSession, limits:
     }
     if (!text.trim()) return;
     log.info({ caller: identity, chars: text.length, pii: { text } }, 'chat message');
-    interruptIfAllowed(session);
-    session.generateReply({ userInput: text });
+    deliver(text);
   }
 }

@@ -1,4 +1,4 @@
-import { type AuditView, type CallFilter, CallOutcome, type Summary, summarize } from '@voice-widget/protocol';
+import { type AuditView, type CallFilter, CallOutcome, type HandoffMetrics, type Summary, summarize } from '@voice-widget/protocol';
 import type { CallListItem } from '../repo/calls.ts';
 import type { TurnRow } from '../repo/turns.ts';
 import type { callDetail } from '../repo/calls.ts';
@@ -7,6 +7,7 @@ import { linkStatus } from '../repo/demo-links.ts';
 import type { JobMetrics } from '../job-metrics.ts';
 import type { LatencyReport } from '../stats.ts';
 import { histogramSvg, timelineSvg } from './charts.ts';
+import { handoffMetricsSection, handoffSection } from './handoff-sections.ts';
 import { type Html, fmtMs, fmtPct, fmtTime, html, layout } from './html.ts';
 
 
@@ -50,14 +51,14 @@ function filterForm(f: Partial<CallFilter>, agents: string[], action: string, wi
 }
 
 /** `/dashboard`: latency histogram, P50/P95 by agent, channel and day, containment and transfers. */
-export function overviewPage(r: LatencyReport, f: Partial<CallFilter>, agents: string[], jobs: JobMetrics[] = []): string {
+export function overviewPage(r: LatencyReport, f: Partial<CallFilter>, agents: string[], jobs: JobMetrics[] = [], handoffs?: HandoffMetrics): string {
   return layout(
     'Latency',
     html`${filterForm(f, agents, '/dashboard', false)}${reportBody(r)}
     ${summaryTable('By agent', r.byAgent)}${summaryTable('By channel', r.byChannel)}${summaryTable('By day (UTC)', r.byDay)}
     <h2>Outcomes of ended calls</h2><table><tr>${CallOutcome.options.map((o) => html`<th class="num">${o}</th>`)}</tr>
     <tr>${CallOutcome.options.map((o) => html`<td class="num">${r.outcomes[o]}</td>`)}</tr></table>
-    ${jobsTable(jobs)}`,
+    ${jobsTable(jobs)}${handoffs ? handoffMetricsSection(handoffs) : ''}`,
     { nav: true },
   );
 }
@@ -101,6 +102,7 @@ export function callPage(d: NonNullable<Awaited<ReturnType<typeof callDetail>>>)
   const s = summarize(verified.filter((t) => !t.overlap).map((t) => t.perceivedMs));
   const t0 = d.transcript[0]?.atMs ?? c.createdAt.getTime();
   const at = (ms: number) => `+${((ms - t0) / 1000).toFixed(1)} s`;
+  const person = d.handoffs.find((h) => h.personName)?.personName ?? null;
   return layout(
     `Call ${c.room}`,
     html`<table><tr><th>Agent</th><td>${c.agent} (version ${c.agentVersion})</td><th>Channel</th><td>${c.channel}</td></tr>
@@ -114,13 +116,17 @@ export function callPage(d: NonNullable<Awaited<ReturnType<typeof callDetail>>>)
       d.transcript.length === 0
         ? html`<p class="muted">No transcript reported.</p>`
         : d.transcript.map(
-            (t) => html`<p class="${t.speaker}"><time>${at(t.atMs)}</time><b>${t.speaker === 'caller' ? 'Caller' : 'Agent'}:</b> ${t.text}${t.interrupted ? html` <span class="muted">(interrupted)</span>` : ''}</p>`,
+            (t) => html`<p class="${t.speaker}"><time>${at(t.atMs)}</time><b>${speakerName(t.speaker, person)}:</b> ${t.text}${t.interrupted ? html` <span class="muted">(interrupted)</span>` : ''}</p>`,
           )
     }</div>
+    ${d.handoffs.map((h) => handoffSection(h, at))}
     ${d.toolCalls.length ? auditTable(d.toolCalls, at) : ''}`,
     { nav: true },
   );
 }
+
+const speakerName = (speaker: 'caller' | 'agent' | 'person', person: string | null) =>
+  speaker === 'caller' ? 'Caller' : speaker === 'agent' ? 'Agent (AI)' : `Person${person ? ` (${person})` : ''}`;
 
 /**
  * Each turn's check against the agent's timeline (turn-check.ts); only verified turns count in

@@ -32,6 +32,8 @@ export const adminKeys = pgTable('admin_keys', {
   keyHash: text('key_hash').notNull().unique(),
   /** First characters of the key, to tell keys apart in lists. */
   prefix: text('prefix').notNull(),
+  /** `admin`: configures everything; `agent`: a person who takes calls in the console (auth.ts). */
+  role: text('role', { enum: ['admin', 'agent'] }).notNull().default('admin'),
   createdAt: ts('created_at').notNull().defaultNow(),
   revokedAt: ts('revoked_at'),
 });
@@ -166,7 +168,7 @@ export const transcriptEntries = pgTable(
       .notNull()
       .references(() => calls.id, { onDelete: 'cascade' }),
     seq: integer('seq').notNull(),
-    speaker: text('speaker', { enum: ['caller', 'agent'] }).notNull(),
+    speaker: text('speaker', { enum: ['caller', 'agent', 'person'] }).notNull(),
     text: text('text').notNull(),
     atMs: ms('at_ms').notNull(),
     interrupted: boolean('interrupted').notNull().default(false),
@@ -274,3 +276,4 @@ export const leads = pgTable(
 );
 
 export * from './schema-customers.ts';
+export * from './schema-handoffs.ts';

@@ -1,7 +1,7 @@
 import {
-  AdminKeyView,
+  KeyView,
   AgentView,
-  CreatedAdminKey,
+  CreatedKey,
   DemoLinkView,
   RetentionResult,
   SigninLink,
@@ -31,8 +31,8 @@ export function apiOps(serverUrl: string, adminKey: string, fetchImpl: typeof fe
   const slug = encodeURIComponent;
   return {
     target: `the server's admin API at ${serverUrl}`,
-    createAdminKey: (name) => call('POST', '/api/admin/keys', CreatedAdminKey, { name }),
-    listAdminKeys: async () => (await call('GET', '/api/admin/keys', z.object({ keys: z.array(AdminKeyView) }))).keys,
+    createAdminKey: (name, role = 'admin') => call('POST', '/api/admin/keys', CreatedKey, { name, role }),
+    listAdminKeys: async () => (await call('GET', '/api/admin/keys', z.object({ keys: z.array(KeyView) }))).keys,
     revokeAdminKey: (id) => call('DELETE', `/api/admin/keys/${id}`, null),
     createAgent: (s, config) => call('POST', '/api/admin/agents', AgentView, { slug: s, config }),
     listAgents: async () => (await call('GET', '/api/admin/agents', z.object({ agents: z.array(AgentView) }))).agents,

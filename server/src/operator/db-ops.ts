@@ -16,7 +16,7 @@ export async function dbOps(opts: { url?: string; pgliteDir: string; serverUrl: 
   const db = database.db;
   return {
     target: database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite ${opts.pgliteDir}`,
-    createAdminKey: (name) => createAdminKey(db, name),
+    createAdminKey: (name, role) => createAdminKey(db, name, role),
     listAdminKeys: async () =>
       (await listAdminKeys(db)).map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null })),
     async revokeAdminKey(id) {

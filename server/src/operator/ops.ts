@@ -1,4 +1,4 @@
-import type { AdminKeyView, AgentConfig, AgentView, CreateDemoLinkRequest, DemoLinkView, SigninLink } from '@voice-widget/protocol';
+import type { KeyView, AgentConfig, AgentView, CreateDemoLinkRequest, DemoLinkView, SigninLink } from '@voice-widget/protocol';
 
 /**
  * Everything the operator CLI does, behind one interface with two backends: the admin API of a
@@ -9,8 +9,9 @@ import type { AdminKeyView, AgentConfig, AgentView, CreateDemoLinkRequest, DemoL
 export interface OperatorOps {
   /** Where the operations go, for the CLI's first line. */
   readonly target: string;
-  createAdminKey(name: string): Promise<{ id: number; key: string }>;
-  listAdminKeys(): Promise<AdminKeyView[]>;
+  /** A new key (`role` admin by default; `agent` keys take calls in the console). */
+  createAdminKey(name: string, role?: 'admin' | 'agent'): Promise<{ id: number; key: string }>;
+  listAdminKeys(): Promise<KeyView[]>;
   revokeAdminKey(id: number): Promise<void>;
   createAgent(slug: string, config: AgentConfig): Promise<AgentView>;
   listAgents(): Promise<AgentView[]>;

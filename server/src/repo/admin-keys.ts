@@ -12,13 +12,14 @@ export const KEY_FORMAT = /^vwk_[A-Za-z0-9_-]{43}$/;
 const SIGNIN_FORMAT = /^vws_[A-Za-z0-9_-]{43}$/;
 
 /**
- * Creates an admin key and returns it in clear — the only time it is shown; only its hash is kept.
+ * Creates a key and returns it in clear — the only time it is shown; only its hash is kept.
+ * `role`: `admin` (default) configures everything; `agent` takes calls in the console (repo/staff.ts).
  */
-export async function createAdminKey(db: Db, name: string): Promise<{ id: number; key: string }> {
+export async function createAdminKey(db: Db, name: string, role: 'admin' | 'agent' = 'admin'): Promise<{ id: number; key: string }> {
   const key = `vwk_${randomBytes(32).toString('base64url')}`;
   const [row] = await db
     .insert(adminKeys)
-    .values({ name, keyHash: sha256(key), prefix: key.slice(0, 10) })
+    .values({ name, keyHash: sha256(key), prefix: key.slice(0, 10), role })
     .returning({ id: adminKeys.id });
   return { id: row!.id, key };
 }
@@ -36,14 +37,14 @@ export async function importAdminKey(db: Db, name: string, key: string): Promise
   return { id: row!.id, inserted: true };
 }
 
-/** Id of the live key matching `key`, or null. The stored hash is compared in constant time. */
+/** Id of the live **admin-role** key matching `key`, or null. The stored hash is compared in constant time. */
 export async function verifyAdminKey(db: Db, key: string): Promise<number | null> {
   if (!KEY_FORMAT.test(key)) return null;
   const hash = sha256(key);
   const [row] = await db
     .select({ id: adminKeys.id, keyHash: adminKeys.keyHash })
     .from(adminKeys)
-    .where(and(eq(adminKeys.keyHash, hash), isNull(adminKeys.revokedAt)));
+    .where(and(eq(adminKeys.keyHash, hash), isNull(adminKeys.revokedAt), eq(adminKeys.role, 'admin')));
   if (!row) return null;
   const ok = timingSafeEqual(Buffer.from(row.keyHash, 'hex'), Buffer.from(hash, 'hex'));
   return ok ? row.id : null;
@@ -56,7 +57,7 @@ export async function revokeAdminKey(db: Db, id: number): Promise<boolean> {
 
 export async function listAdminKeys(db: Db) {
   return db
-    .select({ id: adminKeys.id, name: adminKeys.name, prefix: adminKeys.prefix, createdAt: adminKeys.createdAt, revokedAt: adminKeys.revokedAt })
+    .select({ id: adminKeys.id, name: adminKeys.name, role: adminKeys.role, prefix: adminKeys.prefix, createdAt: adminKeys.createdAt, revokedAt: adminKeys.revokedAt })
     .from(adminKeys);
 }
 
@@ -68,14 +69,14 @@ export async function createAdminSession(db: Db, keyId: number, ttlS: number): P
   return id;
 }
 
-/** True when the session id is live and its key not revoked. */
+/** True when the session id is live and its key not revoked and of role admin. */
 export async function verifyAdminSession(db: Db, id: string): Promise<boolean> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return false;
   const [row] = await db
     .select({ idHash: adminSessions.idHash })
     .from(adminSessions)
     .innerJoin(adminKeys, eq(adminKeys.id, adminSessions.keyId))
-    .where(and(eq(adminSessions.idHash, sha256(id)), gt(adminSessions.expiresAt, new Date()), isNull(adminKeys.revokedAt)));
+    .where(and(eq(adminSessions.idHash, sha256(id)), gt(adminSessions.expiresAt, new Date()), isNull(adminKeys.revokedAt), eq(adminKeys.role, 'admin')));
   return row !== undefined && timingSafeEqual(Buffer.from(row.idHash, 'hex'), Buffer.from(sha256(id), 'hex'));
 }
 

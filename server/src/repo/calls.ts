@@ -1,13 +1,13 @@
 import { and, asc, desc, eq, gte, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import { CALLER_JOIN_WINDOW_S, type CallFilter, type CallOutcome, type CallRecordUpload, type LeadCapture } from '@voice-widget/protocol';
+import { CALLER_JOIN_WINDOW_S, type CallFilter, type CallOutcome, type CallRecordUpload, type LeadCapture, type LiveLine } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
-import { agentReplies, agents, calls, demoLinks, leads, transcriptEntries, turns } from '../db/schema.ts';
+import { agentReplies, agents, calls, demoLinks, handoffs, leads, transcriptEntries, turns } from '../db/schema.ts';
 import { listAudit } from './audit.ts';
+import { cancelOpenHandoffs } from './handoffs.ts';
+import { upsertLines } from './live.ts';
 import { HttpError } from '../errors.ts';
-import { redactPii } from '../redact/index.ts';
 import { reserveAgentCall } from './agent-budget.ts';
 import type { AgentRow } from './agents.ts';
-import { customerNames } from './customers.ts';
 import { type DemoLinkRow, reserveDemoCall } from './demo-links.ts';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -111,6 +111,7 @@ export async function closeCall(
     let seconds = Math.max(0, (opts.endedAt.getTime() - from.getTime()) / 1000);
     if (closed.maxDurationS !== null) seconds = Math.min(seconds, closed.maxDurationS);
     await tx.update(calls).set({ talkSeconds: seconds }).where(eq(calls.id, closed.id));
+    await cancelOpenHandoffs(tx, closed.id, opts.endedAt); // nobody can take a call that ended
     if (closed.demoLinkId !== null) {
       await tx
         .update(demoLinks)
@@ -122,28 +123,18 @@ export async function closeCall(
 }
 
 /**
- * Stores the agent's record of a call (replacing an earlier one): transcript with PII redacted, barge-ins, outcome; ends the call if it is still open.
+ * Stores the agent's record of a call (replacing an earlier one; numbered lines are upserted by `seq`, see repo/live.ts): transcript with PII redacted, barge-ins, outcome; ends the call if it is still open.
  * @throws HttpError 404 when there is no such call.
  */
 export async function storeCallRecord(db: Db, room: string, rec: CallRecordUpload, now = new Date()): Promise<void> {
   const call = await findCall(db, room);
   if (!call) throw HttpError.notFound('call');
-  const names = await customerNames(db);
-  const redact = (text: string) => redactPii(text, { names });
   await db.transaction(async (tx) => {
-    await tx.delete(transcriptEntries).where(eq(transcriptEntries.callId, call.id));
-    if (rec.transcript.length > 0) {
-      await tx.insert(transcriptEntries).values(
-        rec.transcript.map((t, seq) => ({
-          callId: call.id,
-          seq,
-          speaker: t.speaker,
-          text: redact(t.text),
-          atMs: t.atMs,
-          interrupted: t.interrupted ?? false,
-        })),
-      );
-    }
+    // Numbered lines (agents that post the live transcript) land on the rows posted live; a
+    // record without numbers replaces the transcript.
+    const numbered = rec.transcript.length > 0 && rec.transcript.every((t) => t.seq !== undefined);
+    if (!numbered) await tx.delete(transcriptEntries).where(eq(transcriptEntries.callId, call.id));
+    await upsertLines(tx, call.id, numbered ? (rec.transcript as LiveLine[]) : rec.transcript.map((t, seq) => ({ ...t, seq })));
     await tx
       .update(calls)
       .set({ outcome: rec.outcome, bargeIns: rec.bargeIns.map((b) => b.atMs), recordReceivedAt: now })
@@ -196,11 +187,12 @@ export async function callDetail(db: Db, room: string) {
     .where(eq(calls.room, room));
   if (!row) return undefined;
   const id = row.call.id;
-  const [transcript, tools, turnRows, replies] = await Promise.all([
+  const [transcript, tools, turnRows, replies, handoffRows] = await Promise.all([
     db.select().from(transcriptEntries).where(eq(transcriptEntries.callId, id)).orderBy(asc(transcriptEntries.seq)),
     listAudit(db, id),
     db.select().from(turns).where(eq(turns.callId, id)).orderBy(asc(turns.idx)),
     db.select().from(agentReplies).where(eq(agentReplies.callId, id)).orderBy(asc(agentReplies.firstFramePublishedAtMs)),
+    db.select().from(handoffs).where(eq(handoffs.callId, id)).orderBy(asc(handoffs.id)),
   ]);
   return {
     call: { ...row.call, agent: row.agent, demoLabel: row.demoLabel, demoSlug: row.demoSlug } as CallListItem,
@@ -208,6 +200,8 @@ export async function callDetail(db: Db, room: string) {
     toolCalls: tools,
     turns: turnRows,
     replies,
+    /** Hand-offs to a person (request, who took it and when, first audio, package), oldest first. */
+    handoffs: handoffRows,
   };
 }
 

@@ -7,11 +7,13 @@ import { callPage, callsPage, demoLinksPage, loginPage, overviewPage, reportPage
 import type { Db } from '../db/client.ts';
 import { HttpError } from '../errors.ts';
 import { type RateLimitStoreFactory, limitPerClient } from '../rate-limit.ts';
-import { createAdminSession, deleteAdminSession, redeemSigninToken, verifyAdminKey } from '../repo/admin-keys.ts';
+import { createAdminSession, deleteAdminSession, redeemSigninToken } from '../repo/admin-keys.ts';
+import { verifyStaffKey } from '../repo/staff.ts';
 import { findAgentById, listAgents } from '../repo/agents.ts';
 import { callDetail, listCalls } from '../repo/calls.ts';
 import { turnsOfCalls } from '../repo/turns.ts';
 import { findDemoLinkByReport, listDemoLinks } from '../repo/demo-links.ts';
+import { handoffMetrics } from '../handoff/metrics.ts';
 import { jobMetrics } from '../job-metrics.ts';
 import { latencyReport } from '../stats.ts';
 
@@ -75,12 +77,13 @@ export function dashboardRouter(deps: { db: Db; demoBaseUrl?: string; secureCook
     sameOrigin(req);
     const body = Login.safeParse(req.body ?? {});
     const next = safeNext(body.success ? body.data.next : '/dashboard');
-    const keyId = body.success ? await verifyAdminKey(db, body.data.key.trim()) : null;
-    if (keyId === null) {
+    // Any role signs in; an agent-role key only reaches the console (auth.ts).
+    const staff = body.success ? await verifyStaffKey(db, body.data.key.trim()) : null;
+    if (!staff) {
       res.status(403);
       return send(res, loginPage(next, 'That key is not valid.'));
     }
-    await startSession(res, keyId, next);
+    await startSession(res, staff.keyId, staff.role === 'agent' ? '/dashboard/console' : next);
   });
   router.get('/dashboard/signin', (req, res) => {
     send(res, signinPage(String(req.query.token ?? '').slice(0, 200)));
@@ -106,7 +109,7 @@ export function dashboardRouter(deps: { db: Db; demoBaseUrl?: string; secureCook
   const agentSlugs = async () => (await listAgents(db)).map((a) => a.slug);
   router.get('/dashboard', async (req, res) => {
     const f = filterOf(req.query);
-    send(res, overviewPage(await latencyReport(db, f), f, await agentSlugs(), await jobMetrics(db, f)));
+    send(res, overviewPage(await latencyReport(db, f), f, await agentSlugs(), await jobMetrics(db, f), await handoffMetrics(db, f)));
   });
   router.get('/dashboard/calls', async (req, res) => {
     const f = filterOf(req.query);

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { type AdminKeyView, CreateAdminKeyRequest, type CreatedAdminKey, RetentionRequest, type RetentionResult, type SigninLink } from '@voice-widget/protocol';
+import { CreateKeyRequest, type CreatedKey, type KeyView, RetentionRequest, type RetentionResult, type SigninLink } from '@voice-widget/protocol';
 import { requireAdminKey } from '../auth.ts';
 import type { Db } from '../db/client.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
@@ -15,7 +15,9 @@ const KeyId = z.coerce.number().int().min(1);
 /**
  * What the operator CLI needs while the server holds the database (PGlite allows one process),
  * behind `Authorization: Bearer <admin key>`:
- * - `GET|POST /api/admin/keys`, `DELETE /api/admin/keys/:id` (a new key is shown once);
+ * - `GET|POST /api/admin/keys`, `DELETE /api/admin/keys/:id` (a new key is shown once; its role is
+ *   `admin`, or `agent` for people who take calls in the console and cannot change configuration;
+ *   a revoked key's dashboard sessions end with it);
  * - `POST /api/admin/signin-links` → {@link SigninLink}: a one-time dashboard sign-in link;
  * - `POST /api/admin/retention` ← {@link RetentionRequest} → {@link RetentionResult}.
  */
@@ -25,7 +27,7 @@ export function operatorRouter(deps: { db: Db; retentionDays: number }): Router 
   router.use(['/api/admin/keys', '/api/admin/signin-links', '/api/admin/retention'], requireAdminKey(db));
 
   router.get('/api/admin/keys', async (_req, res) => {
-    const keys: AdminKeyView[] = (await listAdminKeys(db)).map((k) => ({
+    const keys: KeyView[] = (await listAdminKeys(db)).map((k) => ({
       ...k,
       createdAt: k.createdAt.toISOString(),
       revokedAt: k.revokedAt?.toISOString() ?? null,
@@ -33,13 +35,13 @@ export function operatorRouter(deps: { db: Db; retentionDays: number }): Router 
     res.json({ keys });
   });
   router.post('/api/admin/keys', async (req, res) => {
-    const body = parseOr400(CreateAdminKeyRequest, req.body ?? {});
-    const created: CreatedAdminKey = await createAdminKey(db, body.name);
+    const body = parseOr400(CreateKeyRequest, req.body ?? {});
+    const created: CreatedKey = { ...(await createAdminKey(db, body.name, body.role)), role: body.role };
     res.setHeader('Cache-Control', 'no-store');
     res.status(201).json(created);
   });
   router.delete('/api/admin/keys/:id', async (req, res) => {
-    if (!(await revokeAdminKey(db, parseOr400(KeyId, req.params.id, 'key id')))) throw HttpError.notFound('admin key');
+    if (!(await revokeAdminKey(db, parseOr400(KeyId, req.params.id, 'key id')))) throw HttpError.notFound('key');
     res.status(204).end();
   });
 

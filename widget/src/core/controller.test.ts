@@ -230,4 +230,29 @@ describe('widget controller', () => {
     expect(calls).toHaveLength(0);
     expect(seen.error?.[0]).toMatchObject({ code: 'misconfigured', retryable: false });
   });
+
+  it('after a hand-off shows who the caller talks to, and only the agent’s audio counts as the agent audible', async () => {
+    const { c, calls } = setup();
+    const to: WidgetEvents['talkingTo'][] = [];
+    c.events.on('talkingTo', (v) => to.push(v));
+    const started = c.start();
+    await tick();
+    calls[0]!.settle();
+    await started;
+    expect(c.snapshot.talkingTo).toEqual({ who: 'agent', name: null });
+    calls[0]!.ev.emit('talkingTo', { who: 'person', name: 'Sam' });
+    expect(c.snapshot.talkingTo).toEqual({ who: 'person', name: 'Sam' });
+    calls[0]!.ev.emit('audio', { audible: true, atMs: 1, source: 'person' });
+    expect(c.snapshot.agentAudible).toBe(false);
+    calls[0]!.ev.emit('audio', { audible: true, atMs: 2, source: 'agent' });
+    expect(c.snapshot.agentAudible).toBe(true);
+    expect(to).toEqual([{ who: 'person', name: 'Sam' }]);
+    // A new call starts with the AI again.
+    await c.end();
+    const again = c.start();
+    await tick();
+    calls[1]!.settle();
+    await again;
+    expect(c.snapshot.talkingTo).toEqual({ who: 'agent', name: null });
+  });
 });

@@ -43,6 +43,9 @@ const en: Strings = {
   messageRefused: 'The assistant did not read your message.',
   misconfigured: 'This widget is not set up correctly.',
   close: 'Close',
+  talkingTo: 'Talking to',
+  aiAssistant: 'AI assistant',
+  person: 'Person',
 };
 
 const de: Partial<Strings> = {
@@ -83,6 +86,9 @@ const de: Partial<Strings> = {
   messageRefused: 'Der Assistent hat Ihre Nachricht nicht gelesen.',
   misconfigured: 'Dieses Widget ist nicht richtig eingerichtet.',
   close: 'Schließen',
+  talkingTo: 'Im Gespräch mit',
+  aiAssistant: 'KI-Assistent',
+  person: 'Mitarbeiter',
 };
 
 const CATALOG: Record<string, Partial<Strings>> = { en, de };
