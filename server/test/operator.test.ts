@@ -114,7 +114,7 @@ describe('operator CLI while the server runs on PGlite', () => {
     const link = await cli({ ADMIN_KEY_FILE: keyFile }, 'signin-link');
     expect(link.stdout).toMatch(new RegExp(`${serverUrl}/dashboard/signin\\?token=vws_`));
     const keys = await cli({ ADMIN_KEY_FILE: keyFile }, 'admin-key', 'list');
-    expect(keys.stdout).toMatch(/#\d+\tvwk_\S+…\tops\tactive/);
+    expect(keys.stdout).toMatch(/#\d+\tvwk_\S+…\tadmin\tops\tactive/);
 
     // Without a key it tries the database, which the server holds, and explains the way out.
     const refused = await cli({}, 'agent', 'list').catch((e: { stderr: string }) => e);
