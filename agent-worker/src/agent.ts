@@ -22,7 +22,7 @@ import { preparePhoneCall } from './phone/phone-call.ts';
 import { BatchSink } from './server-api/batch-sink.ts';
 import { ServerClient } from './server-api/client.ts';
 import { type CallSetup, callSetup, fallbackConfig } from './session/agent-setup.ts';
-import { sayExactly } from './session/prompts.ts';
+import { callGreeting } from './session/greeting.ts';
 import { wireCallerInput } from './session/caller-input.ts';
 import { interruptIfAllowed } from './session/interrupt.ts';
 import { createVoiceSession } from './session/voice-session.ts';
@@ -103,6 +103,9 @@ export default defineAgent({
       onEndCall: () => audit.add({ tool: 'end_call', args: '{}', decision: 'allowed', atMs: Date.now() }),
     });
 
+    // The greeting's cached audio (if any) is read from disk while the caller joins.
+    const greeting = callGreeting(config, setup, call.version, { personal: Boolean(call.caller) }, log);
+
     await joined;
     // Nothing that costs model time before someone can hear it: a session created on hover (or a
     // stranger's session request) waits here for its caller, then leaves at the join window.
@@ -112,6 +115,7 @@ export default defineAgent({
       ctx.shutdown('no caller');
       return;
     }
+    log.debug('caller joined');
 
     const timelines = call.server ? new TimelineUploader((body) => call.server!.uploadTimelines(body), log) : null;
     if (timelines) ctx.addShutdownCallback(() => timelines.flush());
@@ -159,8 +163,8 @@ export default defineAgent({
       typed: (text) => conversationCtl!.onTyped(text),
     });
     phone?.attach(session, guard, conversation, { active: withAgent, onOperatorKey: () => warm?.viaKeypad() }); // keypad (DTMF)
-    session.generateReply({ instructions: sayExactly(setup.greeting) });
-    log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller) }, 'caller in the room; model session open, greeting queued');
+    const greetedFrom = await greeting.start(session, realtime);
+    log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller), greeting: greetedFrom }, 'caller in the room; model session open, greeting queued');
   },
 });
 

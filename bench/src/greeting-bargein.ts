@@ -35,9 +35,11 @@ export interface GreetingCall {
 
 /**
  * One call from a fresh page: hover the talk button `hoverMs` (the widget prefetches its call code
- * and session, as a visitor's pointer would), click, wait up to 20 s for the greeting, close.
+ * and session, as a visitor's pointer would) or, with `hoverMs` null, click at once (the pointer
+ * still passes over the button on its way, as a real click's does), wait up to 20 s for the
+ * greeting, close.
  */
-export async function greetOnce(context: BrowserContext, pageUrl: string, hoverMs: number): Promise<GreetingCall> {
+export async function greetOnce(context: BrowserContext, pageUrl: string, hoverMs: number | null): Promise<GreetingCall> {
   const page = await context.newPage();
   try {
     await page.goto(pageUrl);
@@ -45,8 +47,10 @@ export async function greetOnce(context: BrowserContext, pageUrl: string, hoverM
     await talk.waitFor({ timeout: 15_000 });
     const now = () => page.evaluate(() => performance.timeOrigin + performance.now());
     const hoverAt = await now();
-    await talk.hover();
-    await page.waitForTimeout(hoverMs);
+    if (hoverMs !== null) {
+      await talk.hover();
+      await page.waitForTimeout(hoverMs);
+    }
     const clickAt = await now();
     await talk.click();
     let heard: RecordedEvent | undefined;

@@ -257,6 +257,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         AGENT_HTTP_PORT: String(ports.agentHttp),
         SERVER_URL: serverUrl,
         ...(model ? { LOCAL_REALTIME_URL: model.url, LOCAL_REALTIME_API_KEY: model.apiKey } : {}),
+        // Cached greeting audio (agent-worker/src/session/greeting-cache.ts), kept with the stack's state.
+        GREETING_CACHE_DIR: join(dir, 'greeting-cache'),
         ...opts.agentEnv,
       },
       echo: opts.echo,
