@@ -8,6 +8,7 @@ import {
   serveHostPages,
   speechOnsetMs,
   startCall,
+  waitForAgentQuiet,
   widgetEvents,
 } from '@voice-widget/testkit';
 
@@ -37,7 +38,7 @@ export interface GreetingCall {
  * One call from a fresh page: hover the talk button `hoverMs` (the widget prefetches its call code
  * and session, as a visitor's pointer would) or, with `hoverMs` null, click at once (the pointer
  * still passes over the button on its way, as a real click's does), wait up to 20 s for the
- * greeting, close.
+ * greeting, listen to it to the end, close.
  */
 export async function greetOnce(context: BrowserContext, pageUrl: string, hoverMs: number | null): Promise<GreetingCall> {
   const page = await context.newPage();
@@ -58,6 +59,8 @@ export async function greetOnce(context: BrowserContext, pageUrl: string, hoverM
       heard = (await widgetEvents(page)).find((e) => e.type === 'audio' && (e.detail as { audible: boolean }).audible);
       if (!heard) await wait(50);
     }
+    // A caller listens to the whole greeting (and a greeting cut short is never cached).
+    if (heard) await waitForAgentQuiet(page.locator('voice-agent'), 700, 20_000);
     const sessionAt = await page.evaluate(() => {
       const r = performance.getEntriesByType('resource').find((e) => /\/api\/sessions$/.test(e.name)) as PerformanceResourceTiming | undefined;
       return r ? performance.timeOrigin + r.responseEnd : null;
