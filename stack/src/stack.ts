@@ -154,6 +154,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // must not leak into this one.
     rmSync(join(dir, 'pglite'), { recursive: true, force: true });
   }
+  // Tests and benchmarks start with no cached greeting: their first call's greeting comes from the model.
+  if (opts.ephemeral) rmSync(join(dir, 'greeting-cache'), { recursive: true, force: true });
   const bins = resolveLiveKitBinaries({ sip: opts.sip });
   const sipPorts = !opts.sip
     ? null

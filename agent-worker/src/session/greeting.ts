@@ -77,7 +77,10 @@ export class Greeting {
       if (!rt) return;
       const ctx = rt.chatCtx.copy();
       ctx.insert(m);
-      rt.updateChatCtx(ctx).catch((err: Error) => this.log.warn({ err: err.message }, 'cached greeting not added to the model conversation'));
+      rt.updateChatCtx(ctx).then(
+        () => this.log.info({ interrupted: m.interrupted }, 'cached greeting added to the model conversation'),
+        (err: Error) => this.log.warn({ err: err.message }, 'cached greeting not added to the model conversation'),
+      );
     };
     session.on(voice.AgentSessionEventTypes.ConversationItemAdded, onItem);
   }
