@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import {
   type RecordedEvent,
   callerWav,
+  hookPeerConnections,
   instrument,
   launchBrowser,
   playIntoMic,
@@ -38,11 +39,13 @@ export interface GreetingCall {
  * One call from a fresh page: hover the talk button `hoverMs` (the widget prefetches its call code
  * and session, as a visitor's pointer would) or, with `hoverMs` null, click at once (the pointer
  * still passes over the button on its way, as a real click's does), wait up to 20 s for the
- * greeting, listen to it to the end, close.
+ * greeting, listen to it to the end, close. `relayPort`: the page's WebRTC goes through this
+ * impairing UDP relay in front of LiveKit's TURN (an emulated access network).
  */
-export async function greetOnce(context: BrowserContext, pageUrl: string, hoverMs: number | null): Promise<GreetingCall> {
+export async function greetOnce(context: BrowserContext, pageUrl: string, hoverMs: number | null, relayPort: number | null = null): Promise<GreetingCall> {
   const page = await context.newPage();
   try {
+    if (relayPort !== null) await hookPeerConnections(page, relayPort);
     await page.goto(pageUrl);
     const talk = page.locator('voice-agent [data-testid=talk]');
     await talk.waitFor({ timeout: 15_000 });

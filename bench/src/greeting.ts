@@ -1,11 +1,14 @@
 /**
- * `pnpm bench:greeting [--calls N] [--hover-ms MS] [--ttfa-ms MS] [--out FILE]`
+ * `pnpm bench:greeting [--calls N] [--networks loopback,rtt80-1pct] [--hover-ms MS] [--ttfa-ms MS] [--out FILE]`
  *
  * Where click → first greeting audio goes. N calls from a fresh page each, interleaved over four
  * modes (rotating call by call, same load for all): hover the talk button first (the widget
  * prefetches its session, as a visitor's pointer would) or click at once, and the worker's
  * greeting cache cold (its folder emptied before the call: the greeting comes from the model, as
- * every call's did before the cache) or warm (the cached greeting audio plays as the caller joins).
+ * every call's did before the cache) or warm (the cached greeting audio plays as the caller joins);
+ * and, with `--networks`, over emulated access networks too (the page's WebRTC forced through an
+ * impairing UDP relay in front of LiveKit's TURN, as in bench:latency; the relay's packet counts
+ * prove the impairment).
  * Each call's milestones on one clock (everything runs on this machine): the page's own times
  * (session request, greeting heard) and the agent worker's and model's JSON logs (job received,
  * caller joined, session started, model session open, response.created, first audio delta,
@@ -18,19 +21,24 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { type Summary, summarize } from '@voice-widget/protocol';
 import { REPO_ROOT } from '@voice-widget/stack';
-import { callerWav, instrument, launchBrowser } from '@voice-widget/testkit';
+import { ImpairedUdpRelay, NETWORK_PROFILES, type NetworkName, callerWav, instrument, launchBrowser } from '@voice-widget/testkit';
 import { startBenchStack } from './bench-stack.ts';
 import { greetOnce } from './greeting-bargein.ts';
 import { machineInfo } from './machine.ts';
 
 const Args = z.object({
   calls: z.coerce.number().int().min(1).max(400).default(24),
+  networks: z
+    .string()
+    .default('loopback')
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(Object.keys(NETWORK_PROFILES) as [NetworkName, ...NetworkName[]])).min(1)),
   'hover-ms': z.coerce.number().int().min(0).max(10_000).default(400),
   'ttfa-ms': z.coerce.number().int().min(0).max(5_000).default(300),
   out: z.string().default(join(REPO_ROOT, 'bench', 'results', 'greeting.json')),
 });
 const { values } = parseArgs({
-  options: { calls: { type: 'string' }, 'hover-ms': { type: 'string' }, 'ttfa-ms': { type: 'string' }, out: { type: 'string' } },
+  options: { calls: { type: 'string' }, networks: { type: 'string' }, 'hover-ms': { type: 'string' }, 'ttfa-ms': { type: 'string' }, out: { type: 'string' } },
 });
 const parsed = Args.safeParse(values);
 if (!parsed.success) {
@@ -70,8 +78,10 @@ const MODES = [
   { hover: false, cache: 'warm' },
   { hover: true, cache: 'cold' },
 ] as const;
-type Mode = (typeof MODES)[number];
-const modeLabel = (m: Mode) => `${m.hover ? `hover ${args['hover-ms']} ms` : 'no hover'}, cache ${m.cache}`;
+type Mode = (typeof MODES)[number] & { network: NetworkName };
+/** Every (network, mode) pair, in rotation order: each network meets every mode in turn. */
+const PLANS: Mode[] = MODES.flatMap((m) => args.networks.map((network) => ({ ...m, network })));
+const modeLabel = (m: Mode) => `${args.networks.length > 1 ? `${m.network}: ` : ''}${m.hover ? `hover ${args['hover-ms']} ms` : 'no hover'}, cache ${m.cache}`;
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -114,9 +124,12 @@ interface CallResult {
   at: Partial<Record<Milestone, number>>;
 }
 
-console.log(`bench:greeting — ${args.calls} calls over ${MODES.length} interleaved modes (+1 warm-up), hover ${args['hover-ms']} ms, emulated model TTFA ${args['ttfa-ms']} ms`);
+console.log(`bench:greeting — ${args.calls} calls over ${PLANS.length} interleaved modes (+1 warm-up) on ${args.networks.join(', ')}, hover ${args['hover-ms']} ms, emulated model TTFA ${args['ttfa-ms']} ms`);
 const dir = join(REPO_ROOT, '.state', 'bench-greeting');
-const bench = await startBenchStack(dir, args['ttfa-ms'], ['fast']);
+const impaired = args.networks.filter((n) => NETWORK_PROFILES[n] !== null);
+const bench = await startBenchStack(dir, args['ttfa-ms'], ['fast'], { turn: impaired.length > 0 });
+const relays = new Map<NetworkName, ImpairedUdpRelay>();
+for (const n of impaired) relays.set(n, await ImpairedUdpRelay.start(NETWORK_PROFILES[n]!, { host: '127.0.0.1', port: bench.stack.turnUdpPort! }, 42));
 // The stack gives the worker this greeting cache folder (stack.ts); emptied before a "cold" call.
 const cacheDir = join(dir, 'greeting-cache');
 // The model runs as its own service: its "session opened" line is in its own log.
@@ -128,9 +141,13 @@ try {
     await instrument(browser.context);
     // One warm-up call nobody measures (the first job process, the first page load; it fills the cache).
     for (let i = -1; i < args.calls; i++) {
-      const mode = MODES[(i + MODES.length) % MODES.length]!;
+      const mode = PLANS[(i + PLANS.length) % PLANS.length]!;
       if (mode.cache === 'cold') rmSync(cacheDir, { recursive: true, force: true });
-      const call = await greetOnce(browser.context, bench.pages.fast, mode.hover ? args['hover-ms'] : null);
+      const relay = relays.get(mode.network);
+      relay?.resetStats();
+      const call = await greetOnce(browser.context, bench.pages.fast, mode.hover ? args['hover-ms'] : null, relay?.port ?? null);
+      const rs = relay?.stats();
+      if (rs) console.log(`    relay ${mode.network}: ↑ ${rs.up.received} packets, ${rs.up.dropped} dropped; ↓ ${rs.down.received}, ${rs.down.dropped} dropped`);
       const { clickAt } = call;
       await wait(500); // the agent's log lines reach the file
       const at: Partial<Record<Milestone, number>> = {
@@ -147,6 +164,7 @@ try {
     await browser.close();
   }
 } finally {
+  for (const r of relays.values()) await r.close();
   await bench.stop();
 }
 
@@ -154,10 +172,10 @@ const statsOf = (cs: CallResult[]) =>
   Object.fromEntries(
     Object.keys(MILESTONES).map((k) => [k, summarize(cs.map((c) => c.at[k as Milestone]).filter((v): v is number => v !== undefined))]),
   ) as Record<Milestone, Summary>;
-const perMode = MODES.map((mode) => ({ mode: modeLabel(mode), stats: statsOf(calls.filter((c) => c.mode === mode)) }));
+const perMode = PLANS.map((mode) => ({ mode: modeLabel(mode), stats: statsOf(calls.filter((c) => c.mode === mode)) }));
 const cell = (s: Summary) => (s.count === 0 ? '–' : `${Math.round(s.p50!)} / ${Math.round(s.p95!)}`);
 const md = [
-  `Click → greeting, ${calls.length} calls interleaved over ${MODES.length} modes (emulated model TTFA ${args['ttfa-ms']} ms). ms from the click, P50 / P95 (n per mode in the last row); negative = during the hover.`,
+  `Click → greeting, ${calls.length} calls interleaved over ${PLANS.length} modes (${args.networks.join(', ')}; emulated model TTFA ${args['ttfa-ms']} ms). ms from the click, P50 / P95 (n per mode in the last row); negative = during the hover.`,
   '',
   `| milestone | ${perMode.map((p) => p.mode).join(' | ')} |`,
   `|---|${perMode.map(() => '---').join('|')}|`,
