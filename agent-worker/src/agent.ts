@@ -22,6 +22,7 @@ import { preparePhoneCall } from './phone/phone-call.ts';
 import { BatchSink } from './server-api/batch-sink.ts';
 import { ServerClient } from './server-api/client.ts';
 import { type CallSetup, callSetup, fallbackConfig } from './session/agent-setup.ts';
+import { publishAgentAudioEarly } from './session/agent-audio.ts';
 import { callGreeting } from './session/greeting.ts';
 import { wireCallerInput } from './session/caller-input.ts';
 import { interruptIfAllowed } from './session/interrupt.ts';
@@ -50,6 +51,7 @@ export default defineAgent({
     // Join the room while the configuration is fetched: ~200 ms each, and the caller waits for
     // the greeting. (ctx.connect() must run once: everything below awaits this promise.)
     const joined = ctx.connect();
+    const agentAudio = publishAgentAudioEarly(ctx, joined, log); // subscribed while the caller joins
     const callerAudio = new CallerAudioWindow(ctx.room); // for the end-of-turn model
     ctx.addShutdownCallback(async () => callerAudio.close());
     const server = ServerClient.fromEnv(room);
@@ -119,7 +121,7 @@ export default defineAgent({
 
     const timelines = call.server ? new TimelineUploader((body) => call.server!.uploadTimelines(body), log) : null;
     if (timelines) ctx.addShutdownCallback(() => timelines.flush());
-    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t));
+    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t), agentAudio);
     await session.start({
       agent: new voice.Agent({ instructions: setup.instructions, tools }),
       room: ctx.room,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 
@@ -61,12 +62,16 @@ export class GreetingCache {
     private readonly opts: { maxEntries?: number; onProblem?: (what: string, err?: unknown) => void } = {},
   ) {}
 
-  /** The cached audio for `key` (PCM16 mono 24 kHz), or null: none, or a corrupted file (removed). */
+  /**
+   * The cached audio for `key` (PCM16 mono 24 kHz), or null: none, or a corrupted file (removed).
+   * Read synchronously (~150 KB, called before the caller joins): on a busy job process an async
+   * read waited behind the thread pool for up to 400 ms, on the greeting's path (`bench:greeting`).
+   */
   async load(key: GreetingKey): Promise<Int16Array | null> {
     const file = join(this.dir, greetingFileName(key));
     let buf: Buffer;
     try {
-      buf = await readFile(file);
+      buf = readFileSync(file);
     } catch {
       return null;
     }
