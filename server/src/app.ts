@@ -14,7 +14,10 @@ import { agentToolsRouter } from './routes/agent-tools.ts';
 import { dashboardRouter } from './routes/dashboard.ts';
 import { phoneRouter } from './routes/phone.ts';
 import { publicRouter } from './routes/public.ts';
-import { sessionsRouter } from './routes/sessions.ts';
+import { agentOutboundRouter } from './routes/agent-outbound.ts';
+import { demoCallbackRouter } from './routes/demo-callback.ts';
+import { type OutboundDeps, outboundAdminRouter } from './routes/outbound.ts';
+import { ipHash, sessionsRouter } from './routes/sessions.ts';
 import { webhookRouter } from './routes/webhooks.ts';
 import type { SessionDeps } from './sessions.ts';
 import type { SipProvisioner } from './sip/provision.ts';
@@ -54,6 +57,8 @@ export interface AppDeps {
   secureCookies?: boolean;
   /** LiveKit SIP provisioning (phone callers); unset → the SIP admin routes answer 503. */
   sip?: SipProvisioner;
+  /** Outbound calling (LiveKit SIP: outbound trunks and the dialer); unset → its routes answer 503. */
+  outbound?: OutboundDeps;
   /** HTTP client for customers' tool endpoints (tests inject one); default global fetch. */
   fetch?: typeof fetch;
 }
@@ -68,6 +73,7 @@ export function createApp(deps: AppDeps): Express {
   const { apiKey, apiSecret } = deps.sessions;
   const verifier = new TokenVerifier(apiKey, apiSecret);
   const demoOrigin = deps.demoBaseUrl ? new URL(deps.demoBaseUrl).origin : undefined;
+  const ipKey = createHash('sha256').update(`ip-hash:${apiSecret}`).digest('hex');
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
@@ -107,7 +113,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(webhookRouter({ db: deps.db, receiver: new WebhookReceiver(apiKey, apiSecret), log: deps.log }));
   app.use(agentApiRouter({ db: deps.db, verifier, log: deps.log }));
   app.use(agentToolsRouter({ db: deps.db, verifier, log: deps.log, fetch: deps.fetch }));
+  app.use(agentOutboundRouter({ db: deps.db, verifier, log: deps.log, trunks: deps.outbound?.trunks }));
   app.use('/api/admin', limiter(limits.adminPerMinute), express.json({ limit: 64 * 1024 }));
+  app.use(outboundAdminRouter({ db: deps.db, log: deps.log, outbound: deps.outbound })); // before /api/admin/calls/:room
   app.use(adminRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl }));
   app.use(adminCustomersRouter(deps.db));
   app.use(phoneRouter({ db: deps.db, verifier, log: deps.log, sip: deps.sip })); // phone callers (issue 6)
@@ -117,6 +125,7 @@ export function createApp(deps: AppDeps): Express {
   app.post('/api/sessions', limiter(limits.sessionsPerMinute));
   app.post('/api/sessions/:room/turns', limiter(limits.turnsPerMinute));
   app.get('/api/demo-links/:slug', limiter(limits.publicPerMinute));
+  app.post('/api/demo-links/:slug/callback', limiter(limits.sessionsPerMinute));
   app.use('/api', express.json({ limit: MAX_BODY_BYTES }));
   app.use(
     sessionsRouter({
@@ -125,9 +134,10 @@ export function createApp(deps: AppDeps): Express {
       log: deps.log,
       verifier,
       demoOrigin,
-      ipKey: createHash('sha256').update(`ip-hash:${apiSecret}`).digest('hex'),
+      ipKey,
     }),
   );
+  app.use(demoCallbackRouter({ db: deps.db, log: deps.log, ipHash: (req) => ipHash(ipKey, req), kick: deps.outbound?.kick }));
   app.use(publicRouter(deps.db));
   app.use(dashboardRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl, secureCookies: deps.secureCookies ?? false }));
   app.use((_req, res) => {

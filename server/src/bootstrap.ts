@@ -1,4 +1,4 @@
-import type { AgentConfig } from '@voice-widget/protocol';
+import { type AgentConfig, OutboundSettings } from '@voice-widget/protocol';
 import type { Db } from './db/client.ts';
 import { type AgentRow, createAgent, findAgent } from './repo/agents.ts';
 import { listCustomers, upsertCustomer, upsertOrder } from './repo/customers.ts';
@@ -18,6 +18,7 @@ export function defaultAgentConfig(company: string): AgentConfig {
     allowedOrigins: ['*'],
     language: 'en',
     turnTaking: 'fast',
+    outbound: OutboundSettings.parse({ company }),
   };
 }
 

@@ -4,6 +4,8 @@ import { createApp } from './app.ts';
 import { ensureAgent, seedDemoCustomers } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
+import { OutboundDialer } from './outbound/dialer.ts';
+import { OutboundTrunks } from './sip/outbound-trunks.ts';
 import { SipProvisioner } from './sip/provision.ts';
 import { startSweeper } from './sweeper.ts';
 
@@ -17,6 +19,10 @@ if (config.BOOTSTRAP_AGENT) {
   if (await seedDemoCustomers(database.db)) log.info('demo customers and orders seeded');
 }
 const rooms = new RoomServiceClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
+const sipClient = new SipClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
+const trunks = new OutboundTrunks(sipClient);
+const dialer = new OutboundDialer({ db: database.db, rooms, sip: sipClient, trunks, agentName: config.AGENT_NAME, log });
+dialer.start(config.SWEEP_INTERVAL_S * 1000);
 const app = createApp({
   log,
   db: database.db,
@@ -25,7 +31,8 @@ const app = createApp({
   demoBaseUrl: config.DEMO_BASE_URL,
   limits: { sessionsPerMinute: config.SESSIONS_RATE_PER_MIN },
   secureCookies: config.SECURE_COOKIES === '1',
-  sip: new SipProvisioner(new SipClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET), config.AGENT_NAME),
+  sip: new SipProvisioner(sipClient, config.AGENT_NAME),
+  outbound: { trunks, kick: () => dialer.kick() },
   sessions: {
     rooms,
     apiKey: config.LIVEKIT_API_KEY,
@@ -49,6 +56,7 @@ process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejectio
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
   process.on(sig, () => {
     stopSweeper();
+    void dialer.stop();
     server.close(() => void database.close().finally(() => process.exit(0)));
     // Keep-alive connections would hold close() open; the database must still be closed cleanly.
     server.closeAllConnections();

@@ -3,6 +3,7 @@ import {
   type AgentToolConfig,
   type BuiltinTool,
   type DispatchMetadata,
+  OutboundSettings,
   type VerifiedCaller,
   policyOf,
   toolName,
@@ -62,6 +63,7 @@ export function fallbackConfig(company: string, d: CallContext['defaults']): Age
     allowedOrigins: ['*'],
     language: 'en',
     turnTaking: d.turnProfile,
+    outbound: OutboundSettings.parse({}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { CALLER_JOIN_WINDOW_S, type CallFilter, type CallOutcome, type CallRecordUpload, type LeadCapture, type TurnLatency } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
-import { agents, calls, demoLinks, leads, transcriptEntries, turns } from '../db/schema.ts';
+import { agents, calls, demoLinks, leads, outboundCalls, transcriptEntries, turns } from '../db/schema.ts';
 import { listAudit } from './audit.ts';
 import { HttpError } from '../errors.ts';
 import { redactPii } from '../redact.ts';
@@ -98,6 +98,11 @@ export async function closeCall(
       .where(and(eq(calls.room, room), isNull(calls.endedAt)))
       .returning();
     if (!closed) return false;
+    // An outbound call ends with its record (the dialer set it already when it was not answered).
+    await tx
+      .update(outboundCalls)
+      .set({ endedAt: sql`coalesce(${outboundCalls.endedAt}, ${opts.endedAt.toISOString()}::timestamptz)` })
+      .where(eq(outboundCalls.callId, closed.id));
     if (closed.demoLinkId !== null) {
       const from = closed.joinedAt ?? (opts.webhooksSeen ? opts.endedAt : closed.createdAt);
       let seconds = Math.max(0, (opts.endedAt.getTime() - from.getTime()) / 1000);
@@ -303,12 +308,14 @@ export async function overdueCalls(db: Db, now: Date, staleS: number, graceS = 5
 }
 
 /**
- * Deletes calls (with transcripts, turns, tool calls) and leads older than `days` days.
+ * Deletes calls (with transcripts, turns, tool calls), leads and outbound calls (numbers, names,
+ * reasons) older than `days` days. The do-not-call list is kept: it must outlive the calls.
  * Returns how many calls were deleted.
  */
 export async function deleteOlderThan(db: Db, days: number, now = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - days * 86_400_000);
   await db.delete(leads).where(lt(leads.createdAt, cutoff));
+  await db.delete(outboundCalls).where(lt(outboundCalls.createdAt, cutoff));
   const deleted = await db.delete(calls).where(lt(calls.createdAt, cutoff)).returning({ id: calls.id });
   return deleted.length;
 }

@@ -100,7 +100,7 @@ function checkOrigin(agent: AgentRow, origin: string | null, demoOrigin: string 
 }
 
 /** HMAC-SHA-256 of the caller's IP: a stable per-IP key that does not reveal the address. */
-function ipHash(key: string, req: Request): string {
+export function ipHash(key: string, req: Request): string {
   return createHmac('sha256', key)
     .update(req.ip ?? 'unknown')
     .digest('base64url')

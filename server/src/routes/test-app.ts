@@ -1,15 +1,16 @@
 import { AccessToken } from 'livekit-server-sdk';
 import { pino } from 'pino';
-import { createApp } from '../app.ts';
+import { type AppDeps, createApp } from '../app.ts';
 import type { Db } from '../db/client.ts';
 
 /** LiveKit credentials of the route tests (no LiveKit runs: the room service is a no-op). */
 export const TEST_API_KEY = 'APItestkey';
 export const TEST_API_SECRET = 'a-test-secret-that-is-at-least-32-characters-long';
 
-/** The app on `db`, quiet, any origin, a room service that creates nothing. For route tests. */
-export const testApp = (db: Db) =>
+/** The app on `db`, quiet, any origin, a room service that creates nothing (plus `extra` deps). For route tests. */
+export const testApp = (db: Db, extra: Partial<AppDeps> = {}) =>
   createApp({
+    ...extra,
     db,
     log: pino({ level: 'silent' }),
     allowedOrigins: ['*'],
