@@ -9,6 +9,8 @@ import { CALLER_JOIN_WINDOW_S, DispatchMetadata, VERIFY_TOOL, type ToolPolicy, T
 import { pino } from 'pino';
 import { linkCallToServer } from './call/call-link.ts';
 import { loadWorkerConfig } from './config.ts';
+import { prepareOutboundCall } from './outbound/outbound-call.ts';
+import { fallbackOutboundScript } from './outbound/script.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
 import { ServerClient } from './server-api/client.ts';
 import { type CallSetup, callSetup, fallbackConfig } from './session/agent-setup.ts';
@@ -38,9 +40,16 @@ export default defineAgent({
     const callerAudio = new CallerAudioWindow(ctx.room); // for the end-of-turn model
     ctx.addShutdownCallback(async () => callerAudio.close());
     const server = ServerClient.fromEnv(room);
+    // Outbound (our server placed the call): listen for the answer first; nothing else until then.
+    const outbound = meta?.direction === 'outbound' ? await prepareOutboundCall(ctx, joined, config, server, log) : null;
+    if (outbound && (await outbound.answered) === null) {
+      log.info('outbound call not answered; leaving');
+      ctx.shutdown('not answered');
+      return;
+    }
     // Phone: the SIP caller and the call record before the first reply (the start brings the config).
     const phone = meta?.channel === 'phone' ? await preparePhoneCall(ctx, joined, meta, config, server, log) : null;
-    const call = await linkCallToServer(ctx, server, log, phone?.config ?? undefined);
+    const call = await linkCallToServer(ctx, server, log, phone?.config ?? outbound?.context?.config ?? undefined);
     const defaults = { company: config.COMPANY_NAME, turnProfile: config.TURN_PROFILE, model: config.OPENAI_REALTIME_MODEL, voice: config.OPENAI_VOICE };
     const setup = callSetup(call.config ?? fallbackConfig(config.COMPANY_NAME, defaults), {
       channel: phone ? 'phone' : 'web',
@@ -49,6 +58,8 @@ export default defineAgent({
       handoff: phone?.canTransfer ?? false, // web hand-off: the console (issue 12)
       defaults,
     });
+    const outboundScript = outbound ? (outbound.script(setup.handoff) ?? fallbackOutboundScript(config.COMPANY_NAME)) : null;
+    if (outboundScript) setup.instructions += `\n${outboundScript.instructions}`;
 
     const conversation = new ConversationLog();
     const audit = new AuditSink((events) => call.server?.audit(events) ?? Promise.resolve({ ok: true as const, value: null }));
@@ -72,6 +83,7 @@ export default defineAgent({
     });
 
     const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log);
+    if (outbound) session.input.setAudioEnabled(false); // the callee's audio reaches the model once a person is decided
     await joined;
     await session.start({ agent: new voice.Agent({ instructions: setup.instructions, tools }), room: ctx.room });
     session.on(voice.AgentSessionEventTypes.ConversationItemAdded, ({ item }) => {
@@ -93,7 +105,8 @@ export default defineAgent({
     // The greeting is asked for now: the room's audio output holds it until the caller has
     // subscribed, so it starts the moment they can hear it instead of a model round trip later.
     // (If they never come, its audio is never sent and the agent leaves after the join window.)
-    session.generateReply({ instructions: sayExactly(setup.greeting) });
+    if (outbound && outboundScript) outbound.conduct(session, outboundScript); // who answered decides what is said
+    else session.generateReply({ instructions: sayExactly(setup.greeting) });
     log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller) }, 'agent ready; greeting queued');
     if (!(await callerJoined(ctx, CALLER_JOIN_WINDOW_S * 1000))) {
       log.info('no caller joined; leaving');
