@@ -22,16 +22,27 @@ export const RECORDINGS = {
 export type RecordingName = keyof typeof RECORDINGS;
 
 /**
- * One piece of the caller's audio: a recording, synthetic speech (`voice`: `espeak:<voice>`, default
- * `espeak:en-us`, or `flite:<voice>`, e.g. `flite:rms`), or silence of `silenceS` seconds.
+ * One piece of the caller's audio: a recording (or the part `trimS` = [from, to] seconds of it),
+ * synthetic speech (`voice`: `espeak:<voice>`, default `espeak:en-us`, or `flite:<voice>`, e.g.
+ * `flite:rms`), a steady tone (`toneHz` for `toneS` seconds at `gainDb` dBFS peak; a voicemail
+ * beep), or silence of `silenceS` seconds.
  */
-export type Segment = { recording: RecordingName } | { say: string; voice?: string } | { silenceS: number };
+export type Segment =
+  | { recording: RecordingName; trimS?: [number, number] }
+  | { say: string; voice?: string }
+  | { toneHz: number; toneS: number; gainDb?: number }
+  | { silenceS: number };
+
+/** sox arguments after the output file that shape a segment (the cut of a recording). */
+export function segmentEffects(seg: Segment): string[] {
+  return 'recording' in seg && seg.trimS ? ['trim', String(seg.trimS[0]), `=${seg.trimS[1]}`] : [];
+}
 
 /**
  * sox input arguments of a speech segment: a recording, or `say` spoken by eSpeak NG (150 words a
  * minute) or Flite (cached under .state/audio by voice and text).
  */
-export function speechInput(seg: Exclude<Segment, { silenceS: number }>): string[] {
+export function speechInput(seg: Exclude<Segment, { silenceS: number } | { toneHz: number }>): string[] {
   if ('say' in seg) {
     const dir = join(STATE_DIR, 'audio');
     mkdirSync(dir, { recursive: true });
@@ -61,8 +72,10 @@ export function callerWav(name: string, segments: Segment[]): string {
     const part = join(dir, `${name}.part${i}.wav`);
     if ('silenceS' in seg) {
       execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', part, 'trim', '0', String(seg.silenceS)]);
+    } else if ('toneHz' in seg) {
+      execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', part, 'synth', String(seg.toneS), 'sine', String(seg.toneHz), 'gain', String(seg.gainDb ?? -6)]);
     } else {
-      execFileSync('sox', [...speechInput(seg), '-r', '48000', '-c', '1', '-b', '16', part]);
+      execFileSync('sox', [...speechInput(seg), '-r', '48000', '-c', '1', '-b', '16', part, ...segmentEffects(seg)]);
     }
     return part;
   });

@@ -17,5 +17,7 @@ export { ImpairedUdpRelay, NETWORK_PROFILES, type DirectionStats, type NetworkNa
 export { hookPeerConnections, pageNetworkStats, type PageNetworkStats } from './page-network.ts';
 export { baresipCall, callerWav8k, sipp, toUlaw, wavSeconds, type BaresipCall, type SippResult } from './sip.ts';
 export { KNOWN_CALLER, LINE, type PhoneStack, startPhoneStack } from './sip-stack.ts';
-export { keypadScenario, rejectScenario, transferScenario } from './sipp-scenarios.ts';
+export { busyCalleeScenario, keypadScenario, rejectScenario, ringingCalleeScenario, sentinelCalleeScenario, transferScenario } from './sipp-scenarios.ts';
+export { type BaresipAnswer, type Callee, startBaresipCallee, startSippCallee } from './sip-callee.ts';
 export { probeModelFromBrowser, type ModelProbeAttempt, type ModelProbeResult } from './model-probe.ts';
+export { placeCall, pointOutboundTrunk, soundRuns, waitForOutbound, zoneWhereNowIs } from './outbound.ts';
