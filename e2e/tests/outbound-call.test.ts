@@ -166,7 +166,7 @@ describe('outbound calls through LiveKit SIP', () => {
   });
 
   it('refused before dialling — do-not-call list, invalid number, missing trunk, outside calling hours: a 4xx and no INVITE', async () => {
-    const sentinel = await startSippCallee({ dir: join(ARTIFACTS, 'sentinel'), scenario: sentinelCalleeScenario({ waitMs: 12_000 }), timeoutS: 20 });
+    const sentinel = await startSippCallee({ dir: join(ARTIFACTS, 'sentinel'), scenario: sentinelCalleeScenario({ waitMs: 8_000 }), timeoutS: 15 });
     await pointOutboundTrunk(phone, sentinel.address);
     const put = await phone.api('PUT', '/api/admin/do-not-call/+15550127', { note: 'asked us by e-mail' });
     expect(put.status).toBe(201);

@@ -81,6 +81,12 @@ export interface LiveKitSipOptions {
   dir?: string;
   echo?: boolean;
   logLevel?: 'debug' | 'info' | 'warn';
+  /**
+   * CPU share (0–1, all cores) above which livekit-sip refuses to dial ("cpu exhausted"). Default 1:
+   * the local stack shares its cores with the agent, the model and the test callees, and
+   * livekit-sip's own default (0.9) refused outbound calls on 2 busy cores. Set 0.9 on a dedicated host.
+   */
+  maxCpuUtilization?: number;
 }
 
 export interface RunningSip {
@@ -106,6 +112,7 @@ export function liveKitSipConfig(opts: LiveKitSipOptions): Record<string, unknow
     // A closed call's RTP port is otherwise held for 30 s; a test's next call must not wait.
     rtp_draining_idle_timeout: '-1s',
     health_port: opts.ports.health,
+    max_cpu_utilization: opts.maxCpuUtilization ?? 1, // idle < cores × (1 − this) = under load
     logging: { level: opts.logLevel ?? 'info', json: true },
   };
 }

@@ -237,7 +237,8 @@ export function busyCalleeScenario(): string {
 
 /**
  * Nobody picks up: INVITE → 180 Ringing, then the caller gives up: CANCEL → 200, 487 Request
- * Terminated → ACK. Fails (non-zero exit) if no CANCEL comes within `waitMs`.
+ * Terminated → ACK if one comes within 3 s (livekit-sip v1.8.0 sends none: its INVITE transaction
+ * ended with the CANCEL). Fails (non-zero exit) if no CANCEL comes within `waitMs`.
  */
 export function ringingCalleeScenario(opts: { waitMs: number }): string {
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
@@ -259,7 +260,8 @@ export function ringingCalleeScenario(opts: { waitMs: number }): string {
 
     ]]>
   </send>
-  <recv request="ACK"/>
+  <recv request="ACK" timeout="3000" ontimeout="done"/>
+  <label id="done"/>
 </scenario>
 `;
 }
