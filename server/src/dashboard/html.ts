@@ -45,7 +45,7 @@ export const fmtTime = (d: Date | null | undefined): string =>
 /** The page frame: title, navigation (when signed in), content. No scripts. */
 export function layout(title: string, body: Html, opts: { nav?: boolean } = {}): string {
   const nav = opts.nav
-    ? html`<nav><a href="/dashboard">Latency</a><a href="/dashboard/calls">Calls</a><a href="/dashboard/demo-links">Demo links</a>
+    ? html`<nav><a href="/dashboard">Latency</a><a href="/dashboard/calls">Calls</a><a href="/dashboard/outbound">Outbound</a><a href="/dashboard/demo-links">Demo links</a>
         <form method="post" action="/dashboard/logout"><button>Sign out</button></form></nav>`
     : '';
   return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

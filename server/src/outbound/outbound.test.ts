@@ -14,6 +14,7 @@ import { onDoNotCallList } from '../repo/do-not-call.ts';
 import { findOutboundCall } from '../repo/outbound-calls.ts';
 import { agentAuth, testApp } from '../routes/test-app.ts';
 import { type OutboundSipApi, OutboundTrunks } from '../sip/outbound-trunks.ts';
+import { CliError, runOutboundCli } from '../outbound-cli.ts';
 import { OutboundDialer } from './dialer.ts';
 
 /**
@@ -262,6 +263,19 @@ describe('what the agent reports, and the numbers it becomes', () => {
     expect(stats.byAgent).toHaveLength(1);
     expect(stats.byAgent[0]).toMatchObject({ agent: 'acme', total: 2, outcomes: { machine_message: 1, person: 1 } });
     expect(stats.byAgent[0]!.amdDecisionMs).toMatchObject({ count: 2, p50: 1100 });
+
+    // The dashboard shows the same counts per agent, and the numbers only masked.
+    const browser = request.agent(app());
+    const login = await browser.post('/dashboard/login').type('form').send({ key: admin.replace('Bearer ', ''), next: '/dashboard/outbound' });
+    expect(login.status).toBe(303);
+    const page = await browser.get('/dashboard/outbound');
+    expect(page.status).toBe(200);
+    const row = /<tr data-agent="acme">([\s\S]*?)<\/tr>/.exec(page.text)?.[1] ?? '';
+    const cell = (o: string) => new RegExp(`data-outcome="${o}">(\\d+)<`).exec(row)?.[1];
+    expect([cell('person'), cell('machine_message'), cell('busy')]).toEqual(['1', '1', '0']);
+    expect(row).toMatch(/data-testid="amd-p50">1\.10 s</);
+    expect(page.text).toContain('revised from human');
+    expect(page.text).not.toContain('+15550127');
   });
 
   it('“don’t call me again” on a call: the number goes on the list and its queued calls are cancelled', async () => {
@@ -290,6 +304,38 @@ describe('what the agent reports, and the numbers it becomes', () => {
     await settled(row!.id);
     expect(await findOutboundCall(database.db, row!.id)).toMatchObject({ status: 'cancelled', failureReason: 'do_not_call' });
     expect(lk.state.dials.length).toBe(dialsBefore);
+  });
+});
+
+describe('the outbound CLI, against the server over HTTP', () => {
+  it('provisions the trunk, keeps the do-not-call list, places a call and waits for its result; a refusal is the API’s error', async () => {
+    const server = app().listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const lines: string[] = [];
+    const env = { serverUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, adminKey: admin.replace('Bearer ', ''), print: (l: string) => void lines.push(l), pollMs: 50 };
+    const cli = (line: string[]) => runOutboundCli(line, env);
+    try {
+      await cli(['trunk', 'put', 'carrier-b', '--address', 'sip.carrier.example:5061', '--numbers', '+15550111', '--transport', 'tcp']);
+      expect(lines.pop()).toMatch(/^outbound trunk "carrier-b" created \(ST_\d+\): sip.carrier.example:5061 over tcp, caller ID \+15550111$/);
+      await cli(['trunk', 'put', 'carrier-b', '--address', 'sip.carrier.example:5061', '--numbers', '+15550111', '--transport', 'tcp']);
+      expect(lines.pop()).toMatch(/"carrier-b" unchanged/);
+
+      await cli(['dnc', 'add', '+15550188', '--note', 'by letter']);
+      expect(lines.pop()).toBe('+15550188 added to the do-not-call list; 0 queued call(s) cancelled');
+      const refused = await cli(['call', 'acme', '+15550188', '--reason', 'your order', '--tz', OPEN]).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(CliError);
+      expect(refused).toMatchObject({ status: 403, code: 'do_not_call' });
+      await expect(cli(['call', 'acme', '+15550189', '--reason', 'your order', '--tz', CLOSED])).rejects.toMatchObject({ code: 'outside_calling_hours' });
+      expect(lk.state.dials).toHaveLength(0);
+
+      lk.state.behaviour = 'busy';
+      await cli(['call', 'acme', '+1 555 0190', '--name', 'Ada Lovelace', '--reason', 'your order', '--tz', OPEN, '--wait']);
+      expect(lines[0]).toMatch(/^queued: call #\d+ to \+15550190: queued/);
+      expect(lines.at(-1)).toMatch(/^ended: call #\d+ to \+15550190: busy \(busy\); SIP 486 Busy Here; room out_/);
+      expect(lk.state.dials.map((d) => d.number)).toEqual(['+15550190']);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 
