@@ -1,3 +1,9 @@
+import { voice } from '@livekit/agents';
+import type { Logger } from 'pino';
+import type { ServerClient } from '../server-api/client.ts';
+import type { OutboundVoice } from './conductor.ts';
+import type { OutboundScript } from './script.ts';
+
 /**
  * "Please don't call me again": the callee's own words, matched in code on their transcript — never
  * the model's judgement. A match puts the number on the do-not-call list (server) and ends the call.
@@ -28,4 +34,41 @@ export function doNotCallPhrase(text: string): string | null {
     if (m) return m[0].slice(0, 100);
   }
   return null;
+}
+
+/** What the watcher needs of the session: its conversation items. */
+type ConversationSource = Pick<voice.AgentSession, 'on'>;
+
+/**
+ * Watches the callee's transcript for "please don't call me again" ({@link doNotCallPhrase}, in
+ * code): on the first match the agent stops talking, the number goes on the server's list
+ * (`POST /api/calls/:room/do-not-call`), the agent says so — only once the server confirmed it,
+ * else it says how to ask again — and hangs up. The agent's own words never count.
+ * Returns a promise that settles when a request was handled (for tests), never rejects.
+ */
+export function watchForDoNotCall(
+  session: ConversationSource,
+  server: Pick<ServerClient, 'doNotCall'> | null,
+  script: Pick<OutboundScript, 'doNotCallConfirmed' | 'doNotCallFailed'>,
+  out: Pick<OutboundVoice, 'interrupt' | 'say' | 'hangUp'>,
+  log: Pick<Logger, 'info'>,
+): Promise<void> {
+  return new Promise((handled) => {
+    let seen = false;
+    session.on(voice.AgentSessionEventTypes.ConversationItemAdded, ({ item }) => {
+      const m = item as { type?: string; role?: string; textContent?: string };
+      if (seen || m.role !== 'user' || !m.textContent) return;
+      const phrase = doNotCallPhrase(m.textContent);
+      if (!phrase) return;
+      seen = true;
+      out.interrupt();
+      void (async () => {
+        const r = server ? await server.doNotCall({ phrase }) : { ok: false as const, error: 'no server' };
+        log.info({ added: r.ok }, 'the callee asked not to be called again');
+        const { done } = out.say(r.ok ? script.doNotCallConfirmed : script.doNotCallFailed, { interruptible: false });
+        await done;
+        await out.hangUp('do-not-call request');
+      })().finally(handled);
+    });
+  });
 }

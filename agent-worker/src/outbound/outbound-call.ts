@@ -8,7 +8,7 @@ import { sayExactly } from '../session/prompts.ts';
 import { AmdDetector, type AmdEvent, SileroAmdInput, type SpeechScorer } from './amd/index.ts';
 import { CalleeLine } from './callee-line.ts';
 import { OutboundConductor, type OutboundVoice } from './conductor.ts';
-import { doNotCallPhrase } from './do-not-call.ts';
+import { watchForDoNotCall } from './do-not-call.ts';
 import { type OutboundScript, outboundScript } from './script.ts';
 
 /** The longest the agent waits for the callee to answer (the server's ring timeout is at most 120 s), ms. */
@@ -134,7 +134,7 @@ export async function prepareOutboundCall(ctx: JobContext, joined: Promise<void>
       const voiceOut = sessionVoice(ctx, session, config, log);
       conductor = new OutboundConductor(script, voiceOut, (e) => reporter.add(e), { answeredAtMs, onMachine: context?.onMachine ?? 'leave_message' });
       for (const e of pending.splice(0)) conductor.handle(e);
-      watchForDoNotCall(session, server, script, voiceOut, log);
+      void watchForDoNotCall(session, server, script, voiceOut, log);
     },
   };
 }
@@ -171,28 +171,4 @@ function sessionVoice(ctx: JobContext, session: voice.AgentSession, config: Work
       await rooms.deleteRoom(room).catch((err: Error) => log.warn({ err: err.message }, 'deleting the room to hang up failed'));
     },
   };
-}
-
-/**
- * "Please don't call me again" in the callee's transcript (matched in code, do-not-call.ts): the
- * number goes on the server's list, the agent says so — only once the server confirmed it — and
- * hangs up.
- */
-function watchForDoNotCall(session: voice.AgentSession, server: ServerClient | null, script: OutboundScript, out: OutboundVoice, log: Logger): void {
-  let handled = false;
-  session.on(voice.AgentSessionEventTypes.ConversationItemAdded, ({ item }) => {
-    const m = item as { type?: string; role?: string; textContent?: string };
-    if (handled || m.role !== 'user' || !m.textContent) return;
-    const phrase = doNotCallPhrase(m.textContent);
-    if (!phrase) return;
-    handled = true;
-    out.interrupt();
-    void (async () => {
-      const r = server ? await server.doNotCall({ phrase }) : { ok: false as const, error: 'no server' };
-      log.info({ added: r.ok }, 'the callee asked not to be called again');
-      const { done } = out.say(r.ok ? script.doNotCallConfirmed : script.doNotCallFailed, { interruptible: false });
-      await done;
-      await out.hangUp('do-not-call request');
-    })();
-  });
 }
