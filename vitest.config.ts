@@ -30,6 +30,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/tests/**/*.test.ts'],
+          // After every e2e file: no log of this checkout holds a key, token or test phone number.
+          globalSetup: ['./e2e/log-audit.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,

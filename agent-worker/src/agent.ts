@@ -1,23 +1,33 @@
 /**
- * The voice agent: one job per room. Joins, greets with an AI disclosure, then converses through
- * the realtime model (OpenAI or the local offline one), ending turns on the page's hint (fast
- * profile) and publishing each reply's timeline so the page can split its perceived latency.
- * Every tool the model may call runs behind the guard (tools/guard.ts).
+ * The voice agent: one job per room. Joins and fetches its configuration at dispatch (so a
+ * session created on hover is ready at the click), but opens the model session and greets only
+ * once the caller is in the room — an unclicked session costs no model time and leaves at its
+ * join window. Then converses through the realtime model (OpenAI or the local offline one),
+ * ending turns on the page's hint (fast profile), publishing each reply's timeline to the page
+ * and the server. Every tool the model may call runs behind the guard (tools/guard.ts); what the
+ * caller can make it do is rate-limited (session/caller-input.ts). A caller who asks for a person
+ * is handed over in this room (handoff/: warm) or referred out (tools/transfer.ts: cold).
  */
 import { type JobContext, defineAgent, voice } from '@livekit/agents';
-import { CALLER_JOIN_WINDOW_S, DispatchMetadata, VERIFY_TOOL, type ToolPolicy, TOOL_POLICY, policyOf, toolName } from '@voice-widget/protocol';
-import { pino } from 'pino';
+import { type AgentTurnTimeline, type AuditEvent, CALLER_JOIN_WINDOW_S, DispatchMetadata, VERIFY_TOOL, type ToolPolicy, TOOL_POLICY, policyOf, toolName } from '@voice-widget/protocol';
+import type { Logger } from 'pino';
 import { linkCallToServer } from './call/call-link.ts';
 import { loadWorkerConfig } from './config.ts';
+import { Conversation } from './handoff/conversation.ts';
+import { transcriptionEndpoint } from './handoff/transcriber.ts';
+import { WarmHandoff } from './handoff/warm.ts';
+import { createAgentLogger } from './log.ts';
 import { prepareOutboundCall } from './outbound/outbound-call.ts';
 import { fallbackOutboundScript } from './outbound/script.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
+import { BatchSink } from './server-api/batch-sink.ts';
 import { ServerClient } from './server-api/client.ts';
 import { type CallSetup, callSetup, fallbackConfig } from './session/agent-setup.ts';
 import { sayExactly } from './session/prompts.ts';
-import { registerRpcMethods } from './session/rpc.ts';
+import { wireCallerInput } from './session/caller-input.ts';
+import { interruptIfAllowed } from './session/interrupt.ts';
 import { createVoiceSession } from './session/voice-session.ts';
-import { AuditSink } from './tools/audit-sink.ts';
+import { sayAndWait } from './session/speak.ts';
 import { ConversationLog } from './tools/conversation-log.ts';
 import { ToolGuard } from './tools/guard.ts';
 import { buildToolset } from './tools/toolset.ts';
@@ -27,11 +37,14 @@ import { EndOfTurnController } from './turns/end-of-turn.ts';
 import { predictEndOfTurn } from './turns/eot.ts';
 import { agentDrivesTurns } from './turns/turn-taking.ts';
 
+/** How long past the caller's join window the agent still waits (clock skew, a late click), ms. */
+export const JOIN_GRACE_MS = 1_000;
+
 export default defineAgent({
   entry: async (ctx: JobContext) => {
     const config = loadWorkerConfig();
     const room = ctx.job.room?.name ?? '';
-    const log = pino({ level: config.LOG_LEVEL, base: { svc: 'agent', room } });
+    const log = createAgentLogger(config, { svc: 'agent', room });
     const meta = parseMetadata(ctx.job.metadata, log);
     const channel = meta?.channel ?? 'web';
     // Join the room while the configuration is fetched: ~200 ms each, and the caller waits for
@@ -51,41 +64,88 @@ export default defineAgent({
     const phone = meta?.channel === 'phone' ? await preparePhoneCall(ctx, joined, meta, config, server, log) : null;
     const call = await linkCallToServer(ctx, server, log, phone?.config ?? outbound?.context?.config ?? undefined);
     const defaults = { company: config.COMPANY_NAME, turnProfile: config.TURN_PROFILE, model: config.OPENAI_REALTIME_MODEL, voice: config.OPENAI_VOICE };
+    // Who can take the call: an outside number by REFER (phone lines with one), else the console's
+    // people, in this room (needs our server's queue).
+    const handoffKind = phone?.canTransfer ? 'cold' : call.server ? 'warm' : null;
     const setup = callSetup(call.config ?? fallbackConfig(config.COMPANY_NAME, defaults), {
       channel: phone ? 'phone' : 'web',
       meta,
       caller: call.caller,
-      handoff: phone?.canTransfer ?? false, // web hand-off: the console (issue 12)
+      handoff: handoffKind,
       defaults,
     });
-    const outboundScript = outbound ? (outbound.script(setup.handoff) ?? fallbackOutboundScript(config.COMPANY_NAME)) : null;
+    const outboundScript = outbound ? (outbound.script(setup.handoff !== null) ?? fallbackOutboundScript(config.COMPANY_NAME)) : null;
     if (outboundScript) setup.instructions += `\n${outboundScript.instructions}`;
 
     const conversation = new ConversationLog();
-    const audit = new AuditSink((events) => call.server?.audit(events) ?? Promise.resolve({ ok: true as const, value: null }));
+    const audit = new BatchSink<AuditEvent>((events) => call.server?.audit(events) ?? Promise.resolve({ ok: true as const, value: null }));
     ctx.addShutdownCallback(() => audit.close());
     const guard = new ToolGuard({
       room,
       channel: phone ? 'phone' : 'web',
       tools: policies(setup),
       caller: call.caller,
-      handoffAvailable: setup.handoff,
+      handoffAvailable: setup.handoff !== null,
       log: conversation,
       server: call.server,
       audit: (e) => audit.add(e),
     });
+    // Warm hand-off (issue 12): the queue, then the person joins this room and the agent hands over.
+    let conversationCtl: Conversation | null = null;
+    const warm =
+      setup.handoff === 'warm' && call.server
+        ? new WarmHandoff({
+            room: ctx.room,
+            channel: phone ? 'phone' : 'web',
+            server: call.server,
+            say: (text, o) => sayAndWait(session, text, o),
+            handOver: (person, id) => conversationCtl!.handOver(person, id),
+            log,
+          })
+        : null;
+    ctx.addShutdownCallback(async () => warm?.close());
     const tools = buildToolset({
       tools: setup.tools,
       offerVerify: setup.offerVerify,
       guard,
-      local: phone?.canTransfer ? { transfer_to_human: phone.transfer } : {},
+      local: setup.handoff === 'cold' && phone ? { transfer_to_human: phone.transfer } : warm ? { transfer_to_human: (args) => warm.request(args) } : {},
       onEndCall: () => audit.add({ tool: 'end_call', args: '{}', decision: 'allowed', atMs: Date.now() }),
     });
 
-    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log);
-    if (outbound) session.input.setAudioEnabled(false); // the callee's audio reaches the model once a person is decided
     await joined;
-    await session.start({ agent: new voice.Agent({ instructions: setup.instructions, tools }), room: ctx.room });
+    // Nothing that costs model time before someone can hear it: a session created on hover (or a
+    // stranger's session request) waits here for its caller, then leaves at the join window.
+    const joinBy = meta?.joinBy ?? Date.now() + CALLER_JOIN_WINDOW_S * 1000;
+    if (!phone && !(await callerJoined(ctx, joinBy - Date.now() + JOIN_GRACE_MS))) {
+      log.info('no caller joined in the join window; leaving without opening a model session');
+      ctx.shutdown('no caller');
+      return;
+    }
+
+    // Reply timelines for the server's turn checks; a reply sent again (cut short) replaces its row.
+    const timelines = call.server ? new BatchSink<AgentTurnTimeline>((batch) => call.server!.uploadTimelines({ timelines: batch })) : null;
+    if (timelines) ctx.addShutdownCallback(() => timelines.close());
+    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t));
+    if (outbound) session.input.setAudioEnabled(false); // the callee's audio reaches the model once a person is decided
+    await session.start({
+      agent: new voice.Agent({ instructions: setup.instructions, tools }),
+      room: ctx.room,
+      inputOptions: { textEnabled: false }, // typed messages go through the caller's limits (caller-input.ts)
+    });
+    const recorder = call.record(session);
+    conversationCtl = new Conversation({
+      room: ctx.room,
+      session: () => session,
+      server: call.server,
+      endpoint: transcriptionEndpoint(config),
+      recorder,
+      say: (text) => sayAndWait(session, text),
+      shutdown: (reason) => ctx.shutdown(reason),
+      onResumed: () => warm?.reopen(),
+      log,
+    });
+    ctx.addShutdownCallback(async () => conversationCtl?.close());
+    const withAgent = () => conversationCtl?.withAgent ?? true;
     session.on(voice.AgentSessionEventTypes.ConversationItemAdded, ({ item }) => {
       const m = item as { type?: string; role?: string; textContent?: string };
       if (m.type !== undefined && m.type !== 'message') return;
@@ -93,25 +153,26 @@ export default defineAgent({
       else if (m.role === 'assistant') conversation.addAgent();
     });
     session.output.audio?.on(voice.AudioOutput.EVENT_PLAYBACK_STARTED, (ev: { createdAt: number }) => timeline.onPlaybackStarted(ev.createdAt));
-    call.record(session);
     const endOfTurn = new EndOfTurnController(session, realtime, timeline, responses, log, () =>
       predictEndOfTurn(ctx.inferenceExecutor, callerAudio.snapshot()),
     );
+    // The caller's turns end only while they talk to the agent (after a hand-off, to a person).
+    const turns = {
+      onHint: (speechEndMs: number, final: boolean) => withAgent() && endOfTurn.onHint(speechEndMs, final),
+      onSpeechResumed: () => withAgent() && endOfTurn.onSpeechResumed(),
+    };
     const pageTurns = agentDrivesTurns(setup.turnProfile);
-    const agentVad = pageTurns ? fallbackTurns(ctx, session, callerAudio, endOfTurn, log) : null;
-    registerRpcMethods(ctx.room, session, log, pageTurns ? endOfTurn : undefined, agentVad?.onTurnSource);
-    phone?.attach(session, guard, conversation); // keypad (DTMF)
-    // The session may have been created ahead of the click (the widget prefetches it on hover).
-    // The greeting is asked for now: the room's audio output holds it until the caller has
-    // subscribed, so it starts the moment they can hear it instead of a model round trip later.
-    // (If they never come, its audio is never sent and the agent leaves after the join window.)
+    const agentVad = pageTurns ? fallbackTurns(ctx, session, callerAudio, turns, log) : null;
+    wireCallerInput(ctx, session, log, {
+      turns: pageTurns ? turns : undefined,
+      turnSource: agentVad?.onTurnSource,
+      // Typed messages: to the model while the agent has the conversation, else to the transcript.
+      typed: (text) => conversationCtl!.onTyped(text),
+    });
+    phone?.attach(session, guard, conversation, { active: withAgent, onOperatorKey: () => warm?.viaKeypad() }); // keypad (DTMF)
     if (outbound && outboundScript) outbound.conduct(session, outboundScript); // who answered decides what is said
     else session.generateReply({ instructions: sayExactly(setup.greeting) });
-    log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller) }, 'agent ready; greeting queued');
-    if (!(await callerJoined(ctx, CALLER_JOIN_WINDOW_S * 1000))) {
-      log.info('no caller joined; leaving');
-      ctx.shutdown('no caller');
-    }
+    log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller) }, 'caller in the room; model session open, greeting queued');
   },
 });
 
@@ -123,11 +184,11 @@ const PAGE_VAD_REPORT_MS = 15_000;
  * the page says so (`voice.turn_source`), or when it has not said its VAD runs within
  * {@link PAGE_VAD_REPORT_MS} of joining; off again when it does.
  */
-function fallbackTurns(ctx: JobContext, session: voice.AgentSession, audio: CallerAudioWindow, endOfTurn: EndOfTurnController, log: pino.Logger) {
+function fallbackTurns(ctx: JobContext, session: voice.AgentSession, audio: CallerAudioWindow, endOfTurn: Pick<EndOfTurnController, 'onHint'>, log: Logger) {
   const turns = new AgentVadTurns(audio, {
     onEndOfSpeech: (speechEndMs) => void endOfTurn.onHint(speechEndMs, true),
     onSpeech: () => {
-      if (session.agentState === 'speaking') void session.interrupt();
+      if (session.agentState === 'speaking') interruptIfAllowed(session);
     },
   }, log);
   let reported = false;
@@ -158,7 +219,7 @@ function policies(setup: CallSetup): Map<string, ToolPolicy> {
 /** Resolves true once a non-agent participant is in the room, false after `timeoutMs`. */
 async function callerJoined(ctx: JobContext, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, timeoutMs))));
   try {
     return await Promise.race([ctx.waitForParticipant().then(() => true as const), timeout]);
   } finally {
@@ -167,7 +228,7 @@ async function callerJoined(ctx: JobContext, timeoutMs: number): Promise<boolean
 }
 
 /** Job metadata from the dispatch; a bad value is logged and ignored (the call still works). */
-function parseMetadata(raw: string, log: pino.Logger): DispatchMetadata | undefined {
+function parseMetadata(raw: string, log: Logger): DispatchMetadata | undefined {
   if (!raw) return undefined;
   try {
     return DispatchMetadata.parse(JSON.parse(raw));

@@ -35,6 +35,8 @@ export const WorkerConfig = z.object({
    */
   AGENT_IDLE_PROCESSES: z.coerce.number().int().min(0).max(64).default(3),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  /** `1` keeps personal data (the `pii` log field: transcripts, typed messages) in logs; default off. */
+  LOG_PII: z.enum(['0', '1']).default('0'),
 }).superRefine((c, ctx) => {
   if (!c.OPENAI_API_KEY && !c.LOCAL_REALTIME_URL) {
     ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'no model: set OPENAI_API_KEY, or LOCAL_REALTIME_URL and LOCAL_REALTIME_API_KEY of a running local model (the stack starts one)' });

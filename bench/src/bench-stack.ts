@@ -53,7 +53,9 @@ export async function startBenchStack(dir: string, ttfaMs: number, profiles: Tur
     const pages = {} as Record<TurnTaking, string>;
     for (const profile of profiles) {
       const slug = `bench-${profile.replace('_', '-')}`;
-      cli(['agent', 'create', slug, '--greeting', BENCH_GREETING, '--instructions', instructions, '--turn-taking', profile]);
+      // Benchmarks run many calls from one address: lift the agent's default budgets (README "Security").
+      const limits = ['--max-call', '600', '--concurrent', '100', '--minutes-per-day', '100000', '--per-ip', '100000'];
+      cli(['agent', 'create', slug, '--greeting', BENCH_GREETING, '--instructions', instructions, '--turn-taking', profile, ...limits]);
       const out = cli(['demo-link', 'create', slug, '--hours', '24', '--minutes', '100000', '--max-call', '600', '--concurrent', '100', '--per-ip', '1000']);
       const url = out.match(/https?:\/\/\S+\/d\/\S+/)?.[0];
       if (!url) throw new Error(`no demo link URL in: ${out}`);

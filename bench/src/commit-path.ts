@@ -22,7 +22,7 @@ import { REPO_ROOT, freeTcpPort, loadOrCreateSecret, startLocalModel } from '@vo
 import { pino } from 'pino';
 import { DEFAULT_AUDIO } from './audio-set.ts';
 import { machineInfo } from './machine.ts';
-import { loadUtterance } from './synthetic-caller.ts';
+import { loadUtterance } from '@voice-widget/testkit';
 
 const { values } = parseArgs({ options: { trials: { type: 'string' }, out: { type: 'string' } } });
 const trials = Math.max(1, Math.min(100, Number(values.trials ?? 10)));

@@ -16,7 +16,7 @@ import { utteranceFiles } from './audio-set.ts';
 import { startBenchStack } from './bench-stack.ts';
 import { machineInfo } from './machine.ts';
 import { sampleGroups } from './proc-usage.ts';
-import { SyntheticCaller, loadUtterance } from './synthetic-caller.ts';
+import { SyntheticCaller, loadUtterance } from '@voice-widget/testkit';
 
 const Args = z.object({
   calls: z.string().regex(/^\d+(,\d+)*$/).default('1,5,10,20'),

@@ -88,22 +88,33 @@ describe('demo links and dashboard', () => {
     });
     const room = `web_e2e${Date.now()}`;
     const identity = 'caller_e2e';
-    await openCall(database.db, { room, identity, agent, channel: 'web', origin: null, ipHash: 'e2e', demo: link });
+    await openCall(database.db, { room, identity, agent, channel: 'web', origin: null, ipHash: 'e2e', demo: link, tokenTtlS: 600 });
     const callerToken = new AccessToken(stack.apiKey, stack.apiSecret, { identity, ttl: 600 });
     callerToken.addGrant({ room, roomJoin: true });
     const bearer = `Bearer ${await callerToken.toJwt()}`;
     const t0 = Date.now();
     const turns: [number, number, number, number][] = [[180, 320, 40, 95], [240, 510, 35, 110], [150, 280, 45, 90], [420, 900, 50, 120]];
+    // The agent reports its own timeline of each reply (one clock with the page here); the widget's
+    // turns name those replies and are verified against them before any report counts them.
+    const link2 = { serverUrl: stack.serverUrl, apiKey: stack.apiKey, apiSecret: stack.apiSecret };
+    const agentAuth = { 'content-type': 'application/json', authorization: `Bearer ${await mintServiceToken(link2, room)}` };
+    const timelines = turns.map(([endpointingMs, modelMs, agentOutMs], i) => {
+      const eot = t0 + i * 10_000 + endpointingMs;
+      return { type: 'turn_timeline', responseId: `resp_${i}`, endOfTurnAt: eot, endOfTurnSource: 'model_vad', responseCreatedAt: eot, firstAudioDeltaAt: eot + modelMs, firstFramePublishedAt: eot + modelMs + agentOutMs, interrupted: false };
+    });
+    const replies = await fetch(`${stack.serverUrl}/api/calls/${room}/timelines`, { method: 'POST', headers: agentAuth, body: JSON.stringify({ timelines }) });
+    expect(replies.status).toBe(204);
     for (const [i, [endpointingMs, modelMs, agentOutMs, networkPlayoutMs]] of turns.entries()) {
       const perceivedMs = endpointingMs + modelMs + agentOutMs + networkPlayoutMs;
       const turn: TurnLatency = {
         index: i, speechEndAt: t0 + i * 10_000, playStartAt: t0 + i * 10_000 + perceivedMs, perceivedMs, overlap: false,
-        stages: { endpointingMs, modelMs, agentOutMs, networkPlayoutMs }, endOfTurnSource: 'model_vad', clockUncertaintyMs: 4,
+        stages: { endpointingMs, modelMs, agentOutMs, networkPlayoutMs }, endOfTurnSource: 'model_vad', clockUncertaintyMs: 4, responseId: `resp_${i}`,
       };
       const r = await fetch(`${stack.serverUrl}/api/sessions/${room}/turns`, {
         method: 'POST', headers: { 'content-type': 'application/json', authorization: bearer }, body: JSON.stringify(turn),
       });
       expect(r.status).toBe(201);
+      expect((await r.json()).verification).toBe('verified');
     }
     const lines = [
       ['agent', "Hi, I'm an AI assistant for Acme. You can ask for a person at any time. How can I help?"],
@@ -117,14 +128,8 @@ describe('demo links and dashboard', () => {
       endedAtMs: t0 + 50_000,
       transcript: lines.map(([speaker, text], i) => ({ speaker, text, atMs: t0 + i * 5_000 })),
       bargeIns: [],
-      toolCalls: [],
     };
-    const link2 = { serverUrl: stack.serverUrl, apiKey: stack.apiKey, apiSecret: stack.apiSecret };
-    const up = await fetch(`${stack.serverUrl}/api/calls/${room}/record`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await mintServiceToken(link2, room)}` },
-      body: JSON.stringify(record),
-    });
+    const up = await fetch(`${stack.serverUrl}/api/calls/${room}/record`, { method: 'POST', headers: agentAuth, body: JSON.stringify(record) });
     expect(up.status).toBe(204);
 
     // Sign in.

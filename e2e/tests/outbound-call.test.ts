@@ -103,7 +103,7 @@ describe('outbound calls through LiveKit SIP', () => {
       { silenceS: leadS },
       { say: "Hi, you've reached Ada Lovelace. I can't come to the phone right now. Please leave a message after the tone.", voice: 'flite:slt' },
       { silenceS: gapS },
-      { toneHz: 1000, toneS: beepS, gainDb: -8 },
+      { toneHz: 1000, seconds: beepS, gainDb: -8 },
       { silenceS: 40 },
     ]);
     const callee = await startBaresipCallee({ dir: join(ARTIFACTS, 'voicemail'), wav, number: '+15550124', timeoutS: 90 });

@@ -5,9 +5,13 @@
  *   human recording (8 kHz) and records what it hears: greeting (without the customer's name:
  *   caller ID proves nothing) and a reply are in the recording, the transcript is stored, per-turn phone
  *   latency is measured from the recording, printed and stored with the call;
- * - SIPp presses 0: the agent's transfer tool runs, the caller side gets a REFER to the configured
- *   number, answers NOTIFY 200, and is hung up; the call is recorded as transferred.
+ * - SIPp presses 0: the agent's transfer tool runs, the call's context package is POSTed, signed, to
+ *   the agent's hand-off endpoint, and only after that the caller side gets a REFER to the
+ *   configured number, answers NOTIFY 200, and is hung up; the call is recorded as transferred.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type IncomingMessage, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,7 +111,7 @@ describe('phone callers through LiveKit SIP', () => {
     console.log(lines.join('\n'));
     expect(detail.transcript[0]).toMatchObject({ speaker: 'agent' });
     expect(detail.transcript[0]!.text).toMatch(/\bAI\b/);
-    expect(detail.transcript[0]!.text).not.toMatch(/Ada/); // caller ID is a hint, never proof: no name before a code
+    expect(detail.transcript[0]!.text).not.toMatch(/Ada|\[name\]/); // caller ID is a hint, never proof: no name before a code (stored as [name] if said)
     // The caller's sentences, as PocketSphinx hears them on 8 kHz audio: words came through (which
     // words, on a loaded machine, is not asserted — "go forward ten meters" has come out as "go for it").
     const callerLines = detail.transcript.filter((t) => t.speaker === 'caller');
@@ -123,7 +127,28 @@ describe('phone callers through LiveKit SIP', () => {
     expect(detail.call.endedAt).not.toBeNull();
   });
 
-  it('transfers to a person on keypad 0: REFER with the configured Refer-To, NOTIFY 200, the call ends', async () => {
+  it('transfers to a person on keypad 0: the signed package is delivered first, then REFER with the configured Refer-To, NOTIFY 200, the call ends', async () => {
+    // The receiving team's endpoint: checks the signature (README recipe), answers after 1 s.
+    const secret = (await phone.api('GET', '/api/admin/agents/acme/secret')).body.secret as string;
+    const deliveries: { arrivedAtMs: number; answeredAtMs: number; signed: boolean; body: string }[] = [];
+    const endpoint = createServer((req: IncomingMessage, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        const arrivedAtMs = Date.now();
+        const m = /^t=(\d+),v1=([a-f0-9]{64})$/.exec(String(req.headers['x-voice-signature'] ?? ''));
+        const signed = !!m && Math.abs(Date.now() / 1000 - Number(m[1])) <= 300 && timingSafeEqual(createHmac('sha256', secret).update(`${m[1]}.${raw}`).digest(), Buffer.from(m[2]!, 'hex'));
+        setTimeout(() => {
+          deliveries.push({ arrivedAtMs, answeredAtMs: Date.now(), signed, body: raw });
+          res.writeHead(signed ? 200 : 401, { 'content-type': 'application/json' }).end('{}');
+        }, 1_000);
+      });
+    });
+    await new Promise<void>((r) => endpoint.listen(0, '127.0.0.1', r));
+    const current = (await phone.api('GET', '/api/admin/agents/acme')).body.config;
+    const url = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/handoffs`;
+    expect((await phone.api('PUT', '/api/admin/agents/acme', { config: { ...current, handoff: { waitLimitS: 90, packageEndpoint: { url, timeoutMs: 5000 } } } })).status).toBe(200);
+
     const audio = toUlaw(callerWav8k('sip-silence', [{ silenceS: 5 }]));
     const caller = '+15550177';
     const r = await sipp({
@@ -141,6 +166,17 @@ describe('phone callers through LiveKit SIP', () => {
     expect(refer).toBeDefined();
     expect(r.messages).toMatch(/Refer-To: <?tel:\+15550199>?/);
     expect(r.received.at(-1)).toMatch(/^BYE /);
+    // The package arrived, signed, and was answered before SIPp received the REFER.
+    await new Promise<void>((r2) => endpoint.close(() => r2()));
+    expect((await phone.api('PUT', '/api/admin/agents/acme', { config: current })).status).toBe(200);
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]!.signed).toBe(true);
+    const payload = JSON.parse(deliveries[0]!.body);
+    expect(payload).toMatchObject({ type: 'handoff.cold_transfer', transferTo: 'tel:+15550199', package: { channel: 'phone', caller: { number: caller, verified: false } } });
+    expect(payload.package.summary).toMatch(/An unverified caller on \+15550177 is calling by phone and asked for a person by pressing 0/);
+    const referAt = referReceivedAt(r.messages);
+    console.log(`package answered ${referAt - deliveries[0]!.answeredAtMs} ms before the REFER arrived`);
+    expect(deliveries[0]!.answeredAtMs).toBeLessThan(referAt);
 
     const row = await phone.phoneCall(`sip_${caller}`);
     await expect.poll(async () => (await callDetail(phone.database.db, row.room))?.call.outcome ?? null, { timeout: 30_000, interval: 500 }).toBe('transferred');
@@ -151,3 +187,10 @@ describe('phone callers through LiveKit SIP', () => {
     expect(detail.transcript.some((t) => t.speaker === 'agent' && /transferring you to a person/.test(t.text))).toBe(true);
   });
 });
+
+/** When SIPp received the REFER (its `-trace_msg` log stamps each message with local time), ms since epoch. */
+function referReceivedAt(messages: string): number {
+  const m = /-{10,} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\s*\n\s*UDP message received[^\n]*\n\s*\n?\s*REFER /.exec(messages);
+  if (!m) throw new Error('no REFER in the SIPp log');
+  return new Date(m[1]!.replace(' ', 'T').slice(0, 23)).getTime();
+}

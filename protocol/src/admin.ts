@@ -35,3 +35,45 @@ export const CallFilter = z
   })
   .strict();
 export type CallFilter = z.infer<typeof CallFilter>;
+
+/** Role of a dashboard/API key: `admin` configures everything; `agent` takes calls in the console only. */
+export const StaffRole = z.enum(['admin', 'agent']);
+export type StaffRole = z.infer<typeof StaffRole>;
+
+/** `POST /api/admin/keys`: a new key (shown once in the reply), admin by default. */
+export const CreateKeyRequest = z
+  .object({
+    /** Who holds it; for an agent key, the name callers hear ("I'm connecting you with Sam"). */
+    name: z.string().trim().min(1).max(60).default('admin'),
+    role: StaffRole.default('admin'),
+  })
+  .strict();
+export type CreateKeyRequest = z.infer<typeof CreateKeyRequest>;
+
+/** A key as `GET /api/admin/keys` lists it (never the key itself). */
+export const KeyView = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  role: StaffRole,
+  /** First characters, to tell keys apart. */
+  prefix: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+export type KeyView = z.infer<typeof KeyView>;
+
+/** Reply of `POST /api/admin/keys`: the key, shown this once. */
+export const CreatedKey = z.object({ id: z.number().int(), key: z.string(), role: StaffRole });
+export type CreatedKey = z.infer<typeof CreatedKey>;
+
+/**
+ * Reply of `POST /api/admin/signin-links`: a one-time dashboard sign-in link for the caller's key
+ * (`/dashboard/signin?token=vws_…`), valid until `expiresAt` (ISO 8601).
+ */
+export const SigninLink = z.object({ url: z.string(), expiresAt: z.string() });
+export type SigninLink = z.infer<typeof SigninLink>;
+
+/** `POST /api/admin/retention`: delete calls and leads older than `days` now (default the server's). */
+export const RetentionRequest = z.object({ days: z.number().int().min(1).max(3650).optional() }).strict();
+export const RetentionResult = z.object({ deleted: z.number().int(), days: z.number().int() });
+export type RetentionResult = z.infer<typeof RetentionResult>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { E164, TransferTarget } from './sip-uri.ts';
-import { AgentToolConfig, VerifiedCaller, toolName } from './tools.ts';
+import { AgentToolConfig, ToolEndpoint, VerifiedCaller, toolName } from './tools.ts';
 
 /**
  * An agent's configuration as the admin API stores it and the agent worker reads it at dispatch.
@@ -76,6 +76,43 @@ export const OutboundSettings = z
 export type OutboundSettings = z.infer<typeof OutboundSettings>;
 export type OutboundSettingsInput = z.input<typeof OutboundSettings>;
 
+/**
+ * Per-agent budgets, enforced by the server for every call (web and phone, with or without a demo
+ * link; a demo link's own budgets apply on top). Defaults are what a public widget can live with.
+ */
+export const AgentLimits = z
+  .object({
+    /** Longest call, seconds, counted from the caller joining; the server deletes the room then. */
+    maxCallSeconds: z.number().int().min(15).max(3_600).default(600),
+    /** Calls in progress at once (a session not joined yet counts until its join window ends). */
+    maxConcurrentCalls: z.number().int().min(1).max(10_000).default(10),
+    /** Talk time per UTC day across all calls, minutes (calls in progress reserve their maximum). */
+    minutesPerDay: z.number().int().min(1).max(1_000_000).default(600),
+    /** New sessions per caller IP (IPv6: per /64) per hour; hover prefetches count. */
+    newCallsPerIpPerHour: z.number().int().min(1).max(100_000).default(30),
+  })
+  .strict();
+export type AgentLimits = z.infer<typeof AgentLimits>;
+/** Default seconds a caller waits for a person before the agent offers a callback. */
+export const DEFAULT_HANDOFF_WAIT_S = 90;
+
+/** How the agent hands callers to people (README "Hand-off"). */
+export const HandoffConfig = z
+  .object({
+    /**
+     * Seconds a caller waits in the console's queue for a person before the agent opens a callback
+     * case and says so (it stays with the caller meanwhile).
+     */
+    waitLimitS: z.number().int().min(10).max(1_800).default(DEFAULT_HANDOFF_WAIT_S),
+    /**
+     * Cold transfers (phone lines with an outside number): the call's context package is POSTed
+     * here, signed like tool endpoints, before the SIP REFER. Unset: the console only.
+     */
+    packageEndpoint: ToolEndpoint.optional(),
+  })
+  .strict();
+export type HandoffConfig = z.infer<typeof HandoffConfig>;
+
 /** Words that count as an AI disclosure in a greeting (California SB 1001, EU AI Act art. 50). */
 const AI_DISCLOSURE = /\b(AI|A\.I\.|artificial intelligence|virtual assistant|automated assistant)\b/i;
 
@@ -122,6 +159,15 @@ export const AgentConfig = z
     turnTaking: TurnTaking.default('fast'),
     /** Outbound calls: trunk, calling hours, daily cap, what to do on a machine (README "Outbound calls"). */
     outbound: OutboundSettings.prefault({}),
+    /** Budgets of every call (see {@link AgentLimits}). */
+    limits: AgentLimits.prefault({}),
+    /**
+     * Only demo-link calls: `POST /api/sessions` without a demo link is refused (403
+     * `demo_link_required`), so knowing the public slug does not bypass a link's budgets.
+     */
+    demoLinksOnly: z.boolean().default(false),
+    /** Hand-off to a person: the queue's wait limit and the cold-transfer package endpoint. */
+    handoff: HandoffConfig.default({ waitLimitS: DEFAULT_HANDOFF_WAIT_S }),
   })
   .strict();
 export type AgentConfig = z.infer<typeof AgentConfig>;
@@ -145,6 +191,9 @@ export const AGENT_CONFIG_CONSUMERS = {
   language: 'agent',
   turnTaking: 'agent',
   outbound: 'server', // dialling, calling hours, caps (server/src/outbound/); company and callback number reach the agent with the call's context
+  limits: 'server', // every session and the sweeper (server/src/repo/agent-budget.ts, sweeper.ts)
+  demoLinksOnly: 'server', // session requests (server/src/routes/sessions.ts)
+  handoff: 'agent', // waitLimitS; packageEndpoint is read by the server (server/src/handoff/cold.ts)
 } as const satisfies Record<keyof AgentConfig, 'agent' | 'server'>;
 /** Input form of {@link AgentConfig} (defaults not yet applied). */
 export type AgentConfigInput = z.input<typeof AgentConfig>;
@@ -157,7 +206,7 @@ export const AgentConfigResponse = z.object({
   agent: AgentSlug,
   version: z.number().int().min(1),
   config: AgentConfig,
-  /** The call is ended by the server after this many seconds (demo-link budget); null = no limit. */
+  /** The server ends the call this many seconds after the caller joined (agent and demo-link budgets); null = no limit. */
   maxCallSeconds: z.number().int().min(1).nullable(),
   /** The caller, when the server already knows who they are (a web caller's signed identity). */
   caller: VerifiedCaller.nullable().default(null),

@@ -80,5 +80,7 @@ export const DemoLinkView = z.object({
   leadCapture: z.boolean(),
   callback: z.boolean(),
   createdAt: z.string(),
+  /** Whether it can start calls now (calls in progress aside). */
+  status: DemoLinkStatus,
 });
 export type DemoLinkView = z.infer<typeof DemoLinkView>;

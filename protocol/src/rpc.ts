@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EpochMs } from './time.ts';
 
 /**
  * RPC between the page and the agent (LiveKit `performRpc`, payload = JSON string, ≤ 15 KiB by
@@ -23,19 +24,30 @@ export const RpcMethod = {
    * own (`agent_vad`, the page's failed to load: blocked WASM, no model).
    */
   turnSource: 'voice.turn_source',
+  /**
+   * After a hand-off: the caller's page played the person's first audio (handoff.ts); the agent
+   * records it as the time the caller first heard the person.
+   */
+  personHeard: 'voice.person_heard',
 } as const;
+
+/**
+ * Prefix of the RPC error message when a participant calls faster than the agent allows
+ * (APPLICATION_ERROR 1500, message `rate_limited: …`); the call goes on.
+ */
+export const RPC_RATE_LIMITED = 'rate_limited';
 
 /** Maximum RPC payload we accept, bytes. */
 export const MAX_RPC_PAYLOAD_BYTES = 1024;
 
-export const ClockRequest = z.object({ sendMs: z.number() }).strict();
+export const ClockRequest = z.object({ sendMs: EpochMs }).strict();
 /** Agent's clock when it handled the probe, ms since epoch. */
 export const ClockResponse = z.object({ agentMs: z.number() });
 
 export const InterruptRequest = z
   .object({
     /** When the page saw the caller start talking, page clock, ms since epoch. */
-    atMs: z.number(),
+    atMs: EpochMs,
   })
   .strict();
 export const InterruptResponse = z.object({ interrupted: z.boolean() });
@@ -43,7 +55,7 @@ export const InterruptResponse = z.object({ interrupted: z.boolean() });
 export const EndOfTurnRequest = z
   .object({
     /** End of the caller's last voiced frame, page clock, ms since epoch. */
-    speechEndMs: z.number(),
+    speechEndMs: EpochMs,
     /** False for a tentative hint (short pause), true once the VAD's redemption time passed. */
     final: z.boolean().default(true),
   })
@@ -53,7 +65,7 @@ export const EndOfTurnResponse = z.object({ accepted: z.boolean() });
 export const SpeechResumedRequest = z
   .object({
     /** When the caller's voice came back, page clock, ms since epoch. */
-    atMs: z.number(),
+    atMs: EpochMs,
   })
   .strict();
 /** `cancelled`: a speculative reply was withdrawn. */
@@ -63,6 +75,15 @@ export const TurnSourceRequest = z.object({ source: z.enum(['page_vad', 'agent_v
 /** `active`: the agent's own VAD now ends turns. */
 export const TurnSourceResponse = z.object({ agentVad: z.boolean() });
 export type TurnSourceRequest = z.infer<typeof TurnSourceRequest>;
+
+export const PersonHeardRequest = z
+  .object({
+    /** When the person's first audio played in the page, on the agent's clock (page clock + the page's offset estimate), ms since epoch. */
+    heardAtMs: z.number().min(0).max(8.64e15),
+  })
+  .strict();
+export type PersonHeardRequest = z.infer<typeof PersonHeardRequest>;
+export const PersonHeardResponse = z.object({ recorded: z.boolean() });
 export type TurnSourceResponse = z.infer<typeof TurnSourceResponse>;
 
 export type ClockRequest = z.infer<typeof ClockRequest>;

@@ -83,6 +83,11 @@ export const DispatchMetadata = z.object({
   direction: z.enum(['inbound', 'outbound']).optional(),
   /** Configuration version pinned for this call (fetch it with `GET /api/calls/:room/agent-config`). */
   agentVersion: z.number().int().optional(),
+  /**
+   * Web calls: the caller's last moment to join, ms since epoch (token lifetime and join window);
+   * the agent leaves an unjoined room then, so a prefetched session nobody clicked frees its slot.
+   */
+  joinBy: z.number().int().optional(),
   /** Phone calls: where `transfer_to_human` refers the caller (`tel:`/`sip:` URI; SIP dispatch rule). */
   transferTo: z.string().max(256).optional(),
 });

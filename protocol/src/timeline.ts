@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STAGE_KEYS, type StageKey } from './stages.ts';
+import { EpochMs, SpanMs } from './time.ts';
 
 /**
  * The per-turn timeline on one clock (latency.md, "Stages"):
@@ -25,41 +26,53 @@ export const AgentTurnTimeline = z
     type: z.literal('turn_timeline'),
     /** Agent-side reply id (the model's response id). */
     responseId: z.string().max(128),
-    endOfTurnAt: z.number().nullable(),
+    endOfTurnAt: EpochMs.nullable(),
     endOfTurnSource: EndOfTurnSource.nullable(),
-    responseCreatedAt: z.number().nullable(),
-    firstAudioDeltaAt: z.number().nullable(),
-    firstFramePublishedAt: z.number().nullable(),
+    responseCreatedAt: EpochMs.nullable(),
+    firstAudioDeltaAt: EpochMs.nullable(),
+    firstFramePublishedAt: EpochMs.nullable(),
     /** The reply was cut short by the caller (barge-in). */
     interrupted: z.boolean(),
   })
   .strict();
 export type AgentTurnTimeline = z.infer<typeof AgentTurnTimeline>;
 
-/** Durations of the stages of one turn (stages.ts), ms; null when a boundary is unknown. */
+/** Durations of the stages of one turn (stages.ts), ms within ±10 minutes; null when a boundary is unknown. */
 export const TurnStages = z.object(
-  Object.fromEntries(STAGE_KEYS.map((k) => [k, z.number().nullable()])) as { [K in StageKey]: z.ZodNullable<z.ZodNumber> },
+  Object.fromEntries(STAGE_KEYS.map((k) => [k, SpanMs.nullable()])) as { [K in StageKey]: z.ZodNullable<z.ZodNumber> },
 );
 export type TurnStages = z.infer<typeof TurnStages>;
+
+/** Most turns one call can have (a 10-minute call has a few dozen). */
+export const MAX_TURNS_PER_CALL = 1_000;
 
 /** One turn as the page measured it; what is shown live and stored with the call. */
 export const TurnLatency = z
   .object({
     /** 0-based index of the turn in the session. */
-    index: z.number().int().min(0).max(10_000),
+    index: z.number().int().min(0).max(MAX_TURNS_PER_CALL - 1),
     /** Caller's end of speech, page clock, ms since epoch. */
-    speechEndAt: z.number(),
+    speechEndAt: EpochMs,
     /** First agent audio played, page clock, ms since epoch. */
-    playStartAt: z.number(),
+    playStartAt: EpochMs,
     /** playStartAt − speechEndAt, ms. Negative = overlap (agent talked over the caller). */
     perceivedMs: z.number().min(-60_000).max(600_000),
     overlap: z.boolean(),
     stages: TurnStages.nullable(),
     endOfTurnSource: EndOfTurnSource.nullable(),
     /** ± bound of the page↔agent clock offset used for the stages, ms. */
-    clockUncertaintyMs: z.number().min(0).nullable(),
+    clockUncertaintyMs: z.number().min(0).max(600_000).nullable(),
+    /**
+     * The agent reply whose audio was heard (`AgentTurnTimeline.responseId`), when the page matched
+     * one; the server checks the turn against that reply's timeline as the agent reported it.
+     */
+    responseId: z.string().max(128).nullable().optional(),
   })
-  .strict();
+  .strict()
+  .refine((t) => Math.abs(t.playStartAt - t.speechEndAt - t.perceivedMs) <= 1, {
+    message: 'perceivedMs must equal playStartAt − speechEndAt',
+    path: ['perceivedMs'],
+  });
 export type TurnLatency = z.infer<typeof TurnLatency>;
 
 /**

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import request from 'supertest';
 import { TokenVerifier } from 'livekit-server-sdk';
@@ -31,11 +34,12 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-function app(rooms: SessionDeps['rooms'], allowedOrigins = ['*']) {
+function app(rooms: SessionDeps['rooms'], allowedOrigins = ['*'], widgetDist?: string) {
   return createApp({
     db: database.db,
     log: pino({ level: 'silent' }),
     allowedOrigins,
+    widgetDist,
     sessions: { rooms, apiKey, apiSecret, publicUrl: 'ws://127.0.0.1:7880', agentName: 'voice-agent', tokenTtlS: 600 },
   });
 }
@@ -86,7 +90,7 @@ describe('POST /api/sessions tokens', () => {
     const created = calls[0] as { name: string; agents: { agentName: string; metadata: string }[] };
     expect(created.name).toBe(session.room);
     expect(created.agents[0]?.agentName).toBe('voice-agent');
-    expect(JSON.parse(created.agents[0]!.metadata)).toEqual({ agent: 'acme', channel: 'web', callerName: 'Ada', agentVersion: 1 });
+    expect(JSON.parse(created.agents[0]!.metadata)).toEqual({ agent: 'acme', channel: 'web', callerName: 'Ada', agentVersion: 1, joinBy: session.joinBy });
 
     const claims = await new TokenVerifier(apiKey, apiSecret).verify(session.token);
     expect(claims.sub).toBe(session.identity);
@@ -134,5 +138,25 @@ describe('GET /healthz', () => {
     const res = await request(app(roomsRecorder().rooms)).get('/healthz');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ok: true });
+  });
+});
+
+describe('malformed percent-escapes are a client error (400), not a 500', () => {
+  it('in a widget asset path, the dashboard cookie and a path parameter', async () => {
+    const dist = mkdtempSync(join(tmpdir(), 'widget-dist-'));
+    writeFileSync(join(dist, 'widget.mjs'), 'export {};');
+    try {
+      const a = app(roomsRecorder().rooms, ['*'], dist);
+      const asset = await request(a).get('/widget%E0%A4%A.mjs').set('Accept-Encoding', 'gzip');
+      expect(asset.status).toBe(400);
+      const cookie = await request(a).get('/dashboard').set('Cookie', 'vw_admin=%E0%A4%A');
+      expect(cookie.status).toBe(400);
+      expect(cookie.body.error.code).toBe('invalid_cookie');
+      const param = await request(a).post('/api/sessions/%E0%A4%A/turns').send({});
+      expect(param.status).toBe(400);
+      expect((await request(a).get('/widget.mjs')).status).toBe(200); // good paths still work
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
   });
 });

@@ -1,17 +1,23 @@
 import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
-import { TokenVerifier, WebhookReceiver } from 'livekit-server-sdk';
+import { type RoomServiceClient, TokenVerifier, WebhookReceiver } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Db } from './db/client.ts';
 import { HttpError, errorHandler } from './errors.ts';
+import { QueueFeed } from './handoff/queue-feed.ts';
+import { type RateLimitStoreFactory, limitPerClient } from './rate-limit.ts';
 import { adminRouter } from './routes/admin.ts';
 import { adminCustomersRouter } from './routes/admin-customers.ts';
 import { agentApiRouter } from './routes/agent-api.ts';
+import { agentHandoffRouter } from './routes/agent-handoff.ts';
 import { agentToolsRouter } from './routes/agent-tools.ts';
+import { consoleRouter } from './routes/console.ts';
 import { dashboardRouter } from './routes/dashboard.ts';
+import { operatorRouter } from './routes/operator.ts';
 import { phoneRouter } from './routes/phone.ts';
 import { publicRouter } from './routes/public.ts';
 import { agentOutboundRouter } from './routes/agent-outbound.ts';
@@ -23,7 +29,7 @@ import type { SessionDeps } from './sessions.ts';
 import type { SipProvisioner } from './sip/provision.ts';
 import { widgetAssets } from './widget-assets.ts';
 
-/** Requests per client IP per minute. */
+/** Requests per client (IP; IPv6 per /64) per minute. */
 export interface RateLimits {
   /** `POST /api/sessions` (each one creates a room). */
   sessionsPerMinute: number;
@@ -59,9 +65,25 @@ export interface AppDeps {
   sip?: SipProvisioner;
   /** Outbound calling (LiveKit SIP: outbound trunks and the dialer); unset → its routes answer 503. */
   outbound?: OutboundDeps;
-  /** HTTP client for customers' tool endpoints (tests inject one); default global fetch. */
+  /**
+   * Express `trust proxy`: the proxies whose `X-Forwarded-For` is believed (`TRUST_PROXY`, see
+   * rate-limit.ts `trustProxySetting`). Default false: `req.ip` is the socket address.
+   */
+  trustProxy?: false | string[];
+  /** Stores of the request rate limiters (shared across servers); default in memory. */
+  rateLimitStores?: RateLimitStoreFactory;
+  /** Default of `POST /api/admin/retention`, days. Default 90. */
+  retentionDays?: number;
+  /** HTTP client for customers' tool and hand-off endpoints (tests inject one); default global fetch. */
   fetch?: typeof fetch;
+  /** Deletes rooms (a person hangs up in the console); unset → the console cannot end calls (503). */
+  rooms?: Pick<RoomServiceClient, 'deleteRoom'>;
+  /** Folder of the built console script; default `server/dist/console`. */
+  consoleDist?: string;
 }
+
+/** Where `pnpm --filter @voice-widget/server build:console` writes the console's script. */
+export const DEFAULT_CONSOLE_DIST = join(dirname(fileURLToPath(import.meta.url)), '../dist/console');
 
 /** Maximum JSON body of the public API, bytes. Session requests and turns are tiny. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -75,8 +97,19 @@ export function createApp(deps: AppDeps): Express {
   const demoOrigin = deps.demoBaseUrl ? new URL(deps.demoBaseUrl).origin : undefined;
   const ipKey = createHash('sha256').update(`ip-hash:${apiSecret}`).digest('hex');
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // Method, path and status only: no headers (credentials, cookies), no query (sign-in tokens),
+      // no client address (personal data).
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -100,32 +133,29 @@ export function createApp(deps: AppDeps): Express {
     res.json({ ok: true });
   });
   if (deps.widgetDist) app.use(widgetAssets(deps.widgetDist, { livekitUrl: deps.sessions.publicUrl }));
-  const limiter = (perMinute: number) =>
-    rateLimit({
-      windowMs: 60_000,
-      limit: perMinute,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', 'too many requests; try again in a minute')),
-    });
+  const limiter = (name: string, perMinute: number) => limitPerClient({ name, limit: perMinute }, deps.rateLimitStores);
 
   // Server-to-server routes first, each with its own body parser and auth; no CORS.
   app.use(webhookRouter({ db: deps.db, receiver: new WebhookReceiver(apiKey, apiSecret), log: deps.log }));
   app.use(agentApiRouter({ db: deps.db, verifier, log: deps.log }));
   app.use(agentToolsRouter({ db: deps.db, verifier, log: deps.log, fetch: deps.fetch }));
   app.use(agentOutboundRouter({ db: deps.db, verifier, log: deps.log, trunks: deps.outbound?.trunks }));
-  app.use('/api/admin', limiter(limits.adminPerMinute), express.json({ limit: 64 * 1024 }));
+  // Hand-offs (issue 12): the live transcript and the queue; consoles refresh at once on a change.
+  const feed = new QueueFeed(deps.db, deps.log);
+  app.use(agentHandoffRouter({ db: deps.db, verifier, log: deps.log, fetch: deps.fetch, changed: () => feed.notify() }));
+  app.use('/api/admin', limiter('admin', limits.adminPerMinute), express.json({ limit: 64 * 1024 }));
   app.use(outboundAdminRouter({ db: deps.db, log: deps.log, outbound: deps.outbound })); // before /api/admin/calls/:room
   app.use(adminRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl }));
   app.use(adminCustomersRouter(deps.db));
+  app.use(operatorRouter({ db: deps.db, retentionDays: deps.retentionDays ?? 90 }));
   app.use(phoneRouter({ db: deps.db, verifier, log: deps.log, sip: deps.sip })); // phone callers (issue 6)
 
   // Public API: CORS for pages on allowed origins.
   app.use(['/api/sessions', '/api/demo-links'], cors(deps.allowedOrigins));
-  app.post('/api/sessions', limiter(limits.sessionsPerMinute));
-  app.post('/api/sessions/:room/turns', limiter(limits.turnsPerMinute));
-  app.get('/api/demo-links/:slug', limiter(limits.publicPerMinute));
-  app.post('/api/demo-links/:slug/callback', limiter(limits.sessionsPerMinute));
+  app.post('/api/sessions', limiter('sessions', limits.sessionsPerMinute));
+  app.post('/api/sessions/:room/turns', limiter('turns', limits.turnsPerMinute));
+  app.get('/api/demo-links/:slug', limiter('demo-links', limits.publicPerMinute));
+  app.post('/api/demo-links/:slug/callback', limiter('demo-callback', limits.sessionsPerMinute));
   app.use('/api', express.json({ limit: MAX_BODY_BYTES }));
   app.use(
     sessionsRouter({
@@ -139,7 +169,18 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(demoCallbackRouter({ db: deps.db, log: deps.log, ipHash: (req) => ipHash(ipKey, req), kick: deps.outbound?.kick }));
   app.use(publicRouter(deps.db));
-  app.use(dashboardRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl, secureCookies: deps.secureCookies ?? false }));
+  app.use('/api/console', limiter('console', limits.adminPerMinute));
+  app.use(
+    consoleRouter({
+      db: deps.db,
+      log: deps.log,
+      feed,
+      access: { apiKey, apiSecret, publicUrl: deps.sessions.publicUrl },
+      rooms: deps.rooms,
+      consoleDist: deps.consoleDist ?? DEFAULT_CONSOLE_DIST,
+    }),
+  );
+  app.use(dashboardRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl, secureCookies: deps.secureCookies ?? false, stores: deps.rateLimitStores }));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });
   });

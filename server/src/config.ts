@@ -2,11 +2,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
+/** `<repo>/.state` (or `VOICE_WIDGET_STATE`): this checkout's state. */
+const STATE_DIR = process.env.VOICE_WIDGET_STATE ?? join(dirname(fileURLToPath(import.meta.url)), '../../.state');
+
 /** `<repo>/.state/pglite`: the embedded database of this checkout. */
-export const DEFAULT_PGLITE_DIR =
-  process.env.VOICE_WIDGET_STATE !== undefined
-    ? join(process.env.VOICE_WIDGET_STATE, 'pglite')
-    : join(dirname(fileURLToPath(import.meta.url)), '../../.state/pglite');
+export const DEFAULT_PGLITE_DIR = join(STATE_DIR, 'pglite');
+
+/** `<repo>/.state/admin-key`: the operator key `npm run demo`'s server writes and the CLI reads. */
+export const DEFAULT_ADMIN_KEY_FILE = join(STATE_DIR, 'admin-key');
 
 /**
  * Server configuration from environment variables, validated once at start-up.
@@ -47,9 +50,29 @@ export const ServerConfig = z.object({
   SWEEP_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(5),
   /** Creates this agent with a default configuration at start-up if it does not exist (demo stack). */
   BOOTSTRAP_AGENT: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+  /**
+   * Demo stack: a file holding a console key (role `agent`, named `BOOTSTRAP_PERSON_NAME`) for a
+   * person who takes calls; created (mode 0600) with a new key when missing or no longer valid.
+   */
+  BOOTSTRAP_CONSOLE_KEY_FILE: z.string().min(1).optional(),
+  BOOTSTRAP_PERSON_NAME: z.string().trim().min(1).max(60).default('Sam'),
   /** Mark the dashboard cookie Secure and send HSTS (set behind https). */
   SECURE_COOKIES: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `1` keeps personal data (the `pii` log field: transcripts, names, numbers) in logs; default off. */
+  LOG_PII: z.enum(['0', '1']).default('0'),
+  /**
+   * Proxies whose `X-Forwarded-For` is believed for the client IP (rate limits, per-IP budgets):
+   * comma-separated addresses/CIDRs or `loopback`, `linklocal`, `uniquelocal`. Unset → none: the
+   * socket's address is the client.
+   */
+  TRUST_PROXY: z.string().optional(),
+  /**
+   * Operator key file (`npm run demo`: `.state/admin-key`): at start-up its key is registered, or a
+   * new key is created and written there (mode 0600), so the CLI and the demo's sign-in link work
+   * while the server holds the database.
+   */
+  BOOTSTRAP_ADMIN_KEY_FILE: z.string().optional(),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 

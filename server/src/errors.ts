@@ -49,6 +49,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       httpError = new HttpError(413, 'payload_too_large', 'request body too large');
     } else if (err?.type === 'entity.parse.failed') {
       httpError = new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+    } else if (err instanceof URIError || (Number.isInteger(err?.status) && err.status >= 400 && err.status < 500)) {
+      // Express's own client errors (a malformed `%` escape in a path parameter, a bad Range …).
+      httpError = new HttpError(err?.status >= 400 && err?.status < 500 ? err.status : 400, 'bad_request', 'malformed request');
     } else {
       log.error({ err }, 'unhandled error');
       httpError = new HttpError(500, 'internal', 'internal error');

@@ -8,3 +8,5 @@ export { ensureAgent } from './bootstrap.ts';
 export { findAgent } from './repo/agents.ts';
 export { type CallRow, callDetail, findCall, listCalls, openCall } from './repo/calls.ts';
 export { createDemoLink, revokeDemoLink } from './repo/demo-links.ts';
+export { redactPii } from './redact/index.ts';
+export { HOSTILE_LENGTH, HOSTILE_LINES } from './redact/hostile.ts';

@@ -1,22 +1,36 @@
-import { pino } from 'pino';
 import { RoomServiceClient, SipClient } from 'livekit-server-sdk';
 import { createApp } from './app.ts';
-import { ensureAgent, seedDemoCustomers } from './bootstrap.ts';
+import { ensureAdminKeyFile, ensureAgent, ensureConsoleKeyFile, seedDemoCustomers } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
+import { createLogger, urlPassword } from './log.ts';
 import { OutboundDialer } from './outbound/dialer.ts';
+import { trustProxySetting } from './rate-limit.ts';
 import { OutboundTrunks } from './sip/outbound-trunks.ts';
 import { SipProvisioner } from './sip/provision.ts';
 import { startSweeper } from './sweeper.ts';
 
 const config = loadConfig();
-const log = pino({ level: config.LOG_LEVEL, base: { svc: 'server' } });
+const log = createLogger({
+  level: config.LOG_LEVEL,
+  apiSecret: config.LIVEKIT_API_SECRET,
+  secrets: [config.LIVEKIT_API_KEY, config.DATABASE_URL, urlPassword(config.DATABASE_URL)],
+  logPii: config.LOG_PII === '1',
+});
+const trustProxy = trustProxySetting(config.TRUST_PROXY);
 const httpUrl = config.LIVEKIT_URL.replace(/^ws/, 'http');
 const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
 log.info({ db: database.kind, ...(database.kind === 'pglite' ? { dir: config.PGLITE_DIR } : {}) }, 'database ready');
+if (config.BOOTSTRAP_CONSOLE_KEY_FILE && (await ensureConsoleKeyFile(database.db, config.BOOTSTRAP_CONSOLE_KEY_FILE, config.BOOTSTRAP_PERSON_NAME))) {
+  log.info('console key for the demo written');
+}
 if (config.BOOTSTRAP_AGENT) {
   await ensureAgent(database.db, config.BOOTSTRAP_AGENT);
   if (await seedDemoCustomers(database.db)) log.info('demo customers and orders seeded');
+}
+if (config.BOOTSTRAP_ADMIN_KEY_FILE) {
+  const how = await ensureAdminKeyFile(database.db, config.BOOTSTRAP_ADMIN_KEY_FILE);
+  log.info({ file: config.BOOTSTRAP_ADMIN_KEY_FILE, how }, 'operator key file ready');
 }
 const rooms = new RoomServiceClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
 const sipClient = new SipClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
@@ -31,6 +45,9 @@ const app = createApp({
   demoBaseUrl: config.DEMO_BASE_URL,
   limits: { sessionsPerMinute: config.SESSIONS_RATE_PER_MIN },
   secureCookies: config.SECURE_COOKIES === '1',
+  trustProxy,
+  retentionDays: config.RETENTION_DAYS,
+  rooms,
   sip: new SipProvisioner(sipClient, config.AGENT_NAME),
   outbound: { trunks, kick: () => dialer.kick() },
   sessions: {

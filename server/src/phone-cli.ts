@@ -98,7 +98,7 @@ try {
     case 'rule put': {
       const spec = DispatchRuleSpec.parse({ trunks: list(opt.trunks), agent: opt.agent, roomPrefix: opt['room-prefix'], transferTo: opt['transfer-to'] });
       const r = await provisioner().putRule(arg ?? '', spec);
-      console.log(`dispatch rule "${arg}" ${r.action} (${r.rule.id}): rooms ${r.rule.roomPrefix}_<caller>_<id>, agent ${r.rule.agentName}, metadata ${r.rule.metadata}`);
+      console.log(`dispatch rule "${arg}" ${r.action} (${r.rule.id}): rooms ${r.rule.roomPrefix}_<number called>_<id>, agent ${r.rule.agentName}, metadata ${r.rule.metadata}`);
       break;
     }
     case 'rule list':

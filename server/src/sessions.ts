@@ -24,8 +24,10 @@ export interface SessionPlan {
   identity: string;
   /** Agent configuration version pinned for the call. */
   agentVersion?: number;
-  /** Shorter token lifetime, seconds (demo-link call limits). */
+  /** Shorter token lifetime, seconds (the call's time limit). */
   maxTtlS?: number;
+  /** The caller's last moment to join (the call record's `joinBy`); default the join window. */
+  joinBy?: Date;
 }
 
 /**
@@ -44,9 +46,13 @@ export async function createSession(
 ): Promise<CreateSessionResponse> {
   const { room, identity } = plan;
   const ttlS = Math.min(deps.tokenTtlS, plan.maxTtlS ?? deps.tokenTtlS);
+  const expiresAt = Date.now() + ttlS * 1000;
+  // A token is only checked when joining: a (prefetched) session is usable until either ends.
+  const joinBy = Math.min(expiresAt, plan.joinBy?.getTime() ?? Date.now() + CALLER_JOIN_WINDOW_S * 1000);
   const metadata: DispatchMetadata = {
     agent: req.agent,
     channel: 'web',
+    joinBy,
     ...(plan.agentVersion ? { agentVersion: plan.agentVersion } : {}),
     ...(req.language ? { language: req.language } : {}),
     ...(req.name ? { callerName: req.name } : {}),
@@ -73,7 +79,6 @@ export async function createSession(
     canUpdateOwnMetadata: false,
   });
   const token = await at.toJwt();
-  const expiresAt = Date.now() + ttlS * 1000;
   return {
     url: deps.publicUrl,
     token,
@@ -81,7 +86,6 @@ export async function createSession(
     identity,
     agent: req.agent,
     expiresAt,
-    // A token is only checked when joining: a (prefetched) session is usable until either ends.
-    joinBy: Math.min(expiresAt, Date.now() + CALLER_JOIN_WINDOW_S * 1000),
+    joinBy,
   };
 }

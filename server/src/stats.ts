@@ -1,6 +1,7 @@
 import { type CallFilter, type CallOutcome, type Summary, summarize } from '@voice-widget/protocol';
 import type { Db } from './db/client.ts';
-import { type TurnSample, outcomeCounts, turnSamples } from './repo/calls.ts';
+import { outcomeCounts } from './repo/calls.ts';
+import { type TurnSample, turnSamples } from './repo/turns.ts';
 
 /** One histogram bar: turns with `fromMs ≤ perceived < toMs`. */
 export interface Bin {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import express, { type RequestHandler, type Response } from 'express';
+import { HttpError } from './errors.ts';
 
 /** Options of {@link widgetAssets}. */
 export interface WidgetAssetOptions {
@@ -49,7 +50,13 @@ export function widgetAssets(dist: string, options: WidgetAssetOptions = {}): Re
     const ext = extname(req.path);
     const accepts = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     if (accepts && COMPRESSED.has(ext)) {
-      const file = normalize(join(dist, decodeURIComponent(req.path)));
+      let path: string;
+      try {
+        path = decodeURIComponent(req.path);
+      } catch {
+        return next(new HttpError(400, 'invalid_path', 'the path is not valid percent-encoding'));
+      }
+      const file = normalize(join(dist, path));
       if (file.startsWith(root) && existsSync(`${file}.gz`)) {
         headers(res, file);
         res.setHeader('Content-Encoding', 'gzip');

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessToken } from 'livekit-server-sdk';
-import { AgentConfigResponse, CreateSessionResponse, DemoLinkPublicInfo, type TurnLatency } from '@voice-widget/protocol';
+import { AgentConfigResponse, type AgentTurnTimeline, CreateSessionResponse, DemoLinkPublicInfo, type TurnLatency } from '@voice-widget/protocol';
 import type { Database } from '../src/db/client.ts';
 import { createAdminKey, revokeAdminKey } from '../src/repo/admin-keys.ts';
 import { sweepOnce } from '../src/sweeper.ts';
@@ -24,6 +24,12 @@ import {
   signedWebhook,
   silent,
 } from './helpers.ts';
+
+/** The agent's timeline of the reply heard in `turn(index, perceivedMs)` (agent span = perceived − 300 ms). */
+const reply = (index: number, perceivedMs: number): AgentTurnTimeline => {
+  const eot = 1_700_000_000_000 + index * 10_000 + 200;
+  return { type: 'turn_timeline', responseId: `resp_${index}`, endOfTurnAt: eot, endOfTurnSource: 'model_vad', responseCreatedAt: eot + 5, firstAudioDeltaAt: eot + perceivedMs - 350, firstFramePublishedAt: eot + perceivedMs - 300, interrupted: false };
+};
 
 const turn = (index: number, perceivedMs: number, extra: Partial<TurnLatency> = {}): TurnLatency => ({
   index,
@@ -311,7 +317,12 @@ describe.each(DB_KINDS)('API on %s', (kind) => {
       await database.db.execute(
         sql`update calls set created_at = now() - make_interval(secs => ${seconds + 10}), joined_at = now() - make_interval(secs => ${seconds + 10}) where room = ${room}`,
       );
-      const { closed } = await sweepOnce({ db: database.db, rooms: fake.rooms, log: silent, staleCallS: 3600, retentionDays: 0 });
+      const sweep = (now?: Date) => sweepOnce({ db: database.db, rooms: fake.rooms, log: silent, staleCallS: 3600, retentionDays: 0 }, now);
+      // First the room is told the call is ending (the agent says goodbye), then it is deleted.
+      expect((await sweep()).warned).toBeGreaterThanOrEqual(1);
+      expect(fake.metadata.get(room)).toMatch(/"reason":"max_call_length"/);
+      expect(fake.deleted).not.toContain(room);
+      const { closed } = await sweep(new Date(Date.now() + 7_000));
       expect(closed).toBeGreaterThanOrEqual(1);
       expect(fake.deleted).toContain(room);
     }
@@ -328,7 +339,7 @@ describe.each(DB_KINDS)('API on %s', (kind) => {
       };
       const ok = await post(a.room, a.token, turn(0, 640));
       expect(ok.status).toBe(201);
-      expect(ok.body).toEqual({ stored: true });
+      expect(ok.body).toEqual({ stored: true, verification: 'pending' }); // no agent timeline yet
       expect(ok.headers['access-control-allow-origin']).toBe('*');
       expect((await post(a.room, a.token, turn(0, 650))).status).toBe(201); // replaces index 0
       expect((await post(a.room, null, turn(1, 500))).status).toBe(401);
@@ -357,7 +368,7 @@ describe.each(DB_KINDS)('API on %s', (kind) => {
       const cfg = await request(app).get(`/api/calls/${s.room}/agent-config`).set('Authorization', `Bearer ${token}`);
       expect(cfg.status).toBe(200);
       const parsed = AgentConfigResponse.parse(cfg.body);
-      expect(parsed).toMatchObject({ agent: 'recorded', version: 1, maxCallSeconds: null });
+      expect(parsed).toMatchObject({ agent: 'recorded', version: 1, maxCallSeconds: 600 }); // the agent's default limit
       expect(parsed.config.voice).toBe('alloy');
       expect((await request(app).get(`/api/calls/${s.room}/agent-config`).set('Authorization', `Bearer ${s.token}`)).status).toBe(403);
       expect((await request(app).get(`/api/calls/${s.room}/agent-config`)).status).toBe(401);
@@ -373,9 +384,14 @@ describe.each(DB_KINDS)('API on %s', (kind) => {
           { speaker: 'caller', text: 'My card is 4111 1111 1111 1111 and my email is ada@example.com', atMs: t0 + 4000 },
           { speaker: 'agent', text: 'Thanks, transferring you now.', atMs: t0 + 8000, interrupted: true },
         ],
-        toolCalls: [{ name: 'transfer_to_human', arguments: '{"phone":"+1 415 555 0132"}', result: '{"ok":true}', atMs: t0 + 9000 }],
         bargeIns: [{ atMs: t0 + 8500 }],
       };
+      // Tool calls are the audit trail, uploaded as they happen (not with the record).
+      const audit = await request(app)
+        .post(`/api/calls/${s.room}/audit`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ events: [{ tool: 'transfer_to_human', args: '{"phone":"+1 415 555 0132"}', decision: 'allowed', result: '{"ok":true}', atMs: t0 + 9000 }] });
+      expect(audit.status).toBe(204);
       const up = await request(app).post(`/api/calls/${s.room}/record`).set('Authorization', `Bearer ${token}`).send(record);
       expect(up.status).toBe(204);
       const raw = JSON.stringify(
@@ -383,14 +399,13 @@ describe.each(DB_KINDS)('API on %s', (kind) => {
       );
       expect(raw).not.toContain('4111');
       expect(raw).not.toContain('ada@example.com');
-      expect(raw).not.toContain('555');
       expect(raw).toContain('[card]');
       const detail = await admin(request(app).get(`/api/admin/calls/${s.room}`));
       expect(detail.body.call.outcome).toBe('transferred');
       expect(detail.body.call.endedAt).not.toBeNull();
       expect(detail.body.call.bargeIns).toEqual([t0 + 8500]);
       expect(detail.body.transcript[1].text).toBe('My card is [card] and my email is [email]');
-      expect(detail.body.toolCalls[0].arguments).toBe('{"phone":"[phone]"}');
+      expect(detail.body.toolCalls[0].args).toBe('{"phone":"[phone]"}');
 
       const badRecord = await request(app).post(`/api/calls/${s.room}/record`).set('Authorization', `Bearer ${token}`).send({ outcome: 'won' });
       expect(badRecord.status).toBe(400);
@@ -450,9 +465,15 @@ describe.each(DB_KINDS)('API on %s', (kind) => {
       await createAgent('dash');
       const link = await createLink({ agent: 'dash', label: 'Pitch' });
       const s = (await request(app).post('/api/sessions').send({ agent: 'dash', demo: link.slug })).body;
+      // The agent reports its replies; the widget's turns name them and are verified against them.
+      const replies = [620, 480, 910].map((ms, i) => reply(i, ms));
+      expect((await request(app).post(`/api/calls/${s.room}/timelines`).set('Authorization', `Bearer ${await agentToken(s.room)}`).send({ timelines: replies })).status).toBe(204);
       for (const [i, ms] of [620, 480, 910].entries()) {
-        await request(app).post(`/api/sessions/${s.room}/turns`).set('Authorization', `Bearer ${s.token}`).send(turn(i, ms));
+        const up = await request(app).post(`/api/sessions/${s.room}/turns`).set('Authorization', `Bearer ${s.token}`).send(turn(i, ms, { responseId: `resp_${i}` }));
+        expect(up.body.verification).toBe('verified');
       }
+      // A fourth turn that claims a reply nobody reported stays out of every aggregate.
+      await request(app).post(`/api/sessions/${s.room}/turns`).set('Authorization', `Bearer ${s.token}`).send(turn(3, 50, { responseId: 'resp_forged', stages: null }));
       await request(app)
         .post(`/api/calls/${s.room}/record`)
         .set('Authorization', `Bearer ${await agentToken(s.room)}`)
@@ -478,6 +499,7 @@ describe.each(DB_KINDS)('API on %s', (kind) => {
       expect(detail.text).toContain('Where is &lt;b&gt;my&lt;/b&gt; order?'); // escaped, never raw HTML
       expect(detail.text).toContain('data-testid="timeline"');
       expect((detail.text.match(/data-stage="modelMs"/g) ?? []).length).toBe(3);
+      expect(detail.text).toMatch(/<tr data-verification="pending">/); // the fourth turn, flagged
 
       const overview = await agent.get('/dashboard?agent=dash');
       expect(overview.text).toContain('data-testid="histogram"');

@@ -15,7 +15,8 @@ const pgliteDir = join(dir, 'db');
 const cli = (...args: string[]) =>
   run(join(import.meta.dirname, '../../node_modules/.bin/tsx'), ['src/cli.ts', ...args], {
     cwd: join(import.meta.dirname, '..'),
-    env: { ...process.env, PGLITE_DIR: pgliteDir, DEMO_BASE_URL: 'https://demo.example' },
+    // No key file and no server: the CLI works on the database (cli-api.test.ts covers the API).
+    env: { ...process.env, PGLITE_DIR: pgliteDir, DEMO_BASE_URL: 'https://demo.example', ADMIN_KEY_FILE: join(dir, 'no-key'), SERVER_URL: 'http://127.0.0.1:9', ADMIN_KEY: '' },
   });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,7 +24,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('cli', () => {
   it('creates an agent and a demo link in two commands, and an admin key', async () => {
     const agent = await cli('agent', 'create', 'outdoor', '--company', 'Outdoor Co');
-    expect(agent.stdout).toContain('agent "outdoor" created (version 1)');
+    expect(agent.stdout).toContain('agent "outdoor" created (version 1, 600 s a call, 10 at once, 600 min/day, 30/h per IP)');
     const link = await cli('demo-link', 'create', 'outdoor', '--minutes', '30', '--max-call', '120', '--lead');
     const slug = /https:\/\/demo\.example\/d\/([A-Za-z0-9_-]{24})/.exec(link.stdout)?.[1];
     expect(slug).toBeDefined();

@@ -1,5 +1,5 @@
 /**
- * No secret in any client bundle: builds the widget and the demo site (Vite) and scans every
+ * No secret in any client bundle: builds the widget, the people's console and the demo site (Vite) and scans every
  * emitted file for the checkout's LiveKit API secret, admin keys, database URLs, OpenAI keys,
  * private keys and server-only variable names.
  */
@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureWidgetBuilt, loadOrCreateKeys, pkgDir } from '@voice-widget/stack';
+import { ensureConsoleBuilt, ensureWidgetBuilt, loadOrCreateKeys, pkgDir } from '@voice-widget/stack';
 
 const out = mkdtempSync(join(tmpdir(), 'vw-bundles-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -31,6 +31,7 @@ const PATTERNS: [string, RegExp][] = [
 describe('client bundles', () => {
   it('contain no secret', () => {
     const widgetDist = ensureWidgetBuilt();
+    const consoleDist = ensureConsoleBuilt();
     const demoDist = join(out, 'demo-site');
     execFileSync(join(pkgDir('demo-site'), 'node_modules/.bin/vite'), ['build', '--outDir', demoDist, '--emptyOutDir', '--logLevel', 'warn'], {
       cwd: pkgDir('demo-site'),
@@ -40,8 +41,9 @@ describe('client bundles', () => {
     const secrets = [loadOrCreateKeys().apiSecret, process.env.OPENAI_API_KEY, process.env.LIVEKIT_API_SECRET].filter(
       (s): s is string => typeof s === 'string' && s.length >= 16,
     );
-    const scanned = [...files(widgetDist), ...files(demoDist)];
+    const scanned = [...files(widgetDist), ...files(consoleDist), ...files(demoDist)];
     expect(scanned.some((f) => f.endsWith('widget.mjs'))).toBe(true);
+    expect(scanned.some((f) => f.endsWith('console.js'))).toBe(true);
     expect(scanned.some((f) => f.endsWith('demo.html'))).toBe(true);
     const findings: string[] = [];
     for (const file of scanned) {

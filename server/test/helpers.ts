@@ -37,10 +37,14 @@ export async function persistentDb(kind: DbKind) {
   };
 }
 
-/** A room service that records what it was asked; `fail` makes createRoom throw. */
-export function fakeRooms(opts: { fail?: boolean } = {}) {
+/**
+ * A room service that records what it was asked; `fail` makes createRoom throw. `present` lists
+ * the identities `listParticipants` reports in every room (default none).
+ */
+export function fakeRooms(opts: { fail?: boolean; present?: string[] } = {}) {
   const created: string[] = [];
   const deleted: string[] = [];
+  const metadata = new Map<string, string>();
   const rooms = {
     async createRoom(o: { name?: string }) {
       if (opts.fail) throw new Error('connect ECONNREFUSED');
@@ -50,8 +54,15 @@ export function fakeRooms(opts: { fail?: boolean } = {}) {
     async deleteRoom(name: string) {
       deleted.push(name);
     },
+    async updateRoomMetadata(name: string, value: string) {
+      metadata.set(name, value);
+      return {} as never;
+    },
+    async listParticipants(_room: string) {
+      return (opts.present ?? []).map((identity) => ({ identity })) as never;
+    },
   };
-  return { rooms, created, deleted };
+  return { rooms, created, deleted, metadata };
 }
 
 export const sessionDeps = (rooms: SessionDeps['rooms']): SessionDeps => ({

@@ -25,7 +25,8 @@ import {
   startLiveKitServer,
 } from '@voice-widget/stack';
 import { createApp } from '../src/app.ts';
-import { ensureAgent } from '../src/bootstrap.ts';
+import { defaultAgentConfig } from '../src/bootstrap.ts';
+import { createAgent } from '../src/repo/agents.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { calls } from '../src/db/schema.ts';
 import { silent } from './helpers.ts';
@@ -50,7 +51,10 @@ beforeAll(async () => {
   });
   roomsClient = new RoomServiceClient(livekit.httpUrl, keys.apiKey, keys.apiSecret);
   database = await openDatabase({});
-  await ensureAgent(database.db, 'acme');
+  // The agent's own budgets (concurrency, calls per IP per hour) are lifted: this test is about the
+  // request rate limit and about no record being lost under load (budgets: budgets.test.ts).
+  const limits = { maxCallSeconds: 600, maxConcurrentCalls: 10_000, minutesPerDay: 1_000_000, newCallsPerIpPerHour: 100_000 };
+  await createAgent(database.db, 'acme', { ...defaultAgentConfig('Acme'), limits });
   /** Starts the app on a free port with a sessions rate limit. */
   serve = async (sessionsPerMinute: number) => {
     const app = createApp({

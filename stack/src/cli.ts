@@ -2,6 +2,8 @@
  * `npm run demo`: starts the whole stack on loopback and prints the demo URL; Ctrl-C stops it.
  * Logs go to .state/stack/logs/*.log (add `--verbose` to echo them here).
  */
+import { readFileSync } from 'node:fs';
+import { dashboardSigninLink } from './operator.ts';
 import { demoLineFromEnv, provisionDemoLine } from './sip-demo.ts';
 import { startStack } from './stack.ts';
 
@@ -39,15 +41,30 @@ const sipInfo = stack.sip
 `
   : '';
 const model = stack.model ? `local offline model at ${stack.model.url} (its own service; no OPENAI_API_KEY)` : 'OpenAI Realtime';
+const signin = await dashboardSigninLink(stack).then(
+  (l) => `${l.url}\n                 (one use, until ${new Date(l.expiresAt).toLocaleTimeString()}; a new one: pnpm --filter @voice-widget/server exec tsx src/cli.ts signin-link)`,
+  (err: Error) => `not available (${err.message})`,
+);
 console.log(`
   Stack is up in ${((Date.now() - t0) / 1000).toFixed(1)} s — model: ${model}
 
   Demo page:     ${stack.demoUrl}
   Server API:    ${stack.serverUrl}   (widget: ${stack.serverUrl}/voice-widget.js)
+  Dashboard:     ${signin}
+  Operator key:  ${stack.adminKeyFile}   (the CLI uses it while the stack runs)
   LiveKit:       ${stack.livekitUrl}
   Logs:          .state/stack/logs/
 ${sipInfo}
   Open the demo page, press Talk, allow the microphone. Ctrl-C to stop.
+
+  A person takes calls (warm hand-off) — in a second browser tab:
+    1. open ${stack.serverUrl}/dashboard/console and sign in with Sam's console key:
+       ${readFileSync(stack.consoleKeyFile, 'utf8').trim()}
+    2. press "Go online" (a chime sounds for each new caller)
+    3. in the demo tab, ask the assistant for a person ("can I talk to a person?")
+    4. the caller appears in the queue with what the assistant knows: press "Take call" (or Enter)
+    The assistant introduces Sam and leaves the conversation; Sam talks with the caller from this tab.
+    (Nobody online, or nobody takes the call within 90 s: the assistant opens a callback case instead.)
 `);
 let stopping = false;
 const shutdown = async () => {

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ApiKeys } from './keys.ts';
 import { REPO_ROOT, STATE_DIR } from './paths.ts';
-import { type Service, httpOk, spawnService, waitUntilReady } from './service.ts';
+import { type Service, httpOk, privateDir, spawnService, waitUntilReady } from './service.ts';
 
 /** Paths of the pinned LiveKit binaries; `sip` is null when skipped. */
 export interface LiveKitBinaries {
@@ -50,6 +50,8 @@ export interface LiveKitServerOptions {
   dir?: string;
   name?: string;
   echo?: boolean;
+  /** Log filter (the stack's redactor: secrets and phone numbers out of LiveKit's log). */
+  redact?: (line: string) => string;
 }
 
 export interface RunningLiveKit {
@@ -66,7 +68,7 @@ export interface RunningLiveKit {
 export async function startLiveKitServer(opts: LiveKitServerOptions): Promise<RunningLiveKit> {
   const name = opts.name ?? 'livekit-server';
   const dir = opts.dir ?? join(STATE_DIR, name);
-  mkdirSync(dir, { recursive: true });
+  privateDir(dir);
   const config: Record<string, unknown> = {
     port: opts.port,
     bind_addresses: ['127.0.0.1'],
@@ -98,7 +100,7 @@ export async function startLiveKitServer(opts: LiveKitServerOptions): Promise<Ru
   if (opts.webhookUrl) config.webhook = { api_key: opts.keys.apiKey, urls: [opts.webhookUrl] };
   const configFile = join(dir, 'livekit.yaml');
   writeFileSync(configFile, stringify(config), { mode: 0o600 });
-  const service = spawnService(name, opts.binary, ['--config', configFile], { logDir: dir, echo: opts.echo });
+  const service = spawnService(name, opts.binary, ['--config', configFile], { logDir: dir, echo: opts.echo, redact: opts.redact });
   const httpUrl = `http://127.0.0.1:${opts.port}`;
   await waitUntilReady(service, httpOk(httpUrl), 20_000);
   return { service, url: `ws://127.0.0.1:${opts.port}`, httpUrl };

@@ -22,6 +22,8 @@ export interface LocalModelOptions {
   echo?: boolean;
   /** local-realtime package folder to run (default this checkout's; benchmarks compare another). */
   packageDir?: string;
+  /** The stack's log filter (secrets, phone numbers, the `pii` field: the model logs transcripts there). */
+  redact?: (line: string) => string;
 }
 
 export interface RunningLocalModel {
@@ -47,6 +49,7 @@ export async function startLocalModel(opts: LocalModelOptions): Promise<RunningL
     env: { LOCAL_REALTIME_API_KEY: opts.apiKey },
     echo: opts.echo,
     logDir: opts.logDir,
+    redact: opts.redact,
   });
   const health = `http://127.0.0.1:${opts.port}/health`;
   await waitUntilReady(

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { chmodSync, createWriteStream, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { STATE_DIR } from './paths.ts';
 
 /** A child process of the stack with its log file. */
@@ -22,36 +23,65 @@ export interface SpawnOptions {
   echo?: boolean;
   /** Folder for the log file; default `.state/logs`. */
   logDir?: string;
+  /**
+   * Filter applied to every output line before it reaches the log file or the echo — the stack's
+   * log shipper: known secrets and phone numbers out of third-party logs too (see
+   * `@voice-widget/protocol/log-safety` `createLineRedactor`). Default: lines unchanged.
+   */
+  redact?: (line: string) => string;
+}
+
+/** Creates `dir` (and parents) readable by this user only (0700), also when it existed. */
+export function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
+/** Calls `onLine` with each complete line of `stream` (a trailing partial line at its end). */
+function eachLine(stream: Readable | null, onLine: (line: string) => void): void {
+  let rest = '';
+  stream?.setEncoding('utf8');
+  stream?.on('data', (chunk: string) => {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop()!;
+    for (const line of parts) onLine(line);
+  });
+  stream?.on('end', () => {
+    if (rest) onLine(rest);
+    rest = '';
+  });
 }
 
 /**
- * Starts a long-running child process, logging to `<logDir>/<name>.log`.
+ * Starts a long-running child process, logging to `<logDir>/<name>.log` — created 0600 in a 0700
+ * folder (logs hold room names and call metadata), each line through `opts.redact`.
  * The child gets its own process group so stop() also ends its children (e.g. tsx → node).
  */
 export function spawnService(name: string, command: string, args: string[], opts: SpawnOptions = {}): Service {
   const logDir = opts.logDir ?? join(STATE_DIR, 'logs');
-  mkdirSync(logDir, { recursive: true });
+  privateDir(logDir);
   const logFile = join(logDir, `${name}.log`);
-  const log = createWriteStream(logFile, { flags: 'w' });
+  const fd = openSync(logFile, 'w', 0o600);
+  fchmodSync(fd, 0o600); // a file left by an earlier run keeps its old mode otherwise
+  const log = createWriteStream('', { fd });
   const child = spawn(command, args, {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  const redact = opts.redact ?? ((line: string) => line);
   for (const stream of [child.stdout, child.stderr]) {
-    stream?.on('data', (chunk: Buffer) => {
-      log.write(chunk);
-      if (opts.echo) {
-        for (const line of chunk.toString().split('\n')) if (line) process.stdout.write(`[${name}] ${line}\n`);
-      }
+    eachLine(stream, (raw) => {
+      const line = redact(raw);
+      if (!log.writableEnded) log.write(`${line}\n`);
+      if (opts.echo && line) process.stdout.write(`[${name}] ${line}\n`);
     });
   }
+  // The log ends once the output pipes are drained ('close' follows 'exit' and the last lines).
+  child.once('close', () => log.end());
   const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => {
-      log.end();
-      resolve(code ?? signal ?? 'unknown');
-    });
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
     child.once('error', (err) => {
       log.write(`spawn error: ${err.message}\n`);
       log.end();

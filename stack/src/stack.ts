@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createLineRedactor, logHashKey } from '@voice-widget/protocol/log-safety';
 import { loadOrCreateKeys, loadOrCreateSecret } from './keys.ts';
 import { resolveLiveKitBinaries, startLiveKitServer } from './livekit.ts';
 import { type LocalModelOptions, startLocalModel } from './local-model.ts';
@@ -53,7 +54,15 @@ export interface Stack {
   apiKey: string;
   /** For server-side test helpers only; never send it to a browser. */
   apiSecret: string;
+  /** The operator's admin key (the server's key file), for the admin API and the CLI. */
+  adminKey: string;
+  /** Where the admin key is kept (mode 0600); the operator CLI's `ADMIN_KEY_FILE`. */
+  adminKeyFile: string;
+  /** Every log file the stack writes (0600, each line through the stack's redactor). */
+  logFiles: string[];
   services: Service[];
+  /** File with the key of the demo's person who takes calls in the console (role agent). */
+  consoleKeyFile: string;
   /** livekit-sip, when started with `sip: true`: INVITEs go to `address` (UDP or TCP). */
   sip: { address: string; ports: SipPorts } | null;
   /** The offline model service (`http://127.0.0.1:PORT/v1` and its key); null when the agent uses OpenAI. */
@@ -80,6 +89,23 @@ export function ensureWidgetBuilt(): string {
     !existsSync(built) ||
     Math.max(newest(join(pkgDir('widget'), 'src')), newest(join(pkgDir('widget'), 'public'))) > statSync(built).mtimeMs;
   if (stale) execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: pkgDir('widget'), stdio: 'inherit' });
+  return dist;
+}
+
+/** Rebuilds the people's console script (server/console → server/dist/console) when a source is newer (vite, ~4 s). */
+export function ensureConsoleBuilt(): string {
+  const server = pkgDir('server');
+  const dist = join(server, 'dist', 'console');
+  const built = join(dist, 'console.js');
+  const sources = [join(server, 'console'), join(pkgDir('protocol'), 'src')];
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
+      const p = join(dir, e.name);
+      return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+    }, 0);
+  if (!existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs) {
+    execFileSync('pnpm', ['run', 'build:console'], { cwd: server, stdio: 'inherit' });
+  }
   return dist;
 }
 
@@ -112,6 +138,22 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       }
     : DEMO_PORTS;
   const keys = loadOrCreateKeys();
+  // The stack's log shipper: every line any service writes (ours, the local model's, LiveKit's)
+  // loses the credentials the stack knows and the `pii` field (unless LOG_PII=1), and gets phone
+  // numbers pseudonymised, as our own loggers do.
+  const redact = createLineRedactor({
+    secrets: [keys.apiSecret, keys.apiKey, loadOrCreateSecret('local-realtime'), process.env.OPENAI_API_KEY, process.env.SIP_AUTH_PASSWORD].filter(
+      (s): s is string => Boolean(s),
+    ),
+    hashKey: logHashKey(keys.apiSecret),
+    dropPii: process.env.LOG_PII !== '1',
+  });
+  const adminKeyFile = opts.ephemeral ? join(dir, 'admin-key') : join(STATE_DIR, 'admin-key');
+  if (opts.ephemeral && !opts.serverEnv?.DATABASE_URL) {
+    // A fresh database every run: budgets (calls per IP per hour, open calls) of an earlier run
+    // must not leak into this one.
+    rmSync(join(dir, 'pglite'), { recursive: true, force: true });
+  }
   const bins = resolveLiveKitBinaries({ sip: opts.sip });
   const sipPorts = !opts.sip
     ? null
@@ -120,12 +162,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       : DEMO_SIP_PORTS;
   const turnUdpPort = opts.turn ? await freeTcpUdpPort() : undefined;
   const widgetDist = opts.widget === false ? undefined : ensureWidgetBuilt();
+  ensureConsoleBuilt(); // the people's console (hand-offs, web and phone)
   const services: Service[] = [];
   const stop = async () => {
     await Promise.all(services.splice(0).reverse().map((s) => s.stop()));
   };
   try {
-    const redis = sipPorts ? await startRedis({ port: sipPorts.redis, echo: opts.echo }) : null;
+    const redis = sipPorts ? await startRedis({ port: sipPorts.redis, echo: opts.echo, redact }) : null;
     if (redis) services.push(redis.service);
     const livekit = await startLiveKitServer({
       binary: bins.server,
@@ -139,6 +182,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       redisAddress: redis?.address,
       dir: join(dir, 'livekit'),
       echo: opts.echo,
+      redact,
     });
     services.push(livekit.service);
     let sip: Stack['sip'] = null;
@@ -154,6 +198,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         externalIp: opts.sipNetwork?.externalIp,
         dir: join(dir, 'livekit-sip'),
         echo: opts.echo,
+        redact,
       });
       services.push(running.service);
       sip = { address: running.address, ports: running.ports };
@@ -180,6 +225,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         logLevel: opts.model?.logLevel,
         logDir,
         echo: opts.echo,
+        redact,
       });
       services.push(running.service);
       model = { url: running.url, apiKey: running.apiKey };
@@ -193,12 +239,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         PORT: String(ports.server),
         ...(widgetDist ? { WIDGET_DIST: widgetDist } : {}),
         BOOTSTRAP_AGENT: 'acme', // the demo page's data-agent
+        BOOTSTRAP_ADMIN_KEY_FILE: adminKeyFile,
+        BOOTSTRAP_CONSOLE_KEY_FILE: join(dir, 'console-key'), // a person who takes calls (npm run demo prints it)
         DEMO_BASE_URL: `http://127.0.0.1:${ports.demo}`,
         ...(opts.ephemeral ? { PGLITE_DIR: join(dir, 'pglite') } : {}),
         ...opts.serverEnv,
       },
       echo: opts.echo,
       logDir,
+      redact,
     });
     services.push(server);
     const agent = spawnService('agent-worker', tsx, ['src/main.ts', 'start'], {
@@ -212,6 +261,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       },
       echo: opts.echo,
       logDir,
+      redact,
     });
     services.push(agent);
     let demoUrl: string | null = null;
@@ -226,13 +276,31 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         env: { VITE_WIDGET_ORIGIN: serverUrl },
         echo: opts.echo,
         logDir,
+        redact,
       });
       services.push(demo);
       demoUrl = `http://127.0.0.1:${ports.demo}/`;
       waits.push(waitUntilReady(demo, httpOk(demoUrl), 30_000));
     }
     await Promise.all(waits);
-    return { livekitUrl: livekit.url, turnUdpPort: turnUdpPort ?? null, serverUrl, demoUrl, agentName, apiKey: keys.apiKey, apiSecret: keys.apiSecret, services, sip, model, stop };
+    const adminKey = readFileSync(adminKeyFile, 'utf8').trim(); // written by the server before it listens
+    return {
+      livekitUrl: livekit.url,
+      turnUdpPort: turnUdpPort ?? null,
+      serverUrl,
+      demoUrl,
+      agentName,
+      apiKey: keys.apiKey,
+      apiSecret: keys.apiSecret,
+      adminKey,
+      adminKeyFile,
+      logFiles: services.map((s) => s.logFile),
+      services,
+      consoleKeyFile: join(dir, 'console-key'),
+      sip,
+      model,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

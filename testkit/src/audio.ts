@@ -24,16 +24,23 @@ export type RecordingName = keyof typeof RECORDINGS;
 /**
  * One piece of the caller's audio: a recording (or the part `trimS` = [from, to] seconds of it),
  * synthetic speech (`voice`: `espeak:<voice>`, default `espeak:en-us`, or `flite:<voice>`, e.g.
- * `flite:rms`), a steady tone (`toneHz` for `toneS` seconds at `gainDb` dBFS peak; a voicemail
- * beep), or silence of `silenceS` seconds.
+ * `flite:rms`), silence of `silenceS` seconds, or a sine tone of `toneHz` for `seconds` at `gainDb`
+ * dBFS peak (default −12: a signature that proves whose audio arrived where; or a voicemail beep).
  */
 export type Segment =
   | { recording: RecordingName; trimS?: [number, number] }
   | { say: string; voice?: string }
-  | { toneHz: number; toneS: number; gainDb?: number }
-  | { silenceS: number };
+  | { silenceS: number }
+  | { toneHz: number; seconds: number; gainDb?: number };
 
-/** sox arguments after the output file that shape a segment (the cut of a recording). */
+/** sox arguments that write segment `seg` (silence or a tone) at `rateHz` to `out`; null for speech. */
+export function synthArgs(seg: Segment, rateHz: number, out: string): string[] | null {
+  if ('silenceS' in seg) return ['-n', '-r', String(rateHz), '-c', '1', '-b', '16', out, 'trim', '0', String(seg.silenceS)];
+  if ('toneHz' in seg) return ['-n', '-r', String(rateHz), '-c', '1', '-b', '16', out, 'synth', String(seg.seconds), 'sine', String(seg.toneHz), 'gain', String(seg.gainDb ?? -12)];
+  return null;
+}
+
+/** sox arguments after the output file that shape a speech segment (the cut of a recording). */
 export function segmentEffects(seg: Segment): string[] {
   return 'recording' in seg && seg.trimS ? ['trim', String(seg.trimS[0]), `=${seg.trimS[1]}`] : [];
 }
@@ -42,7 +49,7 @@ export function segmentEffects(seg: Segment): string[] {
  * sox input arguments of a speech segment: a recording, or `say` spoken by eSpeak NG (150 words a
  * minute) or Flite (cached under .state/audio by voice and text).
  */
-export function speechInput(seg: Exclude<Segment, { silenceS: number } | { toneHz: number }>): string[] {
+export function speechInput(seg: Extract<Segment, { recording: RecordingName } | { say: string }>): string[] {
   if ('say' in seg) {
     const dir = join(STATE_DIR, 'audio');
     mkdirSync(dir, { recursive: true });
@@ -70,13 +77,9 @@ export function callerWav(name: string, segments: Segment[]): string {
   if (existsSync(out)) return out;
   const parts = segments.map((seg, i) => {
     const part = join(dir, `${name}.part${i}.wav`);
-    if ('silenceS' in seg) {
-      execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', part, 'trim', '0', String(seg.silenceS)]);
-    } else if ('toneHz' in seg) {
-      execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', part, 'synth', String(seg.toneS), 'sine', String(seg.toneHz), 'gain', String(seg.gainDb ?? -6)]);
-    } else {
-      execFileSync('sox', [...speechInput(seg), '-r', '48000', '-c', '1', '-b', '16', part, ...segmentEffects(seg)]);
-    }
+    const synth = synthArgs(seg, 48_000, part);
+    if (synth) execFileSync('sox', synth);
+    else execFileSync('sox', [...speechInput(seg as Parameters<typeof speechInput>[0]), '-r', '48000', '-c', '1', '-b', '16', part, ...segmentEffects(seg)]);
     return part;
   });
   execFileSync('sox', [...parts, out]);

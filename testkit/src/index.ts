@@ -17,7 +17,14 @@ export { ImpairedUdpRelay, NETWORK_PROFILES, type DirectionStats, type NetworkNa
 export { hookPeerConnections, pageNetworkStats, type PageNetworkStats } from './page-network.ts';
 export { baresipCall, callerWav8k, sipp, toUlaw, wavSeconds, type BaresipCall, type SippResult } from './sip.ts';
 export { KNOWN_CALLER, LINE, type PhoneStack, startPhoneStack } from './sip-stack.ts';
+export { SyntheticCaller, loadUtterance, HINT_AFTER_MS, SAMPLE_RATE, type CallerTurn, type Utterance } from './synthetic-caller.ts';
+export { checkoutSecretNeedles, logFilesUnder, scanLogs, type LogHit } from './log-scan.ts';
+export { ProbeReport, type ProbeOutcome } from './probes.ts';
+/** Releases rtc-node's native side (its FFI keeps the process alive otherwise); call once, at the end. */
+export { dispose as disposeRtc } from '@livekit/rtc-node';
 export { busyCalleeScenario, keypadScenario, rejectScenario, ringingCalleeScenario, sentinelCalleeScenario, transferScenario } from './sipp-scenarios.ts';
 export { type BaresipAnswer, type Callee, startBaresipCallee, startSippCallee } from './sip-callee.ts';
+export { openConsole, takeCall } from './console-page.ts';
+export { toneWindows } from './tone.ts';
 export { probeModelFromBrowser, type ModelProbeAttempt, type ModelProbeResult } from './model-probe.ts';
 export { placeCall, pointOutboundTrunk, soundRuns, waitForOutbound, zoneWhereNowIs } from './outbound.ts';

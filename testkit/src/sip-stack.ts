@@ -44,8 +44,11 @@ export interface PhoneStack {
   stop(): Promise<void>;
 }
 
-/** Starts the stack with SIP and provisions the line (trunk, rule, contact) through the admin API. */
-export async function startPhoneStack(name: string): Promise<PhoneStack> {
+/**
+ * Starts the stack with SIP and provisions the line (trunk, rule, contact) through the admin API.
+ * `transferTo: null` provisions a line without an outside number: hand-offs are warm (the console).
+ */
+export async function startPhoneStack(name: string, opts: { transferTo?: string | null } = {}): Promise<PhoneStack> {
   const pg = await startPostgres();
   let stack: Stack | undefined;
   let database: Database | undefined;
@@ -76,7 +79,8 @@ export async function startPhoneStack(name: string): Promise<PhoneStack> {
       authUsername: LINE.user,
       authPassword: LINE.password,
     };
-    const rule: DispatchRuleSpecInput = { trunks: ['main'], agent: LINE.agent, roomPrefix: 'phone', transferTo: LINE.transferTo };
+    const transferTo = opts.transferTo === undefined ? LINE.transferTo : opts.transferTo;
+    const rule: DispatchRuleSpecInput = { trunks: ['main'], agent: LINE.agent, roomPrefix: 'phone', ...(transferTo ? { transferTo } : {}) };
     for (const [path, spec] of [['/api/admin/sip/trunks/main', trunk], ['/api/admin/sip/dispatch-rules/main', rule]] as const) {
       const r = await api('PUT', path, spec);
       if (r.status !== 201) throw new Error(`provisioning ${path}: ${r.status} ${JSON.stringify(r.body)}`);

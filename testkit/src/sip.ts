@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { parseWavPcm16, wavDurationS } from '@voice-widget/protocol';
 import { STATE_DIR, freeTcpUdpPort, freeUdpRange } from '@voice-widget/stack';
-import { type Segment, segmentEffects, speechInput } from './audio.ts';
+import { type Segment, segmentEffects, speechInput, synthArgs } from './audio.ts';
 
 /**
  * The caller's audio as a phone sends it: 8 kHz mono S16 WAV of the segments in order (real
@@ -21,13 +21,9 @@ export function callerWav8k(name: string, segments: Segment[]): string {
   if (existsSync(out)) return out;
   const parts = segments.map((seg, i) => {
     const part = join(dir, `${name}.8k.part${i}.wav`);
-    if ('silenceS' in seg) {
-      execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', part, 'trim', '0', String(seg.silenceS)]);
-    } else if ('toneHz' in seg) {
-      execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', part, 'synth', String(seg.toneS), 'sine', String(seg.toneHz), 'gain', String(seg.gainDb ?? -6)]);
-    } else {
-      execFileSync('sox', [...speechInput(seg), '-r', '8000', '-c', '1', '-b', '16', part, ...segmentEffects(seg)]);
-    }
+    const synth = synthArgs(seg, 8_000, part);
+    if (synth) execFileSync('sox', synth);
+    else execFileSync('sox', [...speechInput(seg as Parameters<typeof speechInput>[0]), '-r', '8000', '-c', '1', '-b', '16', part, ...segmentEffects(seg)]);
     return part;
   });
   execFileSync('sox', [...parts, out]);

@@ -61,8 +61,12 @@ export type StringKey =
   | 'agentTimeout'
   | 'connectionLost'
   | 'sessionRefused'
+  | 'messageRefused'
   | 'misconfigured'
-  | 'close';
+  | 'close'
+  | 'talkingTo'
+  | 'aiAssistant'
+  | 'person';
 
 /** Visual theme: `auto` follows the visitor's `prefers-color-scheme`. */
 export type Theme = 'light' | 'dark' | 'auto';
@@ -116,10 +120,13 @@ export interface MountOptions {
   identity?: string;
 }
 
-/** One caption line. Agent lines are synced to what was played; an interrupted line stops at what was heard. */
+/**
+ * One caption line. Agent lines are synced to what was played; an interrupted line stops at what
+ * was heard. `person`: the person who took the call over (see `talkingTo`).
+ */
 export interface TranscriptLine {
   id: string;
-  speaker: 'caller' | 'agent';
+  speaker: 'caller' | 'agent' | 'person';
   text: string;
   final: boolean;
   /** The agent was cut off by the caller here. */
@@ -147,6 +154,8 @@ export interface TurnLatencyInfo {
   stages: TurnStagesInfo | null;
   endOfTurnSource: 'client_hint' | 'model_vad' | 'agent_vad' | 'manual' | null;
   clockUncertaintyMs: number | null;
+  /** The agent reply whose audio was heard, when matched (the server checks the turn against it). */
+  responseId?: string | null;
 }
 
 /** Count, P50, P95, max of the session's perceived latency (non-overlap turns), ms. */
@@ -165,6 +174,7 @@ export type ErrorCode =
   | 'agent_timeout'
   | 'connection_lost'
   | 'session_refused'
+  | 'message_refused'
   | 'misconfigured'
   | 'internal';
 
@@ -173,14 +183,26 @@ export interface WidgetEvents {
   state: { state: WidgetState; previous: WidgetState };
   transcript: { lines: TranscriptLine[] };
   latency: { turn: TurnLatencyInfo; summary: LatencySummary; overlaps: number };
-  /** `retryable`: starting again may help. Mic problems are reported here but the call goes on in text. */
-  error: { code: ErrorCode; message: string; retryable: boolean };
+  /**
+   * `retryable`: starting again may help. Mic problems are reported here but the call goes on in
+   * text. `detail`: the voice server's own explanation, when it refused the session (a busy line,
+   * a spent demo, too many calls from this network) — the widget shows it under `message`.
+   */
+  error: { code: ErrorCode; message: string; retryable: boolean; detail?: string };
   /** A call ended normally (caller, agent or server). Never fired for errors. */
   ended: { reason: 'caller' | 'agent' | 'server'; durationMs: number };
   /** Barge-in steps: `duck` (caller may be talking over the agent), `interrupt` (confirmed: playback stopped, agent asked to stop), `resume` (it was a short noise). */
   bargein: { phase: 'duck' | 'interrupt' | 'resume'; atMs: number; voicedMs: number };
-  /** The agent's audio as played in the page became audible / silent, ms since epoch. */
-  audio: { audible: boolean; atMs: number };
+  /**
+   * Audio as played in the page became audible / silent, ms since epoch: the AI agent's (`source:
+   * 'agent'`; the latency panel measures only these), or the person's who took the call over.
+   */
+  audio: { audible: boolean; atMs: number; source: 'agent' | 'person' };
+  /**
+   * Who the caller talks to now: the AI agent, or (after a hand-off) a person, by name. Fired when
+   * it changes; the agent stays in the call silently, taking notes.
+   */
+  talkingTo: { who: 'agent' | 'person'; name: string | null };
 }
 
 /** Handle returned by {@link Mount}. */

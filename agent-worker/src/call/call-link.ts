@@ -1,7 +1,8 @@
 import type { JobContext, voice } from '@livekit/agents';
-import type { AgentConfig, AgentConfigResponse, VerifiedCaller } from '@voice-widget/protocol';
+import type { AgentConfig, AgentConfigResponse, LiveLine, VerifiedCaller } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
 import type { ServerClient } from '../server-api/client.ts';
+import { BatchSink } from '../server-api/batch-sink.ts';
 import { CallRecorder, attachCallRecorder } from './call-record.ts';
 
 /** What the agent gets from the server for one call. */
@@ -12,9 +13,16 @@ export interface CallLink {
   config: AgentConfig | undefined;
   /** The caller, when the server verified them before the call (a web caller's signed identity). */
   caller: VerifiedCaller | null;
-  /** Records the session's transcript, barge-ins and outcome; uploads them when the job ends. */
-  record(session: voice.AgentSession): void;
+  /**
+   * Records the session's transcript, barge-ins and outcome: each line is posted live as it
+   * happens (`POST …/live`, batched), and the whole record is uploaded when the job ends. Returns
+   * the recorder (the hand-off's note-taker adds the person's lines to it).
+   */
+  record(session: voice.AgentSession): CallRecorder;
 }
+
+/** How long transcript lines wait to be posted together, ms (the console shows them this late at most). */
+export const LIVE_FLUSH_MS = 300;
 
 /**
  * The one hook agent.ts needs: the call's agent configuration from the server (`known` when
@@ -23,7 +31,7 @@ export interface CallLink {
  * nothing is reported.
  */
 export async function linkCallToServer(ctx: JobContext, server: ServerClient | null, log: Logger, known?: AgentConfigResponse): Promise<CallLink> {
-  if (!server) return { server: null, config: undefined, caller: null, record: () => {} };
+  if (!server) return { server: null, config: undefined, caller: null, record: (session) => recordLocally(session) };
   const fetched = known ? { ok: true as const, value: known } : await server.agentConfig();
   if (!fetched.ok) log.warn({ err: fetched.error }, 'agent config not fetched; using defaults');
   else log.info({ agent: fetched.value.agent, version: fetched.value.version, verified: Boolean(fetched.value.caller) }, 'agent config');
@@ -32,12 +40,22 @@ export async function linkCallToServer(ctx: JobContext, server: ServerClient | n
     config: fetched.ok ? fetched.value.config : undefined,
     caller: fetched.ok ? fetched.value.caller : null,
     record(session) {
-      const recorder = new CallRecorder();
+      const live = new BatchSink<LiveLine>((lines) => server.live(lines), LIVE_FLUSH_MS);
+      const recorder = new CallRecorder((line) => live.add(line));
       attachCallRecorder(session, recorder);
       ctx.addShutdownCallback(async () => {
+        await live.close();
         const uploaded = await server.uploadCallRecord(recorder.build(Date.now()));
         log.info({ ok: uploaded.ok, lines: recorder.transcript.length }, 'call record uploaded');
       });
+      return recorder;
     },
   };
+}
+
+/** A recorder that only listens (no server: nothing is reported). */
+function recordLocally(session: voice.AgentSession): CallRecorder {
+  const recorder = new CallRecorder();
+  attachCallRecorder(session, recorder);
+  return recorder;
 }

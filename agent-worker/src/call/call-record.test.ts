@@ -38,3 +38,23 @@ describe('CallRecorder', () => {
     expect(failed.build(1).outcome).toBe('error');
   });
 });
+
+describe('CallRecorder lines', () => {
+  it('numbers every line from the first seq, hands each to the live transcript at once, and keeps the person’s part', () => {
+    const live: { seq: number; speaker: string }[] = [];
+    const r = new CallRecorder((l) => live.push({ seq: l.seq, speaker: l.speaker }), 5);
+    r.handleItem({ type: 'message', role: 'assistant', textContent: 'Hi.', createdAt: 1 });
+    r.addLine('caller', '  ', 2); // nothing said: no line, no number used
+    r.addLine('caller', 'A person, please.', 3);
+    r.markTransferred();
+    r.addLine('person', 'Hi, this is Sam.', 4);
+    expect(live).toEqual([
+      { seq: 5, speaker: 'agent' },
+      { seq: 6, speaker: 'caller' },
+      { seq: 7, speaker: 'person' },
+    ]);
+    const rec = CallRecordUpload.parse(r.build(10));
+    expect(rec.transcript.map((t) => t.seq)).toEqual([5, 6, 7]);
+    expect(rec.outcome).toBe('transferred');
+  });
+});

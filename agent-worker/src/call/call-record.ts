@@ -1,5 +1,5 @@
 import { voice } from '@livekit/agents';
-import type { BargeIn, CallOutcome, CallRecordUpload, TranscriptEntry } from '@voice-widget/protocol';
+import type { BargeIn, CallOutcome, CallRecordUpload, LiveLine, Speaker } from '@voice-widget/protocol';
 
 /** Tool whose call means the caller was handed to a person. */
 export const TRANSFER_TOOL = 'transfer_to_human';
@@ -14,27 +14,52 @@ interface ItemLike {
 }
 
 /**
- * Collects what the server keeps about a call — transcript of both sides, barge-ins, outcome — from the agent session's events. Plain data in, one {@link CallRecordUpload} out, so
- * it is tested without a room.
+ * Collects what the server keeps about a call — transcript of every side, barge-ins, outcome — from
+ * the agent session's events and, after a hand-off, from the note-taker. Each line gets the call's
+ * next `seq` and goes to `onLine` at once (the live transcript, `POST /api/calls/:room/live`); the
+ * record uploaded at the end carries the same numbers. Plain data in, one {@link CallRecordUpload}
+ * out, so it is tested without a room.
  */
 export class CallRecorder {
-  readonly transcript: TranscriptEntry[] = [];
+  readonly transcript: LiveLine[] = [];
   readonly bargeIns: BargeIn[] = [];
   #outcome: CallOutcome | null = null;
+
+  /**
+   * @param onLine receives each line as it is added (the live transcript)
+   * @param firstSeq the first line's `seq` (a worker resuming a call continues the numbering)
+   */
+  constructor(
+    private readonly onLine: (line: LiveLine) => void = () => {},
+    private readonly firstSeq = 0,
+  ) {}
 
   /** A conversation item was committed (`conversation_item_added`). */
   handleItem(item: ItemLike): void {
     if (item.type !== undefined && item.type !== 'message') return;
     if (item.role !== 'user' && item.role !== 'assistant') return;
-    const text = item.textContent?.trim();
-    if (!text) return;
-    this.transcript.push({
-      speaker: item.role === 'user' ? 'caller' : 'agent',
-      text: text.slice(0, 4000),
-      atMs: Math.round(item.createdAt),
-      ...(item.interrupted ? { interrupted: true } : {}),
-    });
-    if (item.role === 'assistant' && item.interrupted) this.handleBargeIn(Math.round(item.createdAt));
+    this.addLine(item.role === 'user' ? 'caller' : 'agent', item.textContent ?? '', item.createdAt, item.interrupted);
+    if (item.role === 'assistant' && item.interrupted && item.textContent?.trim()) this.handleBargeIn(Math.round(item.createdAt));
+  }
+
+  /** One utterance of `speaker` that started at `atMs` (ms since epoch); empty text is ignored. */
+  addLine(speaker: Speaker, text: string, atMs: number, interrupted = false): void {
+    const trimmed = text.trim();
+    if (!trimmed || this.transcript.length >= 2_000) return;
+    const line: LiveLine = {
+      seq: this.firstSeq + this.transcript.length,
+      speaker,
+      text: trimmed.slice(0, 4000),
+      atMs: Math.round(atMs),
+      ...(interrupted ? { interrupted: true } : {}),
+    };
+    this.transcript.push(line);
+    this.onLine(line);
+  }
+
+  /** A person took the call over (warm hand-off): the call is `transferred`. */
+  markTransferred(): void {
+    this.#outcome = 'transferred';
   }
 
   /**
@@ -70,7 +95,7 @@ export class CallRecorder {
     return {
       outcome: this.#outcome ?? (answered ? 'completed' : 'abandoned'),
       endedAtMs: Math.round(endedAtMs),
-      transcript: this.transcript.slice(0, 2000),
+      transcript: this.transcript,
       bargeIns: this.bargeIns.slice(0, 2000),
     };
   }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { WorkerConfig } from '../config.ts';
 import type { ServerClient } from '../server-api/client.ts';
+import { interruptIfAllowed } from '../session/interrupt.ts';
 import { sayExactly } from '../session/prompts.ts';
 import { DTMF_NO, DTMF_YES } from '../tools/confirmation.ts';
 import type { ConversationLog } from '../tools/conversation-log.ts';
@@ -27,7 +28,15 @@ export interface PhoneCall {
   /** `transfer_to_human` on this call: say the summary, then SIP REFER. */
   transfer(args: z.infer<typeof ToolArgs.transfer_to_human>, session: voice.AgentSession): Promise<ToolResult>;
   /** Starts handling the caller's keypad (DTMF) once the session runs. */
-  attach(session: voice.AgentSession, guard: ToolGuard, log: ConversationLog): void;
+  attach(session: voice.AgentSession, guard: ToolGuard, log: ConversationLog, hooks?: KeypadHooks): void;
+}
+
+/** How the keypad relates to the rest of the call. */
+export interface KeypadHooks {
+  /** False while the caller talks to a person (after a warm hand-off): keys are not for the agent then. */
+  active?: () => boolean;
+  /** The operator key was pressed (the hand-off request is recorded as made by keypad). */
+  onOperatorKey?: () => void;
 }
 
 /**
@@ -67,13 +76,27 @@ export async function preparePhoneCall(
   }
   log.info({ callId: caller.callId, known }, 'phone caller');
   const sip = new SipClient(config.LIVEKIT_URL.replace(/^ws/, 'http'), config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
-  const transfer = coldTransfer({ room, callerIdentity: caller.identity, transferTo: meta.transferTo, sip, log });
+  let via: 'conversation' | 'keypad' = 'conversation';
+  const transfer = coldTransfer({ room, callerIdentity: caller.identity, transferTo: meta.transferTo, sip, server, log, via: () => via });
   return {
     caller,
     config: started,
     canTransfer: Boolean(meta.transferTo),
-    transfer,
-    attach: (session, guard, conversation) => handleKeypad(ctx, session, caller.identity, guard, conversation, log),
+    transfer: async (args, session) => {
+      try {
+        return await transfer(args, session);
+      } finally {
+        via = 'conversation';
+      }
+    },
+    attach: (session, guard, conversation, hooks = {}) =>
+      handleKeypad(ctx, session, caller.identity, guard, conversation, log, {
+        active: hooks.active,
+        onOperatorKey: () => {
+          via = 'keypad';
+          hooks.onOperatorKey?.();
+        },
+      }),
   };
 }
 
@@ -82,16 +105,17 @@ export async function preparePhoneCall(
  * the server's check (never through the model); 1/2 after a read-back is the caller's yes/no; else
  * 1/0 → a person (the transfer tool, forced) and digits → the caller's input.
  */
-function handleKeypad(ctx: JobContext, session: voice.AgentSession, identity: string, guard: ToolGuard, conversation: ConversationLog, log: Logger): void {
+function handleKeypad(ctx: JobContext, session: voice.AgentSession, identity: string, guard: ToolGuard, conversation: ConversationLog, log: Logger, hooks: KeypadHooks): void {
   const keys = new DtmfCollector();
   let pause: NodeJS.Timeout | undefined;
   const mode = (): KeypadMode => (guard.awaitingConfirmation ? 'confirm' : guard.awaitingCode ? 'code' : 'menu');
   const act = async (action: DtmfAction | null) => {
-    if (!action) return;
+    if (!action || hooks.active?.() === false) return;
     log.info({ action: action.type }, 'keypad input');
     switch (action.type) {
       case 'person':
-        void session.interrupt();
+        hooks.onOperatorKey?.();
+        interruptIfAllowed(session);
         session.generateReply({ userInput: PERSON_BY_KEYPAD, toolChoice: { type: 'function', function: { name: TRANSFER_TOOL } } });
         break;
       case 'code': {
@@ -102,7 +126,7 @@ function handleKeypad(ctx: JobContext, session: voice.AgentSession, identity: st
       case 'confirm':
         // The key is the caller's answer (the guard reads it from the log); the model then asks the
         // tool again, and the guard decides.
-        void session.interrupt();
+        interruptIfAllowed(session);
         conversation.addCaller(action.yes ? DTMF_YES : DTMF_NO);
         session.generateReply({ userInput: action.yes ? 'Yes.' : 'No.' });
         break;

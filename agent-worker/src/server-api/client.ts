@@ -1,12 +1,19 @@
 import { AccessToken } from 'livekit-server-sdk';
 import {
   AgentConfigResponse,
+  type AgentTimelinesUpload,
   ApiError,
   type AuditEvent,
   type CallRecordUpload,
   type DoNotCallRequest,
   OutboundCallContext,
   type OutboundEvent,
+  type HandoffEvent,
+  type HandoffRequestInput,
+  HandoffState,
+  LiveAck,
+  type LiveLine,
+  LiveState,
   type PhoneCallStart,
   PhoneCallStartResponse,
   type ToolRunRequest,
@@ -94,6 +101,14 @@ export class ServerClient {
   }
 
   /**
+   * `POST /api/calls/:room/timelines` (204): the agent's own timeline of its replies, which the
+   * server checks the widget's latency uploads against; retried once.
+   */
+  uploadTimelines(body: AgentTimelinesUpload): Promise<ApiResult<null>> {
+    return this.#request('timelines', null, { method: 'POST', body, timeoutMs: 3000, retries: 1 });
+  }
+
+  /**
    * `POST /api/calls/:room/tools/:name`: runs a server-side tool the guard allowed. Retried on
    * network errors and 5xx with the same body — safe, because a state change carries its
    * idempotency key.
@@ -110,6 +125,45 @@ export class ServerClient {
   /** `POST /api/calls/:room/audit` (204): the guard's decisions the server did not see. */
   audit(events: AuditEvent[]): Promise<ApiResult<null>> {
     return this.#request('audit', null, { method: 'POST', body: { events }, timeoutMs: 5000, retries: 2 });
+  }
+
+  /** `POST /api/calls/:room/live`: transcript lines as they happen (idempotent per `seq`); retried twice. */
+  live(lines: LiveLine[]): Promise<ApiResult<LiveAck>> {
+    return this.#request('live', LiveAck, { method: 'POST', body: { lines }, timeoutMs: 5000, retries: 2 });
+  }
+
+  /** `GET /api/calls/:room/live`: the transcript so far and the next `seq` (a worker resuming the call). */
+  liveState(): Promise<ApiResult<LiveState>> {
+    return this.#request('live', LiveState, { timeoutMs: 5000, retries: 1 });
+  }
+
+  /**
+   * `POST /api/calls/:room/handoff`: the caller asked for a person (warm: queued or a callback;
+   * cold: the package is delivered before the reply). Not retried: a warm retry would be the same
+   * request anyway, and a cold one must not delay the transfer.
+   */
+  requestHandoff(body: HandoffRequestInput, timeoutMs = 12_000): Promise<ApiResult<HandoffState>> {
+    return this.#request('handoff', HandoffState, { method: 'POST', body, timeoutMs });
+  }
+
+  /** `GET /api/calls/:room/handoff`: the newest hand-off's state. */
+  handoffState(): Promise<ApiResult<HandoffState>> {
+    return this.#request('handoff', HandoffState, { timeoutMs: 5000, retries: 1 });
+  }
+
+  /** `POST /api/calls/:room/handoff/:id/expire`: the wait limit passed (a callback unless taken meanwhile). */
+  expireHandoff(id: number): Promise<ApiResult<HandoffState>> {
+    return this.#request(`handoff/${id}/expire`, HandoffState, { method: 'POST', timeoutMs: 8000, retries: 1 });
+  }
+
+  /** `POST /api/calls/:room/handoff/:id/release`: the person who took it never joined; back in the queue. */
+  releaseHandoff(id: number): Promise<ApiResult<HandoffState>> {
+    return this.#request(`handoff/${id}/release`, HandoffState, { method: 'POST', timeoutMs: 8000, retries: 1 });
+  }
+
+  /** `POST /api/calls/:room/handoff/:id/events` (204): what happened in the room. */
+  handoffEvent(id: number, event: HandoffEvent): Promise<ApiResult<null>> {
+    return this.#request(`handoff/${id}/events`, null, { method: 'POST', body: event, timeoutMs: 5000, retries: 2 });
   }
 
   /** `POST /api/calls/:room/record` (204): the call's transcript, barge-ins and outcome; retried twice. */

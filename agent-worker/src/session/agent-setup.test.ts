@@ -17,7 +17,7 @@ const ctx = (over: Partial<CallContext> = {}): CallContext => ({
   channel: 'web',
   meta: undefined,
   caller: null,
-  handoff: false,
+  handoff: null,
   defaults: { company: 'Acme', turnProfile: 'fast', model: 'gpt-realtime', voice: 'alloy' },
   ...over,
 });
@@ -48,13 +48,19 @@ describe('the configuration contract', () => {
   });
 
   it('offers a hand-off only where a person can take the call, and then the greeting may say so', () => {
-    const noOne = callSetup(config, ctx({ handoff: false }));
+    const noOne = callSetup(config, ctx({ handoff: null }));
     expect(noOne.tools.map(toolName)).not.toContain('transfer_to_human');
     expect(noOne.greeting).not.toMatch(/person/);
     expect(noOne.instructions).toMatch(/never offer, promise or announce a transfer/);
-    const phone = callSetup(config, ctx({ channel: 'phone', handoff: true }));
+    const phone = callSetup(config, ctx({ channel: 'phone', handoff: 'cold' }));
     expect(phone.tools.map(toolName)).toContain('transfer_to_human');
+    expect(phone).toMatchObject({ handoff: 'cold' });
     expect(phone.greeting).toMatch(/press 0/);
+    const web = callSetup(config, ctx({ handoff: 'warm' }));
+    expect(web).toMatchObject({ handoff: 'warm', handoffWaitS: 90 });
+    expect(web.greeting).toMatch(/ask for a person/);
+    // A configuration without the tool: no hand-off, whatever the call could do.
+    expect(callSetup({ ...config, tools: ['end_call'] }, ctx({ handoff: 'warm' })).handoff).toBeNull();
   });
 
   it('offers code verification on the phone only, and not to a caller verified before the call', () => {

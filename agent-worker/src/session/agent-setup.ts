@@ -1,5 +1,8 @@
 import {
   type AgentConfig,
+  AgentLimits,
+  DEFAULT_HANDOFF_WAIT_S,
+  type HandoffKind,
   type AgentToolConfig,
   type BuiltinTool,
   type DispatchMetadata,
@@ -24,8 +27,11 @@ export interface CallContext {
   meta: DispatchMetadata | undefined;
   /** The caller as the server verified them before the call (web signed identity), or null. */
   caller: VerifiedCaller | null;
-  /** A person can take this call (phone: a transfer target; web: the hand-off console). */
-  handoff: boolean;
+  /**
+   * How a person can take this call: `warm` (the console's queue: the person joins this room),
+   * `cold` (a phone line with an outside number: SIP REFER), or null (nobody can).
+   */
+  handoff: HandoffKind | null;
   /** The worker's defaults for what the server did not send. */
   defaults: { company: string; turnProfile: TurnProfile; model: string; voice: string };
 }
@@ -38,7 +44,10 @@ export interface CallSetup {
   tools: AgentToolConfig[];
   /** `verify_caller` is offered: phone calls with a tool that needs a verified caller. */
   offerVerify: boolean;
-  handoff: boolean;
+  /** How `transfer_to_human` hands the caller over; null when it is not offered. */
+  handoff: HandoffKind | null;
+  /** Seconds a caller waits for a person before the agent opens a callback (warm hand-offs). */
+  handoffWaitS: number;
   model: string;
   voice: string;
   /** BCP 47 tag the agent speaks: the caller's page language when given, else the agent's. */
@@ -64,17 +73,20 @@ export function fallbackConfig(company: string, d: CallContext['defaults']): Age
     language: 'en',
     turnTaking: d.turnProfile,
     outbound: OutboundSettings.parse({}),
+    limits: AgentLimits.parse({}), // enforced by the server; unused without it
+    demoLinksOnly: false,
+    handoff: { waitLimitS: DEFAULT_HANDOFF_WAIT_S },
   };
 }
 
 /** Maps a configuration and the call's context onto the session's setup. */
 export function callSetup(config: AgentConfig, ctx: CallContext): CallSetup {
   // A hand-off tool is offered only where a person can really take the call.
-  const tools = config.tools.filter((t) => toolName(t) !== 'transfer_to_human' || ctx.handoff);
-  const handoff = ctx.handoff && tools.some((t) => toolName(t) === 'transfer_to_human');
+  const tools = config.tools.filter((t) => toolName(t) !== 'transfer_to_human' || ctx.handoff !== null);
+  const handoff = tools.some((t) => toolName(t) === 'transfer_to_human') ? ctx.handoff : null;
   const offerVerify = ctx.channel === 'phone' && !ctx.caller && tools.some((t) => policyOf(t).requiresVerified);
   const language = ctx.meta?.language ?? config.language;
-  const greetingCtx = { channel: ctx.channel, handoff, caller: ctx.caller };
+  const greetingCtx = { channel: ctx.channel, handoff: handoff !== null, caller: ctx.caller };
   return {
     greeting: composeGreeting(config.greeting, greetingCtx),
     instructions: composeInstructions({
@@ -89,6 +101,7 @@ export function callSetup(config: AgentConfig, ctx: CallContext): CallSetup {
     tools,
     offerVerify,
     handoff,
+    handoffWaitS: config.handoff.waitLimitS,
     model: config.model,
     voice: config.voice,
     language,

@@ -12,10 +12,13 @@ import {
   type TurnSourceResponse,
   InterruptRequest,
   type InterruptResponse,
+  RPC_RATE_LIMITED,
   RpcMethod,
   parseRpcPayload,
 } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
+import type { CallerLimits } from '../guard/caller-limits.ts';
+import { interruptIfAllowed } from './interrupt.ts';
 
 /**
  * Registers the page → agent RPC methods on the agent's participant:
@@ -25,7 +28,8 @@ import type { Logger } from 'pino';
  * - `voice.speech_resumed`: the caller went on after a tentative hint — both go to `turns`
  *   (fast profile; other profiles ignore them);
  * - `voice.turn_source`: whether the page's VAD runs; if not, the agent's own VAD ends turns.
- * Bad payloads get an RPC error (APPLICATION_ERROR 1500) and change nothing.
+ * Bad payloads get an RPC error (APPLICATION_ERROR 1500) and change nothing; so does a call over
+ * the caller's rate limit (`limits`, message `rate_limited: …`; logged by `reportRefusals`).
  */
 export function registerRpcMethods(
   room: Room,
@@ -33,13 +37,17 @@ export function registerRpcMethods(
   log: Logger,
   turns?: { onHint(speechEndMs: number, final: boolean): boolean; onSpeechResumed(): boolean },
   turnSource?: (source: TurnSourceRequest['source']) => boolean,
+  limits?: CallerLimits,
 ): void {
   const participant = room.localParticipant;
   if (!participant) throw new Error('registerRpcMethods: room is not connected');
 
   const guarded =
-    <T>(name: string, handle: (data: RpcInvocationData) => T) =>
+    <T>(name: (typeof RpcMethod)[keyof typeof RpcMethod], handle: (data: RpcInvocationData) => T) =>
     async (data: RpcInvocationData): Promise<string> => {
+      if (limits && !limits.allow(data.callerIdentity, name)) {
+        throw new RpcError(RpcError.ErrorCode.APPLICATION_ERROR, `${RPC_RATE_LIMITED}: too many ${name} calls; slow down`);
+      }
       try {
         return JSON.stringify(await handle(data));
       } catch (err) {
@@ -62,9 +70,9 @@ export function registerRpcMethods(
     guarded(RpcMethod.interrupt, (data): InterruptResponse => {
       parseRpcPayload(InterruptRequest, data.payload);
       const speaking = session.agentState === 'speaking';
-      if (speaking) void session.interrupt();
-      log.info({ speaking }, 'barge-in from the page');
-      return { interrupted: speaking };
+      const interrupted = speaking && interruptIfAllowed(session);
+      log.info({ speaking, interrupted }, 'barge-in from the page');
+      return { interrupted };
     }),
   );
 

@@ -1,5 +1,6 @@
 import { type llm, voice } from '@livekit/agents';
 import type { Room } from '@livekit/rtc-node';
+import type { AgentTurnTimeline } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from '../config.ts';
 import { createRealtimeModel } from '../model/realtime-model.ts';
@@ -19,15 +20,22 @@ export interface VoiceSession {
   responses: ModelResponses;
 }
 
-/** Builds the session for one call (not started): model and voice, turn handling for `profile`, observers. */
+/**
+ * Builds the session for one call (not started): model and voice, turn handling for `profile`,
+ * observers. Each reply's timeline is published to the room and handed to `onTimeline` (the server upload).
+ */
 export function createVoiceSession(
   room: Room,
   config: WorkerConfig,
   setup: { model: string; voice: string; turnProfile: TurnProfile },
   log: Logger,
+  onTimeline?: (timeline: AgentTurnTimeline) => void,
 ): VoiceSession {
   const profile = setup.turnProfile;
-  const timeline = new TurnTimelineRecorder((t) => publishTimeline(room, t, log));
+  const timeline = new TurnTimelineRecorder((t) => {
+    publishTimeline(room, t, log);
+    onTimeline?.(t);
+  });
   const responses = new ModelResponses();
   let realtime: llm.RealtimeSession | undefined;
   const model = createRealtimeModel(config, {

@@ -13,7 +13,7 @@ export const TOOL_DESCRIPTIONS: Record<BuiltinTool | 'verify_caller', string> = 
     'Open a support case for the caller (a complaint, a return, a request a person must handle, or a call back). Like other changes it is read back first: speak "say", and call again with the same arguments if the caller agrees.',
   opening_hours: 'Get the opening hours to tell the caller.',
   transfer_to_human:
-    'Hand the caller to a person. Use when the caller asks for a human, a person or an agent, or presses 1. Give the reason and a one-sentence summary for the caller.',
+    'Hand the caller to a person. Use when the caller asks for a human, a person or an agent, or presses 0. Give the reason and a one-sentence summary for the caller. The result\'s "say" is what happens next (their place in the queue, a callback, or the transfer): say it, and keep helping while they wait.',
   end_call: 'End the call when the caller is done.',
   verify_caller:
     'Check the code a phone caller says to prove who they are (their four-digit code, or the last four digits of their account number). Pass only the digits.',

@@ -1,4 +1,5 @@
 import { type AudioFrame, AudioStream, ParticipantKind, type RemoteParticipant, type RemoteTrack, type Room, RoomEvent, TrackKind } from '@livekit/rtc-node';
+import { isPerson } from '../handoff/person.ts';
 
 /** Sample rate the end-of-turn model takes, Hz. */
 export const EOT_SAMPLE_RATE = 16_000;
@@ -43,10 +44,10 @@ export class CallerAudioWindow {
     this.#listener = listener;
   }
 
-  /** Follows the first non-agent participant's audio track in `room`. */
+  /** Follows the caller's audio track in `room` (not an agent's, nor a person's who took the call over). */
   constructor(room: Room) {
     room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, participant: RemoteParticipant) => {
-      if (track.kind === TrackKind.KIND_AUDIO && participant.info.kind !== ParticipantKind.AGENT) void this.#read(track);
+      if (track.kind === TrackKind.KIND_AUDIO && participant.info.kind !== ParticipantKind.AGENT && !isPerson(participant)) void this.#read(track);
     });
   }
 

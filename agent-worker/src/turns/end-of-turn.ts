@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { EOT_UNLIKELY_THRESHOLD, type EotResult } from './eot.ts';
 import type { ModelResponses } from '../model/model-responses.ts';
 import type { TurnTimelineRecorder } from '../timeline/turn-timeline.ts';
+import { interruptIfAllowed } from '../session/interrupt.ts';
 
 /** Hints whose speech ends are closer than this (page clock) are about the same turn, ms. */
 export const SAME_TURN_MS = 150;
@@ -157,7 +158,7 @@ export class EndOfTurnController {
     const rt = this.realtime();
     if (!rt) return null;
     this.#lastSpeechEndMs = speechEndMs;
-    if (this.session.agentState === 'speaking') void this.session.interrupt();
+    if (this.session.agentState === 'speaking') interruptIfAllowed(this.session);
     this.timeline.markEndOfTurn('client_hint');
     rt.pushAudio(FLUSH);
     void rt.commitAudio();

@@ -1,11 +1,13 @@
-import { type AuditView, type CallFilter, CallOutcome, type Summary, summarize } from '@voice-widget/protocol';
-import type { CallListItem, TurnRow } from '../repo/calls.ts';
+import { type AuditView, type CallFilter, CallOutcome, type HandoffMetrics, type Summary, summarize } from '@voice-widget/protocol';
+import type { CallListItem } from '../repo/calls.ts';
+import type { TurnRow } from '../repo/turns.ts';
 import type { callDetail } from '../repo/calls.ts';
 import type { DemoLinkRow } from '../repo/demo-links.ts';
 import { linkStatus } from '../repo/demo-links.ts';
 import type { JobMetrics } from '../job-metrics.ts';
 import type { LatencyReport } from '../stats.ts';
 import { histogramSvg, timelineSvg } from './charts.ts';
+import { handoffMetricsSection, handoffSection } from './handoff-sections.ts';
 import { type Html, fmtMs, fmtPct, fmtTime, html, layout } from './html.ts';
 
 
@@ -49,14 +51,14 @@ function filterForm(f: Partial<CallFilter>, agents: string[], action: string, wi
 }
 
 /** `/dashboard`: latency histogram, P50/P95 by agent, channel and day, containment and transfers. */
-export function overviewPage(r: LatencyReport, f: Partial<CallFilter>, agents: string[], jobs: JobMetrics[] = []): string {
+export function overviewPage(r: LatencyReport, f: Partial<CallFilter>, agents: string[], jobs: JobMetrics[] = [], handoffs?: HandoffMetrics): string {
   return layout(
     'Latency',
     html`${filterForm(f, agents, '/dashboard', false)}${reportBody(r)}
     ${summaryTable('By agent', r.byAgent)}${summaryTable('By channel', r.byChannel)}${summaryTable('By day (UTC)', r.byDay)}
     <h2>Outcomes of ended calls</h2><table><tr>${CallOutcome.options.map((o) => html`<th class="num">${o}</th>`)}</tr>
     <tr>${CallOutcome.options.map((o) => html`<td class="num">${r.outcomes[o]}</td>`)}</tr></table>
-    ${jobsTable(jobs)}`,
+    ${jobsTable(jobs)}${handoffs ? handoffMetricsSection(handoffs) : ''}`,
     { nav: true },
   );
 }
@@ -96,26 +98,46 @@ export function callsPage(list: CallListItem[], turns: Map<number, TurnRow[]>, f
 /** `/dashboard/calls/:room`: transcript, turn-by-turn latency timeline, tool calls, barge-ins. */
 export function callPage(d: NonNullable<Awaited<ReturnType<typeof callDetail>>>): string {
   const c = d.call;
-  const s = summarize(d.turns.filter((t) => !t.overlap).map((t) => t.perceivedMs));
+  const verified = d.turns.filter((t) => t.verification === 'verified');
+  const s = summarize(verified.filter((t) => !t.overlap).map((t) => t.perceivedMs));
   const t0 = d.transcript[0]?.atMs ?? c.createdAt.getTime();
   const at = (ms: number) => `+${((ms - t0) / 1000).toFixed(1)} s`;
+  const person = d.handoffs.find((h) => h.personName)?.personName ?? null;
   return layout(
     `Call ${c.room}`,
     html`<table><tr><th>Agent</th><td>${c.agent} (version ${c.agentVersion})</td><th>Channel</th><td>${c.channel}</td></tr>
       <tr><th>Started</th><td>${fmtTime(c.createdAt)}</td><th>Ended</th><td>${fmtTime(c.endedAt)} ${c.endReason ? html`<span class="muted">(${c.endReason})</span>` : ''}</td></tr>
       <tr><th>Outcome</th><td data-testid="outcome">${c.outcome ?? 'open'}</td><th>Barge-ins</th><td>${c.bargeIns.length}</td></tr>
-      <tr><th>Perceived latency</th><td colspan="3">${s.count} turns · P50 ${fmtMs(s.p50)} · P95 ${fmtMs(s.p95)} · max ${fmtMs(s.max)}</td></tr></table>
-    <h2>Turn-by-turn latency</h2>${timelineSvg(d.turns)}
+      <tr><th>Perceived latency</th><td colspan="3">${s.count} verified turns · P50 ${fmtMs(s.p50)} · P95 ${fmtMs(s.p95)} · max ${fmtMs(s.max)}${
+        d.turns.length > verified.length ? html` <span class="muted">(${d.turns.length - verified.length} not verified, left out)</span>` : ''
+      }</td></tr></table>
+    <h2>Turn-by-turn latency</h2>${timelineSvg(d.turns)}${turnChecks(d.turns)}
     <h2>Transcript</h2><div class="transcript" data-testid="transcript">${
       d.transcript.length === 0
         ? html`<p class="muted">No transcript reported.</p>`
         : d.transcript.map(
-            (t) => html`<p class="${t.speaker}"><time>${at(t.atMs)}</time><b>${t.speaker === 'caller' ? 'Caller' : 'Agent'}:</b> ${t.text}${t.interrupted ? html` <span class="muted">(interrupted)</span>` : ''}</p>`,
+            (t) => html`<p class="${t.speaker}"><time>${at(t.atMs)}</time><b>${speakerName(t.speaker, person)}:</b> ${t.text}${t.interrupted ? html` <span class="muted">(interrupted)</span>` : ''}</p>`,
           )
     }</div>
+    ${d.handoffs.map((h) => handoffSection(h, at))}
     ${d.toolCalls.length ? auditTable(d.toolCalls, at) : ''}`,
     { nav: true },
   );
+}
+
+const speakerName = (speaker: 'caller' | 'agent' | 'person', person: string | null) =>
+  speaker === 'caller' ? 'Caller' : speaker === 'agent' ? 'Agent (AI)' : `Person${person ? ` (${person})` : ''}`;
+
+/**
+ * Each turn's check against the agent's timeline (turn-check.ts); only verified turns count in
+ * P50/P95 here, on the overview and in public reports. Shown only when some turn is not verified.
+ */
+function turnChecks(turns: TurnRow[]): Html | '' {
+  if (turns.every((t) => t.verification === 'verified')) return '';
+  return html`<table data-testid="turn-checks"><tr><th class="num">Turn</th><th class="num">Perceived</th><th>Check</th><th>Why</th></tr>${turns.map(
+    (t) => html`<tr data-verification="${t.verification}"><td class="num">${t.idx}</td><td class="num">${fmtMs(t.perceivedMs)}</td>
+      <td>${t.verification === 'verified' ? 'verified' : html`<b class="flag">${t.verification}</b>`}</td><td class="muted">${t.verificationNote ?? ''}</td></tr>`,
+  )}</table>`;
 }
 
 /**
@@ -169,6 +191,17 @@ export function loginPage(next: string, error?: string): string {
       <label for="key">Admin key</label><input id="key" name="key" type="password" autocomplete="off" required>
       <input type="hidden" name="next" value="${next}">
       ${error ? html`<p class="error">${error}</p>` : ''}<button>Sign in</button></form>
-      <p class="muted">Create a key with <code>pnpm --filter @voice-widget/server exec tsx src/cli.ts admin-key create</code>.</p>`,
+      <p class="muted"><code>npm run demo</code> prints a one-time sign-in link; or create a key with <code>pnpm --filter @voice-widget/server exec tsx src/cli.ts admin-key create</code>.</p>`,
+  );
+}
+
+/** `/dashboard/signin?token=…`: one button that spends the one-time sign-in link. */
+export function signinPage(token: string, error?: string): string {
+  return layout(
+    'Sign in',
+    html`<form class="login" method="post" action="/dashboard/signin">
+      <input type="hidden" name="token" value="${token}">
+      ${error ? html`<p class="error">${error}</p>` : html`<p>This one-time link signs you in to the dashboard.</p><button data-testid="signin">Open the dashboard</button>`}</form>
+      <p class="muted">Ask for a new link with <code>tsx src/cli.ts signin-link</code> (or sign in with an <a href="/dashboard/login">admin key</a>).</p>`,
   );
 }

@@ -32,8 +32,21 @@ export const adminKeys = pgTable('admin_keys', {
   keyHash: text('key_hash').notNull().unique(),
   /** First characters of the key, to tell keys apart in lists. */
   prefix: text('prefix').notNull(),
+  /** `admin`: configures everything; `agent`: a person who takes calls in the console (auth.ts). */
+  role: text('role', { enum: ['admin', 'agent'] }).notNull().default('admin'),
   createdAt: ts('created_at').notNull().defaultNow(),
   revokedAt: ts('revoked_at'),
+});
+
+/** One-time dashboard sign-in links (`npm run demo` prints one); only the SHA-256 is stored. */
+export const signinTokens = pgTable('signin_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  /** The admin key whose holder asked for the link; the session it opens is that key's. */
+  keyId: integer('key_id')
+    .notNull()
+    .references(() => adminKeys.id, { onDelete: 'cascade' }),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
 });
 
 /** Dashboard sign-ins (cookie); only the SHA-256 of the session id is stored. */
@@ -112,14 +125,20 @@ export const calls = pgTable(
     /** HMAC of the caller's IP (per-IP budgets without storing the address). */
     ipHash: text('ip_hash'),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** Web calls: the caller's last moment to join (token and join window); null for phone calls. */
+    joinBy: ts('join_by'),
     /** When the caller joined the room (webhook). */
     joinedAt: ts('joined_at'),
     endedAt: ts('ended_at'),
     outcome: text('outcome', { enum: ['completed', 'transferred', 'abandoned', 'error'] }),
-    /** Why the server closed it: `room_finished`, `max_call_length`, `stale`, `agent_report`. */
+    /** Why the server closed it: `room_finished`, `max_call_length`, `not_joined`, `stale`, `agent_report`. */
     endReason: text('end_reason'),
-    /** The server ends the call after this long (demo budgets); null = no limit. */
+    /** The server ends the call this long after the caller joined (agent and demo budgets); null = no limit. */
     maxDurationS: integer('max_duration_s'),
+    /** When the server told the room the call is about to end (goodbye), if it did. */
+    endingNoticeAt: ts('ending_notice_at'),
+    /** Talk time charged when the call ended (joined → end, capped), seconds. */
+    talkSeconds: real('talk_seconds'),
     /** Barge-in times, agent clock, ms since epoch. */
     bargeIns: jsonb('barge_ins').$type<number[]>().notNull().default(sql`'[]'::jsonb`),
     recordReceivedAt: ts('record_received_at'),
@@ -139,6 +158,7 @@ export const calls = pgTable(
     index('calls_agent_idx').on(t.agentId, t.createdAt),
     index('calls_demo_idx').on(t.demoLinkId, t.createdAt),
     index('calls_open_idx').on(t.endedAt),
+    index('calls_ip_idx').on(t.agentId, t.ipHash, t.createdAt),
   ],
 );
 
@@ -150,7 +170,7 @@ export const transcriptEntries = pgTable(
       .notNull()
       .references(() => calls.id, { onDelete: 'cascade' }),
     seq: integer('seq').notNull(),
-    speaker: text('speaker', { enum: ['caller', 'agent'] }).notNull(),
+    speaker: text('speaker', { enum: ['caller', 'agent', 'person'] }).notNull(),
     text: text('text').notNull(),
     atMs: ms('at_ms').notNull(),
     interrupted: boolean('interrupted').notNull().default(false),
@@ -178,13 +198,22 @@ export const toolCalls = pgTable(
     idempotencyKey: text('idempotency_key').unique(),
     attempts: integer('attempts').notNull().default(1),
     result: text('result'),
+    /**
+     * The unredacted result of a state change, kept only for the idempotency window so a retried
+     * request gets the same answer (tools/run-tool.ts); the sweeper clears it after
+     * `REPLAY_WINDOW_S`. Never shown or returned by the admin API (`result` is the redacted copy).
+     */
+    replayResult: text('replay_result'),
     durationMs: real('duration_ms'),
     atMs: ms('at_ms').notNull(),
   },
   (t) => [index('tool_calls_call_idx').on(t.callId, t.atMs)],
 );
 
-/** Per-turn perceived latency as the widget measured it (TurnLatency). */
+/**
+ * Per-turn perceived latency as the widget measured it (TurnLatency), with the result of checking
+ * it against the agent's own timeline of the reply it claims (`agent_replies`).
+ */
 export const turns = pgTable(
   'turns',
   {
@@ -202,9 +231,34 @@ export const turns = pgTable(
     networkPlayoutMs: real('network_playout_ms'),
     endOfTurnSource: text('end_of_turn_source'),
     clockUncertaintyMs: real('clock_uncertainty_ms'),
+    /** The agent reply the page matched (AgentTurnTimeline.responseId). */
+    responseId: text('response_id'),
+    /** `pending` | `verified` | `unverified` (protocol TurnVerification); only verified turns are reported. */
+    verification: text('verification', { enum: ['pending', 'verified', 'unverified'] }).notNull().default('pending'),
+    /** Why a turn is unverified. */
+    verificationNote: text('verification_note'),
     receivedAt: ts('received_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.callId, t.idx] })],
+);
+
+/** The agent's own timeline of each reply (AgentTurnTimeline, agent clock ms), uploaded in batches. */
+export const agentReplies = pgTable(
+  'agent_replies',
+  {
+    callId: integer('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    responseId: text('response_id').notNull(),
+    endOfTurnAtMs: ms('end_of_turn_at_ms'),
+    endOfTurnSource: text('end_of_turn_source'),
+    responseCreatedAtMs: ms('response_created_at_ms'),
+    firstAudioDeltaAtMs: ms('first_audio_delta_at_ms'),
+    firstFramePublishedAtMs: ms('first_frame_published_at_ms'),
+    interrupted: boolean('interrupted').notNull().default(false),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.responseId] })],
 );
 
 /** Name and e-mail given on a demo page with lead capture. */
@@ -224,4 +278,5 @@ export const leads = pgTable(
 );
 
 export * from './schema-customers.ts';
+export * from './schema-handoffs.ts';
 export * from './schema-outbound.ts';

@@ -1,8 +1,8 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import type { AuditEvent, AuditView, GuardDecision } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
 import { toolCalls } from '../db/schema.ts';
-import { redactPii } from '../redact.ts';
+import { redactPii } from '../redact/index.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type AuditRow = typeof toolCalls.$inferSelect;
@@ -52,6 +52,7 @@ export async function settleAudit(db: Db, id: number, outcome: { decision: Guard
     .set({
       decision: outcome.decision,
       result: outcome.result === undefined ? null : redactPii(outcome.result).slice(0, 4_000),
+      replayResult: outcome.decision === 'allowed' ? (outcome.result ?? null) : null,
       reason: outcome.reason ?? null,
       durationMs: outcome.durationMs,
     })
@@ -74,4 +75,20 @@ export async function listAudit(db: Db, callId: number): Promise<AuditView[]> {
     atMs: r.atMs,
     attempts: r.attempts,
   }));
+}
+
+/** How long the unredacted result of a state change is kept for a retried request, seconds. */
+export const REPLAY_WINDOW_S = 15 * 60;
+
+/** The answer a retried request gets: the unredacted result while it is kept, else the redacted one. */
+export const replayOf = (row: AuditRow): string => row.replayResult ?? row.result!;
+
+/** Drops the unredacted results older than `before` (the sweeper, every pass). Returns how many. */
+export async function clearReplayResults(db: Db, before: Date): Promise<number> {
+  const rows = await db
+    .update(toolCalls)
+    .set({ replayResult: null })
+    .where(and(isNotNull(toolCalls.replayResult), lt(toolCalls.atMs, before.getTime())))
+    .returning({ id: toolCalls.id });
+  return rows.length;
 }

@@ -1,15 +1,16 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import { CALLER_JOIN_WINDOW_S, type CallFilter, type CallOutcome, type CallRecordUpload, type LeadCapture, type TurnLatency } from '@voice-widget/protocol';
+import { and, asc, desc, eq, gte, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { CALLER_JOIN_WINDOW_S, type CallFilter, type CallOutcome, type CallRecordUpload, type LeadCapture, type LiveLine } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
-import { agents, calls, demoLinks, leads, outboundCalls, transcriptEntries, turns } from '../db/schema.ts';
+import { agentReplies, agents, calls, demoLinks, handoffs, leads, outboundCalls, transcriptEntries, turns } from '../db/schema.ts';
 import { listAudit } from './audit.ts';
+import { cancelOpenHandoffs } from './handoffs.ts';
+import { upsertLines } from './live.ts';
 import { HttpError } from '../errors.ts';
-import { redactPii } from '../redact.ts';
+import { reserveAgentCall } from './agent-budget.ts';
 import type { AgentRow } from './agents.ts';
 import { type DemoLinkRow, reserveDemoCall } from './demo-links.ts';
 
 export type CallRow = typeof calls.$inferSelect;
-export type TurnRow = typeof turns.$inferSelect;
 
 export interface OpenCallInput {
   room: string;
@@ -20,18 +21,24 @@ export interface OpenCallInput {
   ipHash: string;
   demo?: DemoLinkRow;
   lead?: LeadCapture;
+  /** Lifetime of the caller's token, seconds: the join window never outlives it. */
+  tokenTtlS: number;
   /** A web caller's signed identity, checked by the route (identity.ts). */
   verified?: { customerId: string; name: string };
 }
 
 /**
- * Records a new call before its room exists; for demo links, checks and reserves the budgets in
- * the same transaction. Returns the call's time limit, seconds (null = none).
- * @throws HttpError from {@link reserveDemoCall} when a budget is spent.
+ * Records a new web call before its room exists, checking and reserving the agent's budgets and
+ * (for demo links) the link's in the same transaction. The row carries the call's time limit
+ * (`maxDurationS`, the smaller grant) and its join window (`joinBy`: the join window, the token's
+ * lifetime and the time limit, whichever ends first).
+ * @throws HttpError from {@link reserveAgentCall} or {@link reserveDemoCall} when a budget is spent.
  */
 export async function openCall(db: Db, input: OpenCallInput, now = new Date()): Promise<CallRow> {
   return db.transaction(async (tx) => {
-    const maxDurationS = input.demo ? await reserveDemoCall(tx, input.demo, input.agent, input.ipHash, now) : null;
+    const demoGrant = input.demo ? await reserveDemoCall(tx, input.demo, input.agent, input.ipHash, now) : Number.POSITIVE_INFINITY;
+    const maxDurationS = Math.min(demoGrant, await reserveAgentCall(tx, input.agent, input.ipHash, now));
+    const joinWindowS = Math.min(CALLER_JOIN_WINDOW_S, input.tokenTtlS, maxDurationS);
     const [row] = await tx
       .insert(calls)
       .values({
@@ -44,6 +51,7 @@ export async function openCall(db: Db, input: OpenCallInput, now = new Date()): 
         origin: input.origin,
         ipHash: input.ipHash,
         createdAt: now,
+        joinBy: new Date(now.getTime() + joinWindowS * 1000),
         maxDurationS,
         ...(input.verified
           ? { verifiedCustomerId: input.verified.customerId, verifiedName: input.verified.name, verificationMethod: 'signed_identity' as const }
@@ -77,7 +85,8 @@ export async function markJoined(db: Db, room: string, at: Date): Promise<void> 
 
 /**
  * Ends a call once (later calls change nothing and return false). The talk time, from the caller
- * joining to the end and capped by the call's limit, is added to its demo link's used budget.
+ * joining to the end and capped by the call's limit, is stored (`talkSeconds`, the agent's daily
+ * budget) and added to its demo link's used budget.
  * A session the caller never joined (a hover prefetch nobody clicked) costs nothing when
  * `webhooksSeen` (the close came from LiveKit's `room_finished`, so a join would have been seen
  * too); otherwise it is charged from its creation, so lost webhooks never undercount.
@@ -103,10 +112,12 @@ export async function closeCall(
       .update(outboundCalls)
       .set({ endedAt: sql`coalesce(${outboundCalls.endedAt}, ${opts.endedAt.toISOString()}::timestamptz)` })
       .where(eq(outboundCalls.callId, closed.id));
+    const from = closed.joinedAt ?? (opts.webhooksSeen ? opts.endedAt : closed.createdAt);
+    let seconds = Math.max(0, (opts.endedAt.getTime() - from.getTime()) / 1000);
+    if (closed.maxDurationS !== null) seconds = Math.min(seconds, closed.maxDurationS);
+    await tx.update(calls).set({ talkSeconds: seconds }).where(eq(calls.id, closed.id));
+    await cancelOpenHandoffs(tx, closed.id, opts.endedAt); // nobody can take a call that ended
     if (closed.demoLinkId !== null) {
-      const from = closed.joinedAt ?? (opts.webhooksSeen ? opts.endedAt : closed.createdAt);
-      let seconds = Math.max(0, (opts.endedAt.getTime() - from.getTime()) / 1000);
-      if (closed.maxDurationS !== null) seconds = Math.min(seconds, closed.maxDurationS);
       await tx
         .update(demoLinks)
         .set({ usedSeconds: sql`${demoLinks.usedSeconds} + ${seconds}` })
@@ -117,26 +128,18 @@ export async function closeCall(
 }
 
 /**
- * Stores the agent's record of a call (replacing an earlier one): transcript with PII redacted, barge-ins, outcome; ends the call if it is still open.
+ * Stores the agent's record of a call (replacing an earlier one; numbered lines are upserted by `seq`, see repo/live.ts): transcript with PII redacted, barge-ins, outcome; ends the call if it is still open.
  * @throws HttpError 404 when there is no such call.
  */
 export async function storeCallRecord(db: Db, room: string, rec: CallRecordUpload, now = new Date()): Promise<void> {
   const call = await findCall(db, room);
   if (!call) throw HttpError.notFound('call');
   await db.transaction(async (tx) => {
-    await tx.delete(transcriptEntries).where(eq(transcriptEntries.callId, call.id));
-    if (rec.transcript.length > 0) {
-      await tx.insert(transcriptEntries).values(
-        rec.transcript.map((t, seq) => ({
-          callId: call.id,
-          seq,
-          speaker: t.speaker,
-          text: redactPii(t.text),
-          atMs: t.atMs,
-          interrupted: t.interrupted ?? false,
-        })),
-      );
-    }
+    // Numbered lines (agents that post the live transcript) land on the rows posted live; a
+    // record without numbers replaces the transcript.
+    const numbered = rec.transcript.length > 0 && rec.transcript.every((t) => t.seq !== undefined);
+    if (!numbered) await tx.delete(transcriptEntries).where(eq(transcriptEntries.callId, call.id));
+    await upsertLines(tx, call.id, numbered ? (rec.transcript as LiveLine[]) : rec.transcript.map((t, seq) => ({ ...t, seq })));
     await tx
       .update(calls)
       .set({ outcome: rec.outcome, bargeIns: rec.bargeIns.map((b) => b.atMs), recordReceivedAt: now })
@@ -144,29 +147,6 @@ export async function storeCallRecord(db: Db, room: string, rec: CallRecordUploa
   });
   const endedAt = new Date(Math.min(rec.endedAtMs, now.getTime()));
   await closeCall(db, room, { endedAt, reason: 'agent_report', outcome: rec.outcome });
-}
-
-/** Stores (or replaces) one turn's perceived latency. */
-export async function upsertTurn(db: Db, callId: number, t: TurnLatency): Promise<void> {
-  const values = {
-    callId,
-    idx: t.index,
-    speechEndAtMs: Math.round(t.speechEndAt),
-    playStartAtMs: Math.round(t.playStartAt),
-    perceivedMs: t.perceivedMs,
-    overlap: t.overlap,
-    endpointingMs: t.stages?.endpointingMs ?? null,
-    modelMs: t.stages?.modelMs ?? null,
-    agentOutMs: t.stages?.agentOutMs ?? null,
-    networkPlayoutMs: t.stages?.networkPlayoutMs ?? null,
-    endOfTurnSource: t.endOfTurnSource,
-    clockUncertaintyMs: t.clockUncertaintyMs,
-  };
-  const { callId: _c, idx: _i, ...rest } = values;
-  await db
-    .insert(turns)
-    .values(values)
-    .onConflictDoUpdate({ target: [turns.callId, turns.idx], set: { ...rest, receivedAt: new Date() } });
 }
 
 /** A call row with its agent's slug and demo link label, as lists show it. */
@@ -212,60 +192,22 @@ export async function callDetail(db: Db, room: string) {
     .where(eq(calls.room, room));
   if (!row) return undefined;
   const id = row.call.id;
-  const [transcript, tools, turnRows] = await Promise.all([
+  const [transcript, tools, turnRows, replies, handoffRows] = await Promise.all([
     db.select().from(transcriptEntries).where(eq(transcriptEntries.callId, id)).orderBy(asc(transcriptEntries.seq)),
     listAudit(db, id),
     db.select().from(turns).where(eq(turns.callId, id)).orderBy(asc(turns.idx)),
+    db.select().from(agentReplies).where(eq(agentReplies.callId, id)).orderBy(asc(agentReplies.firstFramePublishedAtMs)),
+    db.select().from(handoffs).where(eq(handoffs.callId, id)).orderBy(asc(handoffs.id)),
   ]);
   return {
     call: { ...row.call, agent: row.agent, demoLabel: row.demoLabel, demoSlug: row.demoSlug } as CallListItem,
     transcript,
     toolCalls: tools,
     turns: turnRows,
+    replies,
+    /** Hand-offs to a person (request, who took it and when, first audio, package), oldest first. */
+    handoffs: handoffRows,
   };
-}
-
-/** Turns of the given calls, grouped by call id. */
-export async function turnsOfCalls(db: Db, callIds: number[]): Promise<Map<number, TurnRow[]>> {
-  const out = new Map<number, TurnRow[]>();
-  if (callIds.length === 0) return out;
-  const rows = await db.select().from(turns).where(inArray(turns.callId, callIds)).orderBy(asc(turns.idx));
-  for (const r of rows) {
-    const list = out.get(r.callId) ?? [];
-    list.push(r);
-    out.set(r.callId, list);
-  }
-  return out;
-}
-
-/** One turn with the grouping keys the latency views need. */
-export interface TurnSample {
-  perceivedMs: number;
-  overlap: boolean;
-  agent: string;
-  channel: 'web' | 'phone';
-  /** UTC day of the call, `YYYY-MM-DD`. */
-  day: string;
-}
-
-/** Every turn of the calls matching `f` (at most `limit`, newest calls first). */
-export async function turnSamples(db: Db, f: Partial<CallFilter>, limit = 100_000): Promise<TurnSample[]> {
-  const rows = await db
-    .select({
-      perceivedMs: turns.perceivedMs,
-      overlap: turns.overlap,
-      agent: agents.slug,
-      channel: calls.channel,
-      createdAt: calls.createdAt,
-    })
-    .from(turns)
-    .innerJoin(calls, eq(calls.id, turns.callId))
-    .innerJoin(agents, eq(agents.id, calls.agentId))
-    .leftJoin(demoLinks, eq(demoLinks.id, calls.demoLinkId))
-    .where(callWhere(f))
-    .orderBy(desc(calls.createdAt))
-    .limit(limit);
-  return rows.map((r) => ({ ...r, day: r.createdAt.toISOString().slice(0, 10) }));
 }
 
 /** Ended calls matching `f`, counted by outcome. */
@@ -280,31 +222,6 @@ export async function outcomeCounts(db: Db, f: Partial<CallFilter>): Promise<Rec
   const out: Record<CallOutcome, number> = { completed: 0, transferred: 0, abandoned: 0, error: 0 };
   for (const r of rows) if (r.outcome) out[r.outcome] = Number(r.n);
   return out;
-}
-
-/**
- * When a call's time limit starts counting: the caller joining, or for a session nobody joined yet,
- * the end of the join window (until then it is a prefetched session waiting for its click).
- */
-export function talkStart(call: Pick<CallRow, 'createdAt' | 'joinedAt'>): Date {
-  return call.joinedAt ?? new Date(call.createdAt.getTime() + CALLER_JOIN_WINDOW_S * 1000);
-}
-const talkStartSql = sql`coalesce(${calls.joinedAt}, ${calls.createdAt} + make_interval(secs => ${CALLER_JOIN_WINDOW_S}))`;
-
-/** Open calls past their time limit (from {@link talkStart}, plus `graceS`), or open longer than `staleS`. */
-export async function overdueCalls(db: Db, now: Date, staleS: number, graceS = 5): Promise<CallRow[]> {
-  return db
-    .select()
-    .from(calls)
-    .where(
-      and(
-        isNull(calls.endedAt),
-        sql`(
-          (${calls.maxDurationS} is not null and ${talkStartSql} + make_interval(secs => ${calls.maxDurationS} + ${graceS}) < ${now.toISOString()}::timestamptz)
-          or ${calls.createdAt} < ${new Date(now.getTime() - staleS * 1000).toISOString()}::timestamptz
-        )`,
-      ),
-    );
 }
 
 /**

@@ -62,6 +62,14 @@ export async function findCustomerByPhone(db: Db, phone: string): Promise<Custom
   return row;
 }
 
+/**
+ * Every customer's name, for the redaction of stored transcripts (a call record is stored once per
+ * call; one narrow query). Redaction matches their words in one pass whatever their number.
+ */
+export async function customerNames(db: Db): Promise<string[]> {
+  return (await db.select({ name: customers.name }).from(customers)).map((r) => r.name);
+}
+
 export async function listCustomers(db: Db): Promise<CustomerRow[]> {
   return db.select().from(customers).orderBy(asc(customers.id));
 }

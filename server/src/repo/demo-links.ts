@@ -5,12 +5,13 @@ import type { Db } from '../db/client.ts';
 import { agents, calls, demoLinks } from '../db/schema.ts';
 import { HttpError } from '../errors.ts';
 import { type AgentRow, findAgentById } from './agents.ts';
+import type { Tx } from './tx.ts';
+import { MIN_CALL_S, holdsSlot } from './agent-budget.ts';
 
 export type DemoLinkRow = typeof demoLinks.$inferSelect;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** A call shorter than this is not worth starting: the link counts as spent. Seconds. */
-export const MIN_DEMO_CALL_S = 15;
+export const MIN_DEMO_CALL_S = MIN_CALL_S;
 
 /** 144 random bits, base64url (24 chars): unguessable link slugs. */
 export const newSlug = (): string => randomBytes(18).toString('base64url');
@@ -94,6 +95,7 @@ export const toDemoLinkView = (l: DemoLinkRow, agent: string): DemoLinkView => (
   leadCapture: l.leadCapture,
   callback: l.callback,
   createdAt: l.createdAt.toISOString(),
+  status: linkStatus(l),
 });
 
 /** Messages a visitor sees; one per reason a link cannot start a call. */
@@ -156,15 +158,15 @@ export async function reserveDemoCall(
   if (status === 'revoked' || status === 'expired') throw new HttpError(410, `demo_${status}`, DEMO_MESSAGES[status]);
   if (!agent.enabled) throw new HttpError(410, 'demo_revoked', DEMO_MESSAGES.agentDisabled);
   const [open] = await tx
-    .select({ n: count(), reserved: sql<string>`coalesce(sum(${calls.maxDurationS}), 0)` })
+    .select({ n: sql<number>`count(*) filter (where ${holdsSlot(now)})`, reserved: sql<string>`coalesce(sum(${calls.maxDurationS}), 0)` })
     .from(calls)
     .where(and(eq(calls.demoLinkId, l.id), isNull(calls.endedAt)));
   const remaining = l.budgetSeconds - l.usedSeconds - Number(open!.reserved);
   const grant = Math.floor(Math.min(l.maxCallSeconds, remaining));
-  if (status === 'exhausted' || (open!.n === 0 && grant < MIN_DEMO_CALL_S)) {
+  if (status === 'exhausted' || (Number(open!.n) === 0 && grant < MIN_DEMO_CALL_S)) {
     throw new HttpError(403, 'demo_budget_spent', DEMO_MESSAGES.exhausted);
   }
-  if (open!.n >= l.maxConcurrentCalls || grant < MIN_DEMO_CALL_S) {
+  if (Number(open!.n) >= l.maxConcurrentCalls || grant < MIN_DEMO_CALL_S) {
     throw new HttpError(429, 'demo_busy', DEMO_MESSAGES.busy);
   }
   if (opts.checkIpRate === false) return grant;

@@ -7,7 +7,10 @@ import type { CallRow } from './calls.ts';
 /**
  * Records a phone call when the agent reports it (the SIP dispatch rule created the room, so no
  * session request came first). Idempotent per room: a repeated report returns the existing call.
- * The caller is already in the room, so it counts as joined now.
+ * The caller is already in the room, so it counts as joined now; the agent's call length limit
+ * applies (the server ends the call by deleting the room). Concurrency and daily minutes are not
+ * refused here — the phone is already ringing — but the call counts toward them for web calls;
+ * cap phone concurrency at the carrier or trunk.
  */
 export async function openPhoneCall(
   db: Db,
@@ -26,6 +29,7 @@ export async function openPhoneCall(
       ipHash: null,
       createdAt: now,
       joinedAt: now,
+      maxDurationS: input.agent.config.limits.maxCallSeconds,
       callerNumber: input.callerNumber,
       hintedCustomerId: input.hintedCustomerId,
     })

@@ -14,6 +14,7 @@ import { HttpError, parseOr400 } from '../errors.ts';
 import { agentSecret, createAgent, disableAgent, findAgent, listAgents, toAgentView, updateAgent } from '../repo/agents.ts';
 import { callDetail, listCalls } from '../repo/calls.ts';
 import { createDemoLink, listDemoLinks, revokeDemoLink, toDemoLinkView } from '../repo/demo-links.ts';
+import { handoffMetrics } from '../handoff/metrics.ts';
 import { jobMetrics } from '../job-metrics.ts';
 import { latencyReport } from '../stats.ts';
 
@@ -21,7 +22,7 @@ const Version = z.object({ version: z.coerce.number().int().min(1).optional() })
 
 /**
  * Admin API under `/api/admin`, every route behind `Authorization: Bearer <admin key>`:
- * agents (CRUD, versioned; `GET|POST …/:slug/secret` reveals or rotates the agent's secret), demo links (create, list, revoke), calls (list, detail), latency stats.
+ * agents (CRUD, versioned; `GET|POST …/:slug/secret` reveals or rotates the agent's secret), demo links (create, list, revoke), calls (list, detail), stats (latency, jobs, hand-offs), keys (`GET|POST /api/admin/keys`, `DELETE …/:id`: admin keys and agent keys for the console).
  */
 export function adminRouter(deps: { db: Db; demoBaseUrl?: string }): Router {
   const { db } = deps;
@@ -91,6 +92,10 @@ export function adminRouter(deps: { db: Db; demoBaseUrl?: string }): Router {
   router.get('/api/admin/stats/latency', async (req, res) => {
     const filter = parseOr400(CallFilter, req.query, 'query');
     res.json(await latencyReport(db, filter));
+  });
+  router.get('/api/admin/stats/handoffs', async (req, res) => {
+    const filter = parseOr400(CallFilter, req.query, 'query');
+    res.json(await handoffMetrics(db, filter));
   });
   router.get('/api/admin/stats/jobs', async (req, res) => {
     const filter = parseOr400(CallFilter, req.query, 'query');

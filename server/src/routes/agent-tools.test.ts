@@ -12,7 +12,7 @@ import { agentAuth, testApp } from './test-app.ts';
 import { ensureAgent, seedDemoCustomers } from '../bootstrap.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import { agentSecret } from '../repo/agents.ts';
-import { listAudit } from '../repo/audit.ts';
+import { REPLAY_WINDOW_S, clearReplayResults, listAudit } from '../repo/audit.ts';
 import { findCall } from '../repo/calls.ts';
 import { findOrder } from '../repo/customers.ts';
 
@@ -127,6 +127,12 @@ describe('tools on the server', () => {
     const rows = (await auditOf(room)).filter((a) => a.idempotencyKey === key('b'));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ decision: 'allowed', attempts: 2, confirmation: { text: 'yes please' } });
+    // The audit trail keeps the redacted result; the raw copy that answered the retry is dropped
+    // after the idempotency window (the sweeper), then a retry gets the redacted one.
+    expect(rows[0]!.result).not.toContain('Difference Engine');
+    expect(await clearReplayResults(database.db, new Date(Date.now() + REPLAY_WINDOW_S * 1000))).toBeGreaterThanOrEqual(1);
+    const late = ToolRunResponse.parse((await tool(room, 'update_shipping_address', body)).body);
+    expect(JSON.stringify(late.result)).not.toContain('Difference Engine');
   });
 
   it('rejects bad arguments and tools the agent does not have', async () => {

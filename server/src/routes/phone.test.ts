@@ -77,7 +77,7 @@ describe('phone calls', () => {
   it('stores phone turns measured from a caller recording with the call, admin only', async () => {
     const room = 'phone-_+15550123_abc';
     const turn: TurnLatency = {
-      index: 0, speechEndAt: 1_000, playStartAt: 1_640, perceivedMs: 640, overlap: false, stages: null, endOfTurnSource: 'model_vad', clockUncertaintyMs: null,
+      index: 0, speechEndAt: 1_700_000_001_000, playStartAt: 1_700_000_001_640, perceivedMs: 640, overlap: false, stages: null, endOfTurnSource: 'model_vad', clockUncertaintyMs: null,
     };
     expect((await request(app()).post(`/api/admin/calls/${encodeURIComponent(room)}/turns`).send({ turns: [turn] })).status).toBe(401);
     const res = await request(app()).post(`/api/admin/calls/${encodeURIComponent(room)}/turns`).set('authorization', admin).send({ turns: [turn] });

@@ -14,8 +14,9 @@ import { requireAdminKey, verifyRoomToken } from '../auth.ts';
 import type { Db } from '../db/client.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 import { findAgent, findAgentById } from '../repo/agents.ts';
-import { findCall, upsertTurn } from '../repo/calls.ts';
+import { findCall } from '../repo/calls.ts';
 import { findCustomerByPhone } from '../repo/customers.ts';
+import { upsertTurn } from '../repo/turns.ts';
 import { openPhoneCall } from '../repo/phone-calls.ts';
 import type { SipProvisioner } from '../sip/provision.ts';
 
@@ -116,7 +117,7 @@ export function phoneRouter(deps: PhoneRouteDeps): Router {
     const call = await findCall(db, String(req.params.room));
     if (!call) throw HttpError.notFound('call');
     if (call.channel !== 'phone') throw new HttpError(409, 'not_phone', 'web turns are uploaded by the widget');
-    for (const t of body.turns) await upsertTurn(db, call.id, t);
+    for (const t of body.turns) await upsertTurn(db, call.id, t, true); // an operator's measurement
     res.status(201).json({ stored: body.turns.length });
   });
   return router;

@@ -6,11 +6,17 @@ import { CreateSessionRequest, TurnUpload, type TurnUploadResponse } from '@voic
 import { verifyRoomToken } from '../auth.ts';
 import type { Db } from '../db/client.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
+import { clientKey } from '../rate-limit.ts';
+import { AGENT_MESSAGES } from '../repo/agent-budget.ts';
 import { agentSecret, findAgent, type AgentRow } from '../repo/agents.ts';
 import { verifySignedIdentity } from '../identity.ts';
-import { discardCall, findCall, openCall, upsertTurn } from '../repo/calls.ts';
+import { discardCall, findCall, openCall } from '../repo/calls.ts';
 import { findDemoLink } from '../repo/demo-links.ts';
+import { upsertTurn } from '../repo/turns.ts';
 import { type SessionDeps, createSession, newId } from '../sessions.ts';
+
+/** How long after a call ends the widget may still upload its last turns, seconds. */
+export const TURN_UPLOAD_GRACE_S = 30;
 
 export interface SessionRouteDeps {
   sessions: SessionDeps;
@@ -25,8 +31,10 @@ export interface SessionRouteDeps {
 
 /**
  * `POST /api/sessions` → 201 {@link CreateSessionResponse}: checks the agent (exists, enabled,
- * origin allowed) and, for a demo link, its budgets; records the call; creates the room.
- * `POST /api/sessions/:room/turns` → 201 {@link TurnUploadResponse}: the widget's per-turn latency.
+ * origin allowed, demo links only), its budgets and a demo link's; records the call; creates the
+ * room. Refusals carry a message for the caller (the widget shows it).
+ * `POST /api/sessions/:room/turns` → 201 {@link TurnUploadResponse}: the widget's per-turn latency,
+ * while the call is open (+{@link TURN_UPLOAD_GRACE_S}), checked against the agent's timeline.
  */
 export function sessionsRouter(deps: SessionRouteDeps): Router {
   const router = Router();
@@ -45,6 +53,7 @@ export function sessionsRouter(deps: SessionRouteDeps): Router {
         throw new HttpError(400, 'lead_required', 'this demo asks for your name and e-mail before the call');
       }
     }
+    if (!demo && agent.config.demoLinksOnly) throw new HttpError(403, 'demo_link_required', AGENT_MESSAGES.demoOnly);
     checkOrigin(agent, origin, demo ? deps.demoOrigin : undefined);
     // A signed-in visitor: the host site vouches for who they are (README "Signed identity").
     const verified = body.identity ? await verifySignedIdentity(body.identity, await agentSecret(db, agent.id)) : undefined;
@@ -58,17 +67,18 @@ export function sessionsRouter(deps: SessionRouteDeps): Router {
       ipHash: ipHash(deps.ipKey, req),
       demo,
       lead: demo?.leadCapture ? body.lead : undefined,
+      tokenTtlS: deps.sessions.tokenTtlS,
       verified,
     });
     let session;
     try {
-      session = await createSession(deps.sessions, { ...body, name: body.name ?? verified?.name }, { ...plan, maxTtlS: call.maxDurationS ?? undefined });
+      session = await createSession(deps.sessions, { ...body, name: body.name ?? verified?.name }, { ...plan, maxTtlS: call.maxDurationS ?? undefined, joinBy: call.joinBy ?? undefined });
     } catch (err) {
       log.error({ err, room: plan.room }, 'creating the LiveKit room failed');
       await discardCall(db, plan.room);
       throw HttpError.upstream('the media server');
     }
-    log.info({ room: session.room, agent: body.agent, version: agent.version, demo: Boolean(demo), verified: Boolean(verified) }, 'session created');
+    log.info({ room: session.room, agent: body.agent, version: agent.version, demo: Boolean(demo), verified: Boolean(verified), maxCallS: call.maxDurationS }, 'session created');
     res.status(201).json(session);
   });
 
@@ -79,8 +89,11 @@ export function sessionsRouter(deps: SessionRouteDeps): Router {
     const call = await findCall(db, room);
     if (!call) throw HttpError.notFound('call');
     if (call.callerIdentity !== identity) throw new HttpError(403, 'forbidden', 'token is not this call’s caller');
-    await upsertTurn(db, call.id, turn);
-    const reply: TurnUploadResponse = { stored: true };
+    if (call.endedAt && Date.now() - call.endedAt.getTime() > TURN_UPLOAD_GRACE_S * 1000) {
+      throw new HttpError(409, 'call_closed', 'the call has ended; its turns can no longer be uploaded');
+    }
+    const verification = await upsertTurn(db, call.id, turn);
+    const reply: TurnUploadResponse = { stored: true, verification };
     res.status(201).json(reply);
   });
 
@@ -99,10 +112,13 @@ function checkOrigin(agent: AgentRow, origin: string | null, demoOrigin: string 
   throw new HttpError(403, 'origin_not_allowed', `agent "${agent.slug}" does not take calls from ${origin ?? 'pages without an Origin'}`);
 }
 
-/** HMAC-SHA-256 of the caller's IP: a stable per-IP key that does not reveal the address. */
+/**
+ * HMAC-SHA-256 of the caller's network ({@link clientKey}: the IP, IPv6 per /64): a stable
+ * per-network key that does not reveal the address.
+ */
 export function ipHash(key: string, req: Request): string {
   return createHmac('sha256', key)
-    .update(req.ip ?? 'unknown')
+    .update(clientKey(req))
     .digest('base64url')
     .slice(0, 22);
 }

@@ -7,14 +7,14 @@ import type { Db } from '../db/client.ts';
 export const TEST_API_KEY = 'APItestkey';
 export const TEST_API_SECRET = 'a-test-secret-that-is-at-least-32-characters-long';
 
-/** The app on `db`, quiet, any origin, a room service that creates nothing (plus `extra` deps). For route tests. */
+/** The app on `db`, quiet, any origin, a room service that creates nothing (and `extra` deps). For route tests. */
 export const testApp = (db: Db, extra: Partial<AppDeps> = {}) =>
   createApp({
-    ...extra,
     db,
     log: pino({ level: 'silent' }),
     allowedOrigins: ['*'],
     sessions: { rooms: { createRoom: async () => ({}) as never }, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, publicUrl: 'ws://127.0.0.1:7880', agentName: 'voice-agent', tokenTtlS: 600 },
+    ...extra,
   });
 
 /** `Bearer <agent token for room>`: what the agent worker sends (grant `{ room, agent: true }`). */

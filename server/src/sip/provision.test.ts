@@ -1,4 +1,4 @@
-import { SIPDispatchRule, SIPDispatchRuleInfo, SIPDispatchRuleIndividual, SIPInboundTrunkInfo } from 'livekit-server-sdk';
+import { SIPDispatchRule, SIPDispatchRuleCallee, SIPDispatchRuleInfo, SIPDispatchRuleIndividual, SIPInboundTrunkInfo } from 'livekit-server-sdk';
 import { describe, expect, it } from 'vitest';
 import { DispatchRuleSpec, InboundTrunkSpec } from '@voice-widget/protocol';
 import { type SipApi, SipProvisioner, planTrunk } from './provision.ts';
@@ -17,13 +17,18 @@ function fakeSip() {
     },
     deleteSipTrunk: async (id: string) => trunks.splice(trunks.findIndex((t) => t.sipTrunkId === id), 1)[0]!,
     listSipDispatchRule: async () => [...rules],
-    createSipDispatchRule: async (rule: { roomPrefix: string }, o: { name?: string; trunkIds?: string[]; roomConfig?: SIPDispatchRuleInfo['roomConfig'] }) => {
+    createSipDispatchRule: async (rule: { type: string; roomPrefix: string; randomize?: boolean }, o: { name?: string; trunkIds?: string[]; roomConfig?: SIPDispatchRuleInfo['roomConfig'] }) => {
       const r = new SIPDispatchRuleInfo({
         sipDispatchRuleId: `SDR_${++n}`,
         name: o.name,
         trunkIds: o.trunkIds,
         roomConfig: o.roomConfig,
-        rule: new SIPDispatchRule({ rule: { case: 'dispatchRuleIndividual', value: new SIPDispatchRuleIndividual({ roomPrefix: rule.roomPrefix }) } }),
+        rule: new SIPDispatchRule({
+          rule:
+            rule.type === 'callee'
+              ? { case: 'dispatchRuleCallee', value: new SIPDispatchRuleCallee({ roomPrefix: rule.roomPrefix, randomize: rule.randomize ?? false }) }
+              : { case: 'dispatchRuleIndividual', value: new SIPDispatchRuleIndividual({ roomPrefix: rule.roomPrefix }) },
+        }),
       });
       rules.push(r);
       return r;
@@ -78,6 +83,16 @@ describe('SipProvisioner', () => {
     expect(trunks.map((t) => t.sipTrunkId)).toEqual([r.trunk.id]);
     expect(await sip.deleteTrunk('main')).toBe(1);
     expect(await sip.deleteTrunk('main')).toBe(0);
+  });
+
+  it('puts no caller number in room names: a randomised callee rule, and an older individual rule is replaced', async () => {
+    const { api, rules } = fakeSip();
+    const sip = new SipProvisioner(api, 'voice-agent');
+    const trunk = await sip.putTrunk('main', trunkSpec);
+    await (api.createSipDispatchRule as unknown as (r: object, o: object) => Promise<unknown>)({ type: 'individual', roomPrefix: 'phone' }, { name: 'main', trunkIds: [trunk.trunk.id] });
+    expect((await sip.putRule('main', ruleSpec)).action).toBe('replaced');
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.rule?.rule).toMatchObject({ case: 'dispatchRuleCallee', value: { roomPrefix: 'phone', randomize: true } });
   });
 
   it('refuses a rule for a trunk that does not exist', async () => {

@@ -57,13 +57,20 @@ export function ruleMetadata(spec: DispatchRuleSpec): string {
   return JSON.stringify(meta);
 }
 
-/** The rule as LiveKit stores it, reduced to what we compare. */
+/**
+ * The rule as LiveKit stores it, reduced to what we compare. Our rules are `callee` rules with a
+ * random suffix: one room per call named `<prefix>_<number called>_<random>` — the number called
+ * is ours, so the caller's number is in no room name (an `individual` rule would put it there,
+ * and its `hidePhoneNumber` option would also hide `sip.phoneNumber`, which the contact lookup
+ * needs). Any other rule shape (an older `individual` rule) is replaced on the next PUT.
+ */
 export function ruleShape(r: SIPDispatchRuleInfo): { trunkIds: string[]; roomPrefix: string | null; agentName: string | null; metadata: string | null } {
   const rule = r.rule?.rule;
   const agent = r.roomConfig?.agents?.[0];
+  const ours = rule?.case === 'dispatchRuleCallee' && rule.value.randomize;
   return {
     trunkIds: sorted(r.trunkIds),
-    roomPrefix: rule?.case === 'dispatchRuleIndividual' ? rule.value.roomPrefix : null,
+    roomPrefix: ours ? rule.value.roomPrefix : null,
     agentName: agent?.agentName ?? null,
     metadata: agent?.metadata ?? null,
   };
@@ -129,9 +136,9 @@ export class SipProvisioner {
   }
 
   /**
-   * Creates or replaces the dispatch rule `name`: an `individual` rule (one room per caller,
-   * `<roomPrefix>_<caller>_<random>`) that dispatches the agent worker explicitly with
-   * `{agent, channel: 'phone', transferTo}` metadata.
+   * Creates or replaces the dispatch rule `name`: a randomised `callee` rule (one room per call,
+   * `<roomPrefix>_<number called>_<random>`, no caller number in room names; see {@link ruleShape})
+   * that dispatches the agent worker explicitly with `{agent, channel: 'phone', transferTo}` metadata.
    * @throws HttpError 404 when a named trunk does not exist.
    */
   async putRule(name: string, spec: DispatchRuleSpec): Promise<{ action: ProvisionAction; rule: DispatchRuleView }> {
@@ -148,7 +155,7 @@ export class SipProvisioner {
     const rule =
       existing.find((r) => r.sipDispatchRuleId === plan.keep) ??
       (await this.api.createSipDispatchRule(
-        { type: 'individual', roomPrefix: spec.roomPrefix },
+        { type: 'callee', roomPrefix: spec.roomPrefix, randomize: true },
         {
           name,
           trunkIds,

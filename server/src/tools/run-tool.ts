@@ -13,10 +13,10 @@ import {
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import { HttpError } from '../errors.ts';
+import { callbackContact } from '../handoff/contact.ts';
 import { agentSecret, type AgentRow } from '../repo/agents.ts';
-import { appendAudit, auditByKey, auditValues, bumpAttempts, settleAudit } from '../repo/audit.ts';
+import { appendAudit, auditByKey, auditValues, bumpAttempts, replayOf, settleAudit } from '../repo/audit.ts';
 import type { CallRow } from '../repo/calls.ts';
-import { findCustomer } from '../repo/customers.ts';
 import { toolCalls } from '../db/schema.ts';
 import { type BuiltinContext, builtinTools, isStoreTool } from './builtin.ts';
 import { EndpointError, callEndpoint } from './endpoint.ts';
@@ -75,7 +75,7 @@ export async function runTool(
     callId: call.id,
     customerId: call.verifiedCustomerId,
     config: agent.config,
-    contact: await callbackContact(deps.db, call),
+    contact: (await callbackContact(deps.db, call)).contact,
   };
   const event = { ...base, ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}) };
   if (typeof entry === 'object' && 'endpoint' in entry) {
@@ -94,12 +94,6 @@ function validateArgs(entry: AgentToolConfig, raw: Record<string, unknown>): Val
   }
   const parsed = ToolArgs[toolName(entry) as BuiltinTool].safeParse(raw);
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: `arguments: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
-}
-
-/** How to reach the caller back: the verified customer's phone or e-mail, else the number they called from. */
-async function callbackContact(db: Db, call: CallRow): Promise<string | null> {
-  const customer = call.verifiedCustomerId ? await findCustomer(db, call.verifiedCustomerId) : undefined;
-  return (call.channel === 'phone' ? (call.callerNumber ?? customer?.phone) : (customer?.email ?? customer?.phone)) ?? null;
 }
 
 async function runInStore(
@@ -123,11 +117,13 @@ async function runInStore(
       const seen = await auditByKey(tx, event.idempotencyKey!);
       if (seen?.result) {
         const attempts = await bumpAttempts(tx, seen.id);
-        return { result: JSON.parse(seen.result) as ToolResult, replayed: true, attempts };
+        return { result: JSON.parse(replayOf(seen)) as ToolResult, replayed: true, attempts };
       }
       const result = await run(tx, ctx, args);
-      // The unredacted result goes back to the agent; the stored one is redacted (auditValues).
-      await tx.insert(toolCalls).values(auditValues(call.id, { ...event, decision: 'allowed', result: JSON.stringify(result), durationMs: performance.now() - t0 }));
+      // The unredacted result goes back to the agent; the stored one is redacted (auditValues), and
+      // an unredacted copy answers a retry for REPLAY_WINDOW_S only.
+      const raw = JSON.stringify(result);
+      await tx.insert(toolCalls).values({ ...auditValues(call.id, { ...event, decision: 'allowed', result: raw, durationMs: performance.now() - t0 }), replayResult: raw });
       return { result, replayed: false, attempts: 1 };
     });
   } catch (err) {
@@ -160,7 +156,7 @@ async function runOnEndpoint(
     const seen = await deps.db.transaction((tx) => auditByKey(tx, event.idempotencyKey!));
     if (seen?.result && seen.decision === 'allowed') {
       const attempts = await bumpAttempts(deps.db, seen.id);
-      return { result: JSON.parse(seen.result) as ToolResult, replayed: true, attempts };
+      return { result: JSON.parse(replayOf(seen)) as ToolResult, replayed: true, attempts };
     }
     id = seen!.id;
     priorAttempts = seen!.attempts;

@@ -28,8 +28,11 @@ export interface CallEvents {
   latency: WidgetEvents['latency'];
   bargein: WidgetEvents['bargein'];
   audio: WidgetEvents['audio'];
+  talkingTo: WidgetEvents['talkingTo'];
   /** Microphone status changed; `error` is set for denied/missing/failed. */
   mic: { status: MicStatus; error?: WidgetError };
+  /** The agent refused something the caller did (a typed message too fast or too long); the call goes on. */
+  notice: WidgetError;
   closed: CallClose;
 }
 
@@ -57,7 +60,7 @@ export interface Call {
   end(): Promise<void>;
   setMuted(muted: boolean): void;
   sendText(text: string): Promise<void>;
-  /** Current levels for the visualizer, 0..1: the caller's microphone and the agent as played. */
+  /** Current levels for the visualizer, 0..1: the caller's microphone and the other side (agent or person) as played. */
   levels(): { mic: number; agent: number };
 }
 

@@ -93,6 +93,29 @@ describe('widget controller', () => {
     expect(calls[0]!.deps.signal.aborted).toBe(true);
   });
 
+  it('a session the server refused shows its message for the caller (error event `detail`)', async () => {
+    const { c, calls, seen } = setup();
+    const p = c.start();
+    await tick();
+    calls[0]!.settle(WidgetError.sessionRefused('busy', true, 'All lines are busy right now.'));
+    await p;
+    expect(c.snapshot.error?.serverMessage).toBe('All lines are busy right now.');
+    expect(seen.error).toEqual([{ code: 'session_refused', message: c.strings.sessionRefused, retryable: true, detail: 'All lines are busy right now.' }]);
+  });
+
+  it('a typed message the agent refused is a notice with its reason, and the call goes on', async () => {
+    const { c, calls, seen } = setup();
+    const p = c.start();
+    await tick();
+    calls[0]!.settle();
+    calls[0]!.ev.emit('agentState', 'listening');
+    await p;
+    calls[0]!.ev.emit('notice', WidgetError.messageRefused('You are sending messages too fast.'));
+    expect(c.snapshot.state).toBe('listening');
+    expect(c.snapshot.notice?.serverMessage).toBe('You are sending messages too fast.');
+    expect(seen.error?.at(-1)).toEqual({ code: 'message_refused', message: c.strings.messageRefused, retryable: true, detail: 'You are sending messages too fast.' });
+  });
+
   it('agent timeout is a retryable error; retry starts a fresh call', async () => {
     const { c, calls, seen } = setup();
     const p = c.start();
@@ -206,5 +229,30 @@ describe('widget controller', () => {
     await c.start();
     expect(calls).toHaveLength(0);
     expect(seen.error?.[0]).toMatchObject({ code: 'misconfigured', retryable: false });
+  });
+
+  it('after a hand-off shows who the caller talks to, and only the agent’s audio counts as the agent audible', async () => {
+    const { c, calls } = setup();
+    const to: WidgetEvents['talkingTo'][] = [];
+    c.events.on('talkingTo', (v) => to.push(v));
+    const started = c.start();
+    await tick();
+    calls[0]!.settle();
+    await started;
+    expect(c.snapshot.talkingTo).toEqual({ who: 'agent', name: null });
+    calls[0]!.ev.emit('talkingTo', { who: 'person', name: 'Sam' });
+    expect(c.snapshot.talkingTo).toEqual({ who: 'person', name: 'Sam' });
+    calls[0]!.ev.emit('audio', { audible: true, atMs: 1, source: 'person' });
+    expect(c.snapshot.agentAudible).toBe(false);
+    calls[0]!.ev.emit('audio', { audible: true, atMs: 2, source: 'agent' });
+    expect(c.snapshot.agentAudible).toBe(true);
+    expect(to).toEqual([{ who: 'person', name: 'Sam' }]);
+    // A new call starts with the AI again.
+    await c.end();
+    const again = c.start();
+    await tick();
+    calls[1]!.settle();
+    await again;
+    expect(c.snapshot.talkingTo).toEqual({ who: 'agent', name: null });
   });
 });

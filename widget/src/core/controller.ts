@@ -19,6 +19,8 @@ export interface Snapshot {
   notice: WidgetError | null;
   mic: MicStatus;
   agentAudible: boolean;
+  /** Who the caller talks to now (a person after a hand-off). */
+  talkingTo: WidgetEvents['talkingTo'];
 }
 
 /** What the controller needs from its host: where the call's code lives and where media elements go. */
@@ -38,6 +40,7 @@ export interface ControllerDeps {
 }
 
 const EMPTY_SUMMARY: LatencySummary = { count: 0, p50: null, p95: null, max: null };
+const AI: WidgetEvents['talkingTo'] = { who: 'agent', name: null };
 
 /**
  * The widget without its UI: state machine, one call at a time (a promise lock and an
@@ -56,6 +59,7 @@ export class WidgetController {
     notice: null,
     mic: 'pending',
     agentAudible: false,
+    talkingTo: AI,
   };
   readonly #views = new Set<(s: Snapshot) => void>();
   #module: Promise<CallModule> | null = null;
@@ -161,7 +165,7 @@ export class WidgetController {
   }
 
   async #start(ctx: AudioContext): Promise<void> {
-    this.#set({ error: null, notice: null, lines: [], turns: [], summary: EMPTY_SUMMARY, mic: 'pending', agentAudible: false });
+    this.#set({ error: null, notice: null, lines: [], turns: [], summary: EMPTY_SUMMARY, mic: 'pending', agentAudible: false, talkingTo: AI });
     this.#machine({ type: 'start' });
     if (this.deps.configError) return this.#failed(this.deps.configError, ctx);
     const abort = (this.#abort = new AbortController());
@@ -217,12 +221,20 @@ export class WidgetController {
       this.events.emit('bargein', b);
     });
     on('audio', (a) => {
-      this.#set({ agentAudible: a.audible });
+      if (a.source === 'agent') this.#set({ agentAudible: a.audible });
       this.events.emit('audio', a);
+    });
+    on('talkingTo', (to) => {
+      this.#set({ talkingTo: to });
+      this.events.emit('talkingTo', to);
     });
     on('mic', ({ status, error }) => {
       this.#set({ mic: status, notice: error ?? this.#snapshot.notice });
       if (error) this.events.emit('error', { code: error.code, message: this.strings[error.stringKey], retryable: error.retryable });
+    });
+    on('notice', (notice) => {
+      this.#set({ notice });
+      this.events.emit('error', { code: notice.code, message: this.strings[notice.stringKey], retryable: true, detail: notice.serverMessage });
     });
     on('closed', (how) => {
       if (this.#call === call) this.#call = null;
@@ -240,7 +252,12 @@ export class WidgetController {
     void ctx?.close().catch(() => {});
     if (!this.#machine({ type: 'fail' })) return;
     this.#set({ error });
-    this.events.emit('error', { code: error.code, message: this.strings[error.stringKey], retryable: error.retryable });
+    this.events.emit('error', {
+      code: error.code,
+      message: this.strings[error.stringKey],
+      retryable: error.retryable,
+      ...(error.serverMessage ? { detail: error.serverMessage } : {}),
+    });
   }
 
   /** Applies a state-machine event; returns whether the state changed. */

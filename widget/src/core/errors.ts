@@ -7,6 +7,8 @@ export class WidgetError extends Error {
     readonly stringKey: StringKey,
     readonly retryable: boolean,
     detail?: string,
+    /** The server's message for the caller (why it refused the session), shown as it is. */
+    readonly serverMessage?: string,
   ) {
     super(detail ?? code);
     this.name = 'WidgetError';
@@ -16,8 +18,10 @@ export class WidgetError extends Error {
   static micFailed = (detail?: string) => new WidgetError('mic_failed', 'micFailed', true, detail);
   static agentTimeout = (ms: number) => new WidgetError('agent_timeout', 'agentTimeout', true, `agent did not join within ${ms} ms`);
   static connectionLost = (detail?: string) => new WidgetError('connection_lost', 'connectionLost', true, detail);
-  static sessionRefused = (detail: string, retryable: boolean) =>
-    new WidgetError('session_refused', 'sessionRefused', retryable, detail);
+  static sessionRefused = (detail: string, retryable: boolean, serverMessage?: string) =>
+    new WidgetError('session_refused', 'sessionRefused', retryable, detail, serverMessage);
+  /** The agent did not take a typed message (too fast, too long); the call goes on. */
+  static messageRefused = (agentMessage: string) => new WidgetError('message_refused', 'messageRefused', true, agentMessage, agentMessage);
   static misconfigured = (detail: string) => new WidgetError('misconfigured', 'misconfigured', false, detail);
 
   /** Wraps anything thrown into a WidgetError (unknown failures are `internal`, retryable). */

@@ -40,8 +40,12 @@ const en: Strings = {
   agentTimeout: 'The assistant did not answer. Please try again.',
   connectionLost: 'The connection was lost.',
   sessionRefused: 'The assistant is not available right now.',
+  messageRefused: 'The assistant did not read your message.',
   misconfigured: 'This widget is not set up correctly.',
   close: 'Close',
+  talkingTo: 'Talking to',
+  aiAssistant: 'AI assistant',
+  person: 'Person',
 };
 
 const de: Partial<Strings> = {
@@ -79,8 +83,12 @@ const de: Partial<Strings> = {
   agentTimeout: 'Der Assistent hat nicht geantwortet. Bitte versuchen Sie es erneut.',
   connectionLost: 'Die Verbindung wurde getrennt.',
   sessionRefused: 'Der Assistent ist gerade nicht erreichbar.',
+  messageRefused: 'Der Assistent hat Ihre Nachricht nicht gelesen.',
   misconfigured: 'Dieses Widget ist nicht richtig eingerichtet.',
   close: 'Schließen',
+  talkingTo: 'Im Gespräch mit',
+  aiAssistant: 'KI-Assistent',
+  person: 'Mitarbeiter',
 };
 
 const CATALOG: Record<string, Partial<Strings>> = { en, de };

@@ -63,5 +63,8 @@ describe('latency meter (as the widget feeds it)', () => {
     expect(updates[1]!.turn.index).toBe(0);
     expect(updates[1]!.turn.stages).toEqual({ endpointingMs: 300, modelMs: 300, agentOutMs: 50, networkPlayoutMs: 150 });
     expect(updates[1]!.turn.endOfTurnSource).toBe('client_hint');
+    // The turn names the reply it was matched to: the server checks it against the agent's own copy.
+    expect(updates[1]!.turn.responseId).toBe('r1');
+    expect(updates[0]!.turn.responseId).toBeUndefined();
   });
 });

@@ -102,6 +102,7 @@ export class LatencyMeter {
     turn.stages = stages;
     turn.endOfTurnSource = timeline.endOfTurnSource;
     turn.clockUncertaintyMs = this.#clock.uncertaintyMs;
+    turn.responseId = timeline.responseId;
     return true;
   }
 }

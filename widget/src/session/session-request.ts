@@ -5,7 +5,7 @@ import type { ResolvedOptions } from '../core/options.ts';
 /**
  * `POST /api/sessions` on our server: creates the room, dispatches the agent, returns the token.
  * Sends the demo-link slug and lead when the page gave them (the server applies that link's budgets).
- * @throws WidgetError `session_refused` (with the server's message; retryable on 429/5xx) or
+ * @throws WidgetError `session_refused` (with the server's message for the caller, on 4xx; retryable on 429/5xx) or
  *   `connection_lost` when the server cannot be reached.
  */
 export async function requestSession(
@@ -28,8 +28,9 @@ export async function requestSession(
   }
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;
-    throw WidgetError.sessionRefused(message, res.status === 429 || res.status >= 500);
+    const server = (body as { error?: { message?: unknown } } | null)?.error?.message;
+    const shown = typeof server === 'string' && res.status < 500 ? server.slice(0, 300) : undefined;
+    throw WidgetError.sessionRefused(shown ?? `HTTP ${res.status}`, res.status === 429 || res.status >= 500, shown);
   }
   const parsed = CreateSessionResponse.safeParse(body);
   if (!parsed.success) throw WidgetError.sessionRefused('unexpected session reply', true);

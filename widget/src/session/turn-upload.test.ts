@@ -4,8 +4,8 @@ import { turnUploader } from './turn-upload.ts';
 
 const turn: TurnLatency = {
   index: 0,
-  speechEndAt: 1_000,
-  playStartAt: 1_700,
+  speechEndAt: 1_700_000_001_000,
+  playStartAt: 1_700_000_001_700,
   perceivedMs: 700,
   overlap: false,
   stages: null,

@@ -17,6 +17,8 @@ import {
   CreateSessionResponse,
   RpcMethod,
   TIMELINE_TOPIC,
+  NOTICE_TOPIC,
+  AgentNotice,
   type TurnLatency,
 } from '@voice-widget/protocol';
 import { BargeInDetector } from '../core/barge-in.ts';
@@ -31,6 +33,7 @@ import { Captions } from './captions.ts';
 import { type ClientVad, type VadFrame, loadClientVad } from './client-vad.ts';
 import { LatencyMeter } from './latency-meter.ts';
 import { followMicDevice, openMic } from './mic.ts';
+import { PersonLink, isPersonParticipant } from './person.ts';
 import { AgentPlayback } from './playback.ts';
 import { turnUploader } from './turn-upload.ts';
 
@@ -63,6 +66,8 @@ export class VoiceSession implements Call {
   readonly #bargeIn: BargeInDetector;
   readonly #hints = new EndOfTurnHints();
   readonly #playback: AgentPlayback;
+  /** The person who takes the call over after a hand-off (their own playback, not the agent's latency). */
+  readonly #person: PersonLink;
   readonly #clock = new ClockOffsetEstimator();
   readonly #cleanups: (() => void)[] = [];
   #onAgentHeard: () => void = () => {};
@@ -93,9 +98,15 @@ export class VoiceSession implements Call {
       arriving: () => {},
       played: (edge) => {
         if (edge.type === 'start') this.#onAgentHeard();
-        this.#events.emit('audio', { audible: edge.type === 'start', atMs: edge.atMs });
+        this.#events.emit('audio', { audible: edge.type === 'start', atMs: edge.atMs, source: 'agent' });
         this.#latency.push(edge.type === 'start' ? { type: 'agent_audio_start', atMs: edge.atMs } : { type: 'agent_audio_end', atMs: edge.atMs });
       },
+    });
+    this.#person = new PersonLink(this.#ctx, deps.mediaContainer, {
+      talkingTo: (to) => this.#events.emit('talkingTo', to),
+      played: (edge) => this.#events.emit('audio', { audible: edge.type === 'start', atMs: edge.atMs, source: 'person' }),
+      // When the caller first heard the person, on the agent's clock (the hand-off's time to a person).
+      firstHeard: (atMs) => this.#rpc(RpcMethod.personHeard, { heardAtMs: Math.round(atMs + (this.#clock.current?.offsetMs ?? 0)) }),
     });
   }
 
@@ -204,7 +215,7 @@ export class VoiceSession implements Call {
   levels(): { mic: number; agent: number } {
     return {
       mic: this.#micAnalyser ? analyserLevel(this.#micAnalyser, this.#micBuf) : 0,
-      agent: this.#playback.level(),
+      agent: Math.max(this.#playback.level(), this.#person.level()),
     };
   }
 
@@ -221,7 +232,8 @@ export class VoiceSession implements Call {
     room.registerTextStreamHandler('lk.transcription', (reader, participant) => {
       const attrs = reader.info.attributes ?? {};
       const id = attrs['lk.segment_id'] ?? reader.info.id;
-      const speaker = participant.identity === room.localParticipant.identity ? 'caller' : 'agent';
+      const remote = room.remoteParticipants.get(participant.identity);
+      const speaker = participant.identity === room.localParticipant.identity ? 'caller' : remote && isPersonParticipant(remote) ? 'person' : 'agent';
       const final = attrs['lk.transcription_final'] === 'true';
       void (async () => {
         if (speaker === 'caller') {
@@ -251,14 +263,20 @@ export class VoiceSession implements Call {
   }
 
   async #onTrack(track: RemoteTrack, participant: RemoteParticipant): Promise<void> {
+    if (track.kind === Track.Kind.Audio && isPersonParticipant(participant)) {
+      this.#person.onPerson(participant);
+      return this.#person.attach(track as RemoteAudioTrack);
+    }
     if (track.kind !== Track.Kind.Audio || !participant.isAgent) return;
     this.#onParticipant(participant);
     await this.#playback.attach(track as RemoteAudioTrack);
   }
 
   #onParticipant(p: Participant): void {
+    if (isPersonParticipant(p)) return this.#person.onPerson(p);
     if (!p.isAgent || p === this.#room?.localParticipant) return;
     this.#agent = p as RemoteParticipant;
+    this.#person.onAgent(p);
     const state = p.attributes['lk.agent.state'];
     if (state && AGENT_STATES.has(state) && state !== this.#agentState) {
       this.#agentState = state as AgentState;
@@ -268,9 +286,15 @@ export class VoiceSession implements Call {
   }
 
   #onData(payload: Uint8Array, topic: string | undefined): void {
-    if (topic !== TIMELINE_TOPIC || payload.byteLength > 4096) return;
+    if ((topic !== TIMELINE_TOPIC && topic !== NOTICE_TOPIC) || payload.byteLength > 4096) return;
     try {
-      const parsed = AgentTurnTimeline.safeParse(JSON.parse(new TextDecoder().decode(payload)));
+      const json: unknown = JSON.parse(new TextDecoder().decode(payload));
+      if (topic === NOTICE_TOPIC) {
+        const notice = AgentNotice.safeParse(json);
+        if (notice.success) this.#events.emit('notice', WidgetError.messageRefused(notice.data.message));
+        return;
+      }
+      const parsed = AgentTurnTimeline.safeParse(json);
       if (parsed.success) this.#latency.addTimeline(parsed.data);
     } catch {
       /* not JSON: ignore */
@@ -283,7 +307,8 @@ export class VoiceSession implements Call {
   }
 
   #onVadFrame(f: VadFrame): void {
-    if (this.#mic?.isMuted) return;
+    // Muted, or talking to a person: no turns for the agent, no barge-in, no agent latency.
+    if (this.#mic?.isMuted || this.#person.withPerson) return;
     const speaking = this.#agentSpeaking();
     this.#latency.push({ type: 'vad_frame', endMs: f.endMs, voiced: f.voiced });
     this.#sendHint(this.#hints.frame(f.endMs, f.voiced, speaking));
@@ -305,6 +330,7 @@ export class VoiceSession implements Call {
   }
 
   #onSpeechEnd(): void {
+    if (this.#person.withPerson) return;
     const hint = this.#hints.speechEnd();
     if (hint) this.#rpc(RpcMethod.endOfTurn, hint);
   }
@@ -424,6 +450,7 @@ export class VoiceSession implements Call {
       }
     }
     this.#playback.dispose();
+    this.#person.dispose();
     this.#micSource?.disconnect();
     const room = this.#room;
     this.#room = null;

@@ -47,11 +47,17 @@ export function Widget() {
           {s.error && (
             <p class="vw-error" role="alert" data-testid="error" data-code={s.error.code}>
               {t[s.error.stringKey]}
+              {s.error.serverMessage && (
+                <span class="vw-detail" data-testid="error-detail">
+                  {s.error.serverMessage}
+                </span>
+              )}
             </p>
           )}
           {s.notice && live && (
             <p class="vw-notice" role="alert" data-testid="notice" data-code={s.notice.code}>
               {t[s.notice.stringKey]}
+              {s.notice.serverMessage && <span class="vw-detail">{s.notice.serverMessage}</span>}
             </p>
           )}
           {panel && <panel.PanelBody />}

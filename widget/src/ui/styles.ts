@@ -19,7 +19,7 @@ export const styles = `
 .vw-card{width:100%;background:var(--_bg);border:1px solid var(--_line);border-radius:var(--vw-radius,14px);box-shadow:0 6px 24px rgba(0,0,0,.18);padding:12px;display:flex;flex-direction:column;gap:8px}
 .vw-head{display:flex;align-items:center;gap:8px}
 .vw-state{margin:0;font-weight:600;flex:1}
-.vw-error,.vw-notice{margin:0;font-size:13px;color:var(--_danger)}
+.vw-error,.vw-notice{margin:0;font-size:13px;color:var(--_danger)}.vw-detail{display:block;margin-top:2px;color:var(--_fg)}
 .vw button{font:inherit;cursor:pointer;border-radius:999px;border:1px solid var(--_muted);background:var(--_bg);color:var(--_fg);padding:6px 10px}
 .vw button:focus-visible,.vw input:focus-visible{outline:3px solid var(--vw-focus,#ffbf47);outline-offset:2px}
 .vw-controls{display:flex;gap:8px;align-items:center}

@@ -4,7 +4,7 @@ import { useController, useSnapshot } from '../context.ts';
 /** Live captions of both sides in an ARIA live region; the newest line stays in view. */
 export function CaptionList() {
   const c = useController();
-  const { lines } = useSnapshot();
+  const { lines, talkingTo } = useSnapshot();
   const t = c.strings;
   const list = useRef<HTMLOListElement>(null);
   useEffect(() => {
@@ -16,7 +16,7 @@ export function CaptionList() {
     <ol class="vw-captions" role="log" aria-live="polite" aria-label={t.captions} data-testid="captions" ref={list}>
       {lines.map((l) => (
         <li key={l.id} class={`vw-line vw-${l.speaker}`} data-speaker={l.speaker} data-interrupted={String(l.interrupted)}>
-          <span class="vw-who">{l.speaker === 'caller' ? t.you : t.agent}</span> <span class="vw-text">{l.text}</span>
+          <span class="vw-who">{l.speaker === 'caller' ? t.you : l.speaker === 'person' ? (talkingTo.name ?? t.person) : t.agent}</span> <span class="vw-text">{l.text}</span>
           {l.interrupted && <span class="vw-cut"> {t.interrupted}</span>}
         </li>
       ))}

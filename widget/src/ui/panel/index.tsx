@@ -41,6 +41,11 @@ export function PanelBody() {
   usePanelStyles(ref);
   return (
     <div class="vw-body" ref={ref}>
+      {isLive(s.state) && s.state !== 'connecting' && (
+        <p class="vw-with" data-testid="talking-to" data-who={s.talkingTo.who}>
+          {c.strings.talkingTo} <b>{s.talkingTo.who === 'person' ? (s.talkingTo.name ?? c.strings.person) : c.strings.aiAssistant}</b>
+        </p>
+      )}
       {c.options.showCaptions && <CaptionList />}
       {isLive(s.state) && s.state !== 'connecting' && <TextInput />}
       {c.options.showLatency && <LatencyPanel />}

@@ -8,6 +8,8 @@ export const panelStyles = `
 .vw-who{font-weight:600;color:var(--_muted)}
 .vw-agent .vw-text{color:var(--_agent)}
 .vw-cut{color:var(--_muted);font-style:italic}
+.vw-with{margin:0;font-size:12px;color:var(--_muted)}.vw-with b{color:var(--_fg)}
+.vw-person .vw-text{color:var(--_fg);font-weight:500}
 .vw-type{display:flex;gap:6px}
 .vw-type input{flex:1;min-width:0;font:inherit;color:var(--_fg);background:var(--_bg);border:1px solid var(--_muted);border-radius:8px;padding:6px 8px}
 .vw-latency{font-size:12px;color:var(--_muted);border-top:1px solid var(--_line);padding-top:6px}

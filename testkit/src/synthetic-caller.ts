@@ -11,7 +11,16 @@ import {
   TrackPublishOptions,
   TrackSource,
 } from '@livekit/rtc-node';
-import { AUDIBLE_DBFS, CreateSessionResponse, RpcMethod, levelDbfs } from '@voice-widget/protocol';
+import {
+  AUDIBLE_DBFS,
+  AgentNotice,
+  AgentTurnTimeline,
+  CreateSessionResponse,
+  NOTICE_TOPIC,
+  RpcMethod,
+  TIMELINE_TOPIC,
+  levelDbfs,
+} from '@voice-widget/protocol';
 
 /** Caller audio: 48 kHz mono PCM16, sent in 10 ms frames. */
 export const SAMPLE_RATE = 48_000;
@@ -48,9 +57,21 @@ export interface CallerTurn {
  * the widget, publishes a microphone track fed with recordings in real time, listens to the
  * agent, and measures each turn on its own clock from the audio it sent and received (the
  * phone-caller method of latency.md). It sends the same end-of-turn hint the widget sends.
+ * For abuse probes it also calls RPCs and sends text directly, and keeps what the agent sent
+ * on the data topics (reply timelines, notices) and when the room's metadata changed.
  */
 export class SyntheticCaller {
   readonly turns: CallerTurn[] = [];
+  /** The session the server created (room, caller token), once joined. */
+  session: CreateSessionResponse | null = null;
+  /** The agent's reply timelines received on `voice.timeline`. */
+  readonly timelines: AgentTurnTimeline[] = [];
+  /** Notices received on `voice.notice`. */
+  readonly notices: AgentNotice[] = [];
+  /** Room metadata changes (the server's call-ending notice), with when they arrived (ms since epoch). */
+  readonly metadataChanges: { at: number; metadata: string }[] = [];
+  /** When the room disconnected this caller, ms since epoch (null while connected). */
+  disconnectedAt: number | null = null;
   #room = new Room();
   #source = new AudioSource(SAMPLE_RATE, 1, 100);
   #agentIdentity: string | null = null;
@@ -63,14 +84,14 @@ export class SyntheticCaller {
    * Creates the session and joins; resolves once the agent's audio track is subscribed.
    * @throws Error when the session is refused or no agent audio arrives within `agentTimeoutMs`.
    */
-  async join(serverUrl: string, agent: string, pageOrigin: string, agentTimeoutMs = 30_000): Promise<void> {
+  async join(serverUrl: string, agent: string, pageOrigin: string, agentTimeoutMs = 30_000, extra: { demo?: string } = {}): Promise<void> {
     const res = await fetch(new URL('/api/sessions', serverUrl), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: pageOrigin },
-      body: JSON.stringify({ agent }),
+      body: JSON.stringify({ agent, ...extra }),
     });
     if (!res.ok) throw new Error(`session: ${res.status} ${await res.text()}`);
-    const session = CreateSessionResponse.parse(await res.json());
+    const session = (this.session = CreateSessionResponse.parse(await res.json()));
     const subscribed = new Promise<void>((resolve) => {
       this.#room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, participant) => {
         if (track.kind !== TrackKind.KIND_AUDIO) return;
@@ -82,6 +103,10 @@ export class SyntheticCaller {
     // The agent streams captions and session events to every participant; drain them unread.
     this.#room.registerTextStreamHandler('lk.transcription', (reader) => void reader.readAll().catch(() => {}));
     this.#room.registerByteStreamHandler('lk.agent.session', (reader) => void reader.readAll().catch(() => {}));
+    this.#room
+      .on(RoomEvent.DataReceived, (payload, _p, _kind, topic) => this.#onData(payload, topic))
+      .on(RoomEvent.RoomMetadataChanged, (metadata) => this.metadataChanges.push({ at: Date.now(), metadata }))
+      .on(RoomEvent.Disconnected, () => (this.disconnectedAt ??= Date.now()));
     await this.#room.connect(session.url, session.token, { autoSubscribe: true, dynacast: false });
     const track = LocalAudioTrack.createAudioTrack('mic', this.#source);
     await this.#room.localParticipant!.publishTrack(track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
@@ -126,6 +151,42 @@ export class SyntheticCaller {
     while (this.#onsets.length === onsetsBefore && Date.now() < deadline) await sleep(20);
     const onset = this.#onsets[onsetsBefore];
     if (onset !== undefined) this.turns.push({ perceivedMs: onset - speechEnd });
+  }
+
+  /** Agent audio onsets heard so far (ms since epoch): the greeting, each reply. */
+  get onsets(): readonly number[] {
+    return this.#onsets;
+  }
+
+  /** Calls an RPC method of the agent; resolves with its reply, rejects with the agent's RpcError. */
+  rpc(method: string, payload: unknown): Promise<string> {
+    if (!this.#agentIdentity) return Promise.reject(new Error('no agent in the room'));
+    return this.#room.localParticipant!.performRpc({ destinationIdentity: this.#agentIdentity, method, payload: JSON.stringify(payload) });
+  }
+
+  /** Types a message to the agent (`lk.chat`, like the widget's text input). */
+  async sendText(text: string): Promise<void> {
+    await this.#room.localParticipant!.sendText(text, { topic: 'lk.chat' });
+  }
+
+  /** Whether the agent's participant is still in the room. */
+  get agentPresent(): boolean {
+    return this.#agentIdentity !== null && this.#room.remoteParticipants.has(this.#agentIdentity);
+  }
+
+  #onData(payload: Uint8Array, topic: string | undefined): void {
+    try {
+      const json: unknown = JSON.parse(new TextDecoder().decode(payload));
+      if (topic === TIMELINE_TOPIC) {
+        const t = AgentTurnTimeline.safeParse(json);
+        if (t.success) this.timelines.push(t.data);
+      } else if (topic === NOTICE_TOPIC) {
+        const n = AgentNotice.safeParse(json);
+        if (n.success) this.notices.push(n.data);
+      }
+    } catch {
+      /* not ours */
+    }
   }
 
   async leave(): Promise<void> {
