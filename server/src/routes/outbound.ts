@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AgentSlug, DoNotCallEntryInput, OutboundCallRequest, OutboundOutcome, type OutboundStats, OutboundStatus, OutboundTrunkSpec, summarize } from '@voice-widget/protocol';
 import { requireAdminKey } from '../auth.ts';
 import type { Db } from '../db/client.ts';
-import { HttpError, parseOr400 } from '../errors.ts';
+import { HttpError, parseOr400, upstreamCaller } from '../errors.ts';
 import { calleeNumber, calleeZones, refusal, refusalError } from '../outbound/compliance.ts';
 import { findAgent } from '../repo/agents.ts';
 import { addToDoNotCall, listDoNotCall, removeFromDoNotCall, toDoNotCallEntry } from '../repo/do-not-call.ts';
@@ -47,15 +47,7 @@ export function outboundAdminRouter(deps: { db: Db; log: Logger; outbound?: Outb
     if (!deps.outbound) throw new HttpError(503, 'outbound_unavailable', 'outbound calling is not configured on this server (no LiveKit SIP) — nothing was dialled');
     return deps.outbound;
   };
-  const upstream = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof HttpError) throw err;
-      log.error({ err }, `${what} failed`);
-      throw HttpError.upstream('LiveKit SIP');
-    }
-  };
+  const upstream = upstreamCaller(log, 'LiveKit SIP');
 
   router.post('/api/admin/calls/outbound', async (req, res) => {
     const body = parseOr400(OutboundCallRequest, req.body ?? {}, 'outbound call');
