@@ -32,7 +32,8 @@ import {
 } from '@voice-widget/testkit';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'outbound');
-const HUMAN_OPENER = /^Hi, this is an AI assistant calling from Acme for Ada, about your question about hiking boots\. Is now a good time\?/;
+// The stored transcript carries contact-store names as [name] (issue 10 redaction).
+const HUMAN_OPENER = /^Hi, this is an AI assistant calling from Acme for (Ada|\[name\]), about your question about hiking boots\. Is now a good time\?/;
 
 describe('outbound calls through LiveKit SIP', () => {
   let phone: PhoneStack;
@@ -139,7 +140,7 @@ describe('outbound calls through LiveKit SIP', () => {
     console.log(detail.transcript.map((t) => `  ${t.speaker}: ${t.text}`).join('\n'));
     const agentLines = detail.transcript.filter((t) => t.speaker === 'agent');
     expect(agentLines).toHaveLength(1);
-    expect(agentLines[0]!.text).toMatch(/^Hello, this is an AI assistant calling from Acme for Ada, about your question about hiking boots\. Please call us back at 1, 5 5 5, 0 1 0 0\./);
+    expect(agentLines[0]!.text).toMatch(/^Hello, this is an AI assistant calling from Acme for (Ada|\[name\]), about your question about hiking boots\. Please call us back at 1, 5 5 5, 0 1 0 0\./);
   });
 
   it('no answer: it rings until the ring timeout, then our CANCEL; recorded as no answer', async () => {
@@ -153,8 +154,9 @@ describe('outbound calls through LiveKit SIP', () => {
     expect(view).toMatchObject({ status: 'no_answer', outcome: 'no_answer' });
     expect(view.ringingAt).not.toBeNull();
     expect(view.answeredAt).toBeNull();
-    expect(sipp.code, sipp.output.slice(-1500)).toBe(0);
-    expect(sipp.received.some((l) => l.startsWith('CANCEL'))).toBe(true);
+    // The exchange itself (SIPp's exit code counts the ACK livekit-sip never sends: sipp-scenarios.ts).
+    expect(sipp.received.map((l) => l.split(' ')[0]), sipp.output.slice(-1500)).toEqual(['INVITE', 'CANCEL']);
+    expect(sipp.messages).toMatch(/message sent[^\n]*\n\s*SIP\/2\.0 487 Request Terminated/);
   });
 
   it('busy: the callee answers 486; recorded as busy with the SIP status', async () => {

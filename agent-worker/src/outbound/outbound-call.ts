@@ -119,7 +119,14 @@ export async function prepareOutboundCall(ctx: JobContext, joined: Promise<void>
   ctx.addShutdownCallback(async () => line.close());
   const timeout = setTimeout(() => resolveAnswer(null), ANSWER_WAIT_MS);
   void answered.then(() => clearTimeout(timeout));
-  await ctx.room.localParticipant?.setAttributes({ [OUTBOUND_READY_ATTRIBUTE]: 'ready' });
+  // The server dials once it sees this; the call's context may still be on its way.
+  const readyAt = Date.now();
+  void ctx.room.localParticipant
+    ?.setAttributes({ [OUTBOUND_READY_ATTRIBUTE]: 'ready' })
+    .then(
+      () => log.debug({ ms: Date.now() - readyAt }, 'ready attribute acknowledged'),
+      (err: Error) => log.error({ err: err.message }, 'ready attribute not set: the server will not dial'),
+    );
   const contextR = await contextP;
   if (contextR && !contextR.ok) log.error({ err: contextR.error }, 'outbound call context not fetched');
   const context = contextR?.ok ? contextR.value : null;
