@@ -1,4 +1,5 @@
 import { TurnTaking } from '@voice-widget/protocol';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -34,6 +35,11 @@ export const WorkerConfig = z.object({
    * 5–9 s on a busy 2-core machine; they start one at a time). ~220 MiB each; 0 = the agents default.
    */
   AGENT_IDLE_PROCESSES: z.coerce.number().int().min(0).max(64).default(3),
+  /**
+   * This worker's name in a pool: set on the agent's participant (`voice.worker`) of every job it
+   * takes and on its log lines. Default `<hostname>-<pid>`.
+   */
+  WORKER_NAME: z.string().trim().min(1).max(64).regex(/^[\w.-]+$/, 'WORKER_NAME: letters, digits, . _ -').default(`${hostname()}-${process.pid}`),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
   /** `1` keeps personal data (the `pii` log field: transcripts, typed messages) in logs; default off. */
   LOG_PII: z.enum(['0', '1']).default('0'),

@@ -21,3 +21,4 @@ export * from './tools.ts';
 export * from './customers.ts';
 export * from './live-call.ts';
 export * from './handoff.ts';
+export * from './worker-attributes.ts';

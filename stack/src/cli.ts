@@ -1,16 +1,22 @@
 /**
  * `npm run demo`: starts the whole stack on loopback and prints the demo URL; Ctrl-C stops it.
  * Logs go to .state/stack/logs/*.log (add `--verbose` to echo them here).
+ * `--cluster`: two LiveKit nodes, two servers, two workers (cluster-demo.ts).
  */
 import { readFileSync } from 'node:fs';
 import { dashboardSigninLink } from './operator.ts';
 import { demoLineFromEnv, provisionDemoLine } from './sip-demo.ts';
 import { startStack } from './stack.ts';
+import { runClusterDemo } from './cluster-demo.ts';
 
 const [command, ...flags] = process.argv.slice(2);
 if (command !== 'demo') {
-  console.error('usage: tsx src/cli.ts demo [--verbose] [--sip]');
+  console.error('usage: tsx src/cli.ts demo [--verbose] [--sip | --cluster]');
   process.exit(2);
+}
+if (flags.includes('--cluster')) {
+  await runClusterDemo({ echo: flags.includes('--verbose') });
+  await new Promise(() => {}); // runs until Ctrl-C (runClusterDemo exits the process)
 }
 
 const t0 = Date.now();
