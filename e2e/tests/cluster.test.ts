@@ -43,10 +43,15 @@ describe('cluster: two LiveKit nodes, two agent workers, two servers on one data
     });
   const nodeOf = (room: string) => until(`node of ${room}`, () => cluster.roomNode(room));
   /** A caller through `server` that heard the greeting; returns it with its room's node and worker. */
-  const call = async (server: Cluster['servers'][number], extra: { demo?: string } = {}) => {
+  const call = async (server: Cluster['servers'][number], extra: { demo?: string } = {}, agentTimeoutMs = 40_000) => {
     const c = new SyntheticCaller();
     callers.push(c);
-    await c.join(server.url, 'acme', ORIGIN, 40_000, extra);
+    try {
+      await c.join(server.url, 'acme', ORIGIN, agentTimeoutMs, extra);
+    } catch (err) {
+      await c.leave().catch(() => {});
+      throw err;
+    }
     await c.waitForQuiet(800, 20_000); // the greeting
     const room = c.session!.room;
     return { caller: c, room, node: await nodeOf(room), worker: await workerOf(room) };
@@ -160,14 +165,16 @@ describe('cluster: two LiveKit nodes, two agent workers, two servers on one data
       else await c.caller.leave();
     }
     const killedAt = Date.now();
-    lost.service.child.kill('SIGKILL'); // the machine is gone: no goodbye to Redis
+    // The machine is gone: no goodbye to Redis. SIGQUIT ends a Go program at once, like SIGKILL, and
+    // leaves its goroutines' stacks in the node's log.
+    lost.service.child.kill('SIGQUIT');
     let recoveredAfterMs: number | null = null;
     let attempts = 0;
     const next = await until(
       'a new call after the node loss',
       async () => {
         attempts++;
-        const c = await call(viaSurvivor);
+        const c = await call(viaSurvivor, {}, 15_000);
         recoveredAfterMs = Date.now() - killedAt;
         return c;
       },
