@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dashboardSigninLink } from './operator.ts';
 import { demoLineFromEnv, provisionDemoLine } from './sip-demo.ts';
+import { stopOnSignals } from './service.ts';
 import { startStack } from './stack.ts';
 import { runClusterDemo } from './cluster-demo.ts';
 
@@ -72,19 +73,10 @@ ${sipInfo}
     The assistant introduces Sam and leaves the conversation; Sam talks with the caller from this tab.
     (Nobody online, or nobody takes the call within 90 s: the assistant opens a callback case instead.)
 `);
-let stopping = false;
-const shutdown = async () => {
-  if (stopping) return;
-  stopping = true;
-  console.log('stopping…');
-  await stack.stop();
-  process.exit(0);
-};
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+const { shutdown, stopping } = stopOnSignals(() => stack.stop());
 for (const s of stack.services) {
   void s.exited.then((code) => {
-    if (!stopping) {
+    if (!stopping()) {
       console.error(`${s.name} exited (${code}); see ${s.logFile}. Stopping the stack.`);
       void shutdown();
     }

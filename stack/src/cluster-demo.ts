@@ -1,5 +1,6 @@
 /** `npm run demo -- --cluster`: the cluster on loopback (cluster.ts), printed; Ctrl-C stops it. */
 import { startCluster } from './cluster.ts';
+import { stopOnSignals } from './service.ts';
 
 /** Starts the cluster with the demo site, prints where everything is, and stops it on SIGINT/SIGTERM. */
 export async function runClusterDemo(opts: { echo?: boolean }): Promise<void> {
@@ -23,14 +24,6 @@ export async function runClusterDemo(opts: { echo?: boolean }): Promise<void> {
   Drain a worker: kill -TERM ${cluster.workers[0]!.service.child.pid}   (its calls finish; new ones go to the other)
   Ctrl-C to stop.
 `);
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('stopping…');
-    await cluster.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  // A part that exits (a drained worker, a lost node) does not stop the others: that is the point.
+  stopOnSignals(() => cluster.stop());
 }
