@@ -62,6 +62,17 @@ describe('cluster: two LiveKit nodes, two agent workers, two servers on one data
     await c.say(utterance, 20_000);
     return c.turns.length === before + 1;
   };
+  /**
+   * Ends every call still in a room and waits until LiveKit has seen both workers free again: a room
+   * whose callers left keeps its agent until LiveKit closes it (departure timeout 20 s), and a room
+   * created while every worker is full is never offered to one (LiveKit does not retry the dispatch).
+   */
+  const freeWorkers = async () => {
+    const lk = rooms(liveNodes()[0]!);
+    for (const r of await lk.listRooms()) await lk.deleteRoom(r.name).catch(() => {});
+    await until('rooms closed', async () => ((await lk.listRooms()).length === 0 ? true : null));
+    await new Promise((r) => setTimeout(r, 3_000)); // workers report their load every 2.5 s
+  };
   const admin = async (server: Cluster['servers'][number], method: string, path: string, body?: unknown) => {
     const res = await fetch(new URL(path, server.url), {
       method,
@@ -125,11 +136,10 @@ describe('cluster: two LiveKit nodes, two agent workers, two servers on one data
     const viaB = await remaining(b!);
     console.log(`sessions rate limit remaining: ${viaA} via server-a, then ${viaB} via server-b`);
     expect(viaB).toBe(viaA - 1);
-    // Free the workers for the next cases: the two admitted rooms go (webhooks close their calls).
-    for (const r of attempts) if (r.body.room) await rooms(liveNodes()[0]!).deleteRoom(r.body.room).catch(() => {});
   });
 
   it('drains a worker on SIGTERM: its call goes on to a normal end, new calls go to the other worker', async () => {
+    await freeWorkers();
     const [a] = cluster.servers;
     const drained = await call(a!);
     const worker = cluster.workers.find((w) => w.name === drained.worker)!;
@@ -157,6 +167,7 @@ describe('cluster: two LiveKit nodes, two agent workers, two servers on one data
     const survivor = cluster.nodes.find((n) => n.name === survivingWorker.name.replace('worker', 'lk'))!;
     const lost = cluster.nodes.find((n) => n !== survivor)!;
     const viaSurvivor = survivor === cluster.nodes[0] ? a! : b!;
+    await freeWorkers();
     // A call on the node about to be lost, to see what happens to it.
     let victim: Awaited<ReturnType<typeof call>> | null = null;
     for (let i = 0; i < 3 && !victim; i++) {
