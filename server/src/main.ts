@@ -4,9 +4,11 @@ import { ensureAdminKeyFile, ensureAgent, ensureConsoleKeyFile, seedDemoCustomer
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { createLogger, urlPassword } from './log.ts';
+import { OutboundDialer } from './outbound/dialer.ts';
 import { trustProxySetting } from './rate-limit.ts';
 import { redisRateLimitStores } from './rate-limit-redis.ts';
 import { drainableHttpServer } from './shutdown.ts';
+import { OutboundTrunks } from './sip/outbound-trunks.ts';
 import { SipProvisioner } from './sip/provision.ts';
 import { startSweeper } from './sweeper.ts';
 
@@ -37,6 +39,10 @@ if (config.BOOTSTRAP_ADMIN_KEY_FILE) {
 const shared = config.REDIS_URL ? await redisRateLimitStores(config.REDIS_URL) : null;
 if (shared) log.info('rate limits in Redis (shared by every instance)');
 const rooms = new RoomServiceClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
+const sipClient = new SipClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
+const trunks = new OutboundTrunks(sipClient);
+const dialer = new OutboundDialer({ db: database.db, rooms, sip: sipClient, trunks, agentName: config.AGENT_NAME, log });
+dialer.start(config.SWEEP_INTERVAL_S * 1000);
 const app = createApp({
   log,
   db: database.db,
@@ -49,7 +55,8 @@ const app = createApp({
   trustProxy,
   retentionDays: config.RETENTION_DAYS,
   rooms,
-  sip: new SipProvisioner(new SipClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET), config.AGENT_NAME),
+  sip: new SipProvisioner(sipClient, config.AGENT_NAME),
+  outbound: { trunks, kick: () => dialer.kick() },
   sessions: {
     rooms,
     apiKey: config.LIVEKIT_API_KEY,
@@ -78,6 +85,7 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     stopSweeper();
+    void dialer.stop();
     log.info({ signal: sig, graceMs: config.SHUTDOWN_GRACE_MS }, 'draining: no new connections, finishing requests in flight');
     void drain(config.SHUTDOWN_GRACE_MS)
       .then((r) => log.info(r, 'drained'))
