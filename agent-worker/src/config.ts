@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { TurnTaking } from '@voice-widget/protocol';
 import { z } from 'zod';
@@ -43,6 +43,11 @@ export const WorkerConfig = z.object({
   GREETING_CACHE: z.enum(['on', 'off']).default('on'),
   /** Folder of cached greetings (shared by the worker's job processes); default `~/.cache/voice-widget/greetings`. */
   GREETING_CACHE_DIR: z.string().min(1).optional(),
+  /**
+   * This worker's name in a pool: set on the agent's participant (`voice.worker`) of every job it
+   * takes and on its log lines. Default `<hostname>-<pid>`.
+   */
+  WORKER_NAME: z.string().trim().min(1).max(64).regex(/^[\w.-]+$/, 'WORKER_NAME: letters, digits, . _ -').default(`${hostname()}-${process.pid}`),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
   /** `1` keeps personal data (the `pii` log field: transcripts, typed messages) in logs; default off. */
   LOG_PII: z.enum(['0', '1']).default('0'),

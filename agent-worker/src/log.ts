@@ -11,7 +11,7 @@ export function createAgentLogger(config: WorkerConfig, base: Record<string, unk
   const secrets = [config.LIVEKIT_API_SECRET, config.LIVEKIT_API_KEY, config.OPENAI_API_KEY].filter((s): s is string => Boolean(s));
   return pino({
     level: config.LOG_LEVEL,
-    base,
+    base: { worker: config.WORKER_NAME, ...base },
     ...safeLoggerOptions({ logPii: config.LOG_PII === '1', secrets, hashKey: logHashKey(config.LIVEKIT_API_SECRET) }),
   });
 }

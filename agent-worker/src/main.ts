@@ -3,9 +3,12 @@
  * The model is OpenAI Realtime (OPENAI_API_KEY) or the offline model running as its own service
  * (LOCAL_REALTIME_URL + LOCAL_REALTIME_API_KEY; the stack starts it): production workers and test
  * workers are the same code. With neither, the worker refuses to start and says why.
+ * SIGTERM drains (@livekit/agents, production mode): the worker reports itself full to LiveKit, takes
+ * no new job, waits for its calls to end (job processes ignore SIGTERM), then exits.
  */
 import { fileURLToPath } from 'node:url';
 import { ServerOptions, cli } from '@livekit/agents';
+import { WORKER_ATTRIBUTE } from '@voice-widget/protocol';
 import { loadWorkerConfig } from './config.ts';
 
 let config: ReturnType<typeof loadWorkerConfig>;
@@ -15,11 +18,15 @@ try {
   console.error(`agent-worker: ${(err as Error).message}`);
   process.exit(1);
 }
+// Job processes are forked from this one and load the config again: they keep this worker's name.
+process.env.WORKER_NAME = config.WORKER_NAME;
 
 cli.runApp(
   new ServerOptions({
     agent: fileURLToPath(new URL('./agent.ts', import.meta.url)),
     agentName: config.AGENT_NAME,
+    // Every job taken shows which worker of the pool runs it (identity stays `agent-<job id>`).
+    requestFunc: (req) => req.accept('', '', '', { [WORKER_ATTRIBUTE]: config.WORKER_NAME }),
     // The worker's health endpoint; 0 would fall back to 8081 in production mode, which
     // livekit-sip also uses by default.
     port: Number(process.env.AGENT_HTTP_PORT ?? 8089),

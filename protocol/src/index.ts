@@ -22,3 +22,4 @@ export * from './tools.ts';
 export * from './customers.ts';
 export * from './live-call.ts';
 export * from './handoff.ts';
+export * from './worker-attributes.ts';

@@ -38,6 +38,13 @@ export const ServerConfig = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres://').optional(),
   /** PGlite data folder (used when DATABASE_URL is unset). */
   PGLITE_DIR: z.string().default(DEFAULT_PGLITE_DIR),
+  /**
+   * Redis (`redis://host:port`) holding the request rate limits, so several server instances count
+   * a client once; unset → in this process's memory (one instance). Budgets are in the database.
+   */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://').optional(),
+  /** On SIGTERM, in-flight requests get this long to finish before their connections are closed, ms. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Public URL of the demo site; demo links are `<DEMO_BASE_URL>/d/<slug>` and its origin may start demo calls. */
   DEMO_BASE_URL: z.string().url().optional(),
   /** Call records and leads older than this are deleted; 0 keeps them forever. */

@@ -6,6 +6,8 @@ import { openDatabase } from './db/client.ts';
 import { createLogger, urlPassword } from './log.ts';
 import { OutboundDialer } from './outbound/dialer.ts';
 import { trustProxySetting } from './rate-limit.ts';
+import { redisRateLimitStores } from './rate-limit-redis.ts';
+import { drainableHttpServer } from './shutdown.ts';
 import { OutboundTrunks } from './sip/outbound-trunks.ts';
 import { SipProvisioner } from './sip/provision.ts';
 import { startSweeper } from './sweeper.ts';
@@ -32,6 +34,10 @@ if (config.BOOTSTRAP_ADMIN_KEY_FILE) {
   const how = await ensureAdminKeyFile(database.db, config.BOOTSTRAP_ADMIN_KEY_FILE);
   log.info({ file: config.BOOTSTRAP_ADMIN_KEY_FILE, how }, 'operator key file ready');
 }
+// Several instances behind one load balancer share request rate limits through Redis; budgets are
+// reserved in the database (row locks), and the console's queue is polled from it.
+const shared = config.REDIS_URL ? await redisRateLimitStores(config.REDIS_URL) : null;
+if (shared) log.info('rate limits in Redis (shared by every instance)');
 const rooms = new RoomServiceClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
 const sipClient = new SipClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
 const trunks = new OutboundTrunks(sipClient);
@@ -44,6 +50,7 @@ const app = createApp({
   widgetDist: config.WIDGET_DIST,
   demoBaseUrl: config.DEMO_BASE_URL,
   limits: { sessionsPerMinute: config.SESSIONS_RATE_PER_MIN },
+  rateLimitStores: shared?.stores,
   secureCookies: config.SECURE_COOKIES === '1',
   trustProxy,
   retentionDays: config.RETENTION_DAYS,
@@ -68,14 +75,21 @@ const server = app.listen(config.PORT, config.HOST, () => {
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   log.info({ port }, `server listening on http://${config.HOST}:${port}`);
 });
+const drain = drainableHttpServer(server);
 // One bad request must never take the process down; log what escaped instead.
 process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+// SIGTERM (a rolling restart): accept nothing new, let requests in flight finish, then close.
+let stopping = false;
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
   process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
     stopSweeper();
     void dialer.stop();
-    server.close(() => void database.close().finally(() => process.exit(0)));
-    // Keep-alive connections would hold close() open; the database must still be closed cleanly.
-    server.closeAllConnections();
+    log.info({ signal: sig, graceMs: config.SHUTDOWN_GRACE_MS }, 'draining: no new connections, finishing requests in flight');
+    void drain(config.SHUTDOWN_GRACE_MS)
+      .then((r) => log.info(r, 'drained'))
+      .then(() => Promise.allSettled([database.close(), shared?.close()]))
+      .finally(() => process.exit(0));
   });
 }

@@ -1,16 +1,23 @@
 /**
  * `npm run demo`: starts the whole stack on loopback and prints the demo URL; Ctrl-C stops it.
  * Logs go to .state/stack/logs/*.log (add `--verbose` to echo them here).
+ * `--cluster`: two LiveKit nodes, two servers, two workers (cluster-demo.ts).
  */
 import { readFileSync } from 'node:fs';
 import { dashboardSigninLink } from './operator.ts';
 import { demoLineFromEnv, provisionDemoLine } from './sip-demo.ts';
+import { stopOnSignals } from './service.ts';
 import { startStack } from './stack.ts';
+import { runClusterDemo } from './cluster-demo.ts';
 
 const [command, ...flags] = process.argv.slice(2);
 if (command !== 'demo') {
-  console.error('usage: tsx src/cli.ts demo [--verbose] [--sip]');
+  console.error('usage: tsx src/cli.ts demo [--verbose] [--sip | --cluster]');
   process.exit(2);
+}
+if (flags.includes('--cluster')) {
+  await runClusterDemo({ echo: flags.includes('--verbose') });
+  await new Promise(() => {}); // runs until Ctrl-C (runClusterDemo exits the process)
 }
 
 const t0 = Date.now();
@@ -66,19 +73,10 @@ ${sipInfo}
     The assistant introduces Sam and leaves the conversation; Sam talks with the caller from this tab.
     (Nobody online, or nobody takes the call within 90 s: the assistant opens a callback case instead.)
 `);
-let stopping = false;
-const shutdown = async () => {
-  if (stopping) return;
-  stopping = true;
-  console.log('stopping…');
-  await stack.stop();
-  process.exit(0);
-};
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+const { shutdown, stopping } = stopOnSignals(() => stack.stop());
 for (const s of stack.services) {
   void s.exited.then((code) => {
-    if (!stopping) {
+    if (!stopping()) {
       console.error(`${s.name} exited (${code}); see ${s.logFile}. Stopping the stack.`);
       void shutdown();
     }

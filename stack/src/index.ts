@@ -8,3 +8,5 @@ export { freeTcpPort, freeTcpUdpPort, freeUdpRange } from './ports.ts';
 export { REPO_ROOT, STATE_DIR, CACHE_DIR, pkgDir } from './paths.ts';
 export { startPostgres, postgresBinDir, type RunningPostgres } from './postgres.ts';
 export { startRedis, redisPing, startLiveKitSip, liveKitSipConfig, type RunningRedis, type RunningSip, type SipPorts } from './sip.ts';
+export { startCluster, CLUSTER_NODE_IPS, type Cluster, type ClusterNode, type ClusterOptions } from './cluster.ts';
+export { spawnServer, spawnAgentWorker, type LiveKitAccess, type Starting } from './apps.ts';

@@ -37,8 +37,18 @@ export interface LiveKitServerOptions {
   rtcTcpPort: number;
   /** Single-port UDP mux for WebRTC media. */
   rtcUdpPort: number;
-  /** `host:port` of Redis; required when livekit-sip runs. */
+  /** `host:port` of Redis; required when livekit-sip runs, and for a cluster (nodes share it). */
   redisAddress?: string;
+  /**
+   * Loopback address this node binds and announces as its ICE candidate (`rtc.node_ip`); distinct
+   * per node of a cluster (127.0.0.2, 127.0.0.3, …: Linux routes all of 127/8 to `lo`). Default 127.0.0.1.
+   */
+  nodeIp?: string;
+  /**
+   * Where a cluster places new rooms (`node_selector`): `rooms` = the node with the fewest rooms
+   * (LiveKit's stats, refreshed every 2 s). Default LiveKit's (`any`, random).
+   */
+  nodeSortBy?: 'random' | 'rooms' | 'clients' | 'sysload' | 'cpuload';
   /**
    * LiveKit's built-in TURN server on this UDP port (127.0.0.1), relaying to the SFU on loopback:
    * what the latency benchmark's impairing relay sits in front of. Off when absent.
@@ -59,6 +69,8 @@ export interface RunningLiveKit {
   /** `ws://127.0.0.1:<port>` — what SDKs connect to. */
   url: string;
   httpUrl: string;
+  /** The address it binds and announces (`rtc.node_ip`). */
+  nodeIp: string;
 }
 
 /**
@@ -67,17 +79,18 @@ export interface RunningLiveKit {
  */
 export async function startLiveKitServer(opts: LiveKitServerOptions): Promise<RunningLiveKit> {
   const name = opts.name ?? 'livekit-server';
+  const nodeIp = opts.nodeIp ?? '127.0.0.1';
   const dir = opts.dir ?? join(STATE_DIR, name);
   privateDir(dir);
   const config: Record<string, unknown> = {
     port: opts.port,
-    bind_addresses: ['127.0.0.1'],
+    bind_addresses: [nodeIp],
     keys: { [opts.keys.apiKey]: opts.keys.apiSecret },
     rtc: {
       tcp_port: opts.rtcTcpPort,
       udp_port: opts.rtcUdpPort,
       use_external_ip: false,
-      node_ip: '127.0.0.1',
+      node_ip: nodeIp,
       enable_loopback_candidate: true,
     },
     logging: { level: 'info', json: true },
@@ -87,6 +100,8 @@ export async function startLiveKitServer(opts: LiveKitServerOptions): Promise<Ru
     agents: { target_load: 2 },
   };
   if (opts.redisAddress) config.redis = { address: opts.redisAddress };
+  // `any` ignores machine load: on one box every node sees the same load (sysload would exclude all).
+  if (opts.nodeSortBy) config.node_selector = { kind: 'any', sort_by: opts.nodeSortBy, algorithm: 'lowest' };
   if (opts.turnUdpPort) {
     // Keys of livekit-server v1.13.5 (pkg/config TURNConfig). Its relay allocations reach the SFU
     // on 127.0.0.1, a "restricted" peer that TURN refuses unless allowed by CIDR.
@@ -101,7 +116,7 @@ export async function startLiveKitServer(opts: LiveKitServerOptions): Promise<Ru
   const configFile = join(dir, 'livekit.yaml');
   writeFileSync(configFile, stringify(config), { mode: 0o600 });
   const service = spawnService(name, opts.binary, ['--config', configFile], { logDir: dir, echo: opts.echo, redact: opts.redact });
-  const httpUrl = `http://127.0.0.1:${opts.port}`;
+  const httpUrl = `http://${nodeIp}:${opts.port}`;
   await waitUntilReady(service, httpOk(httpUrl), 20_000);
-  return { service, url: `ws://127.0.0.1:${opts.port}`, httpUrl };
+  return { service, url: `ws://${nodeIp}:${opts.port}`, httpUrl, nodeIp };
 }

@@ -140,3 +140,21 @@ export const httpOk = (url: string) => async (): Promise<boolean> => {
   const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
   return res.ok;
 };
+
+/**
+ * Runs `stop` once on SIGINT (Ctrl-C) or SIGTERM, then exits 0: the demo CLIs' shutdown.
+ * Returns it, to be called directly too, and whether it has begun.
+ */
+export function stopOnSignals(stop: () => Promise<void>): { shutdown: () => Promise<void>; stopping: () => boolean } {
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('stopping…');
+    await stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  return { shutdown, stopping: () => stopping };
+}

@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLineRedactor, logHashKey } from '@voice-widget/protocol/log-safety';
-import { loadOrCreateKeys, loadOrCreateSecret } from './keys.ts';
+import { type ApiKeys, loadOrCreateKeys, loadOrCreateSecret } from './keys.ts';
 import { resolveLiveKitBinaries, startLiveKitServer } from './livekit.ts';
+import { spawnAgentWorker, spawnServer } from './apps.ts';
 import { type LocalModelOptions, startLocalModel } from './local-model.ts';
 import { STATE_DIR, pkgDir } from './paths.ts';
 import { freeTcpPort, freeTcpUdpPort, freeUdpRange } from './ports.ts';
@@ -119,6 +120,21 @@ function envNumber(name: string): number | undefined {
 }
 
 /**
+ * The stack's log shipper: every line any service writes (ours, the local model's, LiveKit's)
+ * loses the credentials the stack knows and the `pii` field (unless LOG_PII=1), and gets phone
+ * numbers pseudonymised, as our own loggers do.
+ */
+export function stackRedactor(keys: ApiKeys): (line: string) => string {
+  return createLineRedactor({
+    secrets: [keys.apiSecret, keys.apiKey, loadOrCreateSecret('local-realtime'), process.env.OPENAI_API_KEY, process.env.SIP_AUTH_PASSWORD].filter(
+      (s): s is string => Boolean(s),
+    ),
+    hashKey: logHashKey(keys.apiSecret),
+    dropPii: process.env.LOG_PII !== '1',
+  });
+}
+
+/**
  * Starts LiveKit server, our server, the offline model (its own service, unless OPENAI_API_KEY is
  * set), the agent worker and the demo site, all on 127.0.0.1, and waits until each is ready.
  * @throws Error naming the service and its log file when one fails to start; whatever started is stopped.
@@ -138,16 +154,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       }
     : DEMO_PORTS;
   const keys = loadOrCreateKeys();
-  // The stack's log shipper: every line any service writes (ours, the local model's, LiveKit's)
-  // loses the credentials the stack knows and the `pii` field (unless LOG_PII=1), and gets phone
-  // numbers pseudonymised, as our own loggers do.
-  const redact = createLineRedactor({
-    secrets: [keys.apiSecret, keys.apiKey, loadOrCreateSecret('local-realtime'), process.env.OPENAI_API_KEY, process.env.SIP_AUTH_PASSWORD].filter(
-      (s): s is string => Boolean(s),
-    ),
-    hashKey: logHashKey(keys.apiSecret),
-    dropPii: process.env.LOG_PII !== '1',
-  });
+  const redact = stackRedactor(keys);
   const adminKeyFile = opts.ephemeral ? join(dir, 'admin-key') : join(STATE_DIR, 'admin-key');
   if (opts.ephemeral && !opts.serverEnv?.DATABASE_URL) {
     // A fresh database every run: budgets (calls per IP per hour, open calls) of an earlier run
@@ -205,13 +212,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       services.push(running.service);
       sip = { address: running.address, ports: running.ports };
     }
-    const common = {
-      LIVEKIT_URL: livekit.url,
-      LIVEKIT_API_KEY: keys.apiKey,
-      LIVEKIT_API_SECRET: keys.apiSecret,
-      AGENT_NAME: agentName,
-    };
-    const tsx = join(pkgDir('stack'), 'node_modules/.bin/tsx');
+    const access = { url: livekit.url, apiKey: keys.apiKey, apiSecret: keys.apiSecret, agentName };
     const logDir = join(dir, 'logs');
 
     // The model starts first, in its own process: the worker only ever connects to it.
@@ -233,12 +234,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       model = { url: running.url, apiKey: running.apiKey };
     }
 
-    const serverUrl = `http://127.0.0.1:${ports.server}`;
-    const server = spawnService('server', tsx, ['src/main.ts'], {
-      cwd: pkgDir('server'),
+    const server = spawnServer({
+      name: 'server',
+      livekit: access,
+      port: ports.server,
       env: {
-        ...common,
-        PORT: String(ports.server),
         ...(widgetDist ? { WIDGET_DIST: widgetDist } : {}),
         BOOTSTRAP_AGENT: 'acme', // the demo page's data-agent
         BOOTSTRAP_ADMIN_KEY_FILE: adminKeyFile,
@@ -251,28 +251,23 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       logDir,
       redact,
     });
-    services.push(server);
-    const agent = spawnService('agent-worker', tsx, ['src/main.ts', 'start'], {
-      cwd: pkgDir('agent-worker'),
-      env: {
-        ...common,
-        AGENT_HTTP_PORT: String(ports.agentHttp),
-        SERVER_URL: serverUrl,
-        ...(model ? { LOCAL_REALTIME_URL: model.url, LOCAL_REALTIME_API_KEY: model.apiKey } : {}),
-        // Cached greeting audio (agent-worker/src/session/greeting-cache.ts), kept with the stack's state.
-        GREETING_CACHE_DIR: join(dir, 'greeting-cache'),
-        ...opts.agentEnv,
-      },
+    services.push(server.service);
+    const serverUrl = server.url;
+    const agent = spawnAgentWorker({
+      name: 'agent-worker',
+      livekit: access,
+      httpPort: ports.agentHttp,
+      serverUrl,
+      model,
+      // Cached greeting audio (agent-worker/src/session/greeting-cache.ts), kept with the stack's state.
+      env: { GREETING_CACHE_DIR: join(dir, 'greeting-cache'), ...opts.agentEnv },
       echo: opts.echo,
       logDir,
       redact,
     });
-    services.push(agent);
+    services.push(agent.service);
     let demoUrl: string | null = null;
-    const waits = [
-      waitUntilReady(server, httpOk(`${serverUrl}/healthz`), 30_000),
-      waitUntilReady(agent, httpOk(`http://127.0.0.1:${ports.agentHttp}/`), 60_000),
-    ];
+    const waits = [server.ready, agent.ready];
     if (opts.demoSite !== false) {
       const vite = join(pkgDir('demo-site'), 'node_modules/.bin/vite');
       const demo = spawnService('demo-site', vite, ['--port', String(ports.demo), '--host', '127.0.0.1', '--strictPort'], {

@@ -1,0 +1,229 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createClient } from 'redis';
+import { spawnAgentWorker, spawnServer } from './apps.ts';
+import { loadOrCreateKeys, loadOrCreateSecret } from './keys.ts';
+import { resolveLiveKitBinaries, startLiveKitServer } from './livekit.ts';
+import { startLocalModel } from './local-model.ts';
+import { STATE_DIR, pkgDir } from './paths.ts';
+import { freeTcpPort } from './ports.ts';
+import { startPostgres } from './postgres.ts';
+import { type Service, httpOk, spawnService, waitUntilReady } from './service.ts';
+import { startRedis } from './sip.ts';
+import { ensureConsoleBuilt, ensureWidgetBuilt, stackRedactor } from './stack.ts';
+
+/** Options of {@link startCluster}. */
+export interface ClusterOptions {
+  /** Folder for logs and configs; default `.state/cluster`. */
+  dir?: string;
+  echo?: boolean;
+  /** Start the demo site (Vite), its widget talking to server `a`. Default false. */
+  demoSite?: boolean;
+  /** Extra environment of both agent workers (e.g. `AGENT_MAX_CALLS`). */
+  agentEnv?: NodeJS.ProcessEnv;
+  /** Extra environment of both server instances. */
+  serverEnv?: NodeJS.ProcessEnv;
+  agentName?: string;
+}
+
+/** One LiveKit node of the cluster. */
+export interface ClusterNode {
+  /** `lk-1`, `lk-2`: also the service and log name. */
+  name: string;
+  /** `ws://127.0.0.x:port`: its signal and API address. */
+  url: string;
+  httpUrl: string;
+  /** The loopback address it binds and announces (`rtc.node_ip`). */
+  nodeIp: string;
+  service: Service;
+}
+
+/** A running cluster on loopback; `stop()` ends every process it started. */
+export interface Cluster {
+  nodes: ClusterNode[];
+  /** Server instances `server-a`, `server-b` (one PostgreSQL, one Redis); `a` talks to node 1, `b` to node 2. */
+  servers: { name: string; url: string; service: Service }[];
+  /** Agent workers `worker-1` (registered with node 1) and `worker-2` (node 2); the name is their `WORKER_NAME`. */
+  workers: { name: string; service: Service }[];
+  /** The offline model, one service for every worker. */
+  model: { url: string; apiKey: string };
+  /** `redis://127.0.0.1:port`: LiveKit's bus and the servers' rate limits. */
+  redisUrl: string;
+  /** PostgreSQL shared by the server instances (tests only: holds its password). */
+  databaseUrl: string;
+  demoUrl: string | null;
+  agentName: string;
+  apiKey: string;
+  /** For server-side test helpers only; never send it to a browser. */
+  apiSecret: string;
+  adminKey: string;
+  adminKeyFile: string;
+  services: Service[];
+  /**
+   * Which node hosts a room (`lk-1` …), from LiveKit's own routing table in Redis (`room_node_map`
+   * → node id → the node's record in `nodes`, which carries its IP); null when no node has it.
+   */
+  roomNode(room: string): Promise<string | null>;
+  stop(): Promise<void>;
+}
+
+/** Loopback addresses of the nodes (Linux routes all of 127.0.0.0/8 to `lo`: nothing to configure). */
+export const CLUSTER_NODE_IPS = ['127.0.0.2', '127.0.0.3'];
+
+/**
+ * Starts a cluster on loopback, every part a real one: Redis and PostgreSQL (Debian's), the offline
+ * model as its own service, two livekit-server nodes sharing Redis (distinct addresses
+ * {@link CLUSTER_NODE_IPS} and ports; new rooms go to the node with fewer rooms), two server
+ * instances on one PostgreSQL sharing rate limits in Redis (started one after the other: the first
+ * migrates and bootstraps), and two agent workers, each registered with one node — LiveKit
+ * dispatches a room's job to any worker in the pool, whatever node hosts the room.
+ * Ports are free ones; the demo site (optional) talks to server `a`.
+ * @throws Error naming the part and its log file when one fails; whatever started is stopped.
+ */
+export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
+  const dir = opts.dir ?? join(STATE_DIR, 'cluster');
+  const logDir = join(dir, 'logs');
+  const agentName = opts.agentName ?? 'voice-agent';
+  const keys = loadOrCreateKeys();
+  const redact = stackRedactor(keys);
+  const bins = resolveLiveKitBinaries();
+  const widgetDist = ensureWidgetBuilt();
+  ensureConsoleBuilt();
+  const services: Service[] = [];
+  const stoppers: (() => Promise<void>)[] = [];
+  let closeRedis: (() => Promise<void>) | null = null;
+  const stop = async () => {
+    await closeRedis?.().catch(() => {});
+    closeRedis = null;
+    // Apps first, then LiveKit, then the stores they write to.
+    await Promise.all(services.splice(0).reverse().map((s) => s.stop()));
+    for (const s of stoppers.splice(0).reverse()) await s();
+  };
+  try {
+    const [redis, postgres] = await Promise.all([startRedis({ port: await freeTcpPort(), echo: opts.echo, redact }), startPostgres({ echo: opts.echo })]);
+    stoppers.push(redis.stop, postgres.stop);
+    const redisUrl = `redis://${redis.address}`;
+    const modelRun = await startLocalModel({ port: await freeTcpPort(), apiKey: loadOrCreateSecret('local-realtime'), logDir, echo: opts.echo, redact });
+    services.push(modelRun.service);
+    const model = { url: modelRun.url, apiKey: modelRun.apiKey };
+
+    const serverPorts = [await freeTcpPort(), await freeTcpPort()] as const;
+    const demoPort = await freeTcpPort();
+    const nodes: ClusterNode[] = [];
+    for (const [i, nodeIp] of CLUSTER_NODE_IPS.entries()) {
+      const name = `lk-${i + 1}`;
+      const lk = await startLiveKitServer({
+        name,
+        binary: bins.server,
+        keys,
+        nodeIp,
+        port: await freeTcpPort(),
+        rtcTcpPort: await freeTcpPort(),
+        rtcUdpPort: await freeTcpPort(),
+        redisAddress: redis.address,
+        nodeSortBy: 'rooms',
+        // Each node posts its webhooks to one server instance (both share the database).
+        webhookUrl: `http://127.0.0.1:${serverPorts[i]}/webhooks/livekit`,
+        dir: join(dir, name),
+        echo: opts.echo,
+        redact,
+      });
+      services.push(lk.service);
+      nodes.push({ name, url: lk.url, httpUrl: lk.httpUrl, nodeIp, service: lk.service });
+    }
+
+    const adminKeyFile = join(dir, 'admin-key');
+    const servers: Cluster['servers'] = [];
+    for (const [i, port] of serverPorts.entries()) {
+      const name = `server-${'ab'[i]}`;
+      const started = spawnServer({
+        name,
+        port,
+        livekit: { url: nodes[i]!.url, apiKey: keys.apiKey, apiSecret: keys.apiSecret, agentName },
+        env: {
+          DATABASE_URL: postgres.url,
+          REDIS_URL: redisUrl,
+          WIDGET_DIST: widgetDist,
+          BOOTSTRAP_AGENT: 'acme',
+          BOOTSTRAP_ADMIN_KEY_FILE: adminKeyFile,
+          BOOTSTRAP_CONSOLE_KEY_FILE: join(dir, 'console-key'),
+          DEMO_BASE_URL: `http://127.0.0.1:${demoPort}`,
+          ...opts.serverEnv,
+        },
+        logDir,
+        echo: opts.echo,
+        redact,
+      });
+      services.push(started.service);
+      await started.ready; // one after the other: the first one migrates and bootstraps
+      servers.push({ name, url: started.url, service: started.service });
+    }
+
+    const workers: Cluster['workers'] = [];
+    const workerPorts = [await freeTcpPort(), await freeTcpPort()];
+    const workerStarts = nodes.map((node, i) => {
+      const name = `worker-${i + 1}`;
+      const started = spawnAgentWorker({
+        name,
+        livekit: { url: node.url, apiKey: keys.apiKey, apiSecret: keys.apiSecret, agentName },
+        httpPort: workerPorts[i]!,
+        serverUrl: servers[i]!.url,
+        model,
+        env: { WORKER_NAME: name, GREETING_CACHE_DIR: join(dir, 'greeting-cache'), ...opts.agentEnv }, // one cache for the pool
+        logDir,
+        echo: opts.echo,
+        redact,
+      });
+      services.push(started.service);
+      workers.push({ name, service: started.service });
+      return started;
+    });
+    await Promise.all(workerStarts.map((s) => s.ready));
+    let demoUrl: string | null = null;
+    if (opts.demoSite) {
+      const vite = join(pkgDir('demo-site'), 'node_modules/.bin/vite');
+      const demo = spawnService('demo-site', vite, ['--port', String(demoPort), '--host', '127.0.0.1', '--strictPort'], {
+        cwd: pkgDir('demo-site'),
+        env: { VITE_WIDGET_ORIGIN: servers[0]!.url },
+        echo: opts.echo,
+        logDir,
+        redact,
+      });
+      services.push(demo);
+      demoUrl = `http://127.0.0.1:${demoPort}/`;
+      await waitUntilReady(demo, httpOk(demoUrl), 30_000);
+    }
+
+    const client = createClient({ url: redisUrl });
+    client.on('error', () => {});
+    await client.connect();
+    closeRedis = () => client.close();
+    const roomNode = async (room: string) => {
+      const nodeId = await client.hGet('room_node_map', room);
+      if (!nodeId) return null;
+      // The node's record is a protobuf (livekit.Node) whose `ip` field is our loopback address.
+      const record = await client.hGet('nodes', nodeId);
+      return nodes.find((n) => record?.includes(n.nodeIp))?.name ?? null;
+    };
+    return {
+      nodes,
+      servers,
+      workers,
+      model,
+      redisUrl,
+      databaseUrl: postgres.url,
+      demoUrl,
+      agentName,
+      apiKey: keys.apiKey,
+      apiSecret: keys.apiSecret,
+      adminKey: readFileSync(adminKeyFile, 'utf8').trim(),
+      adminKeyFile,
+      services,
+      roomNode,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
