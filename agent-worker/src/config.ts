@@ -32,9 +32,11 @@ export const WorkerConfig = z.object({
    */
   AGENT_MAX_CALLS: z.coerce.number().int().min(1).max(1_000).optional(),
   /**
-   * Share of the available cores (0..1) at which the CPU term of the load reads full: the worker
-   * stops taking calls while the CPU it measures (10 s average) is above it. Default 0.7, the
-   * production load threshold of agents-js' CPU-based default load function.
+   * Share of the available cores (0..1) the worker plans to use: the CPU term of its load is the
+   * CPU it measures (10 s average) / this, capped at 0.9 so that LiveKit steers new calls to
+   * workers with more room without refusing any (load.ts); the default AGENT_MAX_CALLS fills this
+   * share at the measured per-call cost. Default 0.7, the production load threshold of agents-js'
+   * CPU-based default load function.
    */
   AGENT_CPU_FULL: z.coerce.number().gt(0).max(1).default(0.7),
   /**

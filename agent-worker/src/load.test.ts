@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CpuShare, availableCores, defaultMaxCalls, workerLoad } from './load.ts';
+import { CPU_TERM_CAP, CpuShare, availableCores, defaultMaxCalls, workerLoad } from './load.ts';
 
 const GiB = 2 ** 30;
 
@@ -18,12 +18,17 @@ describe('defaultMaxCalls', () => {
 });
 
 describe('workerLoad', () => {
-  it('is the larger of the calls term and the CPU term, capped at 1', () => {
+  it('is the larger of the calls term and the CPU term', () => {
     expect(workerLoad(5, 10, null, 0.7)).toBe(0.5);
     expect(workerLoad(5, 10, 0.35, 0.7)).toBe(0.5);
     expect(workerLoad(1, 10, 0.56, 0.7)).toBeCloseTo(0.8);
+  });
+
+  it('is full at AGENT_MAX_CALLS, but the CPU alone only steers (never full: LiveKit does not retry a refused job)', () => {
+    expect(workerLoad(10, 10, 0.1, 0.7)).toBe(1);
     expect(workerLoad(12, 10, 0.1, 0.7)).toBe(1);
-    expect(workerLoad(0, 10, 0.9, 0.7)).toBe(1);
+    expect(workerLoad(0, 10, 0.95, 0.7)).toBe(CPU_TERM_CAP);
+    expect(CPU_TERM_CAP).toBeLessThan(1);
   });
 });
 

@@ -2,16 +2,24 @@
  * The load this worker reports to LiveKit (0..1; at 1 it is full and LiveKit dispatches new calls
  * to another worker), and the default call capacity it is derived from.
  *
- *   load = min(1, max(activeCalls / AGENT_MAX_CALLS, cpuShare / AGENT_CPU_FULL))
+ *   load = min(1, max(activeCalls / AGENT_MAX_CALLS, min(0.9, cpuShare / AGENT_CPU_FULL)))
  *
- * The first term caps calls at what `pnpm bench:concurrency` measured one machine carries; the
- * second marks the worker full when the CPU it measures is high anyway (calls heavier than the
- * benchmark's, a noisy neighbour), as agents-js' default load function does — that one is
+ * The first term caps calls at what `pnpm bench:concurrency` measured one machine carries: at
+ * AGENT_MAX_CALLS the worker is full. The second reflects the CPU it measures (calls heavier than
+ * the benchmark's, a noisy neighbour), like agents-js' default load function —
  * `cpuMonitor.cpuPercent(2.5 s)`, the machine's (or cgroup's) busy share, against a production
- * load threshold of 0.7 (@livekit/agents 1.9.0 src/worker.ts `defaultCpuLoad`, `Default.loadThreshold`).
- * Unlike it, the CPU is averaged over the last few reports (a job process starting is a 1–2 s
- * burst, not a full machine), and by default it is this worker's own process tree, so a browser
- * or a model sharing a development machine does not make LiveKit dispatch to no one.
+ * load threshold of 0.7 (@livekit/agents 1.9.0 src/worker.ts `defaultCpuLoad`,
+ * `Default.loadThreshold`) — with three differences:
+ * - The CPU term steers but never refuses (capped at 0.9): LiveKit gives each new call to an
+ *   available worker chosen with weight 1 − load (livekit-server pkg/service/agentservice.go
+ *   `selectWorkerWeightedByLoad`), so a busy worker gets few calls while others have room; but
+ *   when every worker is full the job request fails (`ResourceExhausted`) and is not retried
+ *   (pkg/agent/client.go `LaunchJob`): a CPU burst — a call's set-up costs seconds of CPU —
+ *   would cost a caller their agent. Refusing is the calls term's job, and scaling the pool is
+ *   the autoscaler's (docs/deploy.md).
+ * - The CPU is averaged over the last few reports, not one 2.5 s interval.
+ * - By default it is this worker's own process tree, so a browser or a model sharing a
+ *   development machine does not count (`AGENT_LOAD_CPU=machine` reads the whole machine).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
@@ -62,14 +70,17 @@ export function machineDefaultMaxCalls(cpuFull = 0.7): number {
 }
 
 /**
- * The load formula (see the module's doc). `cpuShare` and `cpuFull` are shares of the available
- * cores (0..1); `cpuShare` null (not measured yet, or `off`) leaves only the calls term.
+ * The load formula (see the module's doc), 0..1. `cpuShare` and `cpuFull` are shares of the
+ * available cores (0..1); `cpuShare` null (not measured yet, or `off`) leaves only the calls term.
  */
 export function workerLoad(activeCalls: number, maxCalls: number, cpuShare: number | null, cpuFull: number): number {
   const calls = activeCalls / maxCalls;
-  const cpu = cpuShare === null ? 0 : cpuShare / cpuFull;
+  const cpu = cpuShare === null ? 0 : Math.min(CPU_TERM_CAP, cpuShare / cpuFull);
   return Math.min(1, Math.max(calls, cpu));
 }
+
+/** The most the CPU term alone reports: below 1, so it never marks the worker full (see the module doc). */
+export const CPU_TERM_CAP = 0.9;
 
 /** CPU ticks (utime + stime + reaped children's) of `root` and all its descendants, from /proc. */
 function treeTicks(root: number): number {

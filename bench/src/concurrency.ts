@@ -74,6 +74,7 @@ try {
   // Let the idle job processes finish starting before the baseline.
   await sleep(8000);
   idle = await measureIdle(5000);
+  const idleJobProcesses = ledger.processes()[PART.job] ?? 0;
   console.log(`  idle: agent side ${AGENT_SIDE.reduce((a, p) => a + (idle.cpuPct[p] ?? 0), 0).toFixed(1)} % of a core`);
   for (const m of schedule) {
     const callers = Array.from({ length: m }, () => new SyntheticCaller());
@@ -132,8 +133,12 @@ try {
     const agentPct = (AGENT_SIDE.reduce((a, p) => a + (sample.cpuS[p] ?? 0), 0) / sample.seconds) * 100;
     console.log(`  ${m} call(s): ${sample.perceivedMs.length} turns, missed ${sample.missed}, agent side ${agentPct.toFixed(0)} % of a core over ${sample.seconds.toFixed(0)} s`);
     await Promise.all(callers.map((c) => c.leave()));
-    // Jobs end and the worker settles before the next level.
-    await sleep(5000);
+    // The next level starts from idle: the jobs' processes gone (up to 30 s), else their memory
+    // and their shutdown would be charged to it.
+    const settled = Date.now() + 30_000;
+    await sleep(3000);
+    while ((ledger.processes()[PART.job] ?? 0) > idleJobProcesses && Date.now() < settled) await sleep(500);
+    await sleep(2000);
   }
 } finally {
   ledger.stop();

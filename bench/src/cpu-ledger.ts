@@ -114,6 +114,14 @@ export class CpuLedger {
     return out;
   }
 
+  /** Live processes per category now (the fallback category is not counted). */
+  processes(): Record<string, number> {
+    this.sample();
+    const out: Record<string, number> = {};
+    for (const p of this.#procs.values()) if (p.category !== this.fallback) out[p.category] = (out[p.category] ?? 0) + 1;
+    return out;
+  }
+
   stop(): void {
     clearInterval(this.#timer);
   }
