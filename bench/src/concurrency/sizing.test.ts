@@ -22,6 +22,14 @@ describe('sizePart', () => {
     expect(() => sizePart({ ...agent, cpuCoresPerCall: 6 }, 10)).toThrow(/cannot carry one call/);
   });
 
+  it('grows a scale-up part (a database primary) instead of adding instances', () => {
+    const pg: PartCost = { part: 'PostgreSQL', cpuCoresPerCall: 0.002, memMiBPerCall: 1, idleCores: 0.05, idleMiB: 100, instance: { cores: 4, memGiB: 16 }, cpuCeiling: 0.6, scale: 'up' };
+    expect(sizePart(pg, 100)).toMatchObject({ instances: 2, cores: 8, memGiB: 32 }); // 0.25 / 0.6 cores: the smallest, 4
+    // (0.05 + 10,000 · 0.002) / 0.6 = 33.4 cores → 48-core primary and replica.
+    expect(sizePart(pg, 10_000)).toMatchObject({ instances: 2, cores: 96, memGiB: 384 });
+    expect(() => sizePart(pg, 100_000)).toThrow(/more than a 96-core primary/);
+  });
+
   it('writes one row per part with every fleet size', () => {
     const md = sizingTable([agent], [100, 1_000]);
     expect(md).toContain('| agent workers (8 cores, 16 GiB) | 20.0 % of a core, 250 MiB | 27 | 5 / 40 / 80 | 39 / 312 / 624 |');
