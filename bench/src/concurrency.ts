@@ -28,7 +28,7 @@ import { machineInfo } from './machine.ts';
 
 const Args = z.object({
   calls: z.string().regex(/^\d+(,\d+)*$/).default('1,2,4,6,8'),
-  turns: z.coerce.number().int().min(1).max(50).default(6),
+  turns: z.coerce.number().int().min(1).max(50).default(4),
   rounds: z.coerce.number().int().min(1).max(5).default(2),
   'ttfa-ms': z.coerce.number().int().min(0).max(5_000).default(300),
   out: z.string().default(join(REPO_ROOT, 'bench', 'results', 'concurrency.json')),
@@ -60,7 +60,7 @@ const agentSlug = 'bench-fast';
 const pageOrigin = new URL(bench.stack.demoUrl!).origin;
 const samples: LevelSample[] = [];
 const busy = new Map<number, { busyS: number; totalS: number }>();
-let idle: IdleBaseline;
+let idle: IdleBaseline = { cpuPct: {}, rssBytes: {} };
 
 /** CPU per part over `ms` of nothing happening, % of one core, and resident memory at its end. */
 async function measureIdle(ms: number): Promise<IdleBaseline> {
@@ -68,6 +68,31 @@ async function measureIdle(ms: number): Promise<IdleBaseline> {
   await sleep(ms);
   const cpu = cpuBetween(c0, ledger.totals());
   return { cpuPct: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, (v / (ms / 1000)) * 100])), rssBytes: ledger.rss() };
+}
+
+/**
+ * Writes the result files from the samples so far (after every level, so a run cut short — CI's
+ * time limit, Ctrl-C — still leaves what it measured, marked `partial`).
+ */
+function writeReport(partial = false) {
+  const rows = levelRows(samples, idle, new Map([...busy].map(([m, b]) => [m, (b.busyS / b.totalS) * 100])));
+  const cap = capacity(rows);
+  const report = {
+    kind: 'concurrency',
+    date: new Date().toISOString(),
+    partial,
+    machine,
+    params: { levels, turnsPerCall: args.turns, rounds: args.rounds, ttfaMs: args['ttfa-ms'], model: 'local-realtime --no-asr (cloud stand-in)' },
+    idle,
+    rows,
+    capacity: cap,
+    samples,
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(report, null, 2));
+  const md = `Machine: ${machine.cores} cores, ${machine.cpu}, ${machine.memoryGiB} GiB RAM, ${machine.os}, Node ${machine.node}; run ${report.date}${partial ? ' (partial)' : ''}.\n\n${markdown(rows, cap)}`;
+  writeFileSync(out.replace(/\.json$/, '.md'), md);
+  return { rows, md };
 }
 
 try {
@@ -132,6 +157,7 @@ try {
     busy.set(m, { busyS: b.busyS + m1.busyS - m0.busyS, totalS: b.totalS + m1.totalS - m0.totalS });
     const agentPct = (AGENT_SIDE.reduce((a, p) => a + (sample.cpuS[p] ?? 0), 0) / sample.seconds) * 100;
     console.log(`  ${m} call(s): ${sample.perceivedMs.length} turns, missed ${sample.missed}, agent side ${agentPct.toFixed(0)} % of a core over ${sample.seconds.toFixed(0)} s`);
+    if (samples.some((x) => x.calls === 1)) writeReport(true);
     await Promise.all(callers.map((c) => c.leave()));
     // The next level starts from idle: the jobs' processes gone (up to 30 s), else their memory
     // and their shutdown would be charged to it.
@@ -147,22 +173,7 @@ try {
   await disposeRtc();
 }
 
-const rows = levelRows(samples, idle!, new Map([...busy].map(([m, b]) => [m, (b.busyS / b.totalS) * 100])));
-const cap = capacity(rows);
-const report = {
-  kind: 'concurrency',
-  date: new Date().toISOString(),
-  machine,
-  params: { levels, turnsPerCall: args.turns, rounds: args.rounds, ttfaMs: args['ttfa-ms'], model: 'local-realtime --no-asr (cloud stand-in)' },
-  idle,
-  rows,
-  capacity: cap,
-  samples,
-};
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify(report, null, 2));
-const md = `Machine: ${machine.cores} cores, ${machine.cpu}, ${machine.memoryGiB} GiB RAM, ${machine.os}, Node ${machine.node}; run ${report.date}.\n\n${markdown(rows, cap)}`;
-writeFileSync(out.replace(/\.json$/, '.md'), md);
+const { rows, md } = writeReport();
 console.log(`\n${md}\nwrote ${out} (+ .md)`);
 if (rows.some((r) => r.perceived.count === 0)) {
   console.error('bench:concurrency: a level measured no turn');
