@@ -28,7 +28,7 @@ export const WorkerConfig = z.object({
    * Calls this worker takes at once; the calls term of its load (load.ts) is active calls / this,
    * and at 1 it is full (LiveKit dispatches to another worker). Unset: derived from the measured
    * per-call cost of the agent side and this machine's cores and memory (`machineDefaultMaxCalls`,
-   * BENCHMARKS.md "Concurrency"); e.g. 11 on 2 cores.
+   * BENCHMARKS.md "Concurrency"); e.g. 8 on 2 cores.
    */
   AGENT_MAX_CALLS: z.coerce.number().int().min(1).max(1_000).optional(),
   /**

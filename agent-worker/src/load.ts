@@ -27,9 +27,10 @@ import { availableParallelism, totalmem } from 'node:os';
 /**
  * Cost of one call on the agent side (job process + inference process + worker main process),
  * measured by `pnpm bench:concurrency` against the cloud stand-in model: the worst level up to the
- * knee (BENCHMARKS.md "Concurrency", run of 2026-11-29, 2 cores). CPU in cores, memory in MiB.
+ * knee (BENCHMARKS.md "Concurrency", run of 2026-11-29: 15.6 % of a core and 228 MiB; 2 cores).
+ * CPU in cores, memory in MiB.
  */
-export const MEASURED_CALL = { cpuCores: 0.12, memMiB: 230 } as const;
+export const MEASURED_CALL = { cpuCores: 0.16, memMiB: 230 } as const;
 
 /** Where the CPU term of the load is read: this worker's process tree, the whole machine, or nowhere. */
 export type CpuSource = 'worker' | 'machine' | 'off';
