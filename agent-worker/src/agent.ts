@@ -1,5 +1,4 @@
 /**
-/**
  * The voice agent: one job per room. Joins and fetches its configuration at dispatch (so a
  * session created on hover is ready at the click), but opens the model session and greets only
  * once the caller is in the room — an unclicked session costs no model time and leaves at its
@@ -18,6 +17,8 @@ import { Conversation } from './handoff/conversation.ts';
 import { transcriptionEndpoint } from './handoff/transcriber.ts';
 import { WarmHandoff } from './handoff/warm.ts';
 import { createAgentLogger } from './log.ts';
+import { prepareOutboundCall } from './outbound/outbound-call.ts';
+import { fallbackOutboundScript } from './outbound/script.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
 import { BatchSink } from './server-api/batch-sink.ts';
 import { ServerClient } from './server-api/client.ts';
@@ -52,9 +53,16 @@ export default defineAgent({
     const callerAudio = new CallerAudioWindow(ctx.room); // for the end-of-turn model
     ctx.addShutdownCallback(async () => callerAudio.close());
     const server = ServerClient.fromEnv(room);
+    // Outbound (our server placed the call): listen for the answer first; nothing else until then.
+    const outbound = meta?.direction === 'outbound' ? await prepareOutboundCall(ctx, joined, config, server, log) : null;
+    if (outbound && (await outbound.answered) === null) {
+      log.info('outbound call not answered; leaving');
+      ctx.shutdown('not answered');
+      return;
+    }
     // Phone: the SIP caller and the call record before the first reply (the start brings the config).
     const phone = meta?.channel === 'phone' ? await preparePhoneCall(ctx, joined, meta, config, server, log) : null;
-    const call = await linkCallToServer(ctx, server, log, phone?.config ?? undefined);
+    const call = await linkCallToServer(ctx, server, log, phone?.config ?? outbound?.context?.config ?? undefined);
     const defaults = { company: config.COMPANY_NAME, turnProfile: config.TURN_PROFILE, model: config.OPENAI_REALTIME_MODEL, voice: config.OPENAI_VOICE };
     // Who can take the call: an outside number by REFER (phone lines with one), else the console's
     // people, in this room (needs our server's queue).
@@ -66,6 +74,8 @@ export default defineAgent({
       handoff: handoffKind,
       defaults,
     });
+    const outboundScript = outbound ? (outbound.script(setup.handoff !== null) ?? fallbackOutboundScript(config.COMPANY_NAME)) : null;
+    if (outboundScript) setup.instructions += `\n${outboundScript.instructions}`;
 
     const conversation = new ConversationLog();
     const audit = new BatchSink<AuditEvent>((events) => call.server?.audit(events) ?? Promise.resolve({ ok: true as const, value: null }));
@@ -116,6 +126,7 @@ export default defineAgent({
     const timelines = call.server ? new BatchSink<AgentTurnTimeline>((batch) => call.server!.uploadTimelines({ timelines: batch })) : null;
     if (timelines) ctx.addShutdownCallback(() => timelines.close());
     const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t));
+    if (outbound) session.input.setAudioEnabled(false); // the callee's audio reaches the model once a person is decided
     await session.start({
       agent: new voice.Agent({ instructions: setup.instructions, tools }),
       room: ctx.room,
@@ -159,7 +170,8 @@ export default defineAgent({
       typed: (text) => conversationCtl!.onTyped(text),
     });
     phone?.attach(session, guard, conversation, { active: withAgent, onOperatorKey: () => warm?.viaKeypad() }); // keypad (DTMF)
-    session.generateReply({ instructions: sayExactly(setup.greeting) });
+    if (outbound && outboundScript) outbound.conduct(session, outboundScript); // who answered decides what is said
+    else session.generateReply({ instructions: sayExactly(setup.greeting) });
     log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller) }, 'caller in the room; model session open, greeting queued');
   },
 });
