@@ -59,7 +59,7 @@ export interface Capacity {
   agentCallsPerCore: number | null;
   /** Worst agent-side memory per call over the healthy levels, MiB. */
   agentMemMiBPerCall: number | null;
-  /** Whether every healthy level kept P95 within `kneeRatio` × one call's (true by construction) and the agent side is ≤ target. */
+  /** Whether the agent side's CPU per call (worst level before the knee) is ≤ `cpuTargetPct`; null when no level was healthy. */
   meetsCpuTarget: boolean | null;
   /** Target: agent side per call, % of one core. */
   cpuTargetPct: number;
