@@ -23,7 +23,8 @@ import { preparePhoneCall } from './phone/phone-call.ts';
 import { BatchSink } from './server-api/batch-sink.ts';
 import { ServerClient } from './server-api/client.ts';
 import { type CallSetup, callSetup, fallbackConfig } from './session/agent-setup.ts';
-import { sayExactly } from './session/prompts.ts';
+import { publishAgentAudioEarly } from './session/agent-audio.ts';
+import { callGreeting } from './session/greeting.ts';
 import { wireCallerInput } from './session/caller-input.ts';
 import { interruptIfAllowed } from './session/interrupt.ts';
 import { createVoiceSession } from './session/voice-session.ts';
@@ -50,6 +51,7 @@ export default defineAgent({
     // Join the room while the configuration is fetched: ~200 ms each, and the caller waits for
     // the greeting. (ctx.connect() must run once: everything below awaits this promise.)
     const joined = ctx.connect();
+    const agentAudio = publishAgentAudioEarly(ctx, joined, log); // subscribed while the caller joins
     const callerAudio = new CallerAudioWindow(ctx.room); // for the end-of-turn model
     ctx.addShutdownCallback(async () => callerAudio.close());
     const server = ServerClient.fromEnv(room);
@@ -112,6 +114,9 @@ export default defineAgent({
       onEndCall: () => audit.add({ tool: 'end_call', args: '{}', decision: 'allowed', atMs: Date.now() }),
     });
 
+    // The greeting's cached audio (if any) is read from disk while the caller joins.
+    const greeting = callGreeting(config, setup, call.version, { personal: Boolean(call.caller) }, log);
+
     await joined;
     // Nothing that costs model time before someone can hear it: a session created on hover (or a
     // stranger's session request) waits here for its caller, then leaves at the join window.
@@ -121,11 +126,12 @@ export default defineAgent({
       ctx.shutdown('no caller');
       return;
     }
+    log.debug('caller joined');
 
     // Reply timelines for the server's turn checks; a reply sent again (cut short) replaces its row.
     const timelines = call.server ? new BatchSink<AgentTurnTimeline>((batch) => call.server!.uploadTimelines({ timelines: batch })) : null;
     if (timelines) ctx.addShutdownCallback(() => timelines.close());
-    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t));
+    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t), agentAudio);
     if (outbound) session.input.setAudioEnabled(false); // the callee's audio reaches the model once a person is decided
     await session.start({
       agent: new voice.Agent({ instructions: setup.instructions, tools }),
@@ -170,9 +176,11 @@ export default defineAgent({
       typed: (text) => conversationCtl!.onTyped(text),
     });
     phone?.attach(session, guard, conversation, { active: withAgent, onOperatorKey: () => warm?.viaKeypad() }); // keypad (DTMF)
-    if (outbound && outboundScript) outbound.conduct(session, outboundScript); // who answered decides what is said
-    else session.generateReply({ instructions: sayExactly(setup.greeting) });
-    log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller) }, 'caller in the room; model session open, greeting queued');
+    // Who answered decides what is said on an outbound call; otherwise the greeting (cached audio or the model).
+    let greetedFrom: 'cache' | 'model' | 'outbound' = 'outbound';
+    if (outbound && outboundScript) outbound.conduct(session, outboundScript);
+    else greetedFrom = await greeting.start(session, realtime);
+    log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller), greeting: greetedFrom }, 'caller in the room; model session open, greeting queued');
   },
 });
 
