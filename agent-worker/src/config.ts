@@ -27,10 +27,26 @@ export const WorkerConfig = z.object({
   /** Turn-taking profile of web calls when the agent's configuration has none (turn-taking.ts). */
   TURN_PROFILE: TurnTaking.default('fast'),
   /**
-   * Calls this worker takes at once; its load reported to LiveKit is active calls / this, and at 1
-   * it is full (LiveKit dispatches to another worker). Size it with `pnpm bench:concurrency`.
+   * Calls this worker takes at once; the calls term of its load (load.ts) is active calls / this,
+   * and at 1 it is full (LiveKit dispatches to another worker). Unset: derived from the measured
+   * per-call cost of the agent side and this machine's cores and memory (`machineDefaultMaxCalls`,
+   * BENCHMARKS.md "Concurrency"); e.g. 8 on 2 cores.
    */
-  AGENT_MAX_CALLS: z.coerce.number().int().min(1).max(1_000).default(25),
+  AGENT_MAX_CALLS: z.coerce.number().int().min(1).max(1_000).optional(),
+  /**
+   * Share of the available cores (0..1) the worker plans to use: the CPU term of its load is the
+   * CPU it measures (10 s average) / this, capped at 0.9 so that LiveKit steers new calls to
+   * workers with more room without refusing any (load.ts); the default AGENT_MAX_CALLS fills this
+   * share at the measured per-call cost. Default 0.7, the production load threshold of agents-js'
+   * CPU-based default load function.
+   */
+  AGENT_CPU_FULL: z.coerce.number().gt(0).max(1).default(0.7),
+  /**
+   * Whose CPU the load's CPU term reads: `worker` (this worker's process tree: main, job and
+   * inference processes), `machine` (all of it, as agents-js' default does; right for a machine
+   * that runs nothing else), or `off` (calls only).
+   */
+  AGENT_LOAD_CPU: z.enum(['worker', 'machine', 'off']).default('worker'),
   /**
    * Job processes kept started and idle, so a call does not wait for one to start (~1.4 s idle,
    * 5–9 s on a busy 2-core machine; they start one at a time). ~220 MiB each; 0 = the agents default.

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ServerOptions, cli } from '@livekit/agents';
 import { WORKER_ATTRIBUTE } from '@voice-widget/protocol';
 import { loadWorkerConfig } from './config.ts';
+import { CpuShare, MEASURED_CALL, availableCores, machineDefaultMaxCalls, workerLoad } from './load.ts';
 
 let config: ReturnType<typeof loadWorkerConfig>;
 try {
@@ -21,6 +22,14 @@ try {
 // Job processes are forked from this one and load the config again: they keep this worker's name.
 process.env.WORKER_NAME = config.WORKER_NAME;
 
+const maxCalls = config.AGENT_MAX_CALLS ?? machineDefaultMaxCalls(config.AGENT_CPU_FULL);
+if (config.AGENT_MAX_CALLS === undefined) {
+  console.error(
+    `agent-worker: AGENT_MAX_CALLS=${maxCalls} (derived: ${availableCores()} cores at ${MEASURED_CALL.cpuCores} core and ${MEASURED_CALL.memMiB} MiB per call, CPU full at ${config.AGENT_CPU_FULL})`,
+  );
+}
+const cpu = new CpuShare(config.AGENT_LOAD_CPU);
+
 cli.runApp(
   new ServerOptions({
     agent: fileURLToPath(new URL('./agent.ts', import.meta.url)),
@@ -31,9 +40,8 @@ cli.runApp(
     // livekit-sip also uses by default.
     port: Number(process.env.AGENT_HTTP_PORT ?? 8089),
     host: '127.0.0.1',
-    // Load = share of the call capacity in use. The default (machine CPU) reads ≥ 1 whenever the
-    // box is busy — e.g. while a browser starts — and LiveKit then dispatches to no one.
-    loadFunc: async (worker) => Math.min(1, worker.activeJobs.length / config.AGENT_MAX_CALLS),
+    // Load = the larger of the call capacity in use and the CPU in use (load.ts has the formula).
+    loadFunc: async (worker) => workerLoad(worker.activeJobs.length, maxCalls, cpu.sample(), config.AGENT_CPU_FULL),
     loadThreshold: 1,
     numIdleProcesses: config.AGENT_IDLE_PROCESSES,
     // A job process starting on a busy machine can take longer than the default 10 s; killing it

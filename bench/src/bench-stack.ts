@@ -40,7 +40,9 @@ export async function startBenchStack(dir: string, ttfaMs: number, profiles: Tur
       dir,
       turn: opts.turn,
       serverEnv: { DATABASE_URL: pg.url, SESSIONS_RATE_PER_MIN: '10000' },
-      agentEnv: { LOG_LEVEL: 'debug' },
+      // Benchmarks find the limits themselves: the worker's own capacity (AGENT_MAX_CALLS, its CPU
+      // term) must not turn callers away first.
+      agentEnv: { LOG_LEVEL: 'debug', AGENT_MAX_CALLS: '100', AGENT_LOAD_CPU: 'off' },
       model: { ttfaMs, noAsr: opts.cloudStandIn },
     });
     const instructions = `Answer briefly.\n\`\`\`local-realtime-script\n${JSON.stringify(BENCH_SCRIPT)}\n\`\`\``;

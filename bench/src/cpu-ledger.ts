@@ -10,6 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
  */
 
 const TICKS_PER_S = 100; // Linux USER_HZ
+const PAGE_BYTES = 4096;
 
 /** What the ledger knows of a process from /proc/<pid>/stat (and cmdline, once). */
 interface Proc {
@@ -91,6 +92,34 @@ export class CpuLedger {
   /** Machine-wide busy and total CPU time so far, core-seconds (from /proc/stat). */
   machine(): { busyS: number; totalS: number } {
     return { busyS: this.#machine.busy / TICKS_PER_S, totalS: this.#machine.total / TICKS_PER_S };
+  }
+
+  /**
+   * Resident memory now, bytes per category (RSS from /proc/<pid>/statm; shared pages count in
+   * every process that maps them, so a sum over-states what processes forked from one parent use).
+   * Processes outside `root`'s tree (the fallback category) are not read.
+   */
+  rss(): Record<string, number> {
+    this.sample();
+    const out: Record<string, number> = {};
+    for (const p of this.#procs.values()) {
+      if (p.category === this.fallback) continue;
+      try {
+        const pages = Number(readFileSync(`/proc/${p.pid}/statm`, 'utf8').split(' ')[1]);
+        out[p.category] = (out[p.category] ?? 0) + pages * PAGE_BYTES;
+      } catch {
+        /* ended since the sample */
+      }
+    }
+    return out;
+  }
+
+  /** Live processes per category now (the fallback category is not counted). */
+  processes(): Record<string, number> {
+    this.sample();
+    const out: Record<string, number> = {};
+    for (const p of this.#procs.values()) if (p.category !== this.fallback) out[p.category] = (out[p.category] ?? 0) + 1;
+    return out;
   }
 
   stop(): void {
