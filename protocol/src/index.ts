@@ -20,4 +20,5 @@ export * from './audio/index.ts';
 export * from './tools.ts';
 export * from './customers.ts';
 export * from './live-call.ts';
+export * from './resume.ts';
 export * from './handoff.ts';

@@ -1,4 +1,4 @@
-import { RoomServiceClient, SipClient } from 'livekit-server-sdk';
+import { AgentDispatchClient, RoomServiceClient, SipClient } from 'livekit-server-sdk';
 import { createApp } from './app.ts';
 import { ensureAdminKeyFile, ensureAgent, ensureConsoleKeyFile, seedDemoCustomers } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
@@ -42,6 +42,7 @@ const app = createApp({
   trustProxy,
   retentionDays: config.RETENTION_DAYS,
   rooms,
+  resume: { rooms, dispatch: new AgentDispatchClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET), agentName: config.AGENT_NAME },
   sip: new SipProvisioner(new SipClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET), config.AGENT_NAME),
   sessions: {
     rooms,
