@@ -16,9 +16,10 @@ export interface CallLink {
   /**
    * Records the session's transcript, barge-ins and outcome: each line is posted live as it
    * happens (`POST …/live`, batched), and the whole record is uploaded when the job ends. Returns
-   * the recorder (the hand-off's note-taker adds the person's lines to it).
+   * the recorder (the hand-off's note-taker adds the person's lines to it). `firstSeq`: the first
+   * line's number (a resumed call continues the numbering of the lines already stored).
    */
-  record(session: voice.AgentSession): CallRecorder;
+  record(session: voice.AgentSession, firstSeq?: number): CallRecorder;
 }
 
 /** How long transcript lines wait to be posted together, ms (the console shows them this late at most). */
@@ -39,9 +40,9 @@ export async function linkCallToServer(ctx: JobContext, server: ServerClient | n
     server,
     config: fetched.ok ? fetched.value.config : undefined,
     caller: fetched.ok ? fetched.value.caller : null,
-    record(session) {
+    record(session, firstSeq = 0) {
       const live = new BatchSink<LiveLine>((lines) => server.live(lines), LIVE_FLUSH_MS);
-      const recorder = new CallRecorder((line) => live.add(line));
+      const recorder = new CallRecorder((line) => live.add(line), firstSeq);
       attachCallRecorder(session, recorder);
       ctx.addShutdownCallback(async () => {
         await live.close();
