@@ -26,7 +26,7 @@ if (link) {
   const log = createAgentLogger(config, { svc: 'worker', pid: process.pid });
   const stop = watchLeases((lease, atMs) => {
     log.warn({ room: lease.room, identity: lease.identity }, 'job process died mid-call; reporting it to resume the call');
-    void new ServerClient(link, lease.room).agentLost({ identity: lease.identity, atMs }).then((r) => {
+    void new ServerClient(link, lease.room).agentLost({ identity: lease.identity, atMs, cause: 'job_exit' }).then((r) => {
       if (r.ok) log.info({ room: lease.room, ...r.value }, 'agent-lost reported');
       else log.warn({ room: lease.room, err: r.error }, 'agent-lost not reported');
     });

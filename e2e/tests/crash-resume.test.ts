@@ -9,12 +9,11 @@
  * `pnpm bench:resume`, not here.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, type Stack, startStack } from '@voice-widget/stack';
-import { SyntheticCaller } from '@voice-widget/testkit';
+import { SyntheticCaller, jobPidForRoom } from '@voice-widget/testkit';
 
 const PAGE_ORIGIN = 'https://shop.example';
 
@@ -43,14 +42,7 @@ describe('a call survives its agent', () => {
     until(`agent line ${re}`, async () => (await transcript(room)).find((l) => l.seq > afterSeq && l.speaker === 'agent' && re.test(l.text)), timeoutMs);
   const lastSeq = async (room: string) => (await transcript(room)).at(-1)?.seq ?? -1;
 
-  /** The PID of the job process serving `room`: its "job started" log line carries the room and its pid. */
-  const jobPid = (room: string): number => {
-    const log = readFileSync(stack.services.find((s) => s.name === 'agent-worker')!.logFile, 'utf8');
-    const lines = log.split('\n').filter((l) => l.includes('"job started"') && l.includes(room));
-    const pid = lines.length ? (JSON.parse(lines.at(-1)!) as { pid?: number }).pid : undefined;
-    if (!pid) throw new Error(`no job process logged for ${room}`);
-    return pid;
-  };
+  const agentLog = () => stack.services.find((s) => s.name === 'agent-worker')!.logFile;
 
   beforeAll(async () => {
     stack = await startStack({ ephemeral: true, dir: join(REPO_ROOT, '.state', 'e2e-crash-resume'), demoSite: false, widget: false });
@@ -83,7 +75,7 @@ describe('a call survives its agent', () => {
     const firstAgent = caller.agentIdentity;
 
     // The crash: SIGKILL, no goodbye, nothing flushed.
-    const pid = jobPid(room);
+    const pid = jobPidForRoom(agentLog(), room);
     const lastHeard = caller.lastAgentAudioAt;
     const killedAt = Date.now();
     execFileSync('kill', ['-9', String(pid)]);

@@ -19,6 +19,8 @@ export const AGENT_LEAVING_ATTRIBUTE = 'voice.leaving';
 export const AgentLostCause = z.enum([
   /** The worker saw its job process for the room exit without ending the job (worker supervision). */
   'job_exit',
+  /** The job process saw its worker die (it would be ended within 15 s) and handed its call over. */
+  'worker_exit',
   /** LiveKit's `participant_left` webhook for the agent, with no leaving mark (e.g. the worker died too). */
   'participant_left',
 ]);
@@ -54,13 +56,18 @@ export const MAX_RESUMES = 5;
 /** How often a worker checks that its job processes are alive, ms. */
 export const JOB_WATCH_INTERVAL_MS = 200;
 
-/** `POST /api/calls/:room/agent-lost` (worker token): a worker saw this room's job process die. */
+/**
+ * `POST /api/calls/:room/agent-lost` (agent token): a worker saw this room's job process die, or
+ * an orphaned job process saw its worker die and hands its call over.
+ */
 export const AgentLostReport = z
   .object({
     /** The lost agent's participant identity in the room. */
     identity: z.string().min(1).max(256),
     /** When the worker saw the job process gone, ms since epoch. */
     atMs: z.number().int().min(0),
+    /** What was lost: the job process (reported by its worker, the default) or the worker (by its orphaned job). */
+    cause: z.enum(['job_exit', 'worker_exit']).default('job_exit'),
   })
   .strict();
 export type AgentLostReport = z.infer<typeof AgentLostReport>;

@@ -61,6 +61,12 @@ export interface Stack {
   /** Every log file the stack writes (0600, each line through the stack's redactor). */
   logFiles: string[];
   services: Service[];
+  /**
+   * Starts one more agent worker (same agent name, model and server; its own health port), e.g.
+   * to take over calls after a test killed the first one. Resolves once it is ready; it stops
+   * with the stack. Its log is `logs/<name>.log`.
+   */
+  addAgentWorker(name: string): Promise<Service>;
   /** File with the key of the demo's person who takes calls in the console (role agent). */
   consoleKeyFile: string;
   /** livekit-sip, when started with `sip: true`: INVITEs go to `address` (UDP or TCP). */
@@ -250,19 +256,21 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       redact,
     });
     services.push(server);
-    const agent = spawnService('agent-worker', tsx, ['src/main.ts', 'start'], {
-      cwd: pkgDir('agent-worker'),
-      env: {
-        ...common,
-        AGENT_HTTP_PORT: String(ports.agentHttp),
-        SERVER_URL: serverUrl,
-        ...(model ? { LOCAL_REALTIME_URL: model.url, LOCAL_REALTIME_API_KEY: model.apiKey } : {}),
-        ...opts.agentEnv,
-      },
-      echo: opts.echo,
-      logDir,
-      redact,
-    });
+    const spawnWorker = (name: string, httpPort: number) =>
+      spawnService(name, tsx, ['src/main.ts', 'start'], {
+        cwd: pkgDir('agent-worker'),
+        env: {
+          ...common,
+          AGENT_HTTP_PORT: String(httpPort),
+          SERVER_URL: serverUrl,
+          ...(model ? { LOCAL_REALTIME_URL: model.url, LOCAL_REALTIME_API_KEY: model.apiKey } : {}),
+          ...opts.agentEnv,
+        },
+        echo: opts.echo,
+        logDir,
+        redact,
+      });
+    const agent = spawnWorker('agent-worker', ports.agentHttp);
     services.push(agent);
     let demoUrl: string | null = null;
     const waits = [
@@ -296,6 +304,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       adminKeyFile,
       logFiles: services.map((s) => s.logFile),
       services,
+      addAgentWorker: async (name) => {
+        const port = await freeTcpPort();
+        const worker = spawnWorker(name, port);
+        services.push(worker);
+        await waitUntilReady(worker, httpOk(`http://127.0.0.1:${port}/`), 60_000);
+        return worker;
+      },
       consoleKeyFile: join(dir, 'console-key'),
       sip,
       model,

@@ -20,6 +20,12 @@ export interface CallLink {
    * line's number (a resumed call continues the numbering of the lines already stored).
    */
   record(session: voice.AgentSession, firstSeq?: number): CallRecorder;
+  /**
+   * The call goes on without this agent (its worker died and another agent resumes it): at the
+   * end, only the live transcript is flushed; no final record is uploaded, since that would end
+   * the call the other agent now serves.
+   */
+  detach(): void;
 }
 
 /** How long transcript lines wait to be posted together, ms (the console shows them this late at most). */
@@ -32,7 +38,8 @@ export const LIVE_FLUSH_MS = 300;
  * nothing is reported.
  */
 export async function linkCallToServer(ctx: JobContext, server: ServerClient | null, log: Logger, known?: AgentConfigResponse): Promise<CallLink> {
-  if (!server) return { server: null, config: undefined, caller: null, record: (session) => recordLocally(session) };
+  if (!server) return { server: null, config: undefined, caller: null, record: (session) => recordLocally(session), detach: () => {} };
+  let detached = false;
   const fetched = known ? { ok: true as const, value: known } : await server.agentConfig();
   if (!fetched.ok) log.warn({ err: fetched.error }, 'agent config not fetched; using defaults');
   else log.info({ agent: fetched.value.agent, version: fetched.value.version, verified: Boolean(fetched.value.caller) }, 'agent config');
@@ -46,10 +53,14 @@ export async function linkCallToServer(ctx: JobContext, server: ServerClient | n
       attachCallRecorder(session, recorder);
       ctx.addShutdownCallback(async () => {
         await live.close();
+        if (detached) return;
         const uploaded = await server.uploadCallRecord(recorder.build(Date.now()));
         log.info({ ok: uploaded.ok, lines: recorder.transcript.length }, 'call record uploaded');
       });
       return recorder;
+    },
+    detach() {
+      detached = true;
     },
   };
 }

@@ -23,15 +23,15 @@ describe('jobRole', () => {
     expect(jobRole(resumeMeta, live(1), room(caller))).toMatchObject({ kind: 'resume', nextSeq: 1, stateLoaded: true, lines: [{ text: 'order 1042' }] });
   });
 
-  it("LiveKit's own retry of a job (no marker, a transcript already) resumes too", () => {
-    expect(jobRole(meta, live(3), room(caller))).toMatchObject({ kind: 'resume', nextSeq: 3 });
-    expect(jobRole(meta, live(3, true), room(caller))).toEqual({ kind: 'new' }); // ended: nothing to resume
+  it("LiveKit's own retry of a crashed job (no marker, a transcript already) leaves: only the server resumes calls", () => {
+    expect(jobRole(meta, live(3), room(caller))).toEqual({ kind: 'duplicate', agent: null, reason: 'retry_of_resumed_call' });
+    expect(jobRole(meta, live(3, true), room(caller))).toEqual({ kind: 'new' }); // ended: nothing to take over
   });
 
   it('a resume in a room another agent already serves is a duplicate; one leaving on purpose does not count', () => {
     const other = { identity: 'agent-AJ_2', kind: ParticipantKind.AGENT };
-    expect(jobRole(resumeMeta, live(1), room(caller, other))).toEqual({ kind: 'duplicate', agent: 'agent-AJ_2' });
-    expect(jobRole(meta, live(2), room(caller, other))).toEqual({ kind: 'duplicate', agent: 'agent-AJ_2' });
+    expect(jobRole(resumeMeta, live(1), room(caller, other))).toEqual({ kind: 'duplicate', agent: 'agent-AJ_2', reason: 'agent_present' });
+    expect(jobRole(meta, live(2), room(caller, other))).toEqual({ kind: 'duplicate', agent: 'agent-AJ_2', reason: 'retry_of_resumed_call' });
     const leaving = { ...other, attributes: { [AGENT_LEAVING_ATTRIBUTE]: 'duplicate' } };
     expect(jobRole(resumeMeta, live(1), room(caller, leaving))).toMatchObject({ kind: 'resume' });
   });

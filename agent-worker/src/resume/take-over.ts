@@ -3,16 +3,17 @@ import { AGENT_LEAVING_ATTRIBUTE, type DispatchMetadata, type LiveLine, type Liv
 import type { ApiResult } from '../server-api/client.ts';
 
 /**
- * What a starting job is (issue 15): a `new` call; a `resume` of a call whose agent was lost —
- * dispatched by the server with the `resume` marker, or LiveKit's own retry of the crashed job
- * (the call already has a transcript) — or a `duplicate` that must leave at once because another
- * agent already serves the room (LiveKit's retry arriving after the server's resume, or the other
- * way round). Decided once the job has joined the room, from its participants and the live state.
+ * What a starting job is (issue 15): a `new` call; a `resume` of a call whose agent was lost,
+ * dispatched by the server with the `resume` marker; or a `duplicate` that must leave at once —
+ * another agent already serves the room, or it is LiveKit's own retry of a crashed or migrated job
+ * (no marker, but the call already has a transcript). Only the server decides to resume a call
+ * (one gap per lost agent, repo/resumes.ts), so two agents never both take a call over. Decided
+ * once the job has joined the room, from its participants and the live state.
  */
 export type JobRole =
   | { kind: 'new' }
   | { kind: 'resume'; lines: LiveLine[]; nextSeq: number; stateLoaded: boolean }
-  | { kind: 'duplicate'; agent: string };
+  | { kind: 'duplicate'; agent: string | null; reason: 'agent_present' | 'retry_of_resumed_call' };
 
 /**
  * First `seq` of a resumed agent that could not read the live state: far past any earlier line
@@ -29,17 +30,19 @@ export function otherAgent(room: Pick<Room, 'remoteParticipants'>): string | nul
 }
 
 /**
- * Decides the job's {@link JobRole}. `live` is `GET …/live` (null without a server). A job that
- * has neither the marker nor an earlier transcript is a new call; a resume that could not load the
+ * Decides the job's {@link JobRole}. `live` is `GET …/live` (null without a server). A job with
+ * neither the marker nor an earlier transcript is a new call; a resume that could not load the
  * live state still resumes (the caller is waiting) and numbers its lines from
  * {@link BLIND_RESUME_FIRST_SEQ}.
  */
 export function jobRole(meta: DispatchMetadata | undefined, live: ApiResult<LiveState> | null, room: Pick<Room, 'remoteParticipants'>): JobRole {
   const state = live?.ok ? live.value : null;
-  const resuming = Boolean(meta?.resume) || (state !== null && state.nextSeq > 0 && !state.ended);
-  if (!resuming) return { kind: 'new' };
+  if (!meta?.resume) {
+    const retry = state !== null && state.nextSeq > 0 && !state.ended;
+    return retry ? { kind: 'duplicate', agent: otherAgent(room), reason: 'retry_of_resumed_call' } : { kind: 'new' };
+  }
   const agent = otherAgent(room);
-  if (agent) return { kind: 'duplicate', agent };
+  if (agent) return { kind: 'duplicate', agent, reason: 'agent_present' };
   return state
     ? { kind: 'resume', lines: state.lines, nextSeq: state.nextSeq, stateLoaded: true }
     : { kind: 'resume', lines: [], nextSeq: BLIND_RESUME_FIRST_SEQ, stateLoaded: false };

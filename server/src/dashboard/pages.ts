@@ -130,11 +130,17 @@ export function callPage(d: NonNullable<Awaited<ReturnType<typeof callDetail>>>)
  * The agent outages the call survived (protocol resume.ts): when the agent was lost, when the
  * resumed agent was heard, the gap between, and how the loss was noticed.
  */
+const LOST_CAUSE: Record<CallGap['cause'], string> = {
+  job_exit: 'the worker: its job process exited',
+  worker_exit: 'the job: its worker process exited',
+  participant_left: 'LiveKit: the agent left the room',
+};
+
 function gapsTable(gaps: CallGap[], at: (ms: number) => string): Html {
   return html`<h2>Agent lost and resumed</h2><table data-testid="gaps"><tr><th>Lost</th><th>Resumed</th><th class="num">Gap</th><th>Noticed by</th></tr>${gaps.map(
     (g) => html`<tr><td>${at(g.lostAtMs)}</td><td>${g.resumedAtMs === null ? html`<b class="flag">not resumed</b>` : at(g.resumedAtMs)}</td>
       <td class="num" data-testid="gap-ms">${g.resumedAtMs === null ? '' : fmtMs(g.resumedAtMs - g.lostAtMs)}</td>
-      <td>${g.cause === 'job_exit' ? 'the worker (job process exited)' : 'LiveKit (agent left the room)'}</td></tr>`,
+      <td>${LOST_CAUSE[g.cause]}</td></tr>`,
   )}</table>`;
 }
 

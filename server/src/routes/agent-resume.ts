@@ -27,7 +27,7 @@ export function agentResumeRouter(deps: { db: Db; verifier: TokenVerifier; log: 
     await verifyRoomToken(deps.verifier, req, room, 'agent');
     const report = parseOr400(AgentLostReport, req.body ?? {}, 'agent-lost report');
     if (!deps.resume) throw new HttpError(503, 'resume_unavailable', 'this server cannot dispatch agents');
-    const reply: AgentLostReply = await resumeCall(deps.resume, room, { ...report, cause: 'job_exit' });
+    const reply: AgentLostReply = await resumeCall(deps.resume, room, report);
     deps.log.info({ room, ...reply }, 'worker reported its job process gone');
     res.json(reply);
   });
