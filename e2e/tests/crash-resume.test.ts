@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, type Stack, startStack } from '@voice-widget/stack';
-import { SyntheticCaller, jobPidForRoom } from '@voice-widget/testkit';
+import { SyntheticCaller, jobPidForRoom, parentPid } from '@voice-widget/testkit';
 
 const PAGE_ORIGIN = 'https://shop.example';
 
@@ -43,6 +43,30 @@ describe('a call survives its agent', () => {
   const lastSeq = async (room: string) => (await transcript(room)).at(-1)?.seq ?? -1;
 
   const agentLog = () => stack.services.find((s) => s.name === 'agent-worker')!.logFile;
+  /** The job process of `room` in any worker's log. */
+  const anyJobPid = (room: string): number => {
+    for (const s of stack.services.filter((s) => s.name.startsWith('agent-worker'))) {
+      try {
+        return jobPidForRoom(s.logFile, room);
+      } catch {
+        /* not this worker's */
+      }
+    }
+    throw new Error(`no job process logged for ${room}`);
+  };
+
+  /** A signed-in caller who asked about order 1042 and got the answer; returns the call's room. */
+  const callAboutOrder = async (caller: SyntheticCaller) => {
+    await caller.join(stack.serverUrl, 'acme', PAGE_ORIGIN, 60_000, { identity });
+    const room = caller.session!.room;
+    await agentSays(room, -1, /Hi Ada, I'm an AI assistant/);
+    await caller.waitForQuiet(800, 20_000);
+    const seq = await lastSeq(room);
+    await caller.sendText('Where is my order 1042?');
+    await agentSays(room, seq, /Order 1 0 4 2 is shipped, arrives Friday/);
+    await caller.waitForQuiet(800, 20_000);
+    return room;
+  };
 
   beforeAll(async () => {
     stack = await startStack({ ephemeral: true, dir: join(REPO_ROOT, '.state', 'e2e-crash-resume'), demoSite: false, widget: false });
@@ -63,15 +87,7 @@ describe('a call survives its agent', () => {
   it('kill -9 of the job process mid-call: the caller hears the agent again, the conversation is kept, one call with the gap marked', async () => {
     const caller = new SyntheticCaller();
     callers.push(caller);
-    await caller.join(stack.serverUrl, 'acme', PAGE_ORIGIN, 60_000, { identity });
-    const room = caller.session!.room;
-    await agentSays(room, -1, /Hi Ada, I'm an AI assistant/);
-    await caller.waitForQuiet(800, 20_000);
-
-    let seq = await lastSeq(room);
-    await caller.sendText('Where is my order 1042?');
-    await agentSays(room, seq, /Order 1 0 4 2 is shipped, arrives Friday/);
-    await caller.waitForQuiet(800, 20_000);
+    const room = await callAboutOrder(caller);
     const firstAgent = caller.agentIdentity;
 
     // The crash: SIGKILL, no goodbye, nothing flushed.
@@ -83,24 +99,17 @@ describe('a call survives its agent', () => {
     const gapMs = heardAgain - Math.max(killedAt, lastHeard);
     console.log(`[crash-resume] job process ${pid} killed; the caller heard the agent again after ${gapMs} ms (kill → first audio ${heardAgain - killedAt} ms)`);
     expect(caller.agentIdentity).not.toBe(firstAgent); // a new agent, not the old one
-    await agentSays(room, seq, /Sorry, I lost you for a moment — you were asking about order 1042\./);
+    await agentSays(room, -1, /Sorry, I lost you for a moment — you were asking about order 1042\./);
     await caller.waitForQuiet(800, 20_000);
 
     // The conversation was kept: a question that names no order is answered about 1042, and the
     // caller is still verified (the tool needs it).
-    seq = await lastSeq(room);
+    const seq = await lastSeq(room);
     await caller.sendText('And when will it arrive?');
     await agentSays(room, seq, /Order 1 0 4 2 is shipped, arrives Friday/);
 
     await caller.leave();
-    const detail = await until(
-      'the call ended',
-      async () => {
-        const d = await admin(`/api/admin/calls/${room}`);
-        return d.call.endedAt ? d : null;
-      },
-      40_000,
-    );
+    const detail = await callEnded(room);
     // One call, its lines numbered without a hole or a repeat across the crash, the gap marked.
     const calls = (await admin('/api/admin/calls?limit=10')).calls as { room: string }[];
     expect(calls.filter((c) => c.room === room)).toHaveLength(1);
@@ -114,4 +123,44 @@ describe('a call survives its agent', () => {
     expect(gap.lostAtMs).toBeGreaterThanOrEqual(killedAt - 50);
     console.log(`[crash-resume] call record gap: ${gap.resumedAtMs - gap.lostAtMs} ms (server: lost → resumed agent's first audio)`);
   }, 180_000);
+
+  it('kill -9 of the whole worker mid-call: its orphaned job hands the call over, another worker resumes it', async () => {
+    await stack.addAgentWorker('agent-worker-2');
+    const caller = new SyntheticCaller();
+    callers.push(caller);
+    const room = await callAboutOrder(caller);
+    const firstAgent = caller.agentIdentity;
+    const worker = parentPid(anyJobPid(room));
+    const lastHeard = caller.lastAgentAudioAt;
+    const killedAt = Date.now();
+    execFileSync('kill', ['-9', String(worker)]);
+    const heardAgain = await until('the agent heard again', () => caller.onsets.find((t) => t > killedAt), 30_000);
+    console.log(`[crash-resume] worker ${worker} killed; the caller heard the agent again after ${heardAgain - Math.max(killedAt, lastHeard)} ms`);
+    const seq = await lastSeq(room);
+    await agentSays(room, -1, /Sorry, I lost you for a moment — you were asking about order 1042\./);
+    expect(caller.agentIdentity).not.toBe(firstAgent);
+    await caller.waitForQuiet(800, 20_000);
+    await caller.sendText('And when will it arrive?');
+    await agentSays(room, seq, /Order 1 0 4 2 is shipped, arrives Friday/);
+    expect(parentPid(anyJobPid(room))).not.toBe(worker); // served by the other worker now
+
+    await caller.leave();
+    const detail = await callEnded(room);
+    expect(detail.call.resumes).toHaveLength(1);
+    expect(detail.call.resumes[0]).toMatchObject({ cause: 'worker_exit', lostIdentity: firstAgent });
+    expect(detail.call.resumes[0].resumedAtMs).toBeGreaterThan(detail.call.resumes[0].lostAtMs);
+    const seqs = (detail.transcript as { seq: number }[]).map((l) => l.seq);
+    expect(seqs).toEqual([...seqs.keys()]);
+  }, 180_000);
+
+  /** The call's detail once the server has closed it. */
+  const callEnded = (room: string) =>
+    until(
+      'the call ended',
+      async () => {
+        const d = await admin(`/api/admin/calls/${room}`);
+        return d.call.endedAt ? d : null;
+      },
+      40_000,
+    );
 });
