@@ -10,7 +10,7 @@
  * is handed over in this room (handoff/: warm) or referred out (tools/transfer.ts: cold).
  */
 import { type JobContext, defineAgent, voice } from '@livekit/agents';
-import { type AuditEvent, CALLER_JOIN_WINDOW_S, DispatchMetadata, VERIFY_TOOL, type ToolPolicy, TOOL_POLICY, policyOf, toolName } from '@voice-widget/protocol';
+import { type AgentTurnTimeline, type AuditEvent, CALLER_JOIN_WINDOW_S, DispatchMetadata, VERIFY_TOOL, type ToolPolicy, TOOL_POLICY, policyOf, toolName } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
 import { linkCallToServer } from './call/call-link.ts';
 import { loadWorkerConfig } from './config.ts';
@@ -31,7 +31,6 @@ import { wireCallerInput } from './session/caller-input.ts';
 import { interruptIfAllowed } from './session/interrupt.ts';
 import { createVoiceSession } from './session/voice-session.ts';
 import { sayAndWait } from './session/speak.ts';
-import { TimelineUploader } from './timeline/timeline-uploader.ts';
 import { ConversationLog } from './tools/conversation-log.ts';
 import { ToolGuard } from './tools/guard.ts';
 import { buildToolset } from './tools/toolset.ts';
@@ -151,8 +150,9 @@ export default defineAgent({
       return;
     }
 
-    const timelines = call.server ? new TimelineUploader((body) => call.server!.uploadTimelines(body), log) : null;
-    if (timelines) ctx.addShutdownCallback(() => timelines.flush());
+    // Reply timelines for the server's turn checks; a reply sent again (cut short) replaces its row.
+    const timelines = call.server ? new BatchSink<AgentTurnTimeline>((batch) => call.server!.uploadTimelines({ timelines: batch })) : null;
+    if (timelines) ctx.addShutdownCallback(() => timelines.close());
     const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t));
     await session.start({
       agent: new voice.Agent({

@@ -2,7 +2,7 @@ import type { ApiResult } from './client.ts';
 
 /**
  * Batches things the agent reports to the server as they happen — the guard's audit entries
- * (`POST …/audit`), the live transcript (`POST …/live`): sent within `flushMs` of the first one,
+ * (`POST …/audit`), the live transcript (`POST …/live`), reply timelines (`POST …/timelines`, upserted by response id): sent within `flushMs` of the first one,
  * at once when a batch is full, and on {@link close}. A batch the server could not be reached for
  * (network error, timeout, 5xx after the client's retries) is kept and sent with the next one, so
  * the routes must be idempotent; one the server refused (4xx, e.g. 409 call ended) is dropped.
