@@ -6,6 +6,7 @@ import { AGENT_LEAVING_ATTRIBUTE, DispatchMetadata } from '@voice-widget/protoco
 import { TEST_API_KEY, TEST_API_SECRET, agentAuth, testApp } from './test-app.ts';
 import { ensureAgent } from '../bootstrap.ts';
 import { type Database, openDatabase } from '../db/client.ts';
+import { createAdminKey } from '../repo/admin-keys.ts';
 import { findAgent } from '../repo/agents.ts';
 import { closeCall, findCall, openCall } from '../repo/calls.ts';
 import { PARTICIPANT_KIND_AGENT } from '../resume/resume-call.ts';
@@ -95,6 +96,14 @@ describe('a call that survives its agent', () => {
     const again = await request(app).post(`/api/calls/${room}/resumed`).set('authorization', await agentAuth(room)).send({ atMs: 1_700_000_009_000 });
     expect(again.body.gap).toBeNull();
     expect((await findCall(database.db, room))!.resumes[0]!.resumedAtMs).toBe(1_700_000_001_500);
+
+    // The call page shows the gap.
+    const login = await request(app).post('/dashboard/login').type('form').send({ key: (await createAdminKey(database.db, 'resume-test')).key, next: `/dashboard/calls/${room}` });
+    const cookie = login.headers['set-cookie']![0]!.split(';')[0]!;
+    const page = await request(app).get(`/dashboard/calls/${room}`).set('cookie', cookie);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/data-testid="gaps"[\s\S]*data-testid="gap-ms">1.50 s</);
+    expect(page.text).toContain('the worker: its job process exited');
   });
 
   it('LiveKit says the agent left: resumed unless the agent marked its leave, the caller is gone, or the call ended', async () => {
