@@ -22,7 +22,7 @@ import { preparePhoneCall } from './phone/phone-call.ts';
 import { holdLease } from './resume/job-lease.ts';
 import { resumeChatContext, resumeSentence } from './resume/resume-state.ts';
 import { jobRole, markLeaving } from './resume/take-over.ts';
-import { onWorkerLost } from './resume/worker-lost.ts';
+import { handOverWhenWorkerDies } from './resume/worker-lost.ts';
 import { BatchSink } from './server-api/batch-sink.ts';
 import { ServerClient } from './server-api/client.ts';
 import { type CallSetup, callSetup, fallbackConfig } from './session/agent-setup.ts';
@@ -127,19 +127,21 @@ export default defineAgent({
     }
     const identity = ctx.room.localParticipant?.identity;
     if (identity) leases.set(ctx, holdLease({ room, identity }));
-    // The worker died under this job: hand the call over now (the server removes this participant
-    // and dispatches a resuming agent to a live worker) rather than go silent in 15 s.
-    const unwatch = onWorkerLost(() => {
-      if (!identity || !call.server) return;
-      log.warn('the worker process is gone; handing the call over');
-      leases.get(ctx)?.();
-      call.detach();
-      void markLeaving(ctx.room, 'worker_lost').then(async () => {
-        const r = await call.server!.agentLost({ identity, atMs: Date.now(), cause: 'worker_exit' });
-        log.info({ ok: r.ok, ...(r.ok ? r.value : { err: r.error }) }, 'handed the call over');
-        if (!r.ok || !r.value.resumed) ctx.shutdown('worker lost');
-      });
-    });
+    // The worker died under this job: hand the call over now rather than go silent in 15 s.
+    const unwatch =
+      identity && call.server
+        ? handOverWhenWorkerDies({
+            room: ctx.room,
+            identity,
+            server: call.server,
+            release: () => {
+              leases.get(ctx)?.();
+              call.detach();
+            },
+            shutdown: (reason) => ctx.shutdown(reason),
+            log,
+          })
+        : () => {};
     ctx.addShutdownCallback(async () => unwatch());
     // Nothing that costs model time before someone can hear it: a session created on hover (or a
     // stranger's session request) waits here for its caller, then leaves at the join window.
