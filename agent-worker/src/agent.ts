@@ -166,7 +166,7 @@ export default defineAgent({
       room: ctx.room,
       inputOptions: { textEnabled: false }, // typed messages go through the caller's limits (caller-input.ts)
     });
-    const recorder = call.record(session, role.kind === 'resume' ? role.nextSeq : 0);
+    const recorder = role.kind === 'resume' ? call.record(session, role.nextSeq, role.lines.map((l) => l.speaker)) : call.record(session);
     conversationCtl = new Conversation({
       room: ctx.room,
       session: () => session,

@@ -1,5 +1,5 @@
 import type { JobContext, voice } from '@livekit/agents';
-import type { AgentConfig, AgentConfigResponse, LiveLine, VerifiedCaller } from '@voice-widget/protocol';
+import type { AgentConfig, AgentConfigResponse, LiveLine, Speaker, VerifiedCaller } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
 import type { ServerClient } from '../server-api/client.ts';
 import { BatchSink } from '../server-api/batch-sink.ts';
@@ -17,9 +17,9 @@ export interface CallLink {
    * Records the session's transcript, barge-ins and outcome: each line is posted live as it
    * happens (`POST …/live`, batched), and the whole record is uploaded when the job ends. Returns
    * the recorder (the hand-off's note-taker adds the person's lines to it). `firstSeq`: the first
-   * line's number (a resumed call continues the numbering of the lines already stored).
+   * line's number and `earlier` who spoke in the lines already stored (a resumed call).
    */
-  record(session: voice.AgentSession, firstSeq?: number): CallRecorder;
+  record(session: voice.AgentSession, firstSeq?: number, earlier?: readonly Speaker[]): CallRecorder;
   /**
    * The call goes on without this agent (its worker died and another agent resumes it): at the
    * end, only the live transcript is flushed; no final record is uploaded, since that would end
@@ -47,9 +47,9 @@ export async function linkCallToServer(ctx: JobContext, server: ServerClient | n
     server,
     config: fetched.ok ? fetched.value.config : undefined,
     caller: fetched.ok ? fetched.value.caller : null,
-    record(session, firstSeq = 0) {
+    record(session, firstSeq = 0, earlier = []) {
       const live = new BatchSink<LiveLine>((lines) => server.live(lines), LIVE_FLUSH_MS);
-      const recorder = new CallRecorder((line) => live.add(line), firstSeq);
+      const recorder = new CallRecorder((line) => live.add(line), firstSeq, earlier);
       attachCallRecorder(session, recorder);
       ctx.addShutdownCallback(async () => {
         await live.close();
