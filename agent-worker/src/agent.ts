@@ -1,5 +1,4 @@
 /**
-/**
  * The voice agent: one job per room. Joins and fetches its configuration at dispatch (so a
  * session created on hover is ready at the click), but opens the model session and greets only
  * once the caller is in the room — an unclicked session costs no model time and leaves at its
@@ -18,6 +17,8 @@ import { Conversation } from './handoff/conversation.ts';
 import { transcriptionEndpoint } from './handoff/transcriber.ts';
 import { WarmHandoff } from './handoff/warm.ts';
 import { createAgentLogger } from './log.ts';
+import { prepareOutboundCall } from './outbound/outbound-call.ts';
+import { fallbackOutboundScript } from './outbound/script.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
 import { holdLease } from './resume/job-lease.ts';
 import { resumeChatContext, resumeSentence } from './resume/resume-state.ts';
@@ -68,9 +69,16 @@ export default defineAgent({
     const server = ServerClient.fromEnv(room);
     // Where the call stands (a resumed call has a transcript already), read while joining.
     const live = server && meta?.channel !== 'phone' ? server.liveState() : null;
+    // Outbound (our server placed the call): listen for the answer first; nothing else until then.
+    const outbound = meta?.direction === 'outbound' ? await prepareOutboundCall(ctx, joined, config, server, log) : null;
+    if (outbound && (await outbound.answered) === null) {
+      log.info('outbound call not answered; leaving');
+      ctx.shutdown('not answered');
+      return;
+    }
     // Phone: the SIP caller and the call record before the first reply (the start brings the config).
     const phone = meta?.channel === 'phone' ? await preparePhoneCall(ctx, joined, meta, config, server, log) : null;
-    const call = await linkCallToServer(ctx, server, log, phone?.config ?? undefined);
+    const call = await linkCallToServer(ctx, server, log, phone?.config ?? outbound?.context?.config ?? undefined);
     const defaults = { company: config.COMPANY_NAME, turnProfile: config.TURN_PROFILE, model: config.OPENAI_REALTIME_MODEL, voice: config.OPENAI_VOICE };
     // Who can take the call: an outside number by REFER (phone lines with one), else the console's
     // people, in this room (needs our server's queue).
@@ -82,6 +90,8 @@ export default defineAgent({
       handoff: handoffKind,
       defaults,
     });
+    const outboundScript = outbound ? (outbound.script(setup.handoff !== null) ?? fallbackOutboundScript(config.COMPANY_NAME)) : null;
+    if (outboundScript) setup.instructions += `\n${outboundScript.instructions}`;
 
     const conversation = new ConversationLog();
     const audit = new BatchSink<AuditEvent>((events) => call.server?.audit(events) ?? Promise.resolve({ ok: true as const, value: null }));
@@ -156,6 +166,7 @@ export default defineAgent({
     const timelines = call.server ? new BatchSink<AgentTurnTimeline>((batch) => call.server!.uploadTimelines({ timelines: batch })) : null;
     if (timelines) ctx.addShutdownCallback(() => timelines.close());
     const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t));
+    if (outbound) session.input.setAudioEnabled(false); // the callee's audio reaches the model once a person is decided
     await session.start({
       agent: new voice.Agent({
         instructions: setup.instructions,
@@ -214,7 +225,8 @@ export default defineAgent({
       log.info({ lines: role.lines.length, nextSeq: role.nextSeq, stateLoaded: role.stateLoaded, verified: Boolean(call.caller) }, 'call resumed; conversation loaded');
       return;
     }
-    session.generateReply({ instructions: sayExactly(setup.greeting) });
+    if (outbound && outboundScript) outbound.conduct(session, outboundScript); // who answered decides what is said
+    else session.generateReply({ instructions: sayExactly(setup.greeting) });
     log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller) }, 'caller in the room; model session open, greeting queued');
   },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { E164, TransferTarget } from './sip-uri.ts';
 import { AgentToolConfig, ToolEndpoint, VerifiedCaller, toolName } from './tools.ts';
 
 /**
@@ -30,6 +31,50 @@ export const AllowedOrigin = z.union([
 /** Turn-taking profile of an agent's web calls. */
 export const TurnTaking = z.enum(['fast', 'model_vad', 'stock']);
 export type TurnTaking = z.infer<typeof TurnTaking>;
+
+/** A time of day `HH:MM`, 00:00–24:00 (24:00 = the end of the day). */
+const TimeOfDay = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'time of day must be HH:MM, 00:00–24:00');
+
+/** Minutes since midnight of a {@link TimeOfDay} (`08:30` → 510). */
+export const minutesOfDay = (t: string): number => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+
+/**
+ * The local time window in which the agent may call someone, in the callee's time zone: from
+ * `start` (inclusive) to `end` (exclusive). Default 08:00–21:00, the US TCPA window (47 CFR
+ * 64.1200(c)(1)); narrower local rules (e.g. state law, EU member states) are set here.
+ */
+export const CallingHours = z
+  .object({ start: TimeOfDay.default('08:00'), end: TimeOfDay.default('21:00') })
+  .strict()
+  .refine((h) => minutesOfDay(h.start) < minutesOfDay(h.end), 'calling hours: start must be before end');
+export type CallingHours = z.infer<typeof CallingHours>;
+
+/**
+ * How the agent places outbound calls (server/src/outbound/): which outbound trunk, when and how
+ * often it may call, and what it says on a machine. Enforced by the server before anything is
+ * dialled; the agent gets company and callback number with the call's context.
+ */
+export const OutboundSettings = z
+  .object({
+    /** Name of the outbound SIP trunk (`PUT /api/admin/sip/outbound-trunks/:name`). */
+    trunk: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'trunk: 1–64 of A-Z a-z 0-9 . _ -').default('outbound'),
+    /** The company the agent calls for, said in every opener and message; default: the agent's name without "assistant". */
+    company: z.string().trim().min(1).max(80).optional(),
+    /** The number a voicemail message asks to call back (E.164); default the trunk's first number. */
+    callbackNumber: E164.optional(),
+    callingHours: CallingHours.prefault({}),
+    /** Outbound calls placed in any 24 hours (rolling), every attempt counted; 0 turns outbound calling off. */
+    maxCallsPerDay: z.number().int().min(0).max(100_000).default(100),
+    /** How long a call may ring before it counts as not answered, seconds. */
+    ringTimeoutS: z.number().int().min(5).max(120).default(30),
+    /** On an answering machine: leave a message after the beep, or hang up without one. */
+    onMachine: z.enum(['leave_message', 'hang_up']).default('leave_message'),
+    /** Where `transfer_to_human` sends a callee who asks for a person (SIP REFER); unset = no transfer. */
+    transferTo: TransferTarget.optional(),
+  })
+  .strict();
+export type OutboundSettings = z.infer<typeof OutboundSettings>;
+export type OutboundSettingsInput = z.input<typeof OutboundSettings>;
 
 /**
  * Per-agent budgets, enforced by the server for every call (web and phone, with or without a demo
@@ -112,6 +157,8 @@ export const AgentConfig = z
      * Phone calls always use `model_vad`.
      */
     turnTaking: TurnTaking.default('fast'),
+    /** Outbound calls: trunk, calling hours, daily cap, what to do on a machine (README "Outbound calls"). */
+    outbound: OutboundSettings.prefault({}),
     /** Budgets of every call (see {@link AgentLimits}). */
     limits: AgentLimits.prefault({}),
     /**
@@ -143,6 +190,7 @@ export const AGENT_CONFIG_CONSUMERS = {
   allowedOrigins: 'server', // session requests (server/src/routes/sessions.ts checkOrigin)
   language: 'agent',
   turnTaking: 'agent',
+  outbound: 'server', // dialling, calling hours, caps (server/src/outbound/); company and callback number reach the agent with the call's context
   limits: 'server', // every session and the sweeper (server/src/repo/agent-budget.ts, sweeper.ts)
   demoLinksOnly: 'server', // session requests (server/src/routes/sessions.ts)
   handoff: 'agent', // waitLimitS; packageEndpoint is read by the server (server/src/handoff/cold.ts)

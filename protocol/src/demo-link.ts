@@ -33,6 +33,8 @@ export const DemoLinkPublicInfo = z.object({
   /** Message for the visitor when `status` is not `active`. */
   message: z.string().nullable(),
   leadCapture: z.boolean(),
+  /** The page may offer "call me back" (`POST /api/demo-links/:slug/callback`). */
+  callback: z.boolean(),
   /** Longest call the link allows, seconds. */
   maxCallSeconds: z.number().int(),
   expiresAt: z.string(),
@@ -54,6 +56,8 @@ export const CreateDemoLinkRequest = z
     /** New calls per visitor IP per hour. */
     perIpPerHour: z.number().int().min(1).max(1_000).default(5),
     leadCapture: z.boolean().default(false),
+    /** Offer "call me back": the agent phones the visitor (within this link's budgets and the agent's calling hours). */
+    callback: z.boolean().default(false),
   })
   .strict();
 export type CreateDemoLinkRequest = z.infer<typeof CreateDemoLinkRequest>;
@@ -74,6 +78,7 @@ export const DemoLinkView = z.object({
   maxConcurrentCalls: z.number().int(),
   perIpPerHour: z.number().int(),
   leadCapture: z.boolean(),
+  callback: z.boolean(),
   createdAt: z.string(),
   /** Whether it can start calls now (calls in progress aside). */
   status: DemoLinkStatus,

@@ -12,6 +12,7 @@ export * from './demo-link.ts';
 export * from './admin.ts';
 export * from './slug.ts';
 export * from './phone.ts';
+export * from './outbound.ts';
 export * from './envelope.ts';
 export * from './time.ts';
 export * from './call-limit.ts';

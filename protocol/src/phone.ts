@@ -1,24 +1,13 @@
 import { z } from 'zod';
 import { AgentConfigResponse, AgentSlug } from './agent-config.ts';
+import { E164, TransferTarget } from './sip-uri.ts';
 import { TurnLatency } from './timeline.ts';
+
+export { E164, TransferTarget, normalizePhoneNumber } from './sip-uri.ts';
 
 /**
  * Phone callers (LiveKit SIP ingress): the agent's call-start request, the SIP provisioning API, and phone turn-latency uploads.
  */
-
-/** A phone number in E.164 (`+` and 8–15 digits), e.g. `+15550123`. */
-export const E164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'phone number must be E.164, e.g. +15550123');
-
-/**
- * The caller's number as LiveKit reports it (`sip.phoneNumber`: the From user, with or without
- * `+`, maybe with separators) → E.164, or null when it is not a plausible number.
- */
-export function normalizePhoneNumber(raw: string): string | null {
-  const trimmed = raw.trim().replace(/^sip:/i, '').replace(/@.*$/, '');
-  const digits = trimmed.replace(/[\s().-]/g, '');
-  const e164 = digits.startsWith('+') ? digits : digits.startsWith('00') ? `+${digits.slice(2)}` : `+${digits}`;
-  return E164.safeParse(e164).success ? e164 : null;
-}
 
 /**
  * `POST /api/calls/:room/phone` (agent worker, when a SIP caller is in the room; agent token like
@@ -51,12 +40,6 @@ export const PhoneCallStartResponse = z.object({
 export type PhoneCallStartResponse = z.infer<typeof PhoneCallStartResponse>;
 
 // ---- SIP provisioning (admin API and CLI) --------------------------------------------------
-
-/** A REFER target: `tel:+15550199` or `sip:desk@pbx.example.com[:port]`. */
-export const TransferTarget = z
-  .string()
-  .max(256)
-  .regex(/^(tel:\+[1-9]\d{7,14}|sips?:[^\s@]+@[^\s@]+)$/, 'transfer target must be tel:+E164 or sip:user@host');
 
 /** A source address a trunk accepts: IPv4/IPv6 with an optional CIDR mask. */
 export const AllowedAddress = z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'allowed address must be an IP or CIDR');

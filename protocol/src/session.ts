@@ -80,6 +80,8 @@ export const DispatchMetadata = z.object({
   language: z.string().optional(),
   callerName: z.string().optional(),
   channel: z.enum(['web', 'phone']),
+  /** Phone calls: `outbound` when our server placed the call (the agent runs answering-machine detection first); default inbound. */
+  direction: z.enum(['inbound', 'outbound']).optional(),
   /** Configuration version pinned for this call (fetch it with `GET /api/calls/:room/agent-config`). */
   agentVersion: z.number().int().optional(),
   /**

@@ -22,7 +22,10 @@ import { dashboardRouter } from './routes/dashboard.ts';
 import { operatorRouter } from './routes/operator.ts';
 import { phoneRouter } from './routes/phone.ts';
 import { publicRouter } from './routes/public.ts';
-import { sessionsRouter } from './routes/sessions.ts';
+import { agentOutboundRouter } from './routes/agent-outbound.ts';
+import { demoCallbackRouter } from './routes/demo-callback.ts';
+import { type OutboundDeps, outboundAdminRouter } from './routes/outbound.ts';
+import { ipHash, sessionsRouter } from './routes/sessions.ts';
 import { webhookRouter } from './routes/webhooks.ts';
 import type { SessionDeps } from './sessions.ts';
 import type { SipProvisioner } from './sip/provision.ts';
@@ -62,6 +65,8 @@ export interface AppDeps {
   secureCookies?: boolean;
   /** LiveKit SIP provisioning (phone callers); unset → the SIP admin routes answer 503. */
   sip?: SipProvisioner;
+  /** Outbound calling (LiveKit SIP: outbound trunks and the dialer); unset → its routes answer 503. */
+  outbound?: OutboundDeps;
   /**
    * Express `trust proxy`: the proxies whose `X-Forwarded-For` is believed (`TRUST_PROXY`, see
    * rate-limit.ts `trustProxySetting`). Default false: `req.ip` is the socket address.
@@ -97,6 +102,7 @@ export function createApp(deps: AppDeps): Express {
   const { apiKey, apiSecret } = deps.sessions;
   const verifier = new TokenVerifier(apiKey, apiSecret);
   const demoOrigin = deps.demoBaseUrl ? new URL(deps.demoBaseUrl).origin : undefined;
+  const ipKey = createHash('sha256').update(`ip-hash:${apiSecret}`).digest('hex');
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
   app.use(
@@ -142,10 +148,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(agentApiRouter({ db: deps.db, verifier, log: deps.log }));
   app.use(agentResumeRouter({ db: deps.db, verifier, log: deps.log, resume }));
   app.use(agentToolsRouter({ db: deps.db, verifier, log: deps.log, fetch: deps.fetch }));
+  app.use(agentOutboundRouter({ db: deps.db, verifier, log: deps.log, trunks: deps.outbound?.trunks }));
   // Hand-offs (issue 12): the live transcript and the queue; consoles refresh at once on a change.
   const feed = new QueueFeed(deps.db, deps.log);
   app.use(agentHandoffRouter({ db: deps.db, verifier, log: deps.log, fetch: deps.fetch, changed: () => feed.notify() }));
   app.use('/api/admin', limiter('admin', limits.adminPerMinute), express.json({ limit: 64 * 1024 }));
+  app.use(outboundAdminRouter({ db: deps.db, log: deps.log, outbound: deps.outbound })); // before /api/admin/calls/:room
   app.use(adminRouter({ db: deps.db, demoBaseUrl: deps.demoBaseUrl }));
   app.use(adminCustomersRouter(deps.db));
   app.use(operatorRouter({ db: deps.db, retentionDays: deps.retentionDays ?? 90 }));
@@ -156,6 +164,7 @@ export function createApp(deps: AppDeps): Express {
   app.post('/api/sessions', limiter('sessions', limits.sessionsPerMinute));
   app.post('/api/sessions/:room/turns', limiter('turns', limits.turnsPerMinute));
   app.get('/api/demo-links/:slug', limiter('demo-links', limits.publicPerMinute));
+  app.post('/api/demo-links/:slug/callback', limiter('demo-callback', limits.sessionsPerMinute));
   app.use('/api', express.json({ limit: MAX_BODY_BYTES }));
   app.use(
     sessionsRouter({
@@ -164,9 +173,10 @@ export function createApp(deps: AppDeps): Express {
       log: deps.log,
       verifier,
       demoOrigin,
-      ipKey: createHash('sha256').update(`ip-hash:${apiSecret}`).digest('hex'),
+      ipKey,
     }),
   );
+  app.use(demoCallbackRouter({ db: deps.db, log: deps.log, ipHash: (req) => ipHash(ipKey, req), kick: deps.outbound?.kick }));
   app.use(publicRouter(deps.db));
   app.use('/api/console', limiter('console', limits.adminPerMinute));
   app.use(

@@ -22,6 +22,7 @@ export function defaultAgentConfig(company: string): AgentConfig {
     allowedOrigins: ['*'],
     language: 'en',
     turnTaking: 'fast',
+    outbound: { company },
   });
 }
 

@@ -32,6 +32,23 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * A runner for calls to the upstream `service` (e.g. LiveKit SIP): `upstream(what, fn)` returns what
+ * `fn` resolves to; an {@link HttpError} passes through, any other failure is logged as "`what`
+ * failed" and becomes a 502 {@link HttpError.upstream}.
+ */
+export function upstreamCaller(log: Pick<Logger, 'error'>, service: string) {
+  return async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      log.error({ err }, `${what} failed`);
+      throw HttpError.upstream(service);
+    }
+  };
+}
+
 /** Parses `value` with `schema` or throws a 400 {@link HttpError}. */
 export function parseOr400<T>(schema: z.ZodType<T>, value: unknown, what?: string): T {
   const parsed = schema.safeParse(value);

@@ -4,7 +4,9 @@ import { ensureAdminKeyFile, ensureAgent, ensureConsoleKeyFile, seedDemoCustomer
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { createLogger, urlPassword } from './log.ts';
+import { OutboundDialer } from './outbound/dialer.ts';
 import { trustProxySetting } from './rate-limit.ts';
+import { OutboundTrunks } from './sip/outbound-trunks.ts';
 import { SipProvisioner } from './sip/provision.ts';
 import { startSweeper } from './sweeper.ts';
 
@@ -31,6 +33,10 @@ if (config.BOOTSTRAP_ADMIN_KEY_FILE) {
   log.info({ file: config.BOOTSTRAP_ADMIN_KEY_FILE, how }, 'operator key file ready');
 }
 const rooms = new RoomServiceClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
+const sipClient = new SipClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
+const trunks = new OutboundTrunks(sipClient);
+const dialer = new OutboundDialer({ db: database.db, rooms, sip: sipClient, trunks, agentName: config.AGENT_NAME, log });
+dialer.start(config.SWEEP_INTERVAL_S * 1000);
 const app = createApp({
   log,
   db: database.db,
@@ -43,7 +49,8 @@ const app = createApp({
   retentionDays: config.RETENTION_DAYS,
   rooms,
   resume: { rooms, dispatch: new AgentDispatchClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET), agentName: config.AGENT_NAME },
-  sip: new SipProvisioner(new SipClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET), config.AGENT_NAME),
+  sip: new SipProvisioner(sipClient, config.AGENT_NAME),
+  outbound: { trunks, kick: () => dialer.kick() },
   sessions: {
     rooms,
     apiKey: config.LIVEKIT_API_KEY,
@@ -67,6 +74,7 @@ process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejectio
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
   process.on(sig, () => {
     stopSweeper();
+    void dialer.stop();
     server.close(() => void database.close().finally(() => process.exit(0)));
     // Keep-alive connections would hold close() open; the database must still be closed cleanly.
     server.closeAllConnections();

@@ -22,17 +22,27 @@ export const RECORDINGS = {
 export type RecordingName = keyof typeof RECORDINGS;
 
 /**
- * One piece of the caller's audio: a recording, synthetic speech (`voice`: `espeak:<voice>`, default
- * `espeak:en-us`, or `flite:<voice>`, e.g. `flite:rms`), silence of `silenceS` seconds, or a sine
- * tone of `toneHz` for `seconds` at −12 dBFS (a signature that proves whose audio arrived where).
+ * One piece of the caller's audio: a recording (or the part `trimS` = [from, to] seconds of it),
+ * synthetic speech (`voice`: `espeak:<voice>`, default `espeak:en-us`, or `flite:<voice>`, e.g.
+ * `flite:rms`), silence of `silenceS` seconds, or a sine tone of `toneHz` for `seconds` at `gainDb`
+ * dBFS peak (default −12: a signature that proves whose audio arrived where; or a voicemail beep).
  */
-export type Segment = { recording: RecordingName } | { say: string; voice?: string } | { silenceS: number } | { toneHz: number; seconds: number };
+export type Segment =
+  | { recording: RecordingName; trimS?: [number, number] }
+  | { say: string; voice?: string }
+  | { silenceS: number }
+  | { toneHz: number; seconds: number; gainDb?: number };
 
 /** sox arguments that write segment `seg` (silence or a tone) at `rateHz` to `out`; null for speech. */
 export function synthArgs(seg: Segment, rateHz: number, out: string): string[] | null {
   if ('silenceS' in seg) return ['-n', '-r', String(rateHz), '-c', '1', '-b', '16', out, 'trim', '0', String(seg.silenceS)];
-  if ('toneHz' in seg) return ['-n', '-r', String(rateHz), '-c', '1', '-b', '16', out, 'synth', String(seg.seconds), 'sine', String(seg.toneHz), 'gain', '-12'];
+  if ('toneHz' in seg) return ['-n', '-r', String(rateHz), '-c', '1', '-b', '16', out, 'synth', String(seg.seconds), 'sine', String(seg.toneHz), 'gain', String(seg.gainDb ?? -12)];
   return null;
+}
+
+/** sox arguments after the output file that shape a speech segment (the cut of a recording). */
+export function segmentEffects(seg: Segment): string[] {
+  return 'recording' in seg && seg.trimS ? ['trim', String(seg.trimS[0]), `=${seg.trimS[1]}`] : [];
 }
 
 /**
@@ -69,7 +79,7 @@ export function callerWav(name: string, segments: Segment[]): string {
     const part = join(dir, `${name}.part${i}.wav`);
     const synth = synthArgs(seg, 48_000, part);
     if (synth) execFileSync('sox', synth);
-    else execFileSync('sox', [...speechInput(seg as Parameters<typeof speechInput>[0]), '-r', '48000', '-c', '1', '-b', '16', part]);
+    else execFileSync('sox', [...speechInput(seg as Parameters<typeof speechInput>[0]), '-r', '48000', '-c', '1', '-b', '16', part, ...segmentEffects(seg)]);
     return part;
   });
   execFileSync('sox', [...parts, out]);

@@ -23,7 +23,9 @@ export { checkoutSecretNeedles, logFilesUnder, scanLogs, type LogHit } from './l
 export { ProbeReport, type ProbeOutcome } from './probes.ts';
 /** Releases rtc-node's native side (its FFI keeps the process alive otherwise); call once, at the end. */
 export { dispose as disposeRtc } from '@livekit/rtc-node';
-export { keypadScenario, rejectScenario, transferScenario } from './sipp-scenarios.ts';
+export { busyCalleeScenario, keypadScenario, rejectScenario, ringingCalleeScenario, sentinelCalleeScenario, transferScenario } from './sipp-scenarios.ts';
+export { type BaresipAnswer, type Callee, startBaresipCallee, startSippCallee } from './sip-callee.ts';
 export { openConsole, takeCall } from './console-page.ts';
 export { toneWindows } from './tone.ts';
 export { probeModelFromBrowser, type ModelProbeAttempt, type ModelProbeResult } from './model-probe.ts';
+export { placeCall, pointOutboundTrunk, soundRuns, waitForOutbound, zoneWhereNowIs } from './outbound.ts';

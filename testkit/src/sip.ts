@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { parseWavPcm16, wavDurationS } from '@voice-widget/protocol';
 import { STATE_DIR, freeTcpUdpPort, freeUdpRange } from '@voice-widget/stack';
-import { type Segment, speechInput, synthArgs } from './audio.ts';
+import { type Segment, segmentEffects, speechInput, synthArgs } from './audio.ts';
 
 /**
  * The caller's audio as a phone sends it: 8 kHz mono S16 WAV of the segments in order (real
@@ -23,7 +23,7 @@ export function callerWav8k(name: string, segments: Segment[]): string {
     const part = join(dir, `${name}.8k.part${i}.wav`);
     const synth = synthArgs(seg, 8_000, part);
     if (synth) execFileSync('sox', synth);
-    else execFileSync('sox', [...speechInput(seg as Parameters<typeof speechInput>[0]), '-r', '8000', '-c', '1', '-b', '16', part]);
+    else execFileSync('sox', [...speechInput(seg as Parameters<typeof speechInput>[0]), '-r', '8000', '-c', '1', '-b', '16', part, ...segmentEffects(seg)]);
     return part;
   });
   execFileSync('sox', [...parts, out]);
@@ -38,13 +38,21 @@ export function toUlaw(wav: string): string {
   return out;
 }
 
-/** Runs a child to its end (or kills its process group after `timeoutMs`); resolves with its exit code and output. */
-function run(cmd: string, args: string[], opts: { cwd: string; timeoutMs: number }): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs a child to its end (or kills its process group after `timeoutMs`, or when `signal` aborts);
+ * resolves with its exit code and output. `onOutput` sees the output so far after each chunk.
+ */
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; timeoutMs: number; onOutput?: (text: string) => void; signal?: AbortSignal },
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     const keep = (d: Buffer) => {
       output = (output + d.toString()).slice(-200_000);
+      opts.onOutput?.(output);
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
@@ -56,13 +64,50 @@ function run(cmd: string, args: string[], opts: { cwd: string; timeoutMs: number
       }
     };
     const timer = setTimeout(kill, opts.timeoutMs);
+    opts.signal?.addEventListener('abort', kill, { once: true });
     child.once('exit', (code) => {
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', kill);
       kill(); // anything it left behind
       resolve({ code, output });
     });
   });
 }
+
+/**
+ * baresip's `config` in `dir`: SIP on 127.0.0.1:`sipPort`, G.711, plays `wav` (8 kHz mono S16) as the
+ * microphone from the moment the call is up, records both directions into `rec` (`dump-*-enc.wav`
+ * = sent, `dump-*-dec.wav` = received). No stdio module: it needs a TTY.
+ */
+export function writeBaresipConfig(dir: string, o: { sipPort: number; rtp: { start: number; end: number }; wav: string; rec: string }): void {
+  writeFileSync(
+    join(dir, 'config'),
+    [
+      `sip_listen 127.0.0.1:${o.sipPort}`,
+      'net_interface 127.0.0.1',
+      `audio_source aufile,${o.wav}`,
+      'audio_player aubridge,nil',
+      'ausrc_srate 8000',
+      'auplay_srate 8000',
+      'ausrc_channels 1',
+      'auplay_channels 1',
+      `rtp_ports ${o.rtp.start}-${o.rtp.end}`,
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so',
+      'module aufile.so',
+      'module aubridge.so',
+      'module sndfile.so',
+      'module_app account.so',
+      'module_app menu.so',
+      `snd_path ${o.rec}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+/** baresip's log without the stats ticker (many lines a second) and the echoed dial command. */
+export const baresipEvents = (output: string): string =>
+  output.replace(/\[\d+:\d\d:\d\d\] audio=[^\n]*?\(bit\/s\)\s*/g, '').replace(/(\/d|\/di|\/dia|\/dial[^/\n]*)+/g, '');
 
 export interface BaresipCall {
   /** Whether the call was answered (200 OK). */
@@ -92,29 +137,7 @@ export async function baresipCall(opts: {
   mkdirSync(rec, { recursive: true });
   const sipPort = await freeTcpUdpPort();
   const rtp = await freeUdpRange(20);
-  writeFileSync(
-    join(opts.dir, 'config'),
-    [
-      `sip_listen 127.0.0.1:${sipPort}`,
-      'net_interface 127.0.0.1',
-      `audio_source aufile,${opts.wav}`,
-      'audio_player aubridge,nil',
-      'ausrc_srate 8000',
-      'auplay_srate 8000',
-      'ausrc_channels 1',
-      'auplay_channels 1',
-      `rtp_ports ${rtp.start}-${rtp.end}`,
-      'module_path /usr/lib/baresip/modules',
-      'module g711.so',
-      'module aufile.so',
-      'module aubridge.so',
-      'module sndfile.so',
-      'module_app account.so',
-      'module_app menu.so',
-      `snd_path ${rec}`,
-      '',
-    ].join('\n'),
-  );
+  writeBaresipConfig(opts.dir, { sipPort, rtp, wav: opts.wav, rec });
   const auth = opts.auth ? `;auth_user=${opts.auth.user};auth_pass=${opts.auth.password}` : '';
   writeFileSync(join(opts.dir, 'accounts'), `<sip:${opts.from}@127.0.0.1>${auth};regint=0;audio_codecs=PCMU\n`);
   const timeoutS = opts.timeoutS ?? 90;
@@ -123,8 +146,7 @@ export async function baresipCall(opts: {
     cwd: opts.dir,
     timeoutMs: (timeoutS + 10) * 1000,
   });
-  // The stats ticker prints many lines a second; keep the event lines.
-  const log = output.replace(/\[\d+:\d\d:\d\d\] audio=[^\n]*?\(bit\/s\)\s*/g, '').replace(/(\/d|\/di|\/dia|\/dial[^/\n]*)+/g, '');
+  const log = baresipEvents(output);
   const files = readdirSync(rec);
   const pick = (suffix: string) => {
     const f = files.find((n) => n.endsWith(suffix));

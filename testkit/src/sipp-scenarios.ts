@@ -204,3 +204,81 @@ export function rejectScenario(opts: { from: string; status: number | null; auth
 /** An INVITE whose From has no tag (RFC 3261 §8.1.1.3 requires one): a malformed request. */
 const malformedInvite = (from: string) =>
   invite(from, false, 1).replace(';tag=[pid]SIPpTag00[call_number]', '');
+
+// ---- UAS side: callees that livekit-sip dials through an outbound trunk ----------------------
+
+/** A final response to the INVITE just received (the To tag makes it a dialog-forming reply). */
+const reply = (status: string) => `
+  <send>
+    <![CDATA[
+      SIP/2.0 ${status}
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+
+/** The callee's line is busy: INVITE → 100 → 486 Busy Here → ACK. */
+export function busyCalleeScenario(): string {
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="busy callee">
+  <recv request="INVITE"/>
+  ${reply('100 Trying')}
+  ${reply('486 Busy Here')}
+  <recv request="ACK"/>
+</scenario>
+`;
+}
+
+/**
+ * Nobody picks up: INVITE → 180 Ringing, then the caller gives up: CANCEL → 200, 487 Request
+ * Terminated → ACK if one comes within 3 s. livekit-sip v1.8.0 sends none (its INVITE transaction
+ * ended with the CANCEL), and SIPp then counts the call as failed (exit 1) although the scenario
+ * ran to its end: read what was exchanged (`-trace_msg`) rather than the exit code.
+ */
+export function ringingCalleeScenario(opts: { waitMs: number }): string {
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="ringing callee">
+  <recv request="INVITE"/>
+  ${reply('180 Ringing')}
+  <recv request="CANCEL" timeout="${opts.waitMs}"/>
+  ${reply('200 OK')}
+  <send>
+    <![CDATA[
+      SIP/2.0 487 Request Terminated
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      CSeq: [cseq] INVITE
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK" timeout="3000" ontimeout="done"/>
+  <label id="done"/>
+</scenario>
+`;
+}
+
+/**
+ * A callee that must never be called (the test's proof that nothing was dialled): it waits
+ * `waitMs` for an INVITE and declines one if it comes (603); `received` then shows it.
+ */
+export function sentinelCalleeScenario(opts: { waitMs: number }): string {
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="sentinel callee">
+  <recv request="INVITE" timeout="${opts.waitMs}" ontimeout="quiet"/>
+  ${reply('603 Decline')}
+  <recv request="ACK"/>
+  <label id="quiet"/>
+</scenario>
+`;
+}

@@ -7,6 +7,9 @@ import {
   ApiError,
   type AuditEvent,
   type CallRecordUpload,
+  type DoNotCallRequest,
+  OutboundCallContext,
+  type OutboundEvent,
   type HandoffEvent,
   type HandoffRequestInput,
   HandoffState,
@@ -181,6 +184,21 @@ export class ServerClient {
   /** `POST /api/calls/:room/record` (204): the call's transcript, barge-ins and outcome; retried twice. */
   uploadCallRecord(record: CallRecordUpload): Promise<ApiResult<null>> {
     return this.#request('record', null, { method: 'POST', body: record, timeoutMs: 5000, retries: 2 });
+  }
+
+  /** `GET /api/calls/:room/outbound`: an outbound call's configuration, whom it calls and why. */
+  outboundContext(timeoutMs = 3000): Promise<ApiResult<OutboundCallContext>> {
+    return this.#request('outbound', OutboundCallContext, { timeoutMs, retries: 1 });
+  }
+
+  /** `POST /api/calls/:room/outbound/events` (204): ringing, answer, AMD decisions, the voicemail; retried twice. */
+  outboundEvents(events: OutboundEvent[]): Promise<ApiResult<null>> {
+    return this.#request('outbound/events', null, { method: 'POST', body: { events }, timeoutMs: 5000, retries: 2 });
+  }
+
+  /** `POST /api/calls/:room/do-not-call`: the callee asked not to be called again; their number goes on the list. */
+  doNotCall(body: DoNotCallRequest): Promise<ApiResult<{ added: boolean }>> {
+    return this.#request('do-not-call', z.object({ added: z.boolean() }), { method: 'POST', body, timeoutMs: 5000, retries: 2 });
   }
 
   async #request<T>(path: string, schema: z.ZodType<T> | null, opts: RequestOptions): Promise<ApiResult<T>> {

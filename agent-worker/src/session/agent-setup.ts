@@ -6,6 +6,7 @@ import {
   type AgentToolConfig,
   type BuiltinTool,
   type DispatchMetadata,
+  OutboundSettings,
   type VerifiedCaller,
   policyOf,
   toolName,
@@ -71,6 +72,7 @@ export function fallbackConfig(company: string, d: CallContext['defaults']): Age
     allowedOrigins: ['*'],
     language: 'en',
     turnTaking: d.turnProfile,
+    outbound: OutboundSettings.parse({}),
     limits: AgentLimits.parse({}), // enforced by the server; unused without it
     demoLinksOnly: false,
     handoff: { waitLimitS: DEFAULT_HANDOFF_WAIT_S },

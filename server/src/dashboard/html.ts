@@ -48,7 +48,7 @@ export const fmtTime = (d: Date | null | undefined): string =>
  */
 export function layout(title: string, body: Html, opts: { nav?: boolean | 'agent'; scripts?: string[] } = {}): string {
   const admin = opts.nav === true
-    ? html`<a href="/dashboard">Latency</a><a href="/dashboard/calls">Calls</a><a href="/dashboard/demo-links">Demo links</a>`
+    ? html`<a href="/dashboard">Latency</a><a href="/dashboard/calls">Calls</a><a href="/dashboard/outbound">Outbound</a><a href="/dashboard/demo-links">Demo links</a>`
     : '';
   const nav = opts.nav
     ? html`<nav>${admin}<a href="/dashboard/console">Console</a>

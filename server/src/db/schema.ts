@@ -103,6 +103,8 @@ export const demoLinks = pgTable('demo_links', {
   maxConcurrentCalls: integer('max_concurrent_calls').notNull(),
   perIpPerHour: integer('per_ip_per_hour').notNull(),
   leadCapture: boolean('lead_capture').notNull().default(false),
+  /** The page offers "call me back" (an outbound call within this link's budgets). */
+  callback: boolean('callback').notNull().default(false),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
@@ -279,3 +281,4 @@ export const leads = pgTable(
 
 export * from './schema-customers.ts';
 export * from './schema-handoffs.ts';
+export * from './schema-outbound.ts';

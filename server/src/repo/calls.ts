@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { CALLER_JOIN_WINDOW_S, type CallFilter, type CallOutcome, type CallRecordUpload, type LeadCapture, type LiveLine } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
-import { agentReplies, agents, calls, demoLinks, handoffs, leads, transcriptEntries, turns } from '../db/schema.ts';
+import { agentReplies, agents, calls, demoLinks, handoffs, leads, outboundCalls, transcriptEntries, turns } from '../db/schema.ts';
 import { listAudit } from './audit.ts';
 import { cancelOpenHandoffs } from './handoffs.ts';
 import { upsertLines } from './live.ts';
@@ -107,6 +107,11 @@ export async function closeCall(
       .where(and(eq(calls.room, room), isNull(calls.endedAt)))
       .returning();
     if (!closed) return false;
+    // An outbound call ends with its record (the dialer set it already when it was not answered).
+    await tx
+      .update(outboundCalls)
+      .set({ endedAt: sql`coalesce(${outboundCalls.endedAt}, ${opts.endedAt.toISOString()}::timestamptz)` })
+      .where(eq(outboundCalls.callId, closed.id));
     const from = closed.joinedAt ?? (opts.webhooksSeen ? opts.endedAt : closed.createdAt);
     let seconds = Math.max(0, (opts.endedAt.getTime() - from.getTime()) / 1000);
     if (closed.maxDurationS !== null) seconds = Math.min(seconds, closed.maxDurationS);
@@ -220,12 +225,14 @@ export async function outcomeCounts(db: Db, f: Partial<CallFilter>): Promise<Rec
 }
 
 /**
- * Deletes calls (with transcripts, turns, tool calls) and leads older than `days` days.
+ * Deletes calls (with transcripts, turns, tool calls), leads and outbound calls (numbers, names,
+ * reasons) older than `days` days. The do-not-call list is kept: it must outlive the calls.
  * Returns how many calls were deleted.
  */
 export async function deleteOlderThan(db: Db, days: number, now = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - days * 86_400_000);
   await db.delete(leads).where(lt(leads.createdAt, cutoff));
+  await db.delete(outboundCalls).where(lt(outboundCalls.createdAt, cutoff));
   const deleted = await db.delete(calls).where(lt(calls.createdAt, cutoff)).returning({ id: calls.id });
   return deleted.length;
 }

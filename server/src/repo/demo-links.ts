@@ -20,7 +20,7 @@ export const newSlug = (): string => randomBytes(18).toString('base64url');
  * Creates a demo link for `agent`.
  * @throws HttpError 404 when the agent does not exist.
  */
-export async function createDemoLink(db: Db, req: CreateDemoLinkRequest, now = new Date()): Promise<DemoLinkRow> {
+export async function createDemoLink(db: Db, req: Omit<CreateDemoLinkRequest, 'callback'> & { callback?: boolean }, now = new Date()): Promise<DemoLinkRow> {
   const [agent] = await db.select({ id: agents.id }).from(agents).where(eq(agents.slug, req.agent));
   if (!agent) throw HttpError.notFound(`agent "${req.agent}"`);
   const [row] = await db
@@ -36,6 +36,7 @@ export async function createDemoLink(db: Db, req: CreateDemoLinkRequest, now = n
       maxConcurrentCalls: req.maxConcurrentCalls,
       perIpPerHour: req.perIpPerHour,
       leadCapture: req.leadCapture,
+      callback: req.callback ?? false,
     })
     .returning();
   return row!;
@@ -43,6 +44,11 @@ export async function createDemoLink(db: Db, req: CreateDemoLinkRequest, now = n
 
 export async function findDemoLink(db: Db, slug: string): Promise<DemoLinkRow | undefined> {
   const [row] = await db.select().from(demoLinks).where(eq(demoLinks.slug, slug));
+  return row;
+}
+
+export async function findDemoLinkById(db: Db, id: number): Promise<DemoLinkRow | undefined> {
+  const [row] = await db.select().from(demoLinks).where(eq(demoLinks.id, id));
   return row;
 }
 
@@ -87,6 +93,7 @@ export const toDemoLinkView = (l: DemoLinkRow, agent: string): DemoLinkView => (
   maxConcurrentCalls: l.maxConcurrentCalls,
   perIpPerHour: l.perIpPerHour,
   leadCapture: l.leadCapture,
+  callback: l.callback,
   createdAt: l.createdAt.toISOString(),
   status: linkStatus(l),
 });
@@ -122,6 +129,7 @@ export async function publicInfo(db: Db, l: DemoLinkRow, now = new Date()): Prom
     status,
     message: status === 'active' ? null : DEMO_MESSAGES[status],
     leadCapture: l.leadCapture,
+    callback: l.callback,
     maxCallSeconds: l.maxCallSeconds,
     expiresAt: l.expiresAt.toISOString(),
   };
@@ -131,7 +139,8 @@ export async function publicInfo(db: Db, l: DemoLinkRow, now = new Date()): Prom
  * Checks every budget of a demo link inside the caller's transaction (the link row is locked, so
  * concurrent requests are serialised) and returns how long the new call may last, seconds.
  * Talk time is reserved up front: ended calls' real duration plus the full allowance of calls in
- * progress, so the total budget can never be overrun.
+ * progress, so the total budget can never be overrun. `checkIpRate: false` skips the per-IP rate
+ * (a callback being dialled: its request was checked when it was made).
  * @throws HttpError 410 (expired, revoked), 403 (talk time spent), 429 (busy, per-IP rate),
  *   each with a message for the visitor.
  */
@@ -141,6 +150,7 @@ export async function reserveDemoCall(
   agent: AgentRow,
   ipHash: string,
   now = new Date(),
+  opts: { checkIpRate?: boolean } = {},
 ): Promise<number> {
   const [l] = await tx.select().from(demoLinks).where(eq(demoLinks.id, link.id)).for('update');
   if (!l) throw HttpError.notFound('demo link');
@@ -159,6 +169,7 @@ export async function reserveDemoCall(
   if (Number(open!.n) >= l.maxConcurrentCalls || grant < MIN_DEMO_CALL_S) {
     throw new HttpError(429, 'demo_busy', DEMO_MESSAGES.busy);
   }
+  if (opts.checkIpRate === false) return grant;
   const [recent] = await tx
     .select({ n: count() })
     .from(calls)

@@ -37,3 +37,34 @@ export async function openPhoneCall(
   const [row] = await db.select().from(calls).where(eq(calls.room, input.room));
   return row!;
 }
+
+/**
+ * Records an outbound call before its room exists (the dialer, server/src/outbound/dialer.ts):
+ * channel `phone`, the callee as the remote party (`callerIdentity`/`callerNumber` name the other
+ * end of the line, whoever dialled), the customer their number hints at, and for a demo-link
+ * callback the link and the call's time limit (reserved by the caller in the same transaction).
+ */
+export async function openOutboundCallRecord(
+  db: Db | Parameters<Parameters<Db['transaction']>[0]>[0],
+  input: { room: string; calleeIdentity: string; agent: AgentRow; number: string; hintedCustomerId: string | null; demoLinkId: number | null; ipHash: string | null; maxDurationS: number | null },
+  now = new Date(),
+): Promise<CallRow> {
+  const [row] = await db
+    .insert(calls)
+    .values({
+      room: input.room,
+      agentId: input.agent.id,
+      agentVersion: input.agent.version,
+      channel: 'phone',
+      callerIdentity: input.calleeIdentity,
+      origin: null,
+      ipHash: input.ipHash,
+      demoLinkId: input.demoLinkId,
+      createdAt: now,
+      callerNumber: input.number,
+      hintedCustomerId: input.hintedCustomerId,
+      maxDurationS: input.maxDurationS,
+    })
+    .returning();
+  return row!;
+}

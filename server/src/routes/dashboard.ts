@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CallFilter } from '@voice-widget/protocol';
 import { SESSION_COOKIE, cookie, requireAdminSession } from '../auth.ts';
 import { STYLE } from '../dashboard/html.ts';
+import { outboundPage } from '../dashboard/outbound-page.ts';
 import { callPage, callsPage, demoLinksPage, loginPage, overviewPage, reportPage, signinPage } from '../dashboard/pages.ts';
 import type { Db } from '../db/client.ts';
 import { HttpError } from '../errors.ts';
@@ -13,6 +14,8 @@ import { findAgentById, listAgents } from '../repo/agents.ts';
 import { callDetail, listCalls } from '../repo/calls.ts';
 import { turnsOfCalls } from '../repo/turns.ts';
 import { findDemoLinkByReport, listDemoLinks } from '../repo/demo-links.ts';
+import { listOutboundCalls, toOutboundView } from '../repo/outbound-calls.ts';
+import { outboundStats } from './outbound.ts';
 import { handoffMetrics } from '../handoff/metrics.ts';
 import { jobMetrics } from '../job-metrics.ts';
 import { latencyReport } from '../stats.ts';
@@ -121,6 +124,10 @@ export function dashboardRouter(deps: { db: Db; demoBaseUrl?: string; secureCook
     const d = await callDetail(db, String(req.params.room));
     if (!d) throw HttpError.notFound('call');
     send(res, callPage(d));
+  });
+  router.get('/dashboard/outbound', async (_req, res) => {
+    const latest = (await listOutboundCalls(db, { limit: 50 })).map((r) => toOutboundView(r, r.agent));
+    send(res, outboundPage(await outboundStats(db, {}), latest));
   });
   router.get('/dashboard/demo-links', async (_req, res) => {
     send(res, demoLinksPage(await listDemoLinks(db), deps.demoBaseUrl));

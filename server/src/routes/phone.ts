@@ -12,7 +12,7 @@ import {
 } from '@voice-widget/protocol';
 import { requireAdminKey, verifyRoomToken } from '../auth.ts';
 import type { Db } from '../db/client.ts';
-import { HttpError, parseOr400 } from '../errors.ts';
+import { HttpError, parseOr400, upstreamCaller } from '../errors.ts';
 import { findAgent, findAgentById } from '../repo/agents.ts';
 import { findCall } from '../repo/calls.ts';
 import { findCustomerByPhone } from '../repo/customers.ts';
@@ -77,15 +77,7 @@ export function phoneRouter(deps: PhoneRouteDeps): Router {
     if (typeof v !== 'string' || !NAME.test(v)) throw new HttpError(400, 'invalid_request', 'name: 1–64 of A-Z a-z 0-9 . _ -');
     return v;
   };
-  const upstream = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof HttpError) throw err;
-      log.error({ err }, `${what} failed`);
-      throw HttpError.upstream('LiveKit SIP');
-    }
-  };
+  const upstream = upstreamCaller(log, 'LiveKit SIP');
 
   router.get('/api/admin/sip/trunks', async (_req, res) => {
     res.json({ trunks: await upstream('listing trunks', () => sip().listTrunks()) });

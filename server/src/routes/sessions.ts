@@ -116,7 +116,7 @@ function checkOrigin(agent: AgentRow, origin: string | null, demoOrigin: string 
  * HMAC-SHA-256 of the caller's network ({@link clientKey}: the IP, IPv6 per /64): a stable
  * per-network key that does not reveal the address.
  */
-function ipHash(key: string, req: Request): string {
+export function ipHash(key: string, req: Request): string {
   return createHmac('sha256', key)
     .update(clientKey(req))
     .digest('base64url')

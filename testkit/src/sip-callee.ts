@@ -1,0 +1,103 @@
+/**
+ * SIP callees on loopback for the outbound-call tests: what livekit-sip dials through an outbound
+ * trunk pointing at `address`. A baresip UAS in answer mode plays a WAV from the answer (a person's
+ * "hello?", a voicemail greeting and its beep) and records what it hears; SIPp UAS scenarios answer
+ * busy or let it ring. Each takes one call and is always stopped.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freeTcpUdpPort, freeUdpRange } from '@voice-widget/stack';
+import { baresipEvents, run, writeBaresipConfig } from './sip.ts';
+
+export interface BaresipAnswer {
+  /** The call was answered (200 OK sent). */
+  established: boolean;
+  /** What the callee sent (the WAV from the answer on) and what it heard, 8 kHz mono S16. */
+  sentWav: string | null;
+  receivedWav: string | null;
+  /** Seconds baresip reported the call lasted (`terminated (duration: N secs)`), or null. */
+  durationS: number | null;
+  /** Who hung up: `remote` (the agent's BYE) or `local` (the WAV ended), or null if unknown. */
+  endedBy: 'remote' | 'local' | null;
+  log: string;
+}
+
+export interface Callee<T> {
+  /** `127.0.0.1:<port>`: the outbound trunk's address. */
+  address: string;
+  /** Resolves when the callee process ended (after one call, or its timeout). */
+  done: Promise<T>;
+  stop(): void;
+}
+
+/**
+ * baresip answering any INVITE at once (`answermode=auto`) as `number`, playing `wav` (8 kHz mono
+ * S16; it hangs up when the WAV ends, so pad it) and recording both directions. Ends after
+ * `timeoutS` or when the call ended.
+ */
+export async function startBaresipCallee(opts: { dir: string; wav: string; number: string; timeoutS?: number }): Promise<Callee<BaresipAnswer>> {
+  rmSync(opts.dir, { recursive: true, force: true });
+  const rec = join(opts.dir, 'rec');
+  mkdirSync(rec, { recursive: true });
+  const sipPort = await freeTcpUdpPort();
+  writeBaresipConfig(opts.dir, { sipPort, rtp: await freeUdpRange(20), wav: opts.wav, rec });
+  writeFileSync(join(opts.dir, 'accounts'), `<sip:${opts.number}@127.0.0.1>;answermode=auto;regint=0;audio_codecs=PCMU\n`);
+  let ready!: () => void;
+  const isReady = new Promise<void>((r) => (ready = r));
+  const abort = new AbortController();
+  let ended = false;
+  const timeoutS = opts.timeoutS ?? 120;
+  const exited = run('baresip', ['-f', opts.dir, '-t', String(timeoutS)], {
+    cwd: opts.dir,
+    timeoutMs: (timeoutS + 10) * 1000,
+    signal: abort.signal,
+    onOutput: (out) => {
+      if (out.includes('baresip is ready')) ready();
+      // One call only: quit once it ended (the `-t` timer would keep it running).
+      if (!ended && /terminated \(duration/.test(out)) {
+        ended = true;
+        setTimeout(() => abort.abort(), 1500);
+      }
+    },
+  });
+  await Promise.race([isReady, exited, new Promise((r) => setTimeout(r, 10_000))]);
+  const done = exited.then(({ output }): BaresipAnswer => {
+    const log = baresipEvents(output);
+    const files = existsSync(rec) ? readdirSync(rec) : [];
+    const pick = (suffix: string) => {
+      const f = files.find((n) => n.endsWith(suffix));
+      return f ? join(rec, f) : null;
+    };
+    const duration = /terminated \(duration: (\d+) secs?\)/.exec(log);
+    return {
+      established: /Call established/.test(log),
+      sentWav: pick('-enc.wav'),
+      receivedWav: pick('-dec.wav'),
+      durationS: duration ? Number(duration[1]) : null,
+      // A BYE from livekit-sip shows as the session closed by the peer; the WAV ending is a local hang-up.
+      endedBy: !duration ? null : /session closed: Connection reset by peer/.test(log) ? 'remote' : 'local',
+      log,
+    };
+  });
+  return { address: `127.0.0.1:${sipPort}`, done, stop: () => abort.abort() };
+}
+
+/** SIPp as a callee: runs `scenario` (UAS) for one call; `received` lists the start lines of what it got. */
+export async function startSippCallee(opts: { dir: string; scenario: string; timeoutS?: number }): Promise<Callee<{ code: number | null; received: string[]; messages: string; output: string }>> {
+  rmSync(opts.dir, { recursive: true, force: true });
+  mkdirSync(opts.dir, { recursive: true });
+  writeFileSync(join(opts.dir, 'scenario.xml'), opts.scenario);
+  const port = await freeTcpUdpPort();
+  const media = await freeUdpRange(6);
+  const timeoutS = opts.timeoutS ?? 60;
+  const args = ['-sf', 'scenario.xml', '-i', '127.0.0.1', '-p', String(port), '-mi', '127.0.0.1', '-mp', String(media.start), '-m', '1', '-nostdin', '-trace_msg', '-trace_err', '-message_file', 'messages.log', '-error_file', 'errors.log', '-timeout', `${timeoutS}s`, '-timeout_error'];
+  const abort = new AbortController();
+  const exited = run('sipp', args, { cwd: opts.dir, timeoutMs: (timeoutS + 15) * 1000, signal: abort.signal });
+  await new Promise((r) => setTimeout(r, 800)); // bound its port
+  const done = exited.then(({ code, output }) => {
+    const messages = existsSync(join(opts.dir, 'messages.log')) ? readFileSync(join(opts.dir, 'messages.log'), 'utf8') : '';
+    const received = [...messages.matchAll(/message received \[\d+\] bytes :\s*\n\s*([^\r\n]+)/g)].map((m) => m[1]!.trim());
+    return { code, received, messages, output };
+  });
+  return { address: `127.0.0.1:${port}`, done, stop: () => abort.abort() };
+}
