@@ -27,6 +27,8 @@ import { handOverWhenWorkerDies } from './resume/worker-lost.ts';
 import { BatchSink } from './server-api/batch-sink.ts';
 import { ServerClient } from './server-api/client.ts';
 import { type CallSetup, callSetup, fallbackConfig } from './session/agent-setup.ts';
+import { publishAgentAudioEarly } from './session/agent-audio.ts';
+import { callGreeting } from './session/greeting.ts';
 import { sayExactly } from './session/prompts.ts';
 import { wireCallerInput } from './session/caller-input.ts';
 import { interruptIfAllowed } from './session/interrupt.ts';
@@ -64,6 +66,7 @@ export default defineAgent({
     // Join the room while the configuration is fetched: ~200 ms each, and the caller waits for
     // the greeting. (ctx.connect() must run once: everything below awaits this promise.)
     const joined = ctx.connect();
+    const agentAudio = publishAgentAudioEarly(ctx, joined, log); // subscribed while the caller joins
     const callerAudio = new CallerAudioWindow(ctx.room); // for the end-of-turn model
     ctx.addShutdownCallback(async () => callerAudio.close());
     const server = ServerClient.fromEnv(room);
@@ -128,6 +131,9 @@ export default defineAgent({
       onEndCall: () => audit.add({ tool: 'end_call', args: '{}', decision: 'allowed', atMs: Date.now() }),
     });
 
+    // The greeting's cached audio (if any) is read from disk while the caller joins.
+    const greeting = callGreeting(config, setup, call.version, { personal: Boolean(call.caller) }, log);
+
     await joined;
     const role = jobRole(meta, live ? await live : null, ctx.room);
     if (role.kind === 'duplicate') {
@@ -161,11 +167,12 @@ export default defineAgent({
       ctx.shutdown('no caller');
       return;
     }
+    log.debug('caller joined');
 
     // Reply timelines for the server's turn checks; a reply sent again (cut short) replaces its row.
     const timelines = call.server ? new BatchSink<AgentTurnTimeline>((batch) => call.server!.uploadTimelines({ timelines: batch })) : null;
     if (timelines) ctx.addShutdownCallback(() => timelines.close());
-    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t));
+    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t), agentAudio);
     if (outbound) session.input.setAudioEnabled(false); // the callee's audio reaches the model once a person is decided
     await session.start({
       agent: new voice.Agent({
@@ -225,9 +232,11 @@ export default defineAgent({
       log.info({ lines: role.lines.length, nextSeq: role.nextSeq, stateLoaded: role.stateLoaded, verified: Boolean(call.caller) }, 'call resumed; conversation loaded');
       return;
     }
-    if (outbound && outboundScript) outbound.conduct(session, outboundScript); // who answered decides what is said
-    else session.generateReply({ instructions: sayExactly(setup.greeting) });
-    log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller) }, 'caller in the room; model session open, greeting queued');
+    // Who answered decides what is said on an outbound call; otherwise the greeting (cached audio or the model).
+    let greetedFrom: 'cache' | 'model' | 'outbound' = 'outbound';
+    if (outbound && outboundScript) outbound.conduct(session, outboundScript);
+    else greetedFrom = await greeting.start(session, realtime);
+    log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller), greeting: greetedFrom }, 'caller in the room; model session open, greeting queued');
   },
 });
 

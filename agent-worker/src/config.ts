@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { TurnTaking } from '@voice-widget/protocol';
 import { z } from 'zod';
 
@@ -34,6 +36,13 @@ export const WorkerConfig = z.object({
    * 5–9 s on a busy 2-core machine; they start one at a time). ~220 MiB each; 0 = the agents default.
    */
   AGENT_IDLE_PROCESSES: z.coerce.number().int().min(0).max(64).default(3),
+  /**
+   * `on`: the greeting's audio, as the model spoke it on an earlier call, is kept on disk and played
+   * as the caller joins (session/greeting.ts); `off`: every greeting comes from the model.
+   */
+  GREETING_CACHE: z.enum(['on', 'off']).default('on'),
+  /** Folder of cached greetings (shared by the worker's job processes); default `~/.cache/voice-widget/greetings`. */
+  GREETING_CACHE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
   /** `1` keeps personal data (the `pii` log field: transcripts, typed messages) in logs; default off. */
   LOG_PII: z.enum(['0', '1']).default('0'),
@@ -46,6 +55,11 @@ export const WorkerConfig = z.object({
   }
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
+
+/** Where cached greetings live: `GREETING_CACHE_DIR`, else the user's cache folder (`XDG_CACHE_HOME`). */
+export function greetingCacheDir(config: Pick<WorkerConfig, 'GREETING_CACHE_DIR'>, env: NodeJS.ProcessEnv = process.env): string {
+  return config.GREETING_CACHE_DIR ?? join(env.VOICE_WIDGET_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'voice-widget'), 'greetings');
+}
 
 /**
  * Parses `env` into a {@link WorkerConfig}.

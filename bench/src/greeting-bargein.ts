@@ -2,12 +2,14 @@ import type { BrowserContext, Page } from 'playwright-core';
 import {
   type RecordedEvent,
   callerWav,
+  hookPeerConnections,
   instrument,
   launchBrowser,
   playIntoMic,
   serveHostPages,
   speechOnsetMs,
   startCall,
+  waitForAgentQuiet,
   widgetEvents,
 } from '@voice-widget/testkit';
 
@@ -35,18 +37,24 @@ export interface GreetingCall {
 
 /**
  * One call from a fresh page: hover the talk button `hoverMs` (the widget prefetches its call code
- * and session, as a visitor's pointer would), click, wait up to 20 s for the greeting, close.
+ * and session, as a visitor's pointer would) or, with `hoverMs` null, click at once (the pointer
+ * still passes over the button on its way, as a real click's does), wait up to 20 s for the
+ * greeting, listen to it to the end, close. `relayPort`: the page's WebRTC goes through this
+ * impairing UDP relay in front of LiveKit's TURN (an emulated access network).
  */
-export async function greetOnce(context: BrowserContext, pageUrl: string, hoverMs: number): Promise<GreetingCall> {
+export async function greetOnce(context: BrowserContext, pageUrl: string, hoverMs: number | null, relayPort: number | null = null): Promise<GreetingCall> {
   const page = await context.newPage();
   try {
+    if (relayPort !== null) await hookPeerConnections(page, relayPort);
     await page.goto(pageUrl);
     const talk = page.locator('voice-agent [data-testid=talk]');
     await talk.waitFor({ timeout: 15_000 });
     const now = () => page.evaluate(() => performance.timeOrigin + performance.now());
     const hoverAt = await now();
-    await talk.hover();
-    await page.waitForTimeout(hoverMs);
+    if (hoverMs !== null) {
+      await talk.hover();
+      await page.waitForTimeout(hoverMs);
+    }
     const clickAt = await now();
     await talk.click();
     let heard: RecordedEvent | undefined;
@@ -54,6 +62,8 @@ export async function greetOnce(context: BrowserContext, pageUrl: string, hoverM
       heard = (await widgetEvents(page)).find((e) => e.type === 'audio' && (e.detail as { audible: boolean }).audible);
       if (!heard) await wait(50);
     }
+    // A caller listens to the whole greeting (and a greeting cut short is never cached).
+    if (heard) await waitForAgentQuiet(page.locator('voice-agent'), 700, 20_000);
     const sessionAt = await page.evaluate(() => {
       const r = performance.getEntriesByType('resource').find((e) => /\/api\/sessions$/.test(e.name)) as PerformanceResourceTiming | undefined;
       return r ? performance.timeOrigin + r.responseEnd : null;

@@ -6,7 +6,7 @@
  * greeting, then the first answer), however long that takes on the machine; and what the offline
  * recognizer makes of the words under load is not asserted, only that they were heard and answered.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,15 @@ import {
 } from '@voice-widget/testkit';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'e2e');
+const STACK_DIR = join(REPO_ROOT, '.state', 'e2e-talk');
+
+/** The agent worker's JSON log lines so far. */
+function agentLog(): { msg?: string; greeting?: string; level?: number }[] {
+  return readFileSync(join(STACK_DIR, 'logs', 'agent-worker.log'), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { msg?: string; greeting?: string });
+}
 
 describe('Talk button to spoken reply', () => {
   let stack: Stack;
@@ -33,7 +42,7 @@ describe('Talk button to spoken reply', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    stack = await startStack({ ephemeral: true, dir: join(REPO_ROOT, '.state', 'e2e-talk') });
+    stack = await startStack({ ephemeral: true, dir: STACK_DIR });
     browser = await launchBrowser();
     // Records the widget's voice-agent:* events; the microphone is one the test plays into.
     await instrument(browser.context, { syntheticMic: true });
@@ -107,5 +116,36 @@ describe('Talk button to spoken reply', () => {
     await page.locator('voice-agent [data-testid=talk]').click();
     await expect.poll(() => widget.getAttribute('data-state')).toBe('ended');
     expect(await page.locator('voice-agent [data-testid=error]').count()).toBe(0);
+  });
+
+  it('a later call hears the greeting the first call cached, at once, and the conversation goes on', async () => {
+    // The first call's greeting came from the model and was kept (session/greeting.ts).
+    const greetings = () => agentLog().filter((l) => l.msg === 'caller in the room; model session open, greeting queued').map((l) => l.greeting);
+    expect(greetings()).toEqual(['model']);
+    await expect.poll(() => agentLog().some((l) => l.msg === 'greeting cached'), { timeout: 10_000 }).toBe(true);
+
+    const second = await browser.context.newPage();
+    try {
+      await second.goto(stack.demoUrl!);
+      const root = second.locator('voice-agent');
+      const widget = second.locator('voice-agent .vw');
+      await root.locator('[data-testid=talk]').click();
+      await expect.poll(() => widget.getAttribute('data-agent-audible'), { timeout: 30_000 }).toBe('true');
+      expect(greetings()).toEqual(['model', 'cache']);
+      // Same words on screen as from the model, then the caller is answered as before.
+      const agentCaptions = second.locator('voice-agent [data-speaker=agent]');
+      await expect.poll(() => agentCaptions.allInnerTexts().then((t) => t.join(' ')), { timeout: 30_000 }).toMatch(/AI assistant/i);
+      expect(await waitForAgentQuiet(root, 700, 60_000), 'the cached greeting never finished').toBe(true);
+      await playIntoMic(second, mic['first.wav']!);
+      await expect.poll(() => agentCaptions.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+      // The greeting reached the model's conversation (an item the model acknowledged), without a warning.
+      await expect.poll(() => agentLog().some((l) => l.msg === 'cached greeting added to the model conversation'), { timeout: 10_000 }).toBe(true);
+      expect(agentLog().filter((l) => (l.level ?? 0) >= 40 && /greeting/.test(l.msg ?? ''))).toEqual([]);
+      await root.locator('[data-testid=talk]').click();
+      await expect.poll(() => widget.getAttribute('data-state')).toBe('ended');
+      expect(await second.locator('voice-agent [data-testid=error]').count()).toBe(0);
+    } finally {
+      await second.close();
+    }
   });
 });

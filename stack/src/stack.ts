@@ -160,6 +160,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // must not leak into this one.
     rmSync(join(dir, 'pglite'), { recursive: true, force: true });
   }
+  // Tests and benchmarks start with no cached greeting: their first call's greeting comes from the model.
+  if (opts.ephemeral) rmSync(join(dir, 'greeting-cache'), { recursive: true, force: true });
   const bins = resolveLiveKitBinaries({ sip: opts.sip });
   const sipPorts = !opts.sip
     ? null
@@ -264,6 +266,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           AGENT_HTTP_PORT: String(httpPort),
           SERVER_URL: serverUrl,
           ...(model ? { LOCAL_REALTIME_URL: model.url, LOCAL_REALTIME_API_KEY: model.apiKey } : {}),
+          // Cached greeting audio (agent-worker/src/session/greeting-cache.ts), kept with the stack's state.
+          GREETING_CACHE_DIR: join(dir, 'greeting-cache'),
           ...opts.agentEnv,
         },
         echo: opts.echo,

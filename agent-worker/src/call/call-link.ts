@@ -11,6 +11,8 @@ export interface CallLink {
   server: ServerClient | null;
   /** The configuration version pinned for this call; undefined → use the built-in defaults. */
   config: AgentConfig | undefined;
+  /** Which agent and configuration version that is; null with the built-in defaults. */
+  version: { agent: string; version: number } | null;
   /** The caller, when the server verified them before the call (a web caller's signed identity). */
   caller: VerifiedCaller | null;
   /**
@@ -38,7 +40,7 @@ export const LIVE_FLUSH_MS = 300;
  * nothing is reported.
  */
 export async function linkCallToServer(ctx: JobContext, server: ServerClient | null, log: Logger, known?: AgentConfigResponse): Promise<CallLink> {
-  if (!server) return { server: null, config: undefined, caller: null, record: (session) => recordLocally(session), detach: () => {} };
+  if (!server) return { server: null, config: undefined, version: null, caller: null, record: (session) => recordLocally(session), detach: () => {} };
   let detached = false;
   const fetched = known ? { ok: true as const, value: known } : await server.agentConfig();
   if (!fetched.ok) log.warn({ err: fetched.error }, 'agent config not fetched; using defaults');
@@ -46,6 +48,7 @@ export async function linkCallToServer(ctx: JobContext, server: ServerClient | n
   return {
     server,
     config: fetched.ok ? fetched.value.config : undefined,
+    version: fetched.ok ? { agent: fetched.value.agent, version: fetched.value.version } : null,
     caller: fetched.ok ? fetched.value.caller : null,
     record(session, firstSeq = 0, earlier = []) {
       const live = new BatchSink<LiveLine>((lines) => server.live(lines), LIVE_FLUSH_MS);

@@ -22,7 +22,8 @@ export interface VoiceSession {
 
 /**
  * Builds the session for one call (not started): model and voice, turn handling for `profile`,
- * observers. Each reply's timeline is published to the room and handed to `onTimeline` (the server upload).
+ * observers, and `audioOutput` when the agent's track was published ahead (else RoomIO publishes
+ * one at start). Each reply's timeline is published to the room and handed to `onTimeline` (the server upload).
  */
 export function createVoiceSession(
   room: Room,
@@ -30,6 +31,7 @@ export function createVoiceSession(
   setup: { model: string; voice: string; turnProfile: TurnProfile },
   log: Logger,
   onTimeline?: (timeline: AgentTurnTimeline) => void,
+  audioOutput?: voice.AudioOutput,
 ): VoiceSession {
   const profile = setup.turnProfile;
   const timeline = new TurnTimelineRecorder((t) => {
@@ -57,5 +59,7 @@ export function createVoiceSession(
     // (550 ms of silence) would otherwise gate every reply.
     ...(agentDrivesTurns(profile) ? { vad: null, turnHandling: { turnDetection: 'manual' as const } } : {}),
   });
+  // An output published ahead of the session (agent-audio.ts); RoomIO keeps a preset one.
+  if (audioOutput) session.output.audio = audioOutput;
   return { session, realtime: () => realtime, timeline, responses };
 }
