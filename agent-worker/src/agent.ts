@@ -20,11 +20,16 @@ import { createAgentLogger } from './log.ts';
 import { prepareOutboundCall } from './outbound/outbound-call.ts';
 import { fallbackOutboundScript } from './outbound/script.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
+import { holdLease } from './resume/job-lease.ts';
+import { resumeChatContext, resumeSentence } from './resume/resume-state.ts';
+import { jobRole, markLeaving } from './resume/take-over.ts';
+import { handOverWhenWorkerDies } from './resume/worker-lost.ts';
 import { BatchSink } from './server-api/batch-sink.ts';
 import { ServerClient } from './server-api/client.ts';
 import { type CallSetup, callSetup, fallbackConfig } from './session/agent-setup.ts';
 import { publishAgentAudioEarly } from './session/agent-audio.ts';
 import { callGreeting } from './session/greeting.ts';
+import { sayExactly } from './session/prompts.ts';
 import { wireCallerInput } from './session/caller-input.ts';
 import { interruptIfAllowed } from './session/interrupt.ts';
 import { createVoiceSession } from './session/voice-session.ts';
@@ -41,12 +46,22 @@ import { agentDrivesTurns } from './turns/turn-taking.ts';
 /** How long past the caller's join window the agent still waits (clock skew, a late click), ms. */
 export const JOIN_GRACE_MS = 1_000;
 
+/** Each job's lease drop (resume/job-lease.ts), called when it leaves on purpose. */
+const leases = new WeakMap<JobContext, () => void>();
+
 export default defineAgent({
+  // Every planned end passes here before the room is left: mark the leave as intended, so neither
+  // the worker's supervision nor LiveKit's `participant_left` resumes the call.
+  onSessionEnd: async (ctx: JobContext) => {
+    leases.get(ctx)?.();
+    await markLeaving(ctx.room, 'ended');
+  },
   entry: async (ctx: JobContext) => {
     const config = loadWorkerConfig();
     const room = ctx.job.room?.name ?? '';
-    const log = createAgentLogger(config, { svc: 'agent', room });
+    const log = createAgentLogger(config, { svc: 'agent', room, pid: process.pid });
     const meta = parseMetadata(ctx.job.metadata, log);
+    log.info({ resume: meta?.resume ?? null }, 'job started');
     const channel = meta?.channel ?? 'web';
     // Join the room while the configuration is fetched: ~200 ms each, and the caller waits for
     // the greeting. (ctx.connect() must run once: everything below awaits this promise.)
@@ -55,6 +70,8 @@ export default defineAgent({
     const callerAudio = new CallerAudioWindow(ctx.room); // for the end-of-turn model
     ctx.addShutdownCallback(async () => callerAudio.close());
     const server = ServerClient.fromEnv(room);
+    // Where the call stands (a resumed call has a transcript already), read while joining.
+    const live = server && meta?.channel !== 'phone' ? server.liveState() : null;
     // Outbound (our server placed the call): listen for the answer first; nothing else until then.
     const outbound = meta?.direction === 'outbound' ? await prepareOutboundCall(ctx, joined, config, server, log) : null;
     if (outbound && (await outbound.answered) === null) {
@@ -118,9 +135,33 @@ export default defineAgent({
     const greeting = callGreeting(config, setup, call.version, { personal: Boolean(call.caller) }, log);
 
     await joined;
+    const role = jobRole(meta, live ? await live : null, ctx.room);
+    if (role.kind === 'duplicate') {
+      log.info({ other: role.agent, reason: role.reason }, 'another agent serves or resumes this call; leaving');
+      ctx.shutdown('duplicate');
+      return;
+    }
+    const identity = ctx.room.localParticipant?.identity;
+    if (identity) leases.set(ctx, holdLease({ room, identity }));
+    // The worker died under this job: hand the call over now rather than go silent in 15 s.
+    const unwatch =
+      identity && call.server
+        ? handOverWhenWorkerDies({
+            room: ctx.room,
+            identity,
+            server: call.server,
+            release: () => {
+              leases.get(ctx)?.();
+              call.detach();
+            },
+            shutdown: (reason) => ctx.shutdown(reason),
+            log,
+          })
+        : () => {};
+    ctx.addShutdownCallback(async () => unwatch());
     // Nothing that costs model time before someone can hear it: a session created on hover (or a
     // stranger's session request) waits here for its caller, then leaves at the join window.
-    const joinBy = meta?.joinBy ?? Date.now() + CALLER_JOIN_WINDOW_S * 1000;
+    const joinBy = role.kind === 'resume' ? Date.now() : (meta?.joinBy ?? Date.now() + CALLER_JOIN_WINDOW_S * 1000);
     if (!phone && !(await callerJoined(ctx, joinBy - Date.now() + JOIN_GRACE_MS))) {
       log.info('no caller joined in the join window; leaving without opening a model session');
       ctx.shutdown('no caller');
@@ -134,11 +175,16 @@ export default defineAgent({
     const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t), agentAudio);
     if (outbound) session.input.setAudioEnabled(false); // the callee's audio reaches the model once a person is decided
     await session.start({
-      agent: new voice.Agent({ instructions: setup.instructions, tools }),
+      agent: new voice.Agent({
+        instructions: setup.instructions,
+        tools,
+        // A resumed call: the conversation so far, so the model goes on where it was.
+        ...(role.kind === 'resume' ? { chatCtx: resumeChatContext(role.lines) } : {}),
+      }),
       room: ctx.room,
       inputOptions: { textEnabled: false }, // typed messages go through the caller's limits (caller-input.ts)
     });
-    const recorder = call.record(session);
+    const recorder = role.kind === 'resume' ? call.record(session, role.nextSeq, role.lines.map((l) => l.speaker)) : call.record(session);
     conversationCtl = new Conversation({
       room: ctx.room,
       session: () => session,
@@ -176,6 +222,16 @@ export default defineAgent({
       typed: (text) => conversationCtl!.onTyped(text),
     });
     phone?.attach(session, guard, conversation, { active: withAgent, onOperatorKey: () => warm?.viaKeypad() }); // keypad (DTMF)
+    if (role.kind === 'resume') {
+      // No greeting: one sentence from the call's state, then the conversation goes on. Its first
+      // audio closes the call's gap on the server (protocol resume.ts).
+      session.output.audio?.once(voice.AudioOutput.EVENT_PLAYBACK_STARTED, (ev: { createdAt: number }) => {
+        void call.server?.resumed(ev.createdAt).then((r) => !r.ok && log.warn({ err: r.error }, 'resume not reported'));
+      });
+      session.generateReply({ instructions: sayExactly(resumeSentence(role.lines)) });
+      log.info({ lines: role.lines.length, nextSeq: role.nextSeq, stateLoaded: role.stateLoaded, verified: Boolean(call.caller) }, 'call resumed; conversation loaded');
+      return;
+    }
     // Who answered decides what is said on an outbound call; otherwise the greeting (cached audio or the model).
     let greetedFrom: 'cache' | 'model' | 'outbound' = 'outbound';
     if (outbound && outboundScript) outbound.conduct(session, outboundScript);

@@ -11,6 +11,9 @@ import { ServerOptions, cli } from '@livekit/agents';
 import { WORKER_ATTRIBUTE } from '@voice-widget/protocol';
 import { loadWorkerConfig } from './config.ts';
 import { CpuShare, MEASURED_CALL, availableCores, machineDefaultMaxCalls, workerLoad } from './load.ts';
+import { createAgentLogger } from './log.ts';
+import { watchLeases } from './resume/job-lease.ts';
+import { ServerClient, serverLinkFromEnv } from './server-api/client.ts';
 
 let config: ReturnType<typeof loadWorkerConfig>;
 try {
@@ -29,6 +32,21 @@ if (config.AGENT_MAX_CALLS === undefined) {
   );
 }
 const cpu = new CpuShare(config.AGENT_LOAD_CPU);
+
+// Supervision of this worker's job processes: one that dies mid-call (its lease left behind) is
+// reported to the server at once, which dispatches the agent again to resume the call (resume/).
+const link = serverLinkFromEnv();
+if (link) {
+  const log = createAgentLogger(config, { svc: 'worker', pid: process.pid });
+  const stop = watchLeases((lease, atMs) => {
+    log.warn({ room: lease.room, identity: lease.identity }, 'job process died mid-call; reporting it to resume the call');
+    void new ServerClient(link, lease.room).agentLost({ identity: lease.identity, atMs, cause: 'job_exit' }).then((r) => {
+      if (r.ok) log.info({ room: lease.room, ...r.value }, 'agent-lost reported');
+      else log.warn({ room: lease.room, err: r.error }, 'agent-lost not reported');
+    });
+  });
+  process.once('exit', stop);
+}
 
 cli.runApp(
   new ServerOptions({

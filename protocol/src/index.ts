@@ -21,5 +21,6 @@ export * from './audio/index.ts';
 export * from './tools.ts';
 export * from './customers.ts';
 export * from './live-call.ts';
+export * from './resume.ts';
 export * from './handoff.ts';
 export * from './worker-attributes.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DemoSlug, LeadCapture } from './demo-link.ts';
+import { ResumeMarker } from './resume.ts';
 import { AGENT_SLUG_PATTERN, LANGUAGE_TAG_PATTERN } from './slug.ts';
 
 /**
@@ -90,5 +91,10 @@ export const DispatchMetadata = z.object({
   joinBy: z.number().int().optional(),
   /** Phone calls: where `transfer_to_human` refers the caller (`tel:`/`sip:` URI; SIP dispatch rule). */
   transferTo: z.string().max(256).optional(),
+  /**
+   * Set when the server dispatches the agent again to a call whose agent was lost (resume.ts): the
+   * new agent does not greet; it loads the conversation so far and goes on.
+   */
+  resume: ResumeMarker.optional(),
 });
 export type DispatchMetadata = z.infer<typeof DispatchMetadata>;

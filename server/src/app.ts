@@ -13,6 +13,8 @@ import { type RateLimitStoreFactory, limitPerClient } from './rate-limit.ts';
 import { adminRouter } from './routes/admin.ts';
 import { adminCustomersRouter } from './routes/admin-customers.ts';
 import { agentApiRouter } from './routes/agent-api.ts';
+import { agentResumeRouter } from './routes/agent-resume.ts';
+import type { ResumeDeps } from './resume/resume-call.ts';
 import { agentHandoffRouter } from './routes/agent-handoff.ts';
 import { agentToolsRouter } from './routes/agent-tools.ts';
 import { consoleRouter } from './routes/console.ts';
@@ -78,6 +80,11 @@ export interface AppDeps {
   fetch?: typeof fetch;
   /** Deletes rooms (a person hangs up in the console); unset → the console cannot end calls (503). */
   rooms?: Pick<RoomServiceClient, 'deleteRoom'>;
+  /**
+   * LiveKit's room and dispatch services for resuming a call whose agent was lost (resume/);
+   * unset → such calls are not resumed (`…/agent-lost` answers 503).
+   */
+  resume?: Omit<ResumeDeps, 'db' | 'log'>;
   /** Folder of the built console script; default `server/dist/console`. */
   consoleDist?: string;
 }
@@ -136,8 +143,10 @@ export function createApp(deps: AppDeps): Express {
   const limiter = (name: string, perMinute: number) => limitPerClient({ name, limit: perMinute }, deps.rateLimitStores);
 
   // Server-to-server routes first, each with its own body parser and auth; no CORS.
-  app.use(webhookRouter({ db: deps.db, receiver: new WebhookReceiver(apiKey, apiSecret), log: deps.log }));
+  const resume = deps.resume ? { ...deps.resume, db: deps.db, log: deps.log } : undefined;
+  app.use(webhookRouter({ db: deps.db, receiver: new WebhookReceiver(apiKey, apiSecret), log: deps.log, resume }));
   app.use(agentApiRouter({ db: deps.db, verifier, log: deps.log }));
+  app.use(agentResumeRouter({ db: deps.db, verifier, log: deps.log, resume }));
   app.use(agentToolsRouter({ db: deps.db, verifier, log: deps.log, fetch: deps.fetch }));
   app.use(agentOutboundRouter({ db: deps.db, verifier, log: deps.log, trunks: deps.outbound?.trunks }));
   // Hand-offs (issue 12): the live transcript and the queue; consoles refresh at once on a change.

@@ -1,4 +1,4 @@
-import { RoomServiceClient, SipClient } from 'livekit-server-sdk';
+import { AgentDispatchClient, RoomServiceClient, SipClient } from 'livekit-server-sdk';
 import { createApp } from './app.ts';
 import { ensureAdminKeyFile, ensureAgent, ensureConsoleKeyFile, seedDemoCustomers } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
@@ -55,6 +55,7 @@ const app = createApp({
   trustProxy,
   retentionDays: config.RETENTION_DAYS,
   rooms,
+  resume: { rooms, dispatch: new AgentDispatchClient(httpUrl, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET), agentName: config.AGENT_NAME },
   sip: new SipProvisioner(sipClient, config.AGENT_NAME),
   outbound: { trunks, kick: () => dialer.kick() },
   sessions: {

@@ -62,6 +62,12 @@ export interface Stack {
   /** Every log file the stack writes (0600, each line through the stack's redactor). */
   logFiles: string[];
   services: Service[];
+  /**
+   * Starts one more agent worker (same agent name, model and server; its own health port), e.g.
+   * to take over calls after a test killed the first one. Resolves once it is ready; it stops
+   * with the stack. Its log is `logs/<name>.log`.
+   */
+  addAgentWorker(name: string): Promise<Service>;
   /** File with the key of the demo's person who takes calls in the console (role agent). */
   consoleKeyFile: string;
   /** livekit-sip, when started with `sip: true`: INVITEs go to `address` (UDP or TCP). */
@@ -253,18 +259,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
     services.push(server.service);
     const serverUrl = server.url;
-    const agent = spawnAgentWorker({
-      name: 'agent-worker',
-      livekit: access,
-      httpPort: ports.agentHttp,
-      serverUrl,
-      model,
-      // Cached greeting audio (agent-worker/src/session/greeting-cache.ts), kept with the stack's state.
-      env: { GREETING_CACHE_DIR: join(dir, 'greeting-cache'), ...opts.agentEnv },
-      echo: opts.echo,
-      logDir,
-      redact,
-    });
+    const spawnWorker = (name: string, httpPort: number) =>
+      spawnAgentWorker({
+        name,
+        livekit: access,
+        httpPort,
+        serverUrl,
+        model,
+        // Cached greeting audio (agent-worker/src/session/greeting-cache.ts), kept with the stack's state.
+        env: { GREETING_CACHE_DIR: join(dir, 'greeting-cache'), ...opts.agentEnv },
+        echo: opts.echo,
+        logDir,
+        redact,
+      });
+    const agent = spawnWorker('agent-worker', ports.agentHttp);
     services.push(agent.service);
     let demoUrl: string | null = null;
     const waits = [server.ready, agent.ready];
@@ -295,6 +303,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       adminKeyFile,
       logFiles: services.map((s) => s.logFile),
       services,
+      addAgentWorker: async (name) => {
+        const port = await freeTcpPort();
+        const worker = spawnWorker(name, port);
+        services.push(worker.service);
+        await worker.ready;
+        return worker.service;
+      },
       consoleKeyFile: join(dir, 'console-key'),
       sip,
       model,

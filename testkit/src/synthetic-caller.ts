@@ -84,7 +84,7 @@ export class SyntheticCaller {
    * Creates the session and joins; resolves once the agent's audio track is subscribed.
    * @throws Error when the session is refused or no agent audio arrives within `agentTimeoutMs`.
    */
-  async join(serverUrl: string, agent: string, pageOrigin: string, agentTimeoutMs = 30_000, extra: { demo?: string } = {}): Promise<void> {
+  async join(serverUrl: string, agent: string, pageOrigin: string, agentTimeoutMs = 30_000, extra: { demo?: string; identity?: string } = {}): Promise<void> {
     const res = await fetch(new URL('/api/sessions', serverUrl), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: pageOrigin },
@@ -151,6 +151,16 @@ export class SyntheticCaller {
     while (this.#onsets.length === onsetsBefore && Date.now() < deadline) await sleep(20);
     const onset = this.#onsets[onsetsBefore];
     if (onset !== undefined) this.turns.push({ perceivedMs: onset - speechEnd });
+  }
+
+  /** When agent audio was last heard, ms since epoch (0 before any). */
+  get lastAgentAudioAt(): number {
+    return this.#lastLoudAt;
+  }
+
+  /** The agent participant whose audio this caller hears now (a resumed agent replaces a lost one). */
+  get agentIdentity(): string | null {
+    return this.#agentIdentity;
   }
 
   /** Agent audio onsets heard so far (ms since epoch): the greeting, each reply. */

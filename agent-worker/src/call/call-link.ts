@@ -1,5 +1,5 @@
 import type { JobContext, voice } from '@livekit/agents';
-import type { AgentConfig, AgentConfigResponse, LiveLine, VerifiedCaller } from '@voice-widget/protocol';
+import type { AgentConfig, AgentConfigResponse, LiveLine, Speaker, VerifiedCaller } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
 import type { ServerClient } from '../server-api/client.ts';
 import { BatchSink } from '../server-api/batch-sink.ts';
@@ -18,9 +18,16 @@ export interface CallLink {
   /**
    * Records the session's transcript, barge-ins and outcome: each line is posted live as it
    * happens (`POST …/live`, batched), and the whole record is uploaded when the job ends. Returns
-   * the recorder (the hand-off's note-taker adds the person's lines to it).
+   * the recorder (the hand-off's note-taker adds the person's lines to it). `firstSeq`: the first
+   * line's number and `earlier` who spoke in the lines already stored (a resumed call).
    */
-  record(session: voice.AgentSession): CallRecorder;
+  record(session: voice.AgentSession, firstSeq?: number, earlier?: readonly Speaker[]): CallRecorder;
+  /**
+   * The call goes on without this agent (its worker died and another agent resumes it): at the
+   * end, only the live transcript is flushed; no final record is uploaded, since that would end
+   * the call the other agent now serves.
+   */
+  detach(): void;
 }
 
 /** How long transcript lines wait to be posted together, ms (the console shows them this late at most). */
@@ -33,7 +40,8 @@ export const LIVE_FLUSH_MS = 300;
  * nothing is reported.
  */
 export async function linkCallToServer(ctx: JobContext, server: ServerClient | null, log: Logger, known?: AgentConfigResponse): Promise<CallLink> {
-  if (!server) return { server: null, config: undefined, version: null, caller: null, record: (session) => recordLocally(session) };
+  if (!server) return { server: null, config: undefined, version: null, caller: null, record: (session) => recordLocally(session), detach: () => {} };
+  let detached = false;
   const fetched = known ? { ok: true as const, value: known } : await server.agentConfig();
   if (!fetched.ok) log.warn({ err: fetched.error }, 'agent config not fetched; using defaults');
   else log.info({ agent: fetched.value.agent, version: fetched.value.version, verified: Boolean(fetched.value.caller) }, 'agent config');
@@ -42,16 +50,20 @@ export async function linkCallToServer(ctx: JobContext, server: ServerClient | n
     config: fetched.ok ? fetched.value.config : undefined,
     version: fetched.ok ? { agent: fetched.value.agent, version: fetched.value.version } : null,
     caller: fetched.ok ? fetched.value.caller : null,
-    record(session) {
+    record(session, firstSeq = 0, earlier = []) {
       const live = new BatchSink<LiveLine>((lines) => server.live(lines), LIVE_FLUSH_MS);
-      const recorder = new CallRecorder((line) => live.add(line));
+      const recorder = new CallRecorder((line) => live.add(line), firstSeq, earlier);
       attachCallRecorder(session, recorder);
       ctx.addShutdownCallback(async () => {
         await live.close();
+        if (detached) return;
         const uploaded = await server.uploadCallRecord(recorder.build(Date.now()));
         log.info({ ok: uploaded.ok, lines: recorder.transcript.length }, 'call record uploaded');
       });
       return recorder;
+    },
+    detach() {
+      detached = true;
     },
   };
 }

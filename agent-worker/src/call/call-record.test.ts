@@ -57,4 +57,13 @@ describe('CallRecorder lines', () => {
     expect(rec.transcript.map((t) => t.seq)).toEqual([5, 6, 7]);
     expect(rec.outcome).toBe('transferred');
   });
+
+  it('a resumed call: numbering continues after the stored lines, and their answered question counts for the outcome', () => {
+    const lines: unknown[] = [];
+    const r = new CallRecorder((l) => lines.push(l), 4, ['agent', 'caller', 'agent', 'agent']);
+    r.handleItem({ role: 'assistant', textContent: 'Sorry, I lost you for a moment.', createdAt: 9 });
+    expect(lines).toEqual([expect.objectContaining({ seq: 4, speaker: 'agent' })]);
+    expect(r.build(10).outcome).toBe('completed');
+    expect(new CallRecorder(() => {}, 2, ['agent', 'caller']).build(10).outcome).toBe('abandoned'); // the question before the crash went unanswered
+  });
 });

@@ -28,10 +28,13 @@ export class CallRecorder {
   /**
    * @param onLine receives each line as it is added (the live transcript)
    * @param firstSeq the first line's `seq` (a worker resuming a call continues the numbering)
+   * @param earlier who spoke in the lines stored before this recorder started, in order (a resumed
+   *   call): they count for the outcome, not in the uploaded transcript
    */
   constructor(
     private readonly onLine: (line: LiveLine) => void = () => {},
     private readonly firstSeq = 0,
+    private readonly earlier: readonly Speaker[] = [],
   ) {}
 
   /** A conversation item was committed (`conversation_item_added`). */
@@ -90,8 +93,9 @@ export class CallRecorder {
    * caller said something and the agent answered after it, else `abandoned`.
    */
   build(endedAtMs: number): CallRecordUpload {
-    const lastCaller = this.transcript.findLastIndex((t) => t.speaker === 'caller');
-    const answered = lastCaller >= 0 && this.transcript.slice(lastCaller).some((t) => t.speaker === 'agent');
+    const speakers = [...this.earlier, ...this.transcript.map((t) => t.speaker)];
+    const lastCaller = speakers.lastIndexOf('caller');
+    const answered = lastCaller >= 0 && speakers.slice(lastCaller).includes('agent');
     return {
       outcome: this.#outcome ?? (answered ? 'completed' : 'abandoned'),
       endedAtMs: Math.round(endedAtMs),

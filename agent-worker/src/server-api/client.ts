@@ -1,6 +1,8 @@
 import { AccessToken } from 'livekit-server-sdk';
 import {
   AgentConfigResponse,
+  type AgentLostReport,
+  AgentLostReply,
   type AgentTimelinesUpload,
   ApiError,
   type AuditEvent,
@@ -164,6 +166,19 @@ export class ServerClient {
   /** `POST /api/calls/:room/handoff/:id/events` (204): what happened in the room. */
   handoffEvent(id: number, event: HandoffEvent): Promise<ApiResult<null>> {
     return this.#request(`handoff/${id}/events`, null, { method: 'POST', body: event, timeoutMs: 5000, retries: 2 });
+  }
+
+  /**
+   * `POST /api/calls/:room/agent-lost`: the worker saw this room's job process die (resume/); the
+   * server dispatches the agent again when the call is still on. Retried twice.
+   */
+  agentLost(body: AgentLostReport): Promise<ApiResult<AgentLostReply>> {
+    return this.#request('agent-lost', AgentLostReply, { method: 'POST', body, timeoutMs: 5000, retries: 2 });
+  }
+
+  /** `POST /api/calls/:room/resumed`: a resumed agent's first audio started (closes the call's gap). */
+  resumed(atMs: number): Promise<ApiResult<null>> {
+    return this.#request('resumed', null, { method: 'POST', body: { atMs: Math.round(atMs) }, timeoutMs: 5000, retries: 2 });
   }
 
   /** `POST /api/calls/:room/record` (204): the call's transcript, barge-ins and outcome; retried twice. */

@@ -25,8 +25,9 @@ export const DEFAULT_SCRIPT: DialogueScript = {
     },
     {
       name: 'order_status',
-      keywords: ['order', 'orders', 'ordered', 'package', 'parcel', 'deliver*', 'shipment', 'shipping', 'shipped', 'tracking', 'track'],
+      keywords: ['order', 'orders', 'ordered', 'package', 'parcel', 'deliver*', 'shipment', 'shipping', 'shipped', 'tracking', 'track', 'arrive*', 'when will it come'],
       tool: { name: 'get_order_status', arguments: { order_id: '{number}' } },
+      numberFromContext: true,
       preamble: 'Let me check that order for you.',
       ask: 'Sure. What is your order number?',
       followUp: ['order number'],

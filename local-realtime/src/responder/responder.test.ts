@@ -133,6 +133,24 @@ describe('jobs across turns', () => {
     expect(plan).toMatchObject({ kind: 'call', tool: 'get_order_status', arguments: '{"order_id":"1042"}' });
   });
 
+  it('a follow-up about the same order takes its number from the conversation (text items too: a resumed call)', () => {
+    const said = (role: 'user' | 'assistant', text: string, id: string): WireItem =>
+      ({ id, object: 'realtime.item', type: 'message', status: 'completed', role, content: [{ type: role === 'user' ? 'input_text' : 'text', text }] }) as WireItem;
+    const before = [said('user', 'Where is my order 1042?', 'c1'), said('assistant', 'Order 1 0 4 2 is shipped, arrives Friday.', 'a1')];
+    const plan = planReply(input({ items: [...before, user('and when will it arrive', 'item_u2')], tools: [orderTool] }));
+    expect(plan).toMatchObject({ kind: 'call', tool: 'get_order_status', arguments: '{"order_id":"1042"}' });
+    // With no number earlier, it still asks; a number the caller says now wins over the old one.
+    expect(planReply(input({ items: [user('when will it arrive')], tools: [orderTool] }))).toMatchObject({ reason: 'ask' });
+    const now = planReply(input({ items: [...before, user('and when will order 1043 arrive', 'item_u2')], tools: [orderTool] }));
+    expect(now).toMatchObject({ kind: 'call', arguments: '{"order_id":"1043"}' });
+  });
+
+  it('never takes a code from an earlier turn: only intents that allow it look back', () => {
+    const verifyTool: FunctionTool = { type: 'function', name: 'verify_caller', parameters: { type: 'object', properties: { code: { type: 'string' } }, required: ['code'] } };
+    const items = [user('where is my order 1042', 'u1'), agent('Let me check.'), user('my code is', 'item_u2')];
+    expect(planReply(input({ items, tools: [verifyTool] }))).toMatchObject({ kind: 'say', reason: 'ask', intent: 'verify' });
+  });
+
   it('takes the new address from after "to", and asks when it is missing', () => {
     const plan = planReply(input({ items: [user('please change the delivery address of order 1043 to 7 Difference Engine Lane, Oxford.')], tools: [addressTool] }));
     expect(plan.kind === 'call' && JSON.parse(plan.arguments)).toEqual({ order_id: '1043', address: '7 Difference Engine Lane, Oxford' });

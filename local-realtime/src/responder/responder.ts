@@ -1,6 +1,6 @@
 import type { FunctionTool, ToolChoice } from '../protocol/client-events.ts';
 import { itemText, type WireItem } from '../protocol/items.ts';
-import type { DialogueScript, ScriptIntent, ToolSpec } from './script.ts';
+import { CONTEXT_TURNS, type DialogueScript, type ScriptIntent, type ToolSpec } from './script.ts';
 import { extractNumber, keywordScore, parseOutput, renderTemplate, words } from './text.ts';
 import { buildToolArguments } from './tool-args.ts';
 import { extractVerbatim } from './verbatim.ts';
@@ -105,8 +105,26 @@ function followUpIntent(script: DialogueScript, items: readonly WireItem[]): Scr
   return script.intents.find((i) => i.followUp?.some((p) => said.includes(p.toLowerCase()))) ?? null;
 }
 
-function callTool(tool: FunctionTool, spec: ToolSpec | undefined, intent: ScriptIntent | null, heard: string): ReplyPlan {
-  const number = extractNumber(heard);
+/**
+ * The newest number in the caller's turns before the current one (at most {@link CONTEXT_TURNS}
+ * back, across whatever the agent said between), or null.
+ */
+function numberFromContext(items: readonly WireItem[]): string | null {
+  let i = items.length - 1;
+  while (i >= 0 && items[i]!.type === 'message' && (items[i] as { role?: string }).role === 'user') i--; // the current turn
+  let turns = 0;
+  for (; i >= 0 && turns < CONTEXT_TURNS; i--) {
+    const item = items[i]!;
+    if (item.type !== 'message' || item.role !== 'user') continue;
+    turns++;
+    const n = extractNumber(itemText(item));
+    if (n) return n;
+  }
+  return null;
+}
+
+function callTool(tool: FunctionTool, spec: ToolSpec | undefined, intent: ScriptIntent | null, heard: string, items: readonly WireItem[] = []): ReplyPlan {
+  const number = extractNumber(heard) ?? (intent?.numberFromContext ? numberFromContext(items) : null);
   const { args, missing } = buildToolArguments(spec, tool, { heard, number });
   if (missing.length > 0 && intent?.ask) return say(intent.ask, 'ask', intent);
   return {
@@ -124,7 +142,7 @@ function answerUser(input: ResponderInput, heard: string): ReplyPlan {
   const forced = forcedToolName(toolChoice);
   if (forced) {
     const tool = tools.find((t) => t.name === forced);
-    if (tool) return callTool(tool, intent?.tool, intent, heard);
+    if (tool) return callTool(tool, intent?.tool, intent, heard, input.items);
   }
   if (toolChoice !== 'none' && intent?.tool?.repeat === 'confirmation') {
     const pending = callAwaitingConfirmation(input.items);
@@ -147,7 +165,7 @@ function answerUser(input: ResponderInput, heard: string): ReplyPlan {
   }
   if (toolChoice !== 'none' && intent?.tool?.repeat === undefined) {
     const tool = intent?.tool ? findTool(tools, intent.tool) : null;
-    if (tool) return callTool(tool, intent!.tool, intent, heard);
+    if (tool) return callTool(tool, intent!.tool, intent, heard, input.items);
     if (toolChoice === 'required' && tools[0]) return callTool(tools[0], undefined, intent, heard);
   }
   if (words(heard).length === 0) return say(script.noSpeech ?? script.fallback.replace(/\{heard\}/g, 'nothing'), 'no_speech');

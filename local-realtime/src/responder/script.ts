@@ -39,6 +39,9 @@ export const ToolSpec = z.strictObject({
 });
 export type ToolSpec = z.infer<typeof ToolSpec>;
 
+/** How many of the caller's earlier turns `numberFromContext` looks back over. */
+export const CONTEXT_TURNS = 4;
+
 export const ScriptIntent = z
   .strictObject({
     name: z.string().min(1).max(64),
@@ -60,6 +63,12 @@ export const ScriptIntent = z
      * "order number" → the caller just says the digits).
      */
     followUp: z.array(z.string().min(1).max(100)).max(20).optional(),
+    /**
+     * A turn that names no number takes the newest one the caller said in the last
+     * {@link CONTEXT_TURNS} turns of the conversation (a follow-up question about the same order:
+     * "and when will it arrive?"). Off unless set: a code must never be taken from an earlier turn.
+     */
+    numberFromContext: z.boolean().optional(),
   })
   .refine((i) => i.reply !== undefined || i.tool !== undefined, { message: 'an intent needs a "reply" or a "tool"' });
 export type ScriptIntent = z.infer<typeof ScriptIntent>;

@@ -1,4 +1,4 @@
-import { type AuditView, type CallFilter, CallOutcome, type HandoffMetrics, type Summary, summarize } from '@voice-widget/protocol';
+import { type AuditView, type CallFilter, type CallGap, CallOutcome, type HandoffMetrics, type Summary, summarize } from '@voice-widget/protocol';
 import type { CallListItem } from '../repo/calls.ts';
 import type { TurnRow } from '../repo/turns.ts';
 import type { callDetail } from '../repo/calls.ts';
@@ -119,10 +119,29 @@ export function callPage(d: NonNullable<Awaited<ReturnType<typeof callDetail>>>)
             (t) => html`<p class="${t.speaker}"><time>${at(t.atMs)}</time><b>${speakerName(t.speaker, person)}:</b> ${t.text}${t.interrupted ? html` <span class="muted">(interrupted)</span>` : ''}</p>`,
           )
     }</div>
+    ${c.resumes.length ? gapsTable(c.resumes, at) : ''}
     ${d.handoffs.map((h) => handoffSection(h, at))}
     ${d.toolCalls.length ? auditTable(d.toolCalls, at) : ''}`,
     { nav: true },
   );
+}
+
+/**
+ * The agent outages the call survived (protocol resume.ts): when the agent was lost, when the
+ * resumed agent was heard, the gap between, and how the loss was noticed.
+ */
+const LOST_CAUSE: Record<CallGap['cause'], string> = {
+  job_exit: 'the worker: its job process exited',
+  worker_exit: 'the job: its worker process exited',
+  participant_left: 'LiveKit: the agent left the room',
+};
+
+function gapsTable(gaps: CallGap[], at: (ms: number) => string): Html {
+  return html`<h2>Agent lost and resumed</h2><table data-testid="gaps"><tr><th>Lost</th><th>Resumed</th><th class="num">Gap</th><th>Noticed by</th></tr>${gaps.map(
+    (g) => html`<tr><td>${at(g.lostAtMs)}</td><td>${g.resumedAtMs === null ? html`<b class="flag">not resumed</b>` : at(g.resumedAtMs)}</td>
+      <td class="num" data-testid="gap-ms">${g.resumedAtMs === null ? '' : fmtMs(g.resumedAtMs - g.lostAtMs)}</td>
+      <td>${LOST_CAUSE[g.cause]}</td></tr>`,
+  )}</table>`;
 }
 
 const speakerName = (speaker: 'caller' | 'agent' | 'person', person: string | null) =>

@@ -13,7 +13,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { AgentConfig } from '@voice-widget/protocol';
+import type { AgentConfig, CallGap } from '@voice-widget/protocol';
 
 /**
  * The database schema (PGlite and PostgreSQL alike). Change it here, then generate a migration:
@@ -152,6 +152,8 @@ export const calls = pgTable(
     verificationMethod: text('verification_method', { enum: ['signed_identity', 'phone_code'] }),
     /** Wrong codes so far; verification is locked at MAX_VERIFY_ATTEMPTS. */
     verifyFailures: integer('verify_failures').notNull().default(0),
+    /** Outages of the agent the call survived (protocol resume.ts), oldest first: lost → resumed, ms since epoch. */
+    resumes: jsonb('resumes').$type<CallGap[]>().notNull().default(sql`'[]'::jsonb`),
   },
   (t) => [
     index('calls_created_at_idx').on(t.createdAt),

@@ -4,14 +4,17 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import { HttpError } from '../errors.ts';
 import { closeCall, findCall, markJoined } from '../repo/calls.ts';
+import { type ResumeDeps, isUnmarkedAgent, resumeCall } from '../resume/resume-call.ts';
 
 /**
  * `POST /webhooks/livekit`: LiveKit's signed webhooks (the `Authorization` header is a JWT signed
  * with our API secret carrying the body's SHA-256). Invalid signature → 401, nothing changes.
  * - `participant_joined` (the caller) → the call's `joinedAt`.
  * - `room_finished` → the call ends (when the browser vanished and the agent never reported too).
+ * - `participant_left` of an agent that did not mark its leave (`voice.leaving`) while the call is
+ *   open → the agent is dispatched again to resume the call (resume/resume-call.ts; needs `resume`).
  */
-export function webhookRouter(deps: { db: Db; receiver: WebhookReceiver; log: Logger }): Router {
+export function webhookRouter(deps: { db: Db; receiver: WebhookReceiver; log: Logger; resume?: ResumeDeps }): Router {
   const router = Router();
   router.post(
     '/webhooks/livekit',
@@ -39,6 +42,10 @@ export function webhookRouter(deps: { db: Db; receiver: WebhookReceiver; log: Lo
             webhooksSeen: true,
           });
           if (closed) deps.log.info({ room }, 'call closed by room_finished');
+        } else if (call && !call.endedAt && deps.resume && event.event === 'participant_left' && event.participant && isUnmarkedAgent(event.participant)) {
+          const lost = { identity: event.participant.identity, atMs: now.getTime(), cause: 'participant_left' as const };
+          const r = await resumeCall(deps.resume, room, lost).catch((err: Error) => ({ resumed: false, reason: err.message }));
+          deps.log.info({ room, ...r }, 'agent left without ending the call');
         }
       }
       res.status(200).json({ ok: true });

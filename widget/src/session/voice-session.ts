@@ -11,6 +11,7 @@ import {
   Track,
 } from 'livekit-client';
 import {
+  AGENT_LEAVING_ATTRIBUTE,
   AgentTurnTimeline,
   ClockOffsetEstimator,
   ClockResponse,
@@ -58,6 +59,12 @@ const PREFETCH_MARGIN_MS = 10_000;
 /** The VAD starts at the latest this long after the agent joined, even without its audio, ms. */
 const VAD_START_LATEST_MS = 4_000;
 
+/**
+ * How long the page waits for a resumed agent after its agent left without marking the leave
+ * (`voice.leaving`: a crash; the server dispatches it again, issue 15), ms. Then the call ends.
+ */
+export const AGENT_RESUME_WAIT_MS = 15_000;
+
 export class VoiceSession implements Call {
   readonly #events = new Emitter<CallEvents>();
   readonly #ctx: AudioContext;
@@ -80,6 +87,8 @@ export class VoiceSession implements Call {
   #micBuf = new Float32Array(512);
   #vad: ClientVad | null = null;
   #agent: RemoteParticipant | null = null;
+  /** Set while the agent is lost and the page waits for a resumed one. */
+  #agentLostTimer: ReturnType<typeof setTimeout> | undefined;
   #agentState: AgentState = 'initializing';
   #closed = false;
   #ending = false;
@@ -253,7 +262,16 @@ export class VoiceSession implements Call {
       .on(RoomEvent.SignalReconnecting, () => this.#events.emit('reconnecting', null))
       .on(RoomEvent.Reconnected, () => this.#events.emit('reconnected', this.#agentState))
       .on(RoomEvent.ParticipantDisconnected, (p) => {
-        if (p.identity === this.#agent?.identity) void this.#close({ normal: true, reason: 'agent' });
+        if (p.identity !== this.#agent?.identity) return;
+        if (p.attributes[AGENT_LEAVING_ATTRIBUTE]) return void this.#close({ normal: true, reason: 'agent' });
+        // Lost, not gone (a crash): the server dispatches the agent again to resume the call.
+        this.#agent = null;
+        this.#events.emit('reconnecting', null);
+        clearTimeout(this.#agentLostTimer);
+        this.#agentLostTimer = setTimeout(
+          () => void this.#close({ normal: false, error: WidgetError.connectionLost('the agent did not come back') }),
+          AGENT_RESUME_WAIT_MS,
+        );
       })
       .on(RoomEvent.Disconnected, (reason) => {
         if (this.#ending || NORMAL_END.has(reason)) void this.#close({ normal: true, reason: this.#ending ? 'caller' : 'server' });
@@ -276,6 +294,11 @@ export class VoiceSession implements Call {
     if (isPersonParticipant(p)) return this.#person.onPerson(p);
     if (!p.isAgent || p === this.#room?.localParticipant) return;
     this.#agent = p as RemoteParticipant;
+    if (this.#agentLostTimer !== undefined) {
+      clearTimeout(this.#agentLostTimer); // a resumed agent joined
+      this.#agentLostTimer = undefined;
+      this.#events.emit('reconnected', this.#agentState);
+    }
     this.#person.onAgent(p);
     const state = p.attributes['lk.agent.state'];
     if (state && AGENT_STATES.has(state) && state !== this.#agentState) {
@@ -441,6 +464,7 @@ export class VoiceSession implements Call {
   async #close(how: CallEvents['closed']): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#agentLostTimer);
     this.#latency.flush();
     for (const cleanup of this.#cleanups.splice(0)) {
       try {

@@ -1,0 +1,51 @@
+import type { Room } from '@livekit/rtc-node';
+import type { Logger } from 'pino';
+import type { ServerClient } from '../server-api/client.ts';
+import { processAlive } from './job-lease.ts';
+import { markLeaving } from './take-over.ts';
+
+/**
+ * Calls `onLost` once when this job process's worker (its parent) dies — `kill -9` of the worker,
+ * a crash. The job process outlives it only briefly: @livekit/agents ends an orphaned job process
+ * within 15 s, without leaving the room, and LiveKit notices the lost participant later still. So
+ * the job hands its call over at once instead (agent.ts). The IPC channel closing (`disconnect`)
+ * is the signal; the parent being gone confirms it (a planned worker stop ends its jobs first).
+ * Returns the function that stops watching.
+ */
+export function onWorkerLost(onLost: () => void, workerPid = process.ppid): () => void {
+  const check = () => {
+    if (!processAlive(workerPid) || process.ppid !== workerPid) onLost();
+  };
+  process.once('disconnect', check);
+  return () => process.off('disconnect', check);
+}
+
+/** What {@link handOverWhenWorkerDies} needs from the job. */
+export interface HandOver {
+  room: Room;
+  /** This agent's participant identity. */
+  identity: string;
+  server: Pick<ServerClient, 'agentLost'>;
+  /** Drops the job's lease and stops the final record upload (the call goes on elsewhere). */
+  release(): void;
+  shutdown(reason: string): void;
+  log: Logger;
+}
+
+/**
+ * When this job's worker dies, hands the call over: marks the leave, reports itself lost
+ * (`worker_exit`) — the server removes this participant and dispatches a resuming agent to a live
+ * worker — and ends the job itself only if the server did not take the call. Returns the function
+ * that stops watching.
+ */
+export function handOverWhenWorkerDies(h: HandOver): () => void {
+  return onWorkerLost(() => {
+    h.log.warn('the worker process is gone; handing the call over');
+    h.release();
+    void markLeaving(h.room, 'worker_lost').then(async () => {
+      const r = await h.server.agentLost({ identity: h.identity, atMs: Date.now(), cause: 'worker_exit' });
+      h.log.info({ ok: r.ok, ...(r.ok ? r.value : { err: r.error }) }, 'handed the call over');
+      if (!r.ok || !r.value.resumed) h.shutdown('worker lost');
+    });
+  });
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "calls" ADD COLUMN "resumes" jsonb DEFAULT '[]'::jsonb NOT NULL;
