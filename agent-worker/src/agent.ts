@@ -13,6 +13,7 @@ import { type AgentTurnTimeline, type AuditEvent, CALLER_JOIN_WINDOW_S, Dispatch
 import type { Logger } from 'pino';
 import { linkCallToServer } from './call/call-link.ts';
 import { loadWorkerConfig } from './config.ts';
+import { CallerLimits } from './guard/caller-limits.ts';
 import { Conversation } from './handoff/conversation.ts';
 import { transcriptionEndpoint } from './handoff/transcriber.ts';
 import { WarmHandoff } from './handoff/warm.ts';
@@ -185,8 +186,10 @@ export default defineAgent({
       inputOptions: { textEnabled: false }, // typed messages go through the caller's limits (caller-input.ts)
     });
     const recorder = role.kind === 'resume' ? call.record(session, role.nextSeq, role.lines.map((l) => l.speaker)) : call.record(session);
+    const callerLimits = new CallerLimits(); // every RPC and typed message of the caller's (guard/caller-limits.ts)
     conversationCtl = new Conversation({
       room: ctx.room,
+      limits: callerLimits,
       session: () => session,
       server: call.server,
       endpoint: transcriptionEndpoint(config),
@@ -220,6 +223,7 @@ export default defineAgent({
       turnSource: agentVad?.onTurnSource,
       // Typed messages: to the model while the agent has the conversation, else to the transcript.
       typed: (text) => conversationCtl!.onTyped(text),
+      limits: callerLimits,
     });
     phone?.attach(session, guard, conversation, { active: withAgent, onOperatorKey: () => warm?.viaKeypad() }); // keypad (DTMF)
     if (role.kind === 'resume') {

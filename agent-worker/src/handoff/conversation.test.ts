@@ -3,12 +3,13 @@ import type { voice } from '@livekit/agents';
 import { ParticipantKind, type RemoteParticipant, type Room, RoomEvent, type RpcInvocationData } from '@livekit/rtc-node';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CallerLimits, CALLER_LIMITS } from '../guard/caller-limits.ts';
 import { Conversation } from './conversation.ts';
 
 const participant = (identity: string, attributes: Record<string, string> = {}, kind = ParticipantKind.STANDARD, name = '') =>
   ({ identity, name, attributes, info: { kind }, trackPublications: new Map() }) as unknown as RemoteParticipant;
 
-function setup() {
+function setup(limits?: CallerLimits) {
   const room = new EventEmitter() as EventEmitter & { remoteParticipants: Map<string, RemoteParticipant>; localParticipant: unknown };
   const attributes: Record<string, string>[] = [];
   const rpc = new Map<string, (d: RpcInvocationData) => Promise<string>>();
@@ -42,6 +43,7 @@ function setup() {
     onResumed: () => void resumed++,
     log: pino({ level: 'silent' }),
     now: () => 1_000,
+    limits,
   });
   const typed = (text: string) => conv.onTyped(text);
   return { room, conv, caller, sam, attributes, rpc, inputAudio, replies, events, lines, said, shutdowns, typed, resumed: () => resumed };
@@ -51,6 +53,15 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 describe('Conversation', () => {
+  it('puts voice.person_heard behind the caller limits: a burst past the bucket is refused rate_limited', async () => {
+    const t = setup(new CallerLimits(CALLER_LIMITS, () => 0)); // a frozen clock: no refill
+    await t.conv.handOver(t.sam, 4);
+    const heard = () => t.rpc.get('voice.person_heard')!({ callerIdentity: 'caller_1', payload: JSON.stringify({ heardAtMs: 5_000 }) } as RpcInvocationData);
+    const { burst } = CALLER_LIMITS['voice.person_heard'];
+    for (let i = 0; i < burst; i++) expect(JSON.parse(await heard())).toEqual({ recorded: true });
+    await expect(heard()).rejects.toThrow(/^rate_limited/);
+  });
+
   it('hands over: the model stops hearing the caller, typed text goes to the transcript, the page’s first-heard time is recorded', async () => {
     const t = setup();
     await t.typed('Where is my order?');

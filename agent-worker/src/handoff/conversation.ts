@@ -1,7 +1,8 @@
 import type { voice } from '@livekit/agents';
 import { ParticipantKind, type RemoteParticipant, type Room, RoomEvent, RpcError, type RpcInvocationData } from '@livekit/rtc-node';
-import { CONVERSATION_ATTRIBUTE, PersonHeardRequest, RpcMethod, type Speaker, parseRpcPayload } from '@voice-widget/protocol';
+import { CONVERSATION_ATTRIBUTE, PersonHeardRequest, RPC_RATE_LIMITED, RpcMethod, type Speaker, parseRpcPayload } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
+import type { CallerLimits } from '../guard/caller-limits.ts';
 import type { ServerClient } from '../server-api/client.ts';
 import { interruptIfAllowed } from '../session/interrupt.ts';
 import { NoteTaker } from './note-taker.ts';
@@ -25,6 +26,8 @@ export interface ConversationDeps {
   shutdown(reason: string): void;
   /** The agent takes the conversation back (the person left): hand-offs may be asked for again. */
   onResumed?(): void;
+  /** The caller's rate limits (session/caller-input.ts); `voice.person_heard` spends from them. */
+  limits?: CallerLimits;
   log: Logger;
   now?: () => number;
 }
@@ -133,6 +136,10 @@ export class Conversation {
   }
 
   readonly #onPersonHeard = async (data: RpcInvocationData): Promise<string> => {
+    // Each accepted report costs a server request: behind the caller's limits like every RPC.
+    if (this.deps.limits && !this.deps.limits.allow(data.callerIdentity, RpcMethod.personHeard)) {
+      throw new RpcError(RpcError.ErrorCode.APPLICATION_ERROR, `${RPC_RATE_LIMITED}: too many ${RpcMethod.personHeard} calls; slow down`);
+    }
     try {
       const { heardAtMs } = parseRpcPayload(PersonHeardRequest, data.payload);
       if (this.#handoffId !== null && !this.#withAgent) this.#event({ type: 'person_audio', atMs: Math.round(heardAtMs), source: 'caller_page' });

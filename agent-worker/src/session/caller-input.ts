@@ -30,9 +30,11 @@ export function wireCallerInput(
     turnSource?: (source: TurnSourceRequest['source']) => boolean;
     /** Where an accepted typed message goes (default: answered by the model). */
     typed?: (text: string) => void;
+    /** The call's caller limits, when other handlers spend from them too (default: new ones). */
+    limits?: CallerLimits;
   },
 ): void {
-  const limits = new CallerLimits();
+  const limits = opts.limits ?? new CallerLimits();
   const stopReporting = reportRefusals(limits, log);
   let ending = false;
   const turns = opts.turns && {
