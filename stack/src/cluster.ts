@@ -10,7 +10,7 @@ import { freeTcpPort } from './ports.ts';
 import { startPostgres } from './postgres.ts';
 import { type Service, httpOk, spawnService, waitUntilReady } from './service.ts';
 import { startRedis } from './sip.ts';
-import { ensureConsoleBuilt, ensureWidgetBuilt, stackRedactor } from './stack.ts';
+import { type RunningServices, ensureConsoleBuilt, ensureWidgetBuilt, stackRedactor } from './stack.ts';
 
 /** Options of {@link startCluster}. */
 export interface ClusterOptions {
@@ -39,7 +39,7 @@ export interface ClusterNode {
 }
 
 /** A running cluster on loopback; `stop()` ends every process it started. */
-export interface Cluster {
+export interface Cluster extends RunningServices {
   nodes: ClusterNode[];
   /** Server instances `server-a`, `server-b` (one PostgreSQL, one Redis); `a` talks to node 1, `b` to node 2. */
   servers: { name: string; url: string; service: Service }[];
@@ -51,20 +51,11 @@ export interface Cluster {
   redisUrl: string;
   /** PostgreSQL shared by the server instances (tests only: holds its password). */
   databaseUrl: string;
-  demoUrl: string | null;
-  agentName: string;
-  apiKey: string;
-  /** For server-side test helpers only; never send it to a browser. */
-  apiSecret: string;
-  adminKey: string;
-  adminKeyFile: string;
-  services: Service[];
   /**
    * Which node hosts a room (`lk-1` …), from LiveKit's own routing table in Redis (`room_node_map`
    * → node id → the node's record in `nodes`, which carries its IP); null when no node has it.
    */
   roomNode(room: string): Promise<string | null>;
-  stop(): Promise<void>;
 }
 
 /** Loopback addresses of the nodes (Linux routes all of 127.0.0.0/8 to `lo`: nothing to configure). */

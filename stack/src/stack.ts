@@ -43,12 +43,8 @@ export interface StackOptions {
   sipNetwork?: { listenIp?: string; externalIp?: string };
 }
 
-/** A running stack; `stop()` ends every process it started. */
-export interface Stack {
-  livekitUrl: string;
-  /** LiveKit's TURN UDP port on 127.0.0.1, when started with `turn: true`. */
-  turnUdpPort: number | null;
-  serverUrl: string;
+/** What every running set of services offers (a stack, a cluster); `stop()` ends every process it started. */
+export interface RunningServices {
   /** Demo page URL, when the demo site runs. */
   demoUrl: string | null;
   agentName: string;
@@ -59,9 +55,18 @@ export interface Stack {
   adminKey: string;
   /** Where the admin key is kept (mode 0600); the operator CLI's `ADMIN_KEY_FILE`. */
   adminKeyFile: string;
+  services: Service[];
+  stop(): Promise<void>;
+}
+
+/** A running stack; `stop()` ends every process it started. */
+export interface Stack extends RunningServices {
+  livekitUrl: string;
+  /** LiveKit's TURN UDP port on 127.0.0.1, when started with `turn: true`. */
+  turnUdpPort: number | null;
+  serverUrl: string;
   /** Every log file the stack writes (0600, each line through the stack's redactor). */
   logFiles: string[];
-  services: Service[];
   /**
    * Starts one more agent worker (same agent name, model and server; its own health port), e.g.
    * to take over calls after a test killed the first one. Resolves once it is ready; it stops
@@ -74,7 +79,6 @@ export interface Stack {
   sip: { address: string; ports: SipPorts } | null;
   /** The offline model service (`http://127.0.0.1:PORT/v1` and its key); null when the agent uses OpenAI. */
   model: { url: string; apiKey: string } | null;
-  stop(): Promise<void>;
 }
 
 /** Fixed ports of `npm run demo -- --sip` (SIP 5060 as carriers expect; RTP as in the notes). */
