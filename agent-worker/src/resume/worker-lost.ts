@@ -13,12 +13,25 @@ import { markLeaving } from './take-over.ts';
  * Returns the function that stops watching.
  */
 export function onWorkerLost(onLost: () => void, workerPid = process.ppid): () => void {
-  const check = () => {
+  let timer: NodeJS.Timeout | undefined;
+  // The channel closes while the dying worker releases its files, before the kernel reparents this
+  // process and while the worker is still a zombie (signal 0 reaches it): so the confirmation is
+  // polled for a moment instead of read once.
+  const check = (triesLeft: number) => {
     if (!processAlive(workerPid) || process.ppid !== workerPid) onLost();
+    else if (triesLeft > 0) timer = setTimeout(() => check(triesLeft - 1), WORKER_GONE_POLL_MS);
   };
-  process.once('disconnect', check);
-  return () => process.off('disconnect', check);
+  const onDisconnect = () => check(WORKER_GONE_POLLS);
+  process.once('disconnect', onDisconnect);
+  return () => {
+    clearTimeout(timer);
+    process.off('disconnect', onDisconnect);
+  };
 }
+
+/** After the IPC channel closed: how often and how many times the worker's death is checked (2 s in all). */
+const WORKER_GONE_POLL_MS = 100;
+const WORKER_GONE_POLLS = 20;
 
 /** What {@link handOverWhenWorkerDies} needs from the job. */
 export interface HandOver {
