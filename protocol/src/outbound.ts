@@ -291,11 +291,7 @@ export type DoNotCallEntry = z.infer<typeof DoNotCallEntry>;
 
 // ---- A demo page's "call me back" -------------------------------------------------------------
 
-/**
- * What a visitor agrees to by ticking the call-back form's box; the page shows exactly this text and
- * the server stores it, with the time, on the queued call (the record of consent to an AI call).
- */
-export const CALLBACK_CONSENT_TEXT = 'I agree to be called at this number by an AI voice assistant about my request. Calls happen only within calling hours, and I can say “don’t call me again” at any time.';
+export { CALLBACK_CONSENT_TEXT } from './callback-consent.ts';
 
 /** `POST /api/demo-links/:slug/callback` (public): a visitor asks the agent to call them. */
 export const CallbackRequest = z
@@ -309,7 +305,7 @@ export const CallbackRequest = z
     topic: z.string().trim().max(120).refine((r) => !/["\n\r]/.test(r), 'topic: one line, no double quotes').optional(),
     /** The browser's time zone (`Intl.DateTimeFormat().resolvedOptions().timeZone`). */
     timeZone: TimeZone.optional(),
-    /** The visitor ticked the consent box ({@link CALLBACK_CONSENT_TEXT}); nothing is queued without it. */
+    /** The visitor ticked the consent box (`CALLBACK_CONSENT_TEXT`); nothing is queued without it. */
     consent: z.literal(true, { error: 'consent: tick the box to agree to be called by an AI assistant' }),
     /**
      * One per form the page shows (a random UUID): a retried submit returns the first request's
