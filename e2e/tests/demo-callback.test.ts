@@ -6,6 +6,8 @@
  *   call the system cannot place;
  * - a valid number and consent: the page says the call is on its way, the server's record holds the
  *   consent, and livekit-sip really sends the INVITE to the number (a busy callee: 486 recorded);
+ *   a person answers (baresip, a real recorded "go forward"): the agent's opener names the visitor
+ *   and the topic they typed on the page;
  * - an invalid number, a do-not-call number: the page shows the refusal, nothing is queued and a
  *   sentinel callee gets no INVITE; outside calling hours (the browser's time zone at 03:00): the
  *   page says when the call will come, and nothing is dialled now.
@@ -14,14 +16,17 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALLBACK_CONSENT_TEXT, type OutboundCallView } from '@voice-widget/protocol';
+import { callDetail } from '@voice-widget/server';
 import { REPO_ROOT } from '@voice-widget/stack';
 import {
   type LaunchedBrowser,
   type PhoneStack,
   busyCalleeScenario,
+  callerWav8k,
   launchBrowser,
   pointOutboundTrunk,
   sentinelCalleeScenario,
+  startBaresipCallee,
   startPhoneStack,
   startSippCallee,
   waitForOutbound,
@@ -119,6 +124,27 @@ describe('“Call me back” on a demo-link page', () => {
     expect(view).toMatchObject({ status: 'busy', sipStatusCode: 486 });
     expect(sipp.received[0], 'the INVITE reached the callee for the visitor’s number').toMatch(/^INVITE sip:\+?15550141@/);
     await page.context().close();
+  });
+
+  it('a person answers the call-back: the agent’s opener names the visitor and the topic from the page', async () => {
+    const wav = callerWav8k('demo-callback-person', [{ silenceS: 0.6 }, { recording: 'goforward', trimS: [0.44, 1.19] }, { silenceS: 14 }]);
+    const callee = await startBaresipCallee({ dir: join(ARTIFACTS, 'person'), wav, number: '+15550142', timeoutS: 60 });
+    await pointOutboundTrunk(phone, callee.address);
+    const page = await openDemo(slug, zoneWhereNowIs(12));
+    const shown = await askForCall(page, '+15550142');
+    expect(shown.outcome).toBe('queued_now');
+    await page.context().close();
+    const queued = (await demoCallbacks()).find((c) => c.number === '+15550142')!;
+    const answer = await callee.done;
+    expect(answer.established, answer.log).toBe(true);
+    const view = await waitForOutbound(phone, queued.id, (v) => v.status === 'answered' && v.endedAt !== null, 60_000);
+    console.log(`person: AMD ${view.amd?.decision} (${view.amd?.reason}) after ${view.amd?.timeToDecisionMs} ms`);
+    expect(view).toMatchObject({ status: 'answered', outcome: 'person' });
+    await expect.poll(async () => (await callDetail(phone.database.db, view.room!))?.call.recordReceivedAt ?? null, { timeout: 30_000, interval: 500 }).not.toBeNull();
+    const detail = (await callDetail(phone.database.db, view.room!))!;
+    console.log(detail.transcript.map((t) => `  ${t.speaker}: ${t.text}`).join('\n'));
+    // The stored transcript carries names as [name] (issue 10 redaction).
+    expect(detail.transcript[0]!.text).toMatch(/^Hi, this is an AI assistant calling from Acme for (Ada|\[name\]), about your question about hiking boots\./);
   });
 
   it('refusals on the page — an invalid number, a do-not-call number — and a call-back outside calling hours: nothing dialled', async () => {
