@@ -308,7 +308,7 @@ export const CallbackRequest = z
     /** The visitor ticked the consent box (`CALLBACK_CONSENT_TEXT`); nothing is queued without it. */
     consent: z.literal(true, { error: 'consent: tick the box to agree to be called by an AI assistant' }),
     /**
-     * One per form the page shows (a random UUID): a retried submit returns the first request's
+     * One per form the page shows (random, e.g. 32 hex digits): a retried submit returns the first request's
      * answer (200) instead of queueing a second call. Also the `Idempotency-Key` header.
      */
     idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'idempotency key: 8–64 letters, digits, - or _').optional(),
