@@ -71,8 +71,9 @@ export default defineAgent({
     const callerAudio = new CallerAudioWindow(ctx.room); // for the end-of-turn model
     ctx.addShutdownCallback(async () => callerAudio.close());
     const server = ServerClient.fromEnv(room);
-    // Where the call stands (a resumed call has a transcript already), read while joining.
-    const live = server && meta?.channel !== 'phone' ? server.liveState() : null;
+    // Where the call stands (a resumed call has a transcript already), read while joining. Not for
+    // outbound calls: the server does not resume them (their AMD cannot start again mid-call).
+    const live = server && meta?.direction !== 'outbound' ? server.liveState() : null;
     // Outbound (our server placed the call): listen for the answer first; nothing else until then.
     const outbound = meta?.direction === 'outbound' ? await prepareOutboundCall(ctx, joined, config, server, log) : null;
     if (outbound && (await outbound.answered) === null) {
