@@ -62,7 +62,8 @@ describe('a phone call survives its agent', () => {
     await until('the order status read out', async () => (await agentLines(room)).some((l) => statusRe.test(l.text)), 60_000);
 
     const agentLog = phone.stack.services.find((s) => s.name === 'agent-worker')!.logFile;
-    const pid = jobPidForRoom(agentLog, room);
+    // Logs carry the room with the caller's number hashed (redaction): find it by its random suffix.
+    const pid = jobPidForRoom(agentLog, room.slice(room.lastIndexOf('_') + 1));
     const killedAt = Date.now();
     execFileSync('kill', ['-9', String(pid)]);
     const back = await until(
