@@ -4,9 +4,9 @@
  * hears the order's status — then the job process serving the call is killed with SIGKILL. The
  * worker reports it; the server dispatches the agent again with the SIP dispatch rule's metadata
  * and the `resume` marker; the new agent says where the call stood. The caller stays on the line
- * (SIPp's scenario ends with its own BYE, no hang-up from our side), types the order number again
- * and is answered without a second code — the verification lives on the call, not in the lost
- * process. The call record is one call with the gap marked. Speed targets: `pnpm bench:resume`.
+ * (SIPp's scenario ends with its own BYE, no hang-up from our side), asks about the order again
+ * and types its number, and is answered without a second code — the verification lives on the
+ * call, not in the lost process. The call record is one call with the gap marked. Speed targets: `pnpm bench:resume`.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -20,10 +20,14 @@ const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'sip');
 describe('a phone call survives its agent', () => {
   let phone: PhoneStack;
   let audio: string;
+  let askAgain: string;
 
   beforeAll(async () => {
     phone = await startPhoneStack('e2e-crash-resume-phone');
-    audio = toUlaw(callerWav8k('crash-resume-phone', [{ silenceS: 10 }, { say: 'Where is my order?', voice: 'flite:rms' }, { silenceS: 110 }]));
+    // "Where is my order?" at ~10 s; the same question again after the crash (its own file).
+    const ask = { say: 'Where is my order?', voice: 'flite:rms' } as const;
+    audio = toUlaw(callerWav8k('crash-resume-phone', [{ silenceS: 10 }, ask, { silenceS: 30 }]));
+    askAgain = toUlaw(callerWav8k('crash-resume-phone-again', [{ silenceS: 1 }, ask, { silenceS: 40 }]));
   }, 180_000);
   afterAll(async () => {
     await phone?.stop();
@@ -41,10 +45,12 @@ describe('a phone call survives its agent', () => {
   const agentLines = async (room: string) => ((await callDetail(phone.database.db, room))?.transcript ?? []).filter((l) => l.speaker === 'agent');
 
   it('kill -9 of the job process mid-call: the caller stays on the line, hears where the call stood, and stays verified', async () => {
-    // The order number at 20 s, the code at 34 s (as in jobs-phone); after the crash, the order number again at 80 s.
+    // The order number at 20 s, the code at 34 s (as in jobs-phone); after the crash, the question
+    // again and the order number at 80 s.
     const steps = [
       { atMs: 20_000, keys: '1042#' },
       { atMs: 34_000, keys: `${KNOWN_CALLER.code}#` },
+      { atMs: 64_000, audio: 'crash-resume-phone-again.8k.ulaw' },
       { atMs: 80_000, keys: '1042#' },
     ];
     const hangupAtMs = 100_000;
@@ -54,7 +60,7 @@ describe('a phone call survives its agent', () => {
       target: phone.sipAddress,
       service: LINE.number,
       auth: { user: LINE.user, password: LINE.password },
-      files: [audio],
+      files: [audio, askAgain],
       timeoutS: Math.ceil(hangupAtMs / 1000) + 40,
     });
     const room = (await phone.phoneCall(`sip_${KNOWN_CALLER.number}`, 30_000)).room;
@@ -79,7 +85,7 @@ describe('a phone call survives its agent', () => {
     const detail = (await callDetail(phone.database.db, room))!;
     console.log(detail.transcript.map((t) => `  ${t.seq} ${t.speaker}: ${t.text}`).join('\n'));
 
-    // The order number typed after the crash is answered without asking for the code again.
+    // Asked again after the crash, the order is read out without asking for the code again.
     const after = detail.transcript.filter((l) => l.speaker === 'agent' && l.seq > back.seq).map((l) => l.text);
     expect(after.join(' ')).toMatch(statusRe);
     expect(after.join(' ')).not.toMatch(/your code|verify you/);
