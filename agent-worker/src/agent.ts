@@ -22,6 +22,7 @@ import { prepareOutboundCall } from './outbound/outbound-call.ts';
 import { fallbackOutboundScript } from './outbound/script.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
 import { holdLease } from './resume/job-lease.ts';
+import { restoreHandoff } from './resume/restore-handoff.ts';
 import { resumeChatContext, resumeSentence } from './resume/resume-state.ts';
 import { jobRole, markLeaving } from './resume/take-over.ts';
 import { handOverWhenWorkerDies } from './resume/worker-lost.ts';
@@ -71,8 +72,9 @@ export default defineAgent({
     const callerAudio = new CallerAudioWindow(ctx.room); // for the end-of-turn model
     ctx.addShutdownCallback(async () => callerAudio.close());
     const server = ServerClient.fromEnv(room);
-    // Where the call stands (a resumed call has a transcript already), read while joining.
-    const live = server && meta?.channel !== 'phone' ? server.liveState() : null;
+    // Where the call stands (a resumed call has a transcript already), read while joining. Not for
+    // outbound calls: the server does not resume them (their AMD cannot start again mid-call).
+    const live = server && meta?.direction !== 'outbound' ? server.liveState() : null;
     // Outbound (our server placed the call): listen for the answer first; nothing else until then.
     const outbound = meta?.direction === 'outbound' ? await prepareOutboundCall(ctx, joined, config, server, log) : null;
     if (outbound && (await outbound.answered) === null) {
@@ -227,13 +229,21 @@ export default defineAgent({
     });
     phone?.attach(session, guard, conversation, { active: withAgent, onOperatorKey: () => warm?.viaKeypad() }); // keypad (DTMF)
     if (role.kind === 'resume') {
+      // A hand-off the lost agent had open: the caller may already be talking to the person (then
+      // the agent only takes notes again, and the gap closes now), or still waiting for one.
+      const handoff = warm && call.server ? await restoreHandoff({ room: ctx.room, server: call.server, warm, conversation: conversationCtl, log }) : 'none';
+      if (handoff === 'with_person') {
+        void call.server?.resumed(Date.now()).then((r) => !r.ok && log.warn({ err: r.error }, 'resume not reported'));
+        log.info({ lines: role.lines.length, nextSeq: role.nextSeq }, 'call resumed with a person on it; the agent takes notes');
+        return;
+      }
       // No greeting: one sentence from the call's state, then the conversation goes on. Its first
       // audio closes the call's gap on the server (protocol resume.ts).
       session.output.audio?.once(voice.AudioOutput.EVENT_PLAYBACK_STARTED, (ev: { createdAt: number }) => {
         void call.server?.resumed(ev.createdAt).then((r) => !r.ok && log.warn({ err: r.error }, 'resume not reported'));
       });
       session.generateReply({ instructions: sayExactly(resumeSentence(role.lines)) });
-      log.info({ lines: role.lines.length, nextSeq: role.nextSeq, stateLoaded: role.stateLoaded, verified: Boolean(call.caller) }, 'call resumed; conversation loaded');
+      log.info({ lines: role.lines.length, nextSeq: role.nextSeq, stateLoaded: role.stateLoaded, verified: Boolean(call.caller), handoff }, 'call resumed; conversation loaded');
       return;
     }
     // Who answered decides what is said on an outbound call; otherwise the greeting (cached audio or the model).
