@@ -263,8 +263,8 @@ const PAGE_VAD_REPORT_MS = 15_000;
  * The agent's own VAD for web calls whose page VAD is not running (agent-vad.ts): switched on when
  * the page says so (`voice.turn_source`), or when within {@link PAGE_VAD_REPORT_MS} of joining it
  * has neither said its VAD runs nor sent an end-of-turn hint (which only a running page VAD sends);
- * off again when it says its VAD runs. Silero on every 10 ms of the caller's audio costs more of
- * the job process's CPU than anything else it does, so it runs only where nothing else ends turns.
+ * off again when it says its VAD runs. Silero on every frame of the caller's audio was the largest
+ * single cost of a job process (BENCHMARKS.md, "Concurrency"), so it runs only where nothing else ends turns.
  */
 function fallbackTurns(ctx: JobContext, session: voice.AgentSession, audio: CallerAudioWindow, endOfTurn: Pick<EndOfTurnController, 'onHint'>, log: Logger) {
   const turns = new AgentVadTurns(audio, {
