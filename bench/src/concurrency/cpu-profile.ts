@@ -23,7 +23,7 @@ const any = (test: (f: Frame) => boolean) => (stack: Frame[]) => stack.some(test
 /** The parts of a call, in the order they are tried. */
 export const PARTS: { part: string; match: (stack: Frame[]) => boolean }[] = [
   { part: 'Silero VAD (the agent’s fallback VAD)', match: any((f) => f.url.includes('/@livekit/agents-plugin-silero/') || f.url.includes('/onnxruntime-node/')) },
-  { part: 'loading code (job start)', match: any((f) => (f.url.startsWith('node:internal/modules') || f.url.includes('/tsx/')) ) },
+  { part: 'loading code (job start)', match: any((f) => f.url.startsWith('node:internal/modules') || f.url.includes('/tsx/')) },
   {
     part: 'caller audio → model (session input streams, 100 ms chunks, base64, WebSocket)',
     match: any((f) => ['pushAudio', '_mainTaskImpl', 'pumpInput'].includes(f.fn) || /\/ws\/|identity_transform|audio_recognition|multi_input_stream|agent_activity/.test(f.url)),
