@@ -23,7 +23,7 @@ const utterance = loadUtterance(RECORDINGS.goforward.file);
 describe('cluster: two LiveKit nodes, two agent workers, two servers on one database', () => {
   let cluster: Cluster;
   const callers: SyntheticCaller[] = [];
-  /** Nodes still running (the node-loss case stops one). */
+  /** Nodes still running. */
   const liveNodes = () => cluster.nodes.filter((n) => n.service.child.exitCode === null && n.service.child.signalCode === null);
   const rooms = (node: ClusterNode) => new RoomServiceClient(node.httpUrl, cluster.apiKey, cluster.apiSecret);
   const until = async <T>(what: string, get: () => Promise<T | null | undefined>, timeoutMs = 30_000): Promise<T> => {
@@ -159,6 +159,5 @@ describe('cluster: two LiveKit nodes, two agent workers, two servers on one data
     expect(at).toBeGreaterThanOrEqual(leftAt); // it waited for the call
     await next.caller.leave();
   });
-  // Losing a LiveKit node is measured but not a CI case yet: in one of three runs the surviving
-  // worker died of an unhandled WebSocket error after the kill (README, *Running as a cluster*).
+  // Losing a LiveKit node: cluster-node-loss.test.ts; a rolling restart: cluster-rolling-restart.test.ts.
 });

@@ -1,0 +1,124 @@
+/**
+ * A rolling restart of every agent worker and every server instance during a live call (issue 15),
+ * on the loopback cluster (`startCluster`), each step as an operator would do it:
+ * - a worker: start its replacement, wait until it is ready, SIGTERM the old one's process group —
+ *   it drains (reports full, takes no job, finishes its calls, exits);
+ * - a server: SIGTERM it (it drains its requests), start it again on the same port; meanwhile the
+ *   other instance answers, as behind a load balancer.
+ * After every step the live call still gets answers, and a new call is answered by a worker that
+ * is not draining; one new call is made while a server is down. At the end the caller hangs up and
+ * every old worker exits. Timings are printed, not bounded.
+ */
+import { join } from 'node:path';
+import { RoomServiceClient } from 'livekit-server-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKER_ATTRIBUTE } from '@voice-widget/protocol';
+import { type Cluster, REPO_ROOT, startCluster } from '@voice-widget/stack';
+import { RECORDINGS, SyntheticCaller, disposeRtc, loadUtterance } from '@voice-widget/testkit';
+
+const DIR = join(REPO_ROOT, '.state', 'e2e-cluster-rolling-restart');
+const ORIGIN = 'https://shop.example';
+const utterance = loadUtterance(RECORDINGS.goforward.file);
+
+describe('cluster: rolling restart of every worker and server during a call', () => {
+  let cluster: Cluster;
+  const callers: SyntheticCaller[] = [];
+  const until = async <T>(what: string, get: () => Promise<T | null | undefined>, timeoutMs = 30_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await get().catch(() => null);
+      if (v !== null && v !== undefined) return v;
+      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+  const rooms = () => new RoomServiceClient(cluster.nodes[0]!.httpUrl, cluster.apiKey, cluster.apiSecret);
+  const workerOf = (room: string) =>
+    until(`agent participant in ${room}`, async () => (await rooms().listParticipants(room)).map((p) => p.attributes[WORKER_ATTRIBUTE]).find(Boolean));
+  /** A caller through `server` that heard the greeting; returns it with the worker serving it. */
+  const call = async (server: Cluster['servers'][number]) => {
+    const c = new SyntheticCaller();
+    callers.push(c);
+    try {
+      await c.join(server.url, 'acme', ORIGIN, 40_000);
+    } catch (err) {
+      await c.leave().catch(() => {});
+      throw err;
+    }
+    await c.waitForQuiet(800, 20_000); // the greeting
+    const room = c.session!.room;
+    return { caller: c, room, worker: await workerOf(room) };
+  };
+  /** Says one utterance; true when the agent answered (a new audio onset after the speech). */
+  const answered = async (c: SyntheticCaller) => {
+    const before = c.turns.length;
+    await c.say(utterance, 20_000);
+    return c.turns.length === before + 1;
+  };
+  /** Hangs up and closes the room at once, so its job does not hold a worker for LiveKit's 20 s departure timeout. */
+  const hangUp = async (c: { caller: SyntheticCaller; room: string }) => {
+    await c.caller.leave();
+    await rooms().deleteRoom(c.room).catch(() => {});
+  };
+  const draining = new Set<string>();
+  /** A new call through `server`, answered by a worker that is not draining. */
+  const newCallWorks = async (server: Cluster['servers'][number], step: string) => {
+    const n = await call(server);
+    console.log(`${step}: new call ${n.room} through ${server.name} by ${n.worker}`);
+    expect(draining.has(n.worker), `${n.worker} is draining`).toBe(false);
+    expect(await answered(n.caller)).toBe(true);
+    await hangUp(n);
+  };
+
+  beforeAll(async () => {
+    cluster = await startCluster({
+      dir: DIR,
+      // Two calls per worker: the live call and a new one can share the worker that is not draining.
+      agentEnv: { AGENT_MAX_CALLS: '2', AGENT_IDLE_PROCESSES: '1' },
+      serverEnv: { SESSIONS_RATE_PER_MIN: '100', SWEEP_INTERVAL_S: '1' },
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(callers.map((c) => c.leave().catch(() => {})));
+    await cluster?.stop();
+    await disposeRtc(); // rtc-node's FFI would keep the worker alive
+  });
+
+  it('restarts worker-1, worker-2, server-a and server-b in turn: the live call keeps its answers, new calls work throughout', async () => {
+    const [a, b] = cluster.servers;
+    const live = await call(b!);
+    console.log(`live call ${live.room} by ${live.worker}`);
+    const old = [...cluster.workers];
+
+    for (const [i, worker] of old.entries()) {
+      const step = `restart ${worker.name}`;
+      const startedAt = Date.now();
+      await cluster.addWorker(`${worker.name}b`, i);
+      draining.add(worker.name);
+      process.kill(-worker.service.child.pid!, 'SIGTERM'); // the whole group, as systemd would: job processes ignore it
+      await new Promise((r) => setTimeout(r, 3_000)); // LiveKit hears "full" from the draining worker (load every 2.5 s)
+      console.log(`${step}: ${worker.name}b ready and ${worker.name} draining ${Date.now() - startedAt} ms after the step began`);
+      expect(await answered(live.caller), `live call answered after ${step}`).toBe(true);
+      await newCallWorks(i === 0 ? a! : b!, step);
+    }
+
+    for (const [i, server] of cluster.servers.entries()) {
+      const step = `restart ${server.name}`;
+      const other = cluster.servers[1 - i]!;
+      const startedAt = Date.now();
+      const restarted = cluster.restartServer(server.name);
+      await newCallWorks(other, `${step} (while it restarts)`); // the load balancer's other instance
+      await restarted;
+      console.log(`${step}: back ${Date.now() - startedAt} ms after its SIGTERM`);
+      expect(await answered(live.caller), `live call answered after ${step}`).toBe(true);
+      await newCallWorks(server, step);
+    }
+
+    expect(live.caller.disconnectedAt).toBeNull();
+    const leftAt = Date.now();
+    await hangUp(live);
+    const exits = await Promise.all(old.map((w) => w.service.exited.then((code) => `${w.name} exited (${code}) ${Date.now() - leftAt} ms after the live call ended`)));
+    console.log(exits.join('; '));
+    for (const w of old) expect(w.service.child.exitCode ?? w.service.child.signalCode).not.toBeNull();
+  }, 300_000);
+});
