@@ -123,7 +123,8 @@ describe('cluster: a LiveKit node lost', () => {
           `caller reconnected ${since(reconnected)}, disconnected ${since(c.caller.disconnectedAt)} after the kill; answered after it: ${ok}; agent: ${!c.caller.agentPresent ? 'gone' : c.caller.agentIdentity === c.agent ? 'the same' : 'a new one (resumed)'}`,
       );
     }
-    console.log(`node lost: first new call heard its greeting ${recoveredMs} ms after the kill (attempt ${attempts}), on ${next.node} by ${next.worker}`);
+    const firstAudioMs = (next.caller.onsets[0] ?? Number.NaN) - killedAt;
+    console.log(`node lost: first new call heard its agent ${firstAudioMs} ms after the kill, its greeting over at ${recoveredMs} ms (attempt ${attempts}), on ${next.node} by ${next.worker}`);
     for (const o of outcomes) console.log(`node lost: ${o}`);
 
     // Every worker is still up — also worker-1, whose own node is gone (it keeps retrying) — and no
