@@ -13,10 +13,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WORKER_ATTRIBUTE } from '@voice-widget/protocol';
-import { type Cluster, REPO_ROOT, startCluster } from '@voice-widget/stack';
-import { RECORDINGS, SyntheticCaller, disposeRtc, loadUtterance } from '@voice-widget/testkit';
-import { RoomServiceClient } from 'livekit-server-sdk';
+import { type Cluster, REPO_ROOT } from '@voice-widget/stack';
+import { type ClusterCalls, RECORDINGS, loadUtterance, startTestCluster, until } from '@voice-widget/testkit';
 
 const DIR = join(REPO_ROOT, '.state', 'e2e-cluster-node-loss');
 const ORIGIN = 'https://shop.example';
@@ -26,65 +24,24 @@ const CRASH_LINES = /Unhandled 'error' event|Uncaught|UnhandledPromiseRejection|
 
 describe('cluster: a LiveKit node lost', () => {
   let cluster: Cluster;
-  const callers: SyntheticCaller[] = [];
-  const until = async <T>(what: string, get: () => Promise<T | null | undefined>, timeoutMs = 30_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await get().catch(() => null);
-      if (v !== null && v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  };
-  const survivingNode = () => cluster.nodes[1]!;
-  const rooms = () => new RoomServiceClient(survivingNode().httpUrl, cluster.apiKey, cluster.apiSecret);
-  const workerOf = (room: string) =>
-    until(`agent participant in ${room}`, async () => (await rooms().listParticipants(room)).map((p) => p.attributes[WORKER_ATTRIBUTE]).find(Boolean));
-  /** A caller through `server` that heard the greeting; returns it with its room's node and worker. */
-  const call = async (server: Cluster['servers'][number], agentTimeoutMs = 40_000) => {
-    const c = new SyntheticCaller();
-    callers.push(c);
-    try {
-      await c.join(server.url, 'acme', ORIGIN, agentTimeoutMs);
-    } catch (err) {
-      await c.leave().catch(() => {});
-      throw err;
-    }
-    await c.waitForQuiet(800, 20_000); // the greeting
-    const room = c.session!.room;
-    const node = await until(`node of ${room}`, () => cluster.roomNode(room));
-    return { caller: c, room, node, worker: await workerOf(room), via: server.name, agent: c.agentIdentity };
-  };
-  /** Says one utterance; true when the agent answered (a new audio onset after the speech). */
-  const answered = async (c: SyntheticCaller) => {
-    const before = c.turns.length;
-    await c.say(utterance, 20_000);
-    return c.turns.length === before + 1;
-  };
+  let calls: ClusterCalls;
   const alive = (s: { service: { child: { exitCode: number | null; signalCode: string | null } } }) =>
     s.service.child.exitCode === null && s.service.child.signalCode === null;
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    cluster = await startCluster({
-      dir: DIR,
-      // Two calls per worker: the surviving worker takes new calls even while it still holds a job
-      // whose room was on the lost node.
-      agentEnv: { AGENT_MAX_CALLS: '2', AGENT_IDLE_PROCESSES: '1' },
-      serverEnv: { SESSIONS_RATE_PER_MIN: '100', SWEEP_INTERVAL_S: '1' },
-    });
+    // Two calls per worker: the surviving worker takes new calls even while it still holds a job
+    // whose room was on the lost node.
+    ({ cluster, calls, stop } = await startTestCluster({ dir: DIR, maxCalls: 2, origin: ORIGIN, utterance }));
   });
-  afterAll(async () => {
-    await Promise.all(callers.map((c) => c.leave().catch(() => {})));
-    await cluster?.stop();
-    await disposeRtc(); // rtc-node's FFI would keep the worker alive
-  });
+  afterAll(() => stop?.());
 
   it('kill -9 of a node: new calls go to the other node and are answered; no worker dies; calls that were up are measured', async () => {
     const [a, b] = cluster.servers;
     const [lost, survivor] = cluster.nodes;
     // One call through each server (server-a's callers connect to lk-1, server-b's to lk-2); rooms
     // go to the node with fewer rooms, so the two calls are hosted one on each node.
-    const before = [await call(a!), await call(b!)];
+    const before = [await calls.call(a!), await calls.call(b!)];
     for (const c of before) console.log(`before: ${c.room} on ${c.node} by ${c.worker}, caller via ${c.via}`);
     expect(new Set(before.map((c) => c.node))).toEqual(new Set(['lk-1', 'lk-2']));
 
@@ -97,13 +54,13 @@ describe('cluster: a LiveKit node lost', () => {
       'a new call after the node loss',
       async () => {
         attempts++;
-        return call(b!, 15_000);
+        return calls.call(b!, {}, 15_000);
       },
       90_000,
     );
     const recoveredMs = Date.now() - killedAt;
     expect(next.node).toBe(survivor!.name);
-    expect(await answered(next.caller)).toBe(true);
+    expect(await calls.answered(next.caller)).toBe(true);
 
     // The calls that were up. What decides a call's fate is where its participants' signal
     // connections go, not which node hosted the room: a participant connected to the surviving
@@ -113,7 +70,7 @@ describe('cluster: a LiveKit node lost', () => {
     const outcomes: string[] = [];
     for (const c of before) {
       const survives = c.via === 'server-b' && c.worker === 'worker-2';
-      const ok = await answered(c.caller);
+      const ok = await calls.answered(c.caller);
       if (survives) expect(ok, `${c.room} answered after the kill`).toBe(true);
       else await until(`caller of ${c.room} told`, async () => c.caller.disconnectedAt ?? (c.caller.agentPresent ? null : Date.now()), 60_000);
       const since = (t: number | null | undefined) => (t ? `${t - killedAt} ms` : 'never');

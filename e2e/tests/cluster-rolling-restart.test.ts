@@ -10,11 +10,9 @@
  * every old worker exits. Timings are printed, not bounded.
  */
 import { join } from 'node:path';
-import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WORKER_ATTRIBUTE } from '@voice-widget/protocol';
-import { type Cluster, REPO_ROOT, startCluster } from '@voice-widget/stack';
-import { RECORDINGS, SyntheticCaller, disposeRtc, loadUtterance } from '@voice-widget/testkit';
+import { type Cluster, REPO_ROOT } from '@voice-widget/stack';
+import { type ClusterCalls, RECORDINGS, loadUtterance, startTestCluster } from '@voice-widget/testkit';
 
 const DIR = join(REPO_ROOT, '.state', 'e2e-cluster-rolling-restart');
 const ORIGIN = 'https://shop.example';
@@ -22,71 +20,27 @@ const utterance = loadUtterance(RECORDINGS.goforward.file);
 
 describe('cluster: rolling restart of every worker and server during a call', () => {
   let cluster: Cluster;
-  const callers: SyntheticCaller[] = [];
-  const until = async <T>(what: string, get: () => Promise<T | null | undefined>, timeoutMs = 30_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await get().catch(() => null);
-      if (v !== null && v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  };
-  const rooms = () => new RoomServiceClient(cluster.nodes[0]!.httpUrl, cluster.apiKey, cluster.apiSecret);
-  const workerOf = (room: string) =>
-    until(`agent participant in ${room}`, async () => (await rooms().listParticipants(room)).map((p) => p.attributes[WORKER_ATTRIBUTE]).find(Boolean));
-  /** A caller through `server` that heard the greeting; returns it with the worker serving it. */
-  const call = async (server: Cluster['servers'][number]) => {
-    const c = new SyntheticCaller();
-    callers.push(c);
-    try {
-      await c.join(server.url, 'acme', ORIGIN, 40_000);
-    } catch (err) {
-      await c.leave().catch(() => {});
-      throw err;
-    }
-    await c.waitForQuiet(800, 20_000); // the greeting
-    const room = c.session!.room;
-    return { caller: c, room, worker: await workerOf(room) };
-  };
-  /** Says one utterance; true when the agent answered (a new audio onset after the speech). */
-  const answered = async (c: SyntheticCaller) => {
-    const before = c.turns.length;
-    await c.say(utterance, 20_000);
-    return c.turns.length === before + 1;
-  };
-  /** Hangs up and closes the room at once, so its job does not hold a worker for LiveKit's 20 s departure timeout. */
-  const hangUp = async (c: { caller: SyntheticCaller; room: string }) => {
-    await c.caller.leave();
-    await rooms().deleteRoom(c.room).catch(() => {});
-  };
+  let calls: ClusterCalls;
   const draining = new Set<string>();
   /** A new call through `server`, answered by a worker that is not draining. */
   const newCallWorks = async (server: Cluster['servers'][number], step: string) => {
-    const n = await call(server);
+    const n = await calls.call(server);
     console.log(`${step}: new call ${n.room} through ${server.name} by ${n.worker}`);
     expect(draining.has(n.worker), `${n.worker} is draining`).toBe(false);
-    expect(await answered(n.caller)).toBe(true);
-    await hangUp(n);
+    expect(await calls.answered(n.caller)).toBe(true);
+    await calls.hangUp(n);
   };
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    cluster = await startCluster({
-      dir: DIR,
-      // Two calls per worker: the live call and a new one can share the worker that is not draining.
-      agentEnv: { AGENT_MAX_CALLS: '2', AGENT_IDLE_PROCESSES: '1' },
-      serverEnv: { SESSIONS_RATE_PER_MIN: '100', SWEEP_INTERVAL_S: '1' },
-    });
+    // Two calls per worker: the live call and a new one can share the worker that is not draining.
+    ({ cluster, calls, stop } = await startTestCluster({ dir: DIR, maxCalls: 2, origin: ORIGIN, utterance }));
   });
-  afterAll(async () => {
-    await Promise.all(callers.map((c) => c.leave().catch(() => {})));
-    await cluster?.stop();
-    await disposeRtc(); // rtc-node's FFI would keep the worker alive
-  });
+  afterAll(() => stop?.());
 
   it('restarts worker-1, worker-2, server-a and server-b in turn: the live call keeps its answers, new calls work throughout', async () => {
     const [a, b] = cluster.servers;
-    const live = await call(b!);
+    const live = await calls.call(b!);
     const liveAgent = live.caller.agentIdentity;
     console.log(`live call ${live.room} by ${live.worker}`);
     const old = [...cluster.workers];
@@ -100,7 +54,7 @@ describe('cluster: rolling restart of every worker and server during a call', ()
       process.kill(-worker.service.child.pid!, 'SIGTERM'); // the whole group, as systemd would: job processes ignore it
       await new Promise((r) => setTimeout(r, 3_000)); // LiveKit hears "full" from the draining worker (load every 2.5 s)
       console.log(`${step}: ${worker.name}b ready and ${worker.name} draining ${Date.now() - startedAt} ms after the step began`);
-      expect(await answered(live.caller), `live call answered after ${step}`).toBe(true);
+      expect(await calls.answered(live.caller), `live call answered after ${step}`).toBe(true);
       await newCallWorks(i === 0 ? a! : b!, step);
     }
 
@@ -112,7 +66,7 @@ describe('cluster: rolling restart of every worker and server during a call', ()
       await newCallWorks(other, `${step} (while it restarts)`); // the load balancer's other instance
       await restarted;
       console.log(`${step}: back ${Date.now() - startedAt} ms after its SIGTERM`);
-      expect(await answered(live.caller), `live call answered after ${step}`).toBe(true);
+      expect(await calls.answered(live.caller), `live call answered after ${step}`).toBe(true);
       await newCallWorks(server, step);
     }
 
@@ -122,7 +76,7 @@ describe('cluster: rolling restart of every worker and server during a call', ()
     const record = await fetch(new URL(`/api/admin/calls/${live.room}`, a!.url), { headers: { Authorization: `Bearer ${cluster.adminKey}` } });
     expect(((await record.json()) as { call: { resumes: unknown[] } }).call.resumes).toEqual([]);
     const leftAt = Date.now();
-    await hangUp(live);
+    await calls.hangUp(live);
     const exited = await Promise.all(exits);
     console.log(exited.map((e) => `${e.name} exited (${e.code}) ${e.at - leftAt} ms after the live call ended`).join('; '));
     // The worker that held the live call drained: it waited for the call, then exited.
