@@ -48,7 +48,10 @@ export interface ClusterNode {
 /** A running cluster on loopback; `stop()` ends every process it started. */
 export interface Cluster extends RunningServices {
   nodes: ClusterNode[];
-  /** Server instances `server-a`, `server-b` (one PostgreSQL, one Redis); `a` talks to node 1, `b` to node 2. */
+  /**
+   * Server instances `server-a`, `server-b` (one PostgreSQL, one Redis); `a` talks to node 1, `b`
+   * to node 2. `service` is replaced when {@link Cluster.restartServer} restarts one.
+   */
   servers: { name: string; url: string; service: Service }[];
   /** Agent workers `worker-1` (registered with node 1) and `worker-2` (node 2); the name is their `WORKER_NAME`. */
   workers: { name: string; service: Service }[];
@@ -211,7 +214,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       workers.push(worker);
       return { worker, ready: started.ready };
     };
-    const workerStarts = await Promise.all(nodes.map((_, i) => spawnClusterWorker(`worker-${i + 1}`, i)));
+    const workerStarts = [];
+    for (const i of nodes.keys()) workerStarts.push(await spawnClusterWorker(`worker-${i + 1}`, i)); // ports taken one by one
     await Promise.all(workerStarts.map((s) => s.ready));
     let demoUrl: string | null = null;
     if (opts.demoSite) {
@@ -258,7 +262,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         const i = servers.findIndex((s) => s.name === name);
         const server = servers[i];
         if (!server) throw new Error(`no server ${name}`);
-        await server.service.stop(); // SIGTERM: it drains; SIGKILL after 5 s
+        await server.service.stop(15_000); // SIGTERM: it drains (SHUTDOWN_GRACE_MS, 10 s by default); SIGKILL after 15 s
         const again = spawnClusterServer(i, `${name}-restart${++serverRestarts}`);
         server.service = again.service;
         await again.ready;
