@@ -6,7 +6,7 @@ import { loadOrCreateKeys, loadOrCreateSecret } from './keys.ts';
 import { type LiveKitServerOptions, resolveLiveKitBinaries, startLiveKitServer } from './livekit.ts';
 import { startLocalModel } from './local-model.ts';
 import { STATE_DIR, pkgDir } from './paths.ts';
-import { freeTcpPort } from './ports.ts';
+import { freeTcpPort, freeTcpUdpPort } from './ports.ts';
 import { startPostgres } from './postgres.ts';
 import { type Service, httpOk, spawnService, waitUntilReady } from './service.ts';
 import { startRedis } from './sip.ts';
@@ -38,8 +38,9 @@ export interface ClusterNode {
   /** The running livekit-server; replaced by {@link ClusterNode.restart}. */
   service: Service;
   /**
-   * Starts the node again with the same config (address, ports, Redis) after it stopped or was
-   * killed — a machine that came back; logs to `<name>-restart<n>.log`. Resolves once it answers.
+   * Starts the node again with the same config (address, signal port, Redis; new media ports)
+   * after it stopped or was killed — a machine that came back; logs to `<name>-restart<n>.log`.
+   * Resolves once it answers.
    * @throws Error when it is still running or does not come up within 20 s.
    */
   restart(): Promise<void>;
@@ -155,7 +156,14 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         service: lk.service,
         async restart() {
           if (node.service.child.exitCode === null && node.service.child.signalCode === null) throw new Error(`${name} is still running`);
-          const again = await startLiveKitServer({ ...lkOpts, name: `${name}-restart${++restarts}` });
+          // The same signal port (clients' URLs); fresh media ports: an ephemeral UDP socket (an
+          // ICE candidate of some peer) may hold the old one meanwhile — clients learn them by ICE.
+          const again = await startLiveKitServer({
+            ...lkOpts,
+            name: `${name}-restart${++restarts}`,
+            rtcTcpPort: await freeTcpUdpPort(),
+            rtcUdpPort: await freeTcpUdpPort(),
+          });
           services.push(again.service);
           node.service = again.service;
         },
