@@ -25,7 +25,7 @@ import { holdLease } from './resume/job-lease.ts';
 import { restoreHandoff } from './resume/restore-handoff.ts';
 import { resumeChatContext, resumeSentence } from './resume/resume-state.ts';
 import { jobRole, markLeaving } from './resume/take-over.ts';
-import { handOverWhenWorkerDies } from './resume/worker-lost.ts';
+import { type HandOver, handOver, handOverWhenWorkerDies } from './resume/worker-lost.ts';
 import { BatchSink } from './server-api/batch-sink.ts';
 import { ServerClient } from './server-api/client.ts';
 import { type CallSetup, callSetup, fallbackConfig } from './session/agent-setup.ts';
@@ -35,6 +35,7 @@ import { sayExactly } from './session/prompts.ts';
 import { wireCallerInput } from './session/caller-input.ts';
 import { interruptIfAllowed } from './session/interrupt.ts';
 import { createVoiceSession } from './session/voice-session.ts';
+import { onModelSessionFailed } from './session/model-failure.ts';
 import { sayAndWait } from './session/speak.ts';
 import { ConversationLog } from './tools/conversation-log.ts';
 import { ToolGuard } from './tools/guard.ts';
@@ -146,10 +147,10 @@ export default defineAgent({
     }
     const identity = ctx.room.localParticipant?.identity;
     if (identity) leases.set(ctx, holdLease({ room, identity }));
-    // The worker died under this job: hand the call over now rather than go silent in 15 s.
-    const unwatch =
+    // Handing the call over to another agent (resume/): when this job's worker or its model is lost.
+    const handOff: HandOver | null =
       identity && call.server
-        ? handOverWhenWorkerDies({
+        ? {
             room: ctx.room,
             identity,
             server: call.server,
@@ -159,8 +160,10 @@ export default defineAgent({
             },
             shutdown: (reason) => ctx.shutdown(reason),
             log,
-          })
-        : () => {};
+          }
+        : null;
+    // The worker died under this job: hand the call over now rather than go silent in 15 s.
+    const unwatch = handOff ? handOverWhenWorkerDies(handOff) : () => {};
     ctx.addShutdownCallback(async () => unwatch());
     // Nothing that costs model time before someone can hear it: a session created on hover (or a
     // stranger's session request) waits here for its caller, then leaves at the join window.
@@ -188,6 +191,13 @@ export default defineAgent({
       }),
       room: ctx.room,
       inputOptions: { textEnabled: false }, // typed messages go through the caller's limits (caller-input.ts)
+    });
+    // The model lost for good (its retries spent) leaves the session closed and the agent mute:
+    // hand the call over, so another agent (and model connection) resumes it.
+    onModelSessionFailed(session, (error) => {
+      log.error({ err: error }, 'model session failed; handing the call over');
+      if (handOff) void handOver(handOff, 'model_lost');
+      else ctx.shutdown('model session failed');
     });
     const recorder = role.kind === 'resume' ? call.record(session, role.nextSeq, role.lines.map((l) => l.speaker)) : call.record(session);
     const callerLimits = new CallerLimits(); // every RPC and typed message of the caller's (guard/caller-limits.ts)

@@ -5,6 +5,7 @@
  * workers are the same code. With neither, the worker refuses to start and says why.
  * SIGTERM drains (@livekit/agents, production mode): the worker reports itself full to LiveKit, takes
  * no new job, waits for its calls to end (job processes ignore SIGTERM), then exits.
+ * Losing its LiveKit node does not end it: it keeps reconnecting (README, *Running as a cluster*).
  */
 import { fileURLToPath } from 'node:url';
 import { ServerOptions, cli } from '@livekit/agents';
@@ -65,5 +66,9 @@ cli.runApp(
     // A job process starting on a busy machine can take longer than the default 10 s; killing it
     // then only queues another start behind the same load.
     initializeProcessTimeout: 30_000,
+    // Never give up on LiveKit: after 10 failed reconnects (about 80 s) the library ends the
+    // worker with exit code 1, and its job processes with it — calls in rooms on other, healthy
+    // nodes would die because one node (or the way to it) did. The retries back off to every 10 s.
+    maxRetry: Number.POSITIVE_INFINITY,
   }),
 );

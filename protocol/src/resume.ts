@@ -23,6 +23,8 @@ export const AgentLostCause = z.enum([
   'worker_exit',
   /** LiveKit's `participant_left` webhook for the agent, with no leaving mark (e.g. the worker died too). */
   'participant_left',
+  /** The job's model session failed for good (its connection retries spent) and the job handed its call over. */
+  'model_lost',
 ]);
 export type AgentLostCause = z.infer<typeof AgentLostCause>;
 
@@ -66,8 +68,11 @@ export const AgentLostReport = z
     identity: z.string().min(1).max(256),
     /** When the worker saw the job process gone, ms since epoch. */
     atMs: z.number().int().min(0),
-    /** What was lost: the job process (reported by its worker, the default) or the worker (by its orphaned job). */
-    cause: z.enum(['job_exit', 'worker_exit']).default('job_exit'),
+    /**
+     * What was lost: the job process (reported by its worker, the default), the worker (by its
+     * orphaned job) or the model session (by the job whose session failed).
+     */
+    cause: z.enum(['job_exit', 'worker_exit', 'model_lost']).default('job_exit'),
   })
   .strict();
 export type AgentLostReport = z.infer<typeof AgentLostReport>;

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { createClient } from 'redis';
 import { spawnAgentWorker, spawnServer } from './apps.ts';
 import { loadOrCreateKeys, loadOrCreateSecret } from './keys.ts';
-import { resolveLiveKitBinaries, startLiveKitServer } from './livekit.ts';
+import { type LiveKitServerOptions, resolveLiveKitBinaries, startLiveKitServer } from './livekit.ts';
 import { startLocalModel } from './local-model.ts';
 import { STATE_DIR, pkgDir } from './paths.ts';
-import { freeTcpPort } from './ports.ts';
+import { freeTcpPort, freeTcpUdpPort } from './ports.ts';
 import { startPostgres } from './postgres.ts';
 import { type Service, httpOk, spawnService, waitUntilReady } from './service.ts';
 import { startRedis } from './sip.ts';
@@ -35,13 +35,24 @@ export interface ClusterNode {
   httpUrl: string;
   /** The loopback address it binds and announces (`rtc.node_ip`). */
   nodeIp: string;
+  /** The running livekit-server; replaced by {@link ClusterNode.restart}. */
   service: Service;
+  /**
+   * Starts the node again with the same config (address, signal port, Redis; new media ports)
+   * after it stopped or was killed — a machine that came back; logs to `<name>-restart<n>.log`.
+   * Resolves once it answers.
+   * @throws Error when it is still running or does not come up within 20 s.
+   */
+  restart(): Promise<void>;
 }
 
 /** A running cluster on loopback; `stop()` ends every process it started. */
 export interface Cluster extends RunningServices {
   nodes: ClusterNode[];
-  /** Server instances `server-a`, `server-b` (one PostgreSQL, one Redis); `a` talks to node 1, `b` to node 2. */
+  /**
+   * Server instances `server-a`, `server-b` (one PostgreSQL, one Redis); `a` talks to node 1, `b`
+   * to node 2. `service` is replaced when {@link Cluster.restartServer} restarts one.
+   */
   servers: { name: string; url: string; service: Service }[];
   /** Agent workers `worker-1` (registered with node 1) and `worker-2` (node 2); the name is their `WORKER_NAME`. */
   workers: { name: string; service: Service }[];
@@ -56,6 +67,20 @@ export interface Cluster extends RunningServices {
    * → node id → the node's record in `nodes`, which carries its IP); null when no node has it.
    */
   roomNode(room: string): Promise<string | null>;
+  /**
+   * One step of a rolling restart, as far as one box allows: SIGTERM server `name` (it drains:
+   * no new connections, requests in flight finish), wait for its exit, start it again on the same
+   * port (meanwhile the other instance answers, as behind a load balancer). Resolves once its
+   * `/healthz` answers; its log is `logs/<name>-restart<n>.log`.
+   * @throws Error when there is no such server or it does not come up.
+   */
+  restartServer(name: string): Promise<void>;
+  /**
+   * Starts one more agent worker `name` (also its `WORKER_NAME` and log name) registered with node
+   * `nodeIndex` and writing to server `nodeIndex`, like the first two; resolves once it is ready.
+   * It stops with the cluster.
+   */
+  addWorker(name: string, nodeIndex: number): Promise<Cluster['workers'][number]>;
 }
 
 /** Loopback addresses of the nodes (Linux routes all of 127.0.0.0/8 to `lo`: nothing to configure). */
@@ -100,10 +125,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 
     const serverPorts = [await freeTcpPort(), await freeTcpPort()] as const;
     const demoPort = await freeTcpPort();
+    let serverRestarts = 0;
     const nodes: ClusterNode[] = [];
     for (const [i, nodeIp] of CLUSTER_NODE_IPS.entries()) {
       const name = `lk-${i + 1}`;
-      const lk = await startLiveKitServer({
+      const lkOpts: LiveKitServerOptions = {
         name,
         binary: bins.server,
         keys,
@@ -118,18 +144,40 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         dir: join(dir, name),
         echo: opts.echo,
         redact,
-      });
+      };
+      const lk = await startLiveKitServer(lkOpts);
       services.push(lk.service);
-      nodes.push({ name, url: lk.url, httpUrl: lk.httpUrl, nodeIp, service: lk.service });
+      let restarts = 0;
+      const node: ClusterNode = {
+        name,
+        url: lk.url,
+        httpUrl: lk.httpUrl,
+        nodeIp,
+        service: lk.service,
+        async restart() {
+          if (node.service.child.exitCode === null && node.service.child.signalCode === null) throw new Error(`${name} is still running`);
+          // The same signal port (clients' URLs); fresh media ports: an ephemeral UDP socket (an
+          // ICE candidate of some peer) may hold the old one meanwhile — clients learn them by ICE.
+          const again = await startLiveKitServer({
+            ...lkOpts,
+            name: `${name}-restart${++restarts}`,
+            rtcTcpPort: await freeTcpUdpPort(),
+            rtcUdpPort: await freeTcpUdpPort(),
+          });
+          services.push(again.service);
+          node.service = again.service;
+        },
+      };
+      nodes.push(node);
     }
 
     const adminKeyFile = join(dir, 'admin-key');
     const servers: Cluster['servers'] = [];
-    for (const [i, port] of serverPorts.entries()) {
-      const name = `server-${'ab'[i]}`;
+    /** Starts server instance `i` (talking to node `i`) on its port, logging as `logName`. */
+    const spawnClusterServer = (i: number, logName: string) => {
       const started = spawnServer({
-        name,
-        port,
+        name: logName,
+        port: serverPorts[i]!,
         livekit: { url: nodes[i]!.url, apiKey: keys.apiKey, apiSecret: keys.apiSecret, agentName },
         env: {
           DATABASE_URL: postgres.url,
@@ -146,18 +194,22 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         redact,
       });
       services.push(started.service);
+      return started;
+    };
+    for (const i of serverPorts.keys()) {
+      const name = `server-${'ab'[i]}`;
+      const started = spawnClusterServer(i, name);
       await started.ready; // one after the other: the first one migrates and bootstraps
       servers.push({ name, url: started.url, service: started.service });
     }
 
     const workers: Cluster['workers'] = [];
-    const workerPorts = [await freeTcpPort(), await freeTcpPort()];
-    const workerStarts = nodes.map((node, i) => {
-      const name = `worker-${i + 1}`;
+    /** Starts worker `name` registered with node `i`, writing to server `i`. */
+    const spawnClusterWorker = async (name: string, i: number) => {
       const started = spawnAgentWorker({
         name,
-        livekit: { url: node.url, apiKey: keys.apiKey, apiSecret: keys.apiSecret, agentName },
-        httpPort: workerPorts[i]!,
+        livekit: { url: nodes[i]!.url, apiKey: keys.apiKey, apiSecret: keys.apiSecret, agentName },
+        httpPort: await freeTcpPort(),
         serverUrl: servers[i]!.url,
         model,
         env: { WORKER_NAME: name, GREETING_CACHE_DIR: join(dir, 'greeting-cache'), ...opts.agentEnv }, // one cache for the pool
@@ -166,9 +218,12 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         redact,
       });
       services.push(started.service);
-      workers.push({ name, service: started.service });
-      return started;
-    });
+      const worker = { name, service: started.service };
+      workers.push(worker);
+      return { worker, ready: started.ready };
+    };
+    const workerStarts = [];
+    for (const i of nodes.keys()) workerStarts.push(await spawnClusterWorker(`worker-${i + 1}`, i)); // ports taken one by one
     await Promise.all(workerStarts.map((s) => s.ready));
     let demoUrl: string | null = null;
     if (opts.demoSite) {
@@ -211,6 +266,21 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       adminKeyFile,
       services,
       roomNode,
+      async restartServer(name) {
+        const i = servers.findIndex((s) => s.name === name);
+        const server = servers[i];
+        if (!server) throw new Error(`no server ${name}`);
+        await server.service.stop(15_000); // SIGTERM: it drains (SHUTDOWN_GRACE_MS, 10 s by default); SIGKILL after 15 s
+        const again = spawnClusterServer(i, `${name}-restart${++serverRestarts}`);
+        server.service = again.service;
+        await again.ready;
+      },
+      async addWorker(name, nodeIndex) {
+        if (!nodes[nodeIndex]) throw new Error(`no node ${nodeIndex}`);
+        const { worker, ready } = await spawnClusterWorker(name, nodeIndex);
+        await ready;
+        return worker;
+      },
       stop,
     };
   } catch (err) {

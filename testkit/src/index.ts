@@ -18,6 +18,7 @@ export { hookPeerConnections, pageNetworkStats, type PageNetworkStats } from './
 export { baresipCall, callerWav8k, sipp, toUlaw, wavSeconds, type BaresipCall, type SippResult } from './sip.ts';
 export { KNOWN_CALLER, LINE, type PhoneStack, startPhoneStack } from './sip-stack.ts';
 export { jobPidForRoom, parentPid } from './agent-jobs.ts';
+export { type ClusterCall, type ClusterCalls, clusterCalls, startTestCluster, until } from './cluster-calls.ts';
 export { SyntheticCaller, loadUtterance, HINT_AFTER_MS, SAMPLE_RATE, type CallerTurn, type Utterance } from './synthetic-caller.ts';
 export { checkoutSecretNeedles, logFilesUnder, scanLogs, type LogHit } from './log-scan.ts';
 export { ProbeReport, type ProbeOutcome } from './probes.ts';

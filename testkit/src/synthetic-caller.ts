@@ -72,6 +72,8 @@ export class SyntheticCaller {
   readonly metadataChanges: { at: number; metadata: string }[] = [];
   /** When the room disconnected this caller, ms since epoch (null while connected). */
   disconnectedAt: number | null = null;
+  /** The connection's losses and recoveries (rtc-node `Reconnecting` / `Reconnected`), ms since epoch. */
+  readonly reconnects: { event: 'reconnecting' | 'reconnected'; at: number }[] = [];
   #room = new Room();
   #source = new AudioSource(SAMPLE_RATE, 1, 100);
   #agentIdentity: string | null = null;
@@ -108,6 +110,8 @@ export class SyntheticCaller {
     this.#room
       .on(RoomEvent.DataReceived, (payload, _p, _kind, topic) => this.#onData(payload, topic))
       .on(RoomEvent.RoomMetadataChanged, (metadata) => this.metadataChanges.push({ at: Date.now(), metadata }))
+      .on(RoomEvent.Reconnecting, () => this.reconnects.push({ event: 'reconnecting', at: Date.now() }))
+      .on(RoomEvent.Reconnected, () => this.reconnects.push({ event: 'reconnected', at: Date.now() }))
       .on(RoomEvent.Disconnected, () => (this.disconnectedAt ??= Date.now()));
     await this.#room.connect(session.url, session.token, { autoSubscribe: true, dynacast: false });
     const track = LocalAudioTrack.createAudioTrack('mic', this.#source);

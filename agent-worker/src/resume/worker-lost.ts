@@ -46,19 +46,22 @@ export interface HandOver {
 }
 
 /**
- * When this job's worker dies, hands the call over: marks the leave, reports itself lost
- * (`worker_exit`) — the server removes this participant and dispatches a resuming agent to a live
- * worker — and ends the job itself only if the server did not take the call. Returns the function
- * that stops watching.
+ * Hands the call over to another agent: marks the leave, reports this agent lost (`cause`) — the
+ * server removes this participant and dispatches a resuming agent to a live worker — and ends the
+ * job itself only if the server did not take the call.
  */
+export async function handOver(h: HandOver, cause: 'worker_exit' | 'model_lost'): Promise<void> {
+  h.release();
+  await markLeaving(h.room, cause);
+  const r = await h.server.agentLost({ identity: h.identity, atMs: Date.now(), cause });
+  h.log.info({ ok: r.ok, ...(r.ok ? r.value : { err: r.error }) }, 'handed the call over');
+  if (!r.ok || !r.value.resumed) h.shutdown(cause);
+}
+
+/** When this job's worker dies, {@link handOver}s the call (`worker_exit`). Returns the function that stops watching. */
 export function handOverWhenWorkerDies(h: HandOver): () => void {
   return onWorkerLost(() => {
     h.log.warn('the worker process is gone; handing the call over');
-    h.release();
-    void markLeaving(h.room, 'worker_lost').then(async () => {
-      const r = await h.server.agentLost({ identity: h.identity, atMs: Date.now(), cause: 'worker_exit' });
-      h.log.info({ ok: r.ok, ...(r.ok ? r.value : { err: r.error }) }, 'handed the call over');
-      if (!r.ok || !r.value.resumed) h.shutdown('worker lost');
-    });
+    void handOver(h, 'worker_exit');
   });
 }

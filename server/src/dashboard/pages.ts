@@ -134,6 +134,7 @@ const LOST_CAUSE: Record<CallGap['cause'], string> = {
   job_exit: 'the worker: its job process exited',
   worker_exit: 'the job: its worker process exited',
   participant_left: 'LiveKit: the agent left the room',
+  model_lost: 'the job: its model session failed',
 };
 
 function gapsTable(gaps: CallGap[], at: (ms: number) => string): Html {
