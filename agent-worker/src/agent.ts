@@ -160,6 +160,10 @@ export default defineAgent({
           })
         : () => {};
     ctx.addShutdownCallback(async () => unwatch());
+    // The cached greeting waits on the agent's track for the caller's subscription and plays then,
+    // while the session and its model start (session/greeting.ts); nothing of it waits for them.
+    const greetingEarly = !outbound && role.kind !== 'resume' ? greeting.playCached(agentAudio, ctx.room) : Promise.resolve(false);
+    ctx.addShutdownCallback(async () => void greeting.stop());
     // Nothing that costs model time before someone can hear it: a session created on hover (or a
     // stranger's session request) waits here for its caller, then leaves at the join window.
     const joinBy = role.kind === 'resume' ? Date.now() : (meta?.joinBy ?? Date.now() + CALLER_JOIN_WINDOW_S * 1000);
@@ -217,13 +221,14 @@ export default defineAgent({
       onSpeechResumed: () => withAgent() && endOfTurn.onSpeechResumed(),
     };
     const pageTurns = agentDrivesTurns(setup.turnProfile);
-    const agentVad = pageTurns ? fallbackTurns(ctx, session, callerAudio, turns, log) : null;
+    const agentVad = pageTurns ? fallbackTurns(ctx, session, callerAudio, turns, () => greeting.stop(), log) : null;
     wireCallerInput(ctx, session, log, {
       turns: pageTurns ? turns : undefined,
       turnSource: agentVad?.onTurnSource,
       // Typed messages: to the model while the agent has the conversation, else to the transcript.
       typed: (text) => conversationCtl!.onTyped(text),
       limits: callerLimits,
+      stopGreeting: () => greeting.stop(),
     });
     phone?.attach(session, guard, conversation, { active: withAgent, onOperatorKey: () => warm?.viaKeypad() }); // keypad (DTMF)
     if (role.kind === 'resume') {
@@ -239,7 +244,10 @@ export default defineAgent({
     // Who answered decides what is said on an outbound call; otherwise the greeting (cached audio or the model).
     let greetedFrom: 'cache' | 'model' | 'outbound' = 'outbound';
     if (outbound && outboundScript) outbound.conduct(session, outboundScript);
-    else greetedFrom = await greeting.start(session, realtime);
+    else {
+      await greetingEarly;
+      greetedFrom = greeting.start(session, realtime);
+    }
     log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller), greeting: greetedFrom }, 'caller in the room; model session open, greeting queued');
   },
 });
@@ -252,11 +260,18 @@ const PAGE_VAD_REPORT_MS = 15_000;
  * the page says so (`voice.turn_source`), or when it has not said its VAD runs within
  * {@link PAGE_VAD_REPORT_MS} of joining; off again when it does.
  */
-function fallbackTurns(ctx: JobContext, session: voice.AgentSession, audio: CallerAudioWindow, endOfTurn: Pick<EndOfTurnController, 'onHint'>, log: Logger) {
+function fallbackTurns(
+  ctx: JobContext,
+  session: voice.AgentSession,
+  audio: CallerAudioWindow,
+  endOfTurn: Pick<EndOfTurnController, 'onHint'>,
+  stopGreeting: () => boolean,
+  log: Logger,
+) {
   const turns = new AgentVadTurns(audio, {
     onEndOfSpeech: (speechEndMs) => void endOfTurn.onHint(speechEndMs, true),
     onSpeech: () => {
-      if (session.agentState === 'speaking') interruptIfAllowed(session);
+      if (!stopGreeting() && session.agentState === 'speaking') interruptIfAllowed(session);
     },
   }, log);
   let reported = false;
