@@ -51,13 +51,16 @@ const out = resolve(process.env.INIT_CWD ?? process.cwd(), args.out);
 /** Milestones of one call, ms from the click (negative: before it, i.e. during the hover). */
 const MILESTONES = {
   sessionCreated: 'session created (POST /api/sessions answered)',
+  signalStart: 'page: room.connect began (signal WebSocket created)',
+  signalOpen: 'page: signal WebSocket open',
   jobReceived: 'agent job received (LiveKit dispatch, worker)',
   jobStarted: 'job running in a (prewarmed) job process',
   agentJoined: 'agent joined the room',
   trackPublished: "agent's audio track published",
+  pcConnected: "page: first peer connection connected (ICE + DTLS)",
   callerJoined: 'agent: caller joined (page in the room)',
   callerSubscribed: "caller subscribed to the agent's track",
-  greetingStart: 'greeting started (cached audio) or asked for (model)',
+  greetingStart: "greeting: cache read, cached audio queued on the agent's track (model: asked later)",
   sessionStarted: 'agent: AgentSession started (session.start returned)',
   modelOpen: 'model session open (realtime WebSocket)',
   responseCreated: 'model: greeting response.created',
@@ -162,6 +165,7 @@ try {
         ...agentMilestones(logFiles, call.hoverAt, clickAt + 20_000),
         ...(call.sessionAt !== null ? { sessionCreated: call.sessionAt } : {}),
         ...(call.heardAt !== null ? { heard: call.heardAt } : {}),
+        ...Object.fromEntries(Object.entries(call.page).filter(([, t]) => t !== null)),
       };
       const fromClick = Object.fromEntries(Object.entries(at).map(([k, t]) => [k, Math.round(t - clickAt)])) as CallResult['at'];
       if (i >= 0) calls.push({ mode, at: fromClick });
