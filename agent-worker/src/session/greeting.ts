@@ -10,10 +10,10 @@ import { sayExactly } from './prompts.ts';
 /**
  * The call's first words, without a model round trip when they were heard before. The greeting is
  * fixed per (agent version, model, voice, text), so the audio the model spoke on an earlier call
- * is kept on disk ({@link GreetingCache}) and played the moment the caller joined, straight into the
- * agent's track while the session and its model open in parallel ({@link GreetingPlayback}); the
- * greeting then joins the model's conversation as an assistant
- * message, so the call continues as if the model had said it. On a miss the model says it
+ * is kept on disk ({@link GreetingCache}) and played the moment the caller can hear it, straight
+ * into the agent's track while the session and its model open in parallel ({@link GreetingPlayback});
+ * the greeting then joins the model's conversation as an assistant message, so the call continues
+ * as if the model had said it. On a miss the model says it
  * (`generateReply`, as before) and its audio is recorded for the next call ({@link GreetingCapture}).
  *
  * `key` null: never cached (e.g. a greeting that names a verified caller: personal data stays off
@@ -84,7 +84,11 @@ export class Greeting {
       void playback.done.then((played) => {
         session.off(voice.AgentSessionEventTypes.AgentStateChanged, onState);
         if (!played.text) return;
-        this.#syncToModel(addToConversation(session, played), realtime);
+        try {
+          this.#syncToModel(addToConversation(session, played), realtime);
+        } catch (err) {
+          this.log.info({ err: (err as Error).message }, 'cached greeting not added to the conversation: the session ended');
+        }
       });
       return 'cache';
     }
