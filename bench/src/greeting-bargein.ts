@@ -54,7 +54,7 @@ const MARK_CONNECTION = `(() => {
   window.WebSocket = class extends NativeWs {
     constructor(url, protocols) {
       super(url, protocols);
-      if (/\/rtc/.test(String(url)) && marks.signalStart === null) {
+      if (String(url).includes('/rtc') && marks.signalStart === null) {
         marks.signalStart = now();
         this.addEventListener('open', () => (marks.signalOpen ??= now()));
       }

@@ -165,7 +165,7 @@ try {
         ...agentMilestones(logFiles, call.hoverAt, clickAt + 20_000),
         ...(call.sessionAt !== null ? { sessionCreated: call.sessionAt } : {}),
         ...(call.heardAt !== null ? { heard: call.heardAt } : {}),
-        ...Object.fromEntries(Object.entries(call.page).filter(([, t]) => t !== null)),
+        ...Object.fromEntries(Object.entries(call.page ?? {}).filter(([, t]) => t !== null)),
       };
       const fromClick = Object.fromEntries(Object.entries(at).map(([k, t]) => [k, Math.round(t - clickAt)])) as CallResult['at'];
       if (i >= 0) calls.push({ mode, at: fromClick });
