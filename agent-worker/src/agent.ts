@@ -44,6 +44,9 @@ import { EndOfTurnController } from './turns/end-of-turn.ts';
 import { predictEndOfTurn } from './turns/eot.ts';
 import { agentDrivesTurns } from './turns/turn-taking.ts';
 
+/** Longest wait for the cached greeting's first frame before the session starts anyway, ms. */
+const GREETING_HEAD_START_MS = 1_000;
+
 /** How long past the caller's join window the agent still waits (clock skew, a late click), ms. */
 export const JOIN_GRACE_MS = 1_000;
 
@@ -177,6 +180,11 @@ export default defineAgent({
     // Reply timelines for the server's turn checks; a reply sent again (cut short) replaces its row.
     const timelines = call.server ? new BatchSink<AgentTurnTimeline>((batch) => call.server!.uploadTimelines({ timelines: batch })) : null;
     if (timelines) ctx.addShutdownCallback(() => timelines.close());
+    // session.start is ~200 ms of synchronous work (RoomIO, the agent, its tools) that, run now,
+    // lands on the agent's track publication and the caller's subscription the greeting waits for
+    // (`event loop blocked` in bench:greeting): with the cached greeting queued, it starts once the
+    // greeting plays (the caller listens for seconds), or after GREETING_HEAD_START_MS.
+    if (await greetingEarly) await greeting.playing(GREETING_HEAD_START_MS);
     const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t), agentAudio);
     if (outbound) session.input.setAudioEnabled(false); // the callee's audio reaches the model once a person is decided
     await session.start({

@@ -38,6 +38,8 @@ export class Greeting {
 
   #readMs: number | null = null;
   #playback: GreetingPlayback | null = null;
+  #onFirstFrame: () => void = () => {};
+  readonly #firstFrame = new Promise<void>((r) => (this.#onFirstFrame = r));
 
   /**
    * Before the session starts (even before the caller joined): queues the cached audio (if there
@@ -56,9 +58,15 @@ export class Greeting {
     this.#logFirstFrame(output, 'cache');
     const playback = (this.#playback = new GreetingPlayback(output, pcm, this.text));
     output.once(voice.AudioOutput.EVENT_PLAYBACK_STARTED, () => {
+      this.#onFirstFrame();
       if (playback.playing) void playback.caption(room).catch((err: Error) => this.log.warn({ err: err.message }, 'greeting caption not sent'));
     });
     return true;
+  }
+
+  /** Resolves once the cached greeting's first frame went out, or after `timeoutMs`; never rejects. */
+  playing(timeoutMs: number): Promise<void> {
+    return Promise.race([this.#firstFrame, new Promise<void>((r) => setTimeout(r, timeoutMs).unref?.())]);
   }
 
   /** Stops the cached greeting if it still plays (barge-in); returns whether it did. */
