@@ -18,9 +18,9 @@ export interface GreetingPlayed {
 
 /**
  * A cached greeting played straight into the agent's pre-published audio output
- * (`ParticipantAudioOutput`, agent-audio.ts) the moment the caller joined — without waiting for
- * `AgentSession.start` (RoomIO, the model's WebSocket: 150–400 ms on the click path here,
- * `pnpm bench:greeting`), which runs meanwhile. What the framework would otherwise do for a
+ * (`ParticipantAudioOutput`, agent-audio.ts) the moment the caller subscribed to it — without
+ * waiting for `AgentSession.start` (RoomIO, the model's WebSocket: 110–400 ms on the click path
+ * here, `pnpm bench:greeting`), which runs after the first frame (agent.ts). What the framework would otherwise do for a
  * `session.say` is done here: the caption (one `lk.transcription` text stream, as RoomIO's
  * transcription output sends it), the cut on barge-in ({@link stop}) and, once played, the message
  * in the conversation ({@link addToConversation}).
