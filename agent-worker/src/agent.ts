@@ -46,6 +46,9 @@ import { EndOfTurnController } from './turns/end-of-turn.ts';
 import { predictEndOfTurn } from './turns/eot.ts';
 import { agentDrivesTurns } from './turns/turn-taking.ts';
 
+/** Longest wait for the cached greeting's first frame before the session starts anyway, ms. */
+const GREETING_HEAD_START_MS = 1_000;
+
 /** How long past the caller's join window the agent still waits (clock skew, a late click), ms. */
 export const JOIN_GRACE_MS = 1_000;
 
@@ -165,6 +168,10 @@ export default defineAgent({
     // The worker died under this job: hand the call over now rather than go silent in 15 s.
     const unwatch = handOff ? handOverWhenWorkerDies(handOff) : () => {};
     ctx.addShutdownCallback(async () => unwatch());
+    // The cached greeting waits on the agent's track for the caller's subscription and plays then,
+    // while the session and its model start (session/greeting.ts); nothing of it waits for them.
+    const greetingEarly = !outbound && role.kind !== 'resume' ? greeting.playCached(agentAudio, ctx.room) : Promise.resolve(false);
+    ctx.addShutdownCallback(async () => void greeting.stop());
     // Nothing that costs model time before someone can hear it: a session created on hover (or a
     // stranger's session request) waits here for its caller, then leaves at the join window.
     const joinBy = role.kind === 'resume' ? Date.now() : (meta?.joinBy ?? Date.now() + CALLER_JOIN_WINDOW_S * 1000);
@@ -178,6 +185,11 @@ export default defineAgent({
     // Reply timelines for the server's turn checks; a reply sent again (cut short) replaces its row.
     const timelines = call.server ? new BatchSink<AgentTurnTimeline>((batch) => call.server!.uploadTimelines({ timelines: batch })) : null;
     if (timelines) ctx.addShutdownCallback(() => timelines.close());
+    // session.start is ~200 ms of synchronous work (RoomIO, the agent, its tools) that, run now,
+    // lands on the agent's track publication and the caller's subscription the greeting waits for
+    // (`event loop blocked` in bench:greeting): with the cached greeting queued, it starts once the
+    // greeting plays (the caller listens for seconds), or after GREETING_HEAD_START_MS.
+    if (await greetingEarly) await greeting.playing(GREETING_HEAD_START_MS);
     // A reply's first audio tells how fast the model is, which decides whether the end-of-turn model is still asked.
     let onReplyTimeline = () => {};
     const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => (timelines?.add(t), onReplyTimeline()), agentAudio);
@@ -240,7 +252,7 @@ export default defineAgent({
       },
       onSpeechResumed: () => withAgent() && endOfTurn.onSpeechResumed(),
     };
-    const agentVad = pageTurns ? fallbackTurns(ctx, session, callerAudio, turns, log) : null;
+    const agentVad = pageTurns ? fallbackTurns(ctx, session, callerAudio, turns, () => greeting.stop(), log) : null;
     wireCallerInput(ctx, session, log, {
       // A hint from the page shows its VAD runs, whether or not the page said so.
       turns: pageTurns ? { ...turns, onHint: (ms: number, final: boolean) => (agentVad?.onPageHint(), turns.onHint(ms, final)) } : undefined,
@@ -248,6 +260,7 @@ export default defineAgent({
       // Typed messages: to the model while the agent has the conversation, else to the transcript.
       typed: (text) => conversationCtl!.onTyped(text),
       limits: callerLimits,
+      stopGreeting: () => greeting.stop(),
     });
     phone?.attach(session, guard, conversation, { active: withAgent, onOperatorKey: () => warm?.viaKeypad() }); // keypad (DTMF)
     if (role.kind === 'resume') {
@@ -271,7 +284,10 @@ export default defineAgent({
     // Who answered decides what is said on an outbound call; otherwise the greeting (cached audio or the model).
     let greetedFrom: 'cache' | 'model' | 'outbound' = 'outbound';
     if (outbound && outboundScript) outbound.conduct(session, outboundScript);
-    else greetedFrom = await greeting.start(session, realtime);
+    else {
+      await greetingEarly;
+      greetedFrom = greeting.start(session, realtime);
+    }
     log.info({ channel, profile: setup.turnProfile, tools: setup.tools.map(toolName), verified: Boolean(call.caller), greeting: greetedFrom }, 'caller in the room; model session open, greeting queued');
   },
 });
@@ -286,11 +302,18 @@ const PAGE_VAD_REPORT_MS = 15_000;
  * off again when it says its VAD runs. Silero on every frame of the caller's audio was the largest
  * single cost of a job process (BENCHMARKS.md, "Concurrency"), so it runs only where nothing else ends turns.
  */
-function fallbackTurns(ctx: JobContext, session: voice.AgentSession, audio: CallerAudioWindow, endOfTurn: Pick<EndOfTurnController, 'onHint'>, log: Logger) {
+function fallbackTurns(
+  ctx: JobContext,
+  session: voice.AgentSession,
+  audio: CallerAudioWindow,
+  endOfTurn: Pick<EndOfTurnController, 'onHint'>,
+  stopGreeting: () => boolean,
+  log: Logger,
+) {
   const turns = new AgentVadTurns(audio, {
     onEndOfSpeech: (speechEndMs) => void endOfTurn.onHint(speechEndMs, true),
     onSpeech: () => {
-      if (session.agentState === 'speaking') interruptIfAllowed(session);
+      if (!stopGreeting() && session.agentState === 'speaking') interruptIfAllowed(session);
     },
   }, log);
   let reported = false;

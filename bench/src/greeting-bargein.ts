@@ -33,7 +33,43 @@ export interface GreetingCall {
   sessionAt: number | null;
   /** First agent audio audible in the page. */
   heardAt: number | null;
+  /** The page's connection to LiveKit: signal WebSocket opened and first peer connection connected. */
+  page: PageMarks;
 }
+
+/** Page-clock times (ms since epoch) of the page's LiveKit connection steps (null: not seen). */
+export interface PageMarks {
+  /** `room.connect` began: the signal WebSocket (`/rtc`) was created. */
+  signalStart: number | null;
+  signalOpen: number | null;
+  /** The first RTCPeerConnection reached `connected` (ICE and DTLS done). */
+  pcConnected: number | null;
+}
+
+/** Records {@link PageMarks} in `window.__vwMarks`; runs before any page script. */
+const MARK_CONNECTION = `(() => {
+  const now = () => performance.timeOrigin + performance.now();
+  const marks = (window.__vwMarks = { signalStart: null, signalOpen: null, pcConnected: null });
+  const NativeWs = window.WebSocket;
+  window.WebSocket = class extends NativeWs {
+    constructor(url, protocols) {
+      super(url, protocols);
+      if (String(url).includes('/rtc') && marks.signalStart === null) {
+        marks.signalStart = now();
+        this.addEventListener('open', () => (marks.signalOpen ??= now()));
+      }
+    }
+  };
+  const NativePc = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends NativePc {
+    constructor(config) {
+      super(config);
+      this.addEventListener('connectionstatechange', () => {
+        if (this.connectionState === 'connected') marks.pcConnected ??= now();
+      });
+    }
+  };
+})();`;
 
 /**
  * One call from a fresh page: hover the talk button `hoverMs` (the widget prefetches its call code
@@ -45,6 +81,7 @@ export interface GreetingCall {
 export async function greetOnce(context: BrowserContext, pageUrl: string, hoverMs: number | null, relayPort: number | null = null): Promise<GreetingCall> {
   const page = await context.newPage();
   try {
+    await page.addInitScript({ content: MARK_CONNECTION });
     if (relayPort !== null) await hookPeerConnections(page, relayPort);
     await page.goto(pageUrl);
     const talk = page.locator('voice-agent [data-testid=talk]');
@@ -68,7 +105,8 @@ export async function greetOnce(context: BrowserContext, pageUrl: string, hoverM
       const r = performance.getEntriesByType('resource').find((e) => /\/api\/sessions$/.test(e.name)) as PerformanceResourceTiming | undefined;
       return r ? performance.timeOrigin + r.responseEnd : null;
     });
-    return { hoverAt, clickAt, sessionAt, heardAt: heard ? (heard.detail as { atMs: number }).atMs : null };
+    const marks = await page.evaluate(() => (window as unknown as { __vwMarks: PageMarks }).__vwMarks);
+    return { hoverAt, clickAt, sessionAt, heardAt: heard ? (heard.detail as { atMs: number }).atMs : null, page: marks };
   } finally {
     await page.close();
   }

@@ -51,10 +51,17 @@ const out = resolve(process.env.INIT_CWD ?? process.cwd(), args.out);
 /** Milestones of one call, ms from the click (negative: before it, i.e. during the hover). */
 const MILESTONES = {
   sessionCreated: 'session created (POST /api/sessions answered)',
-  jobReceived: 'agent job received (LiveKit dispatch)',
+  signalStart: 'page: room.connect began (signal WebSocket created)',
+  signalOpen: 'page: signal WebSocket open',
+  jobReceived: 'agent job received (LiveKit dispatch, worker)',
+  jobStarted: 'job running in a (prewarmed) job process',
   agentJoined: 'agent joined the room',
+  trackPublished: "agent's audio track published",
+  pcConnected: "page: first peer connection connected (ICE + DTLS)",
   callerJoined: 'agent: caller joined (page in the room)',
-  sessionStarted: 'agent: AgentSession started, greeting started or asked for',
+  callerSubscribed: "caller subscribed to the agent's track",
+  greetingStart: "greeting: cache read, cached audio queued on the agent's track (model: asked later)",
+  sessionStarted: 'agent: AgentSession started (session.start returned)',
   modelOpen: 'model session open (realtime WebSocket)',
   responseCreated: 'model: greeting response.created',
   firstDelta: 'model: greeting first audio delta',
@@ -65,8 +72,12 @@ type Milestone = keyof typeof MILESTONES;
 /** agent-worker (and local-realtime) log message → milestone (first line of each within the call's window). */
 const LOG_LINES: Record<string, Milestone> = {
   'received job request': 'jobReceived',
+  'job started': 'jobStarted',
   'Connect callback received': 'agentJoined',
+  'agent audio: track published': 'trackPublished',
   'caller joined': 'callerJoined',
+  'agent audio: subscribed by the caller': 'callerSubscribed',
+  'greeting: start': 'greetingStart',
   'caller in the room; model session open, greeting queued': 'sessionStarted',
   'session opened': 'modelOpen',
 };
@@ -154,6 +165,7 @@ try {
         ...agentMilestones(logFiles, call.hoverAt, clickAt + 20_000),
         ...(call.sessionAt !== null ? { sessionCreated: call.sessionAt } : {}),
         ...(call.heardAt !== null ? { heard: call.heardAt } : {}),
+        ...Object.fromEntries(Object.entries(call.page ?? {}).filter(([, t]) => t !== null)),
       };
       const fromClick = Object.fromEntries(Object.entries(at).map(([k, t]) => [k, Math.round(t - clickAt)])) as CallResult['at'];
       if (i >= 0) calls.push({ mode, at: fromClick });

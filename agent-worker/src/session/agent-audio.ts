@@ -1,5 +1,5 @@
 import { type JobContext, voice } from '@livekit/agents';
-import { TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
+import { RoomEvent, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import type { Logger } from 'pino';
 
 /** The agent's audio as RoomIO would publish it: PCM16 mono 24 kHz, a microphone-source track. */
@@ -22,8 +22,11 @@ export function publishAgentAudioEarly(ctx: JobContext, joined: Promise<unknown>
     trackPublishOptions: new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
   });
   const abort = new AbortController();
+  // `start` resolves once someone subscribed (the caller's page); bench:greeting reads both lines.
+  ctx.room.once(RoomEvent.LocalTrackPublished, () => log.debug('agent audio: track published'));
   void joined
     .then(() => output.start(abort.signal))
+    .then(() => !abort.signal.aborted && log.debug('agent audio: subscribed by the caller'))
     .catch((err: Error) => log.warn({ err: err.message }, 'agent audio track not published'));
   ctx.addShutdownCallback(async () => {
     abort.abort();

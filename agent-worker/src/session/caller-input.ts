@@ -32,6 +32,8 @@ export function wireCallerInput(
     typed?: (text: string) => void;
     /** The call's caller limits, when other handlers spend from them too (default: new ones). */
     limits?: CallerLimits;
+    /** Stops the cached greeting while it plays outside the session (barge-in). */
+    stopGreeting?: () => boolean;
   },
 ): void {
   const limits = opts.limits ?? new CallerLimits();
@@ -41,11 +43,12 @@ export function wireCallerInput(
     onHint: (speechEndMs: number, final: boolean) => !ending && opts.turns!.onHint(speechEndMs, final),
     onSpeechResumed: () => !ending && opts.turns!.onSpeechResumed(),
   };
-  registerRpcMethods(ctx.room, session, log, turns, opts.turnSource, limits);
+  registerRpcMethods(ctx.room, session, log, turns, opts.turnSource, limits, opts.stopGreeting);
   handleChatInput(ctx.room, session, limits, log, opts.typed);
   const stopWatching = watchCallEnding(ctx.room, (notice) => {
     ending = true;
     log.info({ reason: notice.reason, inMs: notice.endsAt - Date.now() }, 'the server ends the call: goodbye');
+    opts.stopGreeting?.();
     interruptIfAllowed(session);
     session.generateReply({ instructions: sayExactly(TIME_LIMIT_GOODBYE), allowInterruptions: false });
   });

@@ -23,7 +23,8 @@ import { interruptIfAllowed } from './interrupt.ts';
 /**
  * Registers the page → agent RPC methods on the agent's participant:
  * - `voice.clock`: replies with the agent's clock (ms since epoch) for the page's offset estimate.
- * - `voice.interrupt`: the page's VAD saw the caller talk over the agent: stop speaking now.
+ * - `voice.interrupt`: the page's VAD saw the caller talk over the agent: stop speaking now (the
+ *   session's reply, or the cached greeting played outside it: `stopGreeting`).
  * - `voice.end_of_turn`: the page's VAD saw the caller stop (tentatively or finally); and
  * - `voice.speech_resumed`: the caller went on after a tentative hint — both go to `turns`
  *   (fast profile; other profiles ignore them);
@@ -38,6 +39,8 @@ export function registerRpcMethods(
   turns?: { onHint(speechEndMs: number, final: boolean): boolean; onSpeechResumed(): boolean },
   turnSource?: (source: TurnSourceRequest['source']) => boolean,
   limits?: CallerLimits,
+  /** Stops a greeting played outside the session (greeting-playback.ts); whether it was playing. */
+  stopGreeting?: () => boolean,
 ): void {
   const participant = room.localParticipant;
   if (!participant) throw new Error('registerRpcMethods: room is not connected');
@@ -69,9 +72,10 @@ export function registerRpcMethods(
     RpcMethod.interrupt,
     guarded(RpcMethod.interrupt, (data): InterruptResponse => {
       parseRpcPayload(InterruptRequest, data.payload);
-      const speaking = session.agentState === 'speaking';
-      const interrupted = speaking && interruptIfAllowed(session);
-      log.info({ speaking, interrupted }, 'barge-in from the page');
+      const greeting = stopGreeting?.() ?? false;
+      const speaking = greeting || session.agentState === 'speaking';
+      const interrupted = greeting || (speaking && interruptIfAllowed(session));
+      log.info({ speaking, interrupted, greeting }, 'barge-in from the page');
       return { interrupted };
     }),
   );
