@@ -71,6 +71,12 @@ export class AmdDetector {
   #beep: BeepEvidence | null = null;
   #decision: AmdDecisionEvent | null = null;
   #ready: AmdVoicemailReadyEvent | null = null;
+  /** A quick `human` awaiting the usual silence: the last voiced end it was decided on (null: none pending). */
+  #provisionalOnVoicedEndMs: number | null = null;
+  /** Withdrawn (`speech_resumed`): the rules decide again. */
+  #withdrawn = false;
+  /** At most one quick decision per call. */
+  #quickUsed = false;
 
   /** @throws Error when the config is invalid (see {@link parseAmdConfig}) or `answeredAtMs` is not finite */
   constructor(opts: AmdDetectorOptions) {
@@ -104,7 +110,7 @@ export class AmdDetector {
    */
   get finished(): boolean {
     const d = this.#decision;
-    if (d === null) return false;
+    if (d === null || this.#withdrawn) return false;
     if (isMachine(d.decision)) return this.#ready !== null;
     return this.#audioMs - d.timeToDecisionMs >= this.config.revisionWindowMs;
   }
@@ -142,7 +148,7 @@ export class AmdDetector {
     const sinceAnswer = atMs - this.#answeredAtMs;
     const hits = this.#cues.push(t.text.slice(0, 2000));
     for (const cue of hits) this.#cueMatches.push({ cue, atMs: Math.round(sinceAnswer) });
-    if (hits.length && !this.#decision) this.#decide('machine_greeting', 'transcript_cue', Math.max(sinceAnswer, 0), events);
+    if (hits.length && this.#undecided) this.#decide('machine_greeting', 'transcript_cue', Math.max(sinceAnswer, 0), events);
     return this.#emit(events);
   }
 
@@ -156,7 +162,7 @@ export class AmdDetector {
     const now = this.#clock() - this.#answeredAtMs;
     if (now <= this.#audioMs || this.finished) return events;
     const c = this.config;
-    if (!this.#decision) {
+    if (this.#undecided) {
       if (this.#speech.firstOnsetMs === null && now >= c.noSpeechTimeoutMs) this.#decide('unknown', 'no_speech', now, events);
       else if (now >= c.maxDecisionMs) this.#decide('unknown', 'max_time', now, events);
     }
@@ -211,12 +217,17 @@ export class AmdDetector {
     const first = this.#speech.firstOnsetMs;
     const last = this.#speech.lastVoicedEndMs;
     const silenceMs = last === null ? 0 : nowMs - Math.max(last, this.#lastSoundEndMs ?? last);
-    if (!this.#decision) {
+    this.#checkProvisional(last, silenceMs, nowMs, events);
+    if (this.#undecided) {
       const utteranceMs = first === null || last === null ? 0 : last - first;
       if (beep) this.#decide('machine_beep', 'beep', nowMs, events);
       else if (utteranceMs >= c.machineSpeechMs) this.#decide('machine_greeting', 'long_speech', nowMs, events);
       else if (first !== null && silenceMs >= this.#silenceNeededMs(utteranceMs)) this.#decide('human', 'short_speech_then_silence', nowMs, events);
-      else if (first === null && nowMs >= c.noSpeechTimeoutMs) this.#decide('unknown', 'no_speech', nowMs, events);
+      else if (this.#quickAnswer(utteranceMs, silenceMs)) {
+        this.#quickUsed = true;
+        this.#provisionalOnVoicedEndMs = last;
+        this.#decide('human', 'short_answer_then_pause', nowMs, events);
+      } else if (first === null && nowMs >= c.noSpeechTimeoutMs) this.#decide('unknown', 'no_speech', nowMs, events);
       else if (nowMs >= c.maxDecisionMs) this.#decide('unknown', 'max_time', nowMs, events);
     }
     const d = this.#decision;
@@ -231,6 +242,34 @@ export class AmdDetector {
     else if (nowMs >= c.voicemailTimeoutMs) this.#markReady('timeout', nowMs, events);
   }
 
+  /** True while no decision stands (none yet, or a quick one was withdrawn). */
+  get #undecided(): boolean {
+    return this.#decision === null || this.#withdrawn;
+  }
+
+  /** A first utterance as short as "hello?" and a pause of `quickSilenceMs`: a person, provisionally. */
+  #quickAnswer(utteranceMs: number, silenceMs: number): boolean {
+    const c = this.config;
+    if (c.quickSpeechMs === 0 || this.#quickUsed || this.#decision !== null) return false;
+    return this.#speech.firstOnsetMs !== null && utteranceMs <= c.quickSpeechMs && silenceMs >= c.quickSilenceMs;
+  }
+
+  /**
+   * A pending quick `human`: confirmed once the silence reaches `humanSilenceMs` (nothing emitted),
+   * withdrawn (`unknown`, `speech_resumed`) if a new speech segment starts before.
+   */
+  #checkProvisional(lastVoicedEndMs: number | null, silenceMs: number, nowMs: number, events: AmdEvent[]): void {
+    const onEnd = this.#provisionalOnVoicedEndMs;
+    if (onEnd === null) return;
+    if (lastVoicedEndMs !== null && lastVoicedEndMs > onEnd) {
+      this.#provisionalOnVoicedEndMs = null;
+      this.#decide('unknown', 'speech_resumed', nowMs, events);
+      this.#withdrawn = true;
+    } else if (silenceMs >= this.config.humanSilenceMs || this.#decision?.decision !== 'human') {
+      this.#provisionalOnVoicedEndMs = null;
+    }
+  }
+
   /** Silence after `utteranceMs` of speech that means a person is waiting, ms. */
   #silenceNeededMs(utteranceMs: number): number {
     const c = this.config;
@@ -240,6 +279,7 @@ export class AmdDetector {
   }
 
   #decide(decision: AmdDecision, reason: AmdReason, nowMs: number, events: AmdEvent[]): void {
+    this.#withdrawn = false;
     this.#decision = {
       type: 'amd_decision',
       atMs: this.#answeredAtMs + nowMs,
