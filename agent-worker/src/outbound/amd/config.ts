@@ -77,7 +77,7 @@ export const AmdConfigSchema = z.strictObject({
    */
   quickSpeechMs: ms(10_000).default(1000),
   /** Silence after a quick answer that decides `human` provisionally, ms (at most `humanSilenceMs`). */
-  quickSilenceMs: ms(10_000).default(400),
+  quickSilenceMs: ms(10_000).default(350),
   /** Speech this long without a person's pause is a greeting, ms. */
   machineSpeechMs: ms(30_000).default(4000),
   /**
