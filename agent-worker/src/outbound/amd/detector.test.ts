@@ -251,15 +251,20 @@ describe('AmdDetector: revising a decision', () => {
     expect(c.amd.finished).toBe(true);
   });
 
-  it('a greeting too short to tell and a 0.4 s pause: quick human first, revised by the beep', () => {
+  it('a greeting too short to tell and a 0.45 s pause: the quick human is withdrawn as the beep starts, then machine_beep at its end', () => {
     const c = call();
     const hi = recording('goforward', 440, 1190); // 0.75 s, like "Hi, it's Sam"
-    const events = c.play(withLine(concat(silence(300), hi, silence(400), tone(1000, 500, -18), silence(2000))));
+    const events = c.play(withLine(concat(silence(300), hi, silence(450), tone(1000, 500, -18), silence(2000))));
     const decisions = events.filter((e): e is AmdDecisionEvent => e.type === 'amd_decision');
     expect(decisions.map((d) => [d.decision, d.reason, d.revises])).toEqual([
       ['human', 'short_answer_then_pause', null],
-      ['machine_beep', 'beep', 'human'],
+      ['unknown', 'speech_resumed', 'human'],
+      ['machine_beep', 'beep', 'unknown'],
     ]);
+    const beepStart = 300 + 750 + 450;
+    // Withdrawn within two windows of the beep's start, long before the beep ends.
+    expect(decisions[1]!.timeToDecisionMs).toBeGreaterThanOrEqual(beepStart);
+    expect(decisions[1]!.timeToDecisionMs).toBeLessThan(beepStart + 100);
     expect(readyOf(events)).toMatchObject({ reason: 'beep' });
     expect(readyOf(events)!.sinceAnswerMs).toBeGreaterThanOrEqual(300 + 750 + 400 + 500);
   });

@@ -71,11 +71,13 @@ export class AmdDetector {
   #probVoiced = false;
   /** End of the last window with speech or a tone, ms since answer (null before any). */
   #lastSoundEndMs: number | null = null;
+  /** End of the last tonal window, ms since answer (null before any). */
+  #lastToneEndMs: number | null = null;
   #beep: BeepEvidence | null = null;
   #decision: AmdDecisionEvent | null = null;
   #ready: AmdVoicemailReadyEvent | null = null;
-  /** A quick `human` awaiting the usual silence: the last voiced end it was decided on (null: none pending). */
-  #provisionalOnVoicedEndMs: number | null = null;
+  /** A quick `human` awaiting the usual silence: the last voiced and tonal ends it was decided on (null: none pending). */
+  #provisional: { voicedEndMs: number | null; toneEndMs: number | null } | null = null;
   /** Withdrawn (`speech_resumed`): the rules decide again. */
   #withdrawn = false;
   /** At most one quick decision per call. */
@@ -210,6 +212,7 @@ export class AmdDetector {
     const nowMs = startMs + AMD_WINDOW_MS;
     // Silence is the absence of speech *and* of tones: a synthetic voice's steady vowels are tonal.
     if (voiced || tonal) this.#lastSoundEndMs = nowMs;
+    if (tonal) this.#lastToneEndMs = nowMs;
     this.#audioMs = nowMs;
     if (beep && !this.#ready) this.#beep = beep;
     this.#applyRules(nowMs, beep, events);
@@ -228,7 +231,7 @@ export class AmdDetector {
       else if (first !== null && silenceMs >= this.#silenceNeededMs(utteranceMs)) this.#decide('human', 'short_speech_then_silence', nowMs, events);
       else if (this.#quickAnswer(utteranceMs, silenceMs)) {
         this.#quickUsed = true;
-        this.#provisionalOnVoicedEndMs = last;
+        this.#provisional = { voicedEndMs: last, toneEndMs: this.#lastToneEndMs };
         this.#decide('human', 'short_answer_then_pause', nowMs, events);
       } else if (first === null && nowMs >= c.noSpeechTimeoutMs) this.#decide('unknown', 'no_speech', nowMs, events);
       else if (nowMs >= c.maxDecisionMs) this.#decide('unknown', 'max_time', nowMs, events);
@@ -259,17 +262,20 @@ export class AmdDetector {
 
   /**
    * A pending quick `human`: confirmed once the silence reaches `humanSilenceMs` (nothing emitted),
-   * withdrawn (`unknown`, `speech_resumed`) if a new speech segment starts before.
+   * withdrawn (`unknown`, `speech_resumed`) if a new speech segment or a tone (a beep starting)
+   * comes before — at the tone's first window, not at the beep's end as a revision would.
    */
   #checkProvisional(lastVoicedEndMs: number | null, silenceMs: number, nowMs: number, events: AmdEvent[]): void {
-    const onEnd = this.#provisionalOnVoicedEndMs;
-    if (onEnd === null) return;
-    if (lastVoicedEndMs !== null && lastVoicedEndMs > onEnd) {
-      this.#provisionalOnVoicedEndMs = null;
+    const p = this.#provisional;
+    if (p === null) return;
+    const spoke = lastVoicedEndMs !== null && lastVoicedEndMs !== p.voicedEndMs;
+    const toned = this.#lastToneEndMs !== null && this.#lastToneEndMs !== p.toneEndMs;
+    if (spoke || toned) {
+      this.#provisional = null;
       this.#decide('unknown', 'speech_resumed', nowMs, events);
       this.#withdrawn = true;
     } else if (silenceMs >= this.config.humanSilenceMs || this.#decision?.decision !== 'human') {
-      this.#provisionalOnVoicedEndMs = null;
+      this.#provisional = null;
     }
   }
 

@@ -23,7 +23,7 @@ export type AmdReason =
    * decision is withdrawn with `speech_resumed` if speech follows before the usual silence).
    */
   | 'short_answer_then_pause'
-  /** Speech resumed soon after a quick `human` (a greeting's next phrase): that decision is withdrawn. */
+  /** Speech — or a tone — came soon after a quick `human` (a greeting's next phrase, a beep): that decision is withdrawn. */
   | 'speech_resumed'
   /** Speech went on longer than a person's answer does (a greeting). */
   | 'long_speech'
