@@ -6,7 +6,7 @@
  *   decision, never over the callee; the callee's next sentence gets a reply;
  * - a voicemail greeting and a beep (baresip) → no agent audio during the greeting, the message
  *   starts after the beep, the agent hangs up;
- * - a greeting that opens with "Hello." and a pause → the quick "person" decision is withdrawn
+ * - a greeting that opens with "Hello." and a 0.63 s pause → the quick "person" decision is withdrawn
  *   when the greeting goes on, and nothing is heard before the beep;
  * - SIPp: no answer (180, then our CANCEL at the ring timeout) and busy (486) → recorded outcomes;
  * - a number on the do-not-call list, an invalid number, a missing trunk, outside calling hours →
@@ -145,13 +145,14 @@ describe('outbound calls through LiveKit SIP', () => {
     expect(agentLines[0]!.text).toMatch(/^Hello, this is an AI assistant calling from Acme for (Ada|\[name\]), about your question about hiking boots\. Please call us back at 1, 5 5 5, 0 1 0 0\./);
   });
 
-  it('a greeting that starts like a person ("Hello." + 0.6 s + the greeting + beep): the quick "person" is withdrawn, nothing heard before the beep', async () => {
+  it('a greeting that starts like a person ("Hello." + 0.63 s + the greeting + beep): the quick "person" is withdrawn, nothing heard before the beep', async () => {
     // The quick rule decides "human" on "Hello." and the pause; the greeting's next phrase must
     // withdraw it before the opener is heard, and the message must still start after the beep.
     const wav = callerWav8k('outbound-vm-hello-first', [
       { silenceS: 0.3 },
       { say: 'Hello.', voice: 'flite:slt' },
-      { silenceS: 0.6 },
+      // flite pads "Hello." by 0.25 s at its end and the next phrase by 0.23 s at its start: a 0.63 s pause.
+      { silenceS: 0.15 },
       { say: "You've reached Ada Lovelace. Please leave a message after the tone.", voice: 'flite:slt' },
       { silenceS: 0.6 },
       { toneHz: 1000, seconds: 0.5, gainDb: -8 },
