@@ -3,9 +3,11 @@
  * The public demo-link page `/d/:slug`: shows the agent's name and description (from the
  * server's public `GET /api/demo-links/:slug`), asks for name and e-mail when the link wants a
  * lead, then mounts the widget inline with its live latency panel. The widget sends the demo slug
- * and the lead with its session request, so the server applies the link's budgets.
+ * and the lead with its session request, so the server applies the link's budgets. When the link
+ * offers a call-back the server can place, the "Call me back" form (callback.ts) is shown beside it.
  */
 import type { DemoLinkPublicInfo } from '@voice-widget/protocol';
+import { mountCallbackForm } from './callback.ts';
 
 const origin = document.body.dataset.widgetOrigin ?? '';
 const slug = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
@@ -29,6 +31,7 @@ function mountWidget(info: DemoLinkPublicInfo, lead?: { name: string; email: str
     el.setAttribute('lead-email', lead.email);
   }
   $('widget').appendChild(el);
+  if (info.callback) mountCallbackForm(origin, info, lead);
   const script = document.createElement('script');
   script.type = 'module';
   script.src = `${origin}/widget.mjs`;

@@ -33,7 +33,10 @@ export const DemoLinkPublicInfo = z.object({
   /** Message for the visitor when `status` is not `active`. */
   message: z.string().nullable(),
   leadCapture: z.boolean(),
-  /** The page may offer "call me back" (`POST /api/demo-links/:slug/callback`). */
+  /**
+   * The page offers "call me back" (`POST /api/demo-links/:slug/callback`): the link has it on, the
+   * server can dial (LiveKit SIP), the agent's outbound calling is on and its outbound trunk exists.
+   */
   callback: z.boolean(),
   /** Longest call the link allows, seconds. */
   maxCallSeconds: z.number().int(),

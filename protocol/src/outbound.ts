@@ -242,6 +242,8 @@ export const OutboundCallView = z.object({
   sipStatus: z.string().nullable(),
   room: z.string().nullable(),
   timeZone: z.string().nullable(),
+  /** A demo call-back's consent: the text the visitor agreed to and when (ISO 8601); null for admin calls. */
+  consent: z.object({ text: z.string(), at: z.string() }).nullable(),
   createdAt: z.string(),
   notBefore: z.string(),
   dialedAt: z.string().nullable(),
@@ -289,9 +291,12 @@ export type DoNotCallEntry = z.infer<typeof DoNotCallEntry>;
 
 // ---- A demo page's "call me back" -------------------------------------------------------------
 
+export { CALLBACK_CONSENT_TEXT } from './callback-consent.ts';
+
 /** `POST /api/demo-links/:slug/callback` (public): a visitor asks the agent to call them. */
 export const CallbackRequest = z
   .object({
+    /** The visitor's number as typed (E.164 with its country code, spaces and dashes allowed). */
     number: z.string().min(1).max(40),
     name: z.string().trim().min(1).max(80),
     /** Required when the link captures leads (with `name`). */
@@ -300,16 +305,31 @@ export const CallbackRequest = z
     topic: z.string().trim().max(120).refine((r) => !/["\n\r]/.test(r), 'topic: one line, no double quotes').optional(),
     /** The browser's time zone (`Intl.DateTimeFormat().resolvedOptions().timeZone`). */
     timeZone: TimeZone.optional(),
+    /** The visitor ticked the consent box (`CALLBACK_CONSENT_TEXT`); nothing is queued without it. */
+    consent: z.literal(true, { error: 'consent: tick the box to agree to be called by an AI assistant' }),
+    /**
+     * One per form the page shows (random, e.g. 32 hex digits): a retried submit returns the first request's
+     * answer (200) instead of queueing a second call. Also the `Idempotency-Key` header.
+     */
+    idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'idempotency key: 8–64 letters, digits, - or _').optional(),
   })
   .strict();
 export type CallbackRequest = z.infer<typeof CallbackRequest>;
+export type CallbackRequestInput = z.input<typeof CallbackRequest>;
 
+/** Reply of `POST /api/demo-links/:slug/callback`: 202 queued (200 for a repeated idempotency key). */
 export const CallbackResponse = z.object({
   status: z.literal('queued'),
   /** When the call will be placed at the earliest (ISO 8601): now, or the next calling-hours window. */
   callAt: z.string(),
+  /** True when the call is placed at once; false when it waits for calling hours (`callAt`). */
+  now: z.boolean(),
+  /** The number as the page may show it: only its last digits (`…0150`). */
+  to: z.string(),
   /** What the page tells the visitor. */
   message: z.string(),
+  /** A retry of an earlier request (same idempotency key): nothing new was queued. */
+  repeated: z.boolean(),
 });
 export type CallbackResponse = z.infer<typeof CallbackResponse>;
 

@@ -3,7 +3,7 @@ import { AgentConfigResponse, AgentSlug } from './agent-config.ts';
 import { E164, TransferTarget } from './sip-uri.ts';
 import { TurnLatency } from './timeline.ts';
 
-export { E164, TransferTarget, normalizePhoneNumber } from './sip-uri.ts';
+export { E164, TransferTarget, maskedNumber, normalizePhoneNumber } from './sip-uri.ts';
 
 /**
  * Phone callers (LiveKit SIP ingress): the agent's call-start request, the SIP provisioning API, and phone turn-latency uploads.

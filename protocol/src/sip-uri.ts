@@ -8,6 +8,9 @@ import { z } from 'zod';
 /** A phone number in E.164 (`+` and 8–15 digits), e.g. `+15550123`. */
 export const E164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'phone number must be E.164, e.g. +15550123');
 
+/** A number shown with its last four digits only (`…0150`): dashboards and public pages never show a whole number. */
+export const maskedNumber = (e164: string): string => (e164.length > 4 ? `…${e164.slice(-4)}` : e164);
+
 /** A REFER target: `tel:+15550199` or `sip:desk@pbx.example.com[:port]`. */
 export const TransferTarget = z
   .string()

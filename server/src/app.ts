@@ -165,6 +165,11 @@ export function createApp(deps: AppDeps): Express {
   app.post('/api/sessions/:room/turns', limiter('turns', limits.turnsPerMinute));
   app.get('/api/demo-links/:slug', limiter('demo-links', limits.publicPerMinute));
   app.post('/api/demo-links/:slug/callback', limiter('demo-callback', limits.sessionsPerMinute));
+  // Per link too: many networks asking one link for call-backs at once is a flood, not interest.
+  app.post(
+    '/api/demo-links/:slug/callback',
+    limitPerClient({ name: 'demo-callback-link', limit: limits.sessionsPerMinute, key: (req) => `link:${String(req.params.slug).slice(0, 64)}`, message: 'too many call-back requests for this demo right now; try again in a minute' }, deps.rateLimitStores),
+  );
   app.use('/api', express.json({ limit: MAX_BODY_BYTES }));
   app.use(
     sessionsRouter({
@@ -176,8 +181,8 @@ export function createApp(deps: AppDeps): Express {
       ipKey,
     }),
   );
-  app.use(demoCallbackRouter({ db: deps.db, log: deps.log, ipHash: (req) => ipHash(ipKey, req), kick: deps.outbound?.kick }));
-  app.use(publicRouter(deps.db));
+  app.use(demoCallbackRouter({ db: deps.db, log: deps.log, ipHash: (req) => ipHash(ipKey, req), outbound: deps.outbound }));
+  app.use(publicRouter(deps.db, deps.outbound?.trunks));
   app.use('/api/console', limiter('console', limits.adminPerMinute));
   app.use(
     consoleRouter({

@@ -17,7 +17,7 @@
  *   tsx src/cli.ts agent list | show SLUG | disable SLUG
  *   tsx src/cli.ts agent secret SLUG [--rotate]            the secret that signs identities and tool calls
  *   tsx src/cli.ts demo-link create AGENT [--label ..] [--hours 168] [--minutes 60] [--max-call 300]
- *        [--concurrent 2] [--per-ip 5] [--lead]
+ *        [--concurrent 2] [--per-ip 5] [--lead] [--callback]
  *   tsx src/cli.ts demo-link list | revoke SLUG
  *   tsx src/cli.ts retention run [--days N]
  */
@@ -56,6 +56,7 @@ const { values: opt, positionals } = parseArgs({
     concurrent: { type: 'string' },
     'per-ip': { type: 'string' },
     lead: { type: 'boolean' },
+    callback: { type: 'boolean' },
     rotate: { type: 'boolean' },
     role: { type: 'string' },
     days: { type: 'string' },
@@ -161,13 +162,14 @@ async function run(ops: OperatorOps): Promise<void> {
           maxConcurrentCalls: num(opt.concurrent),
           perIpPerHour: num(opt['per-ip']),
           leadCapture: opt.lead,
+          callback: opt.callback,
         }),
       });
       const link = await ops.createDemoLink(req);
       console.log(
         [
           `demo link for "${req.agent}" (expires ${link.expiresAt}, ${req.budgetMinutes} min total, ` +
-            `${link.maxCallSeconds} s a call, ${link.maxConcurrentCalls} at once, ${link.perIpPerHour}/h per IP${link.leadCapture ? ', lead capture' : ''}):`,
+            `${link.maxCallSeconds} s a call, ${link.maxConcurrentCalls} at once, ${link.perIpPerHour}/h per IP${link.leadCapture ? ', lead capture' : ''}${link.callback ? ', call-back (needs the agent\'s outbound trunk)' : ''}):`,
           `  share:  ${demoBase}/d/${link.slug}`,
           `  report: ${serverBase}/reports/${link.reportSlug}`,
           `  revoke: tsx src/cli.ts demo-link revoke ${link.slug}`,

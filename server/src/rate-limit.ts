@@ -33,10 +33,12 @@ export interface ClientLimit {
   windowMs?: number;
   /** What the client is told on 429. */
   message?: string;
+  /** What is counted; default the client's IP ({@link clientKey}). E.g. the demo link a request names. */
+  key?: (req: Request) => string;
 }
 
 /**
- * A middleware allowing `limit` requests per client key per window; beyond → 429
+ * A middleware allowing `limit` requests per client key (or `opts.key`) per window; beyond → 429
  * `rate_limited` through the error middleware, with `RateLimit-*` headers (draft 8).
  */
 export function limitPerClient(opts: ClientLimit, stores?: RateLimitStoreFactory): RequestHandler {
@@ -47,7 +49,7 @@ export function limitPerClient(opts: ClientLimit, stores?: RateLimitStoreFactory
     limit: opts.limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: clientKey,
+    keyGenerator: opts.key ?? clientKey,
     store: stores?.(opts.name),
     handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', message)),
   });

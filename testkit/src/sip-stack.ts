@@ -47,8 +47,9 @@ export interface PhoneStack {
 /**
  * Starts the stack with SIP and provisions the line (trunk, rule, contact) through the admin API.
  * `transferTo: null` provisions a line without an outside number: hand-offs are warm (the console).
+ * `demoSite`: also the demo site and the widget (demo-link pages, `stack.demoUrl`).
  */
-export async function startPhoneStack(name: string, opts: { transferTo?: string | null } = {}): Promise<PhoneStack> {
+export async function startPhoneStack(name: string, opts: { transferTo?: string | null; demoSite?: boolean } = {}): Promise<PhoneStack> {
   const pg = await startPostgres();
   let stack: Stack | undefined;
   let database: Database | undefined;
@@ -56,8 +57,8 @@ export async function startPhoneStack(name: string, opts: { transferTo?: string 
     stack = await startStack({
       ephemeral: true,
       sip: true,
-      demoSite: false,
-      widget: false,
+      demoSite: opts.demoSite ?? false,
+      widget: opts.demoSite ?? false,
       dir: join(REPO_ROOT, '.state', name),
       serverEnv: { DATABASE_URL: pg.url },
     });

@@ -1,4 +1,4 @@
-import { type OutboundCallView, OutboundOutcome, type OutboundStats } from '@voice-widget/protocol';
+import { type OutboundCallView, OutboundOutcome, type OutboundStats, maskedNumber } from '@voice-widget/protocol';
 import { fmtMs, fmtTime, html, layout } from './html.ts';
 
 /** Column headers of the outcomes, in {@link OutboundOutcome} order. */
@@ -14,8 +14,6 @@ const OUTCOME_LABELS: Record<OutboundOutcome, string> = {
   pending: 'In progress',
 };
 
-/** A number shown with its last four digits only (the dashboard is not where numbers are read). */
-export const maskedNumber = (e164: string): string => (e164.length > 4 ? `…${e164.slice(-4)}` : e164);
 
 /**
  * `/dashboard/outbound`: outcomes per agent (answered by a person, machine with a message left, no

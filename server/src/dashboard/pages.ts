@@ -182,7 +182,7 @@ export function demoLinksPage(links: (DemoLinkRow & { agent: string })[], demoBa
     ${links.map(
       (l) => html`<tr><td>${l.label || html`<span class="muted">(no label)</span>`}</td><td>${l.agent}</td><td>${linkStatus(l)}</td>
       <td class="num">${(l.usedSeconds / 60).toFixed(1)} / ${(l.budgetSeconds / 60).toFixed(0)} min</td>
-      <td>${l.maxCallSeconds} s a call · ${l.maxConcurrentCalls} at once · ${l.perIpPerHour}/h per IP${l.leadCapture ? ' · lead capture' : ''}</td>
+      <td>${l.maxCallSeconds} s a call · ${l.maxConcurrentCalls} at once · ${l.perIpPerHour}/h per IP${l.leadCapture ? ' · lead capture' : ''}${l.callback ? ' · call-back' : ''}</td>
       <td>${fmtTime(l.expiresAt)}</td>
       <td>${base ? html`<a href="${base}/d/${l.slug}">demo page</a> · ` : ''}<a href="/reports/${l.reportSlug}">latency report</a> ·
       <a href="/dashboard/calls?demo=${l.slug}">calls</a></td></tr>`,

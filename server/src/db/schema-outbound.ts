@@ -29,6 +29,8 @@ export const outboundCalls = pgTable(
     /** HMAC of the requesting visitor's IP (demo callbacks: per-IP budgets). */
     ipHash: text('ip_hash'),
     idempotencyKey: text('idempotency_key'),
+    /** A demo call-back's consent: the text the visitor agreed to and when (ISO 8601); null for admin calls. */
+    consent: jsonb('consent').$type<{ text: string; at: string }>(),
     status: text('status', { enum: ['queued', 'dialing', 'ringing', 'answered', 'busy', 'no_answer', 'failed', 'cancelled'] })
       .notNull()
       .default('queued'),

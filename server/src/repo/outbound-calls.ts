@@ -21,6 +21,8 @@ export interface QueueInput {
   demoLinkId?: number | null;
   ipHash?: string | null;
   idempotencyKey?: string | null;
+  /** A demo call-back's consent (the text agreed to, ISO time); null for admin calls. */
+  consent?: { text: string; at: string } | null;
   notBefore: Date;
   /** Calls this agent may place in any 24 hours (rolling). */
   maxCallsPerDay: number;
@@ -58,6 +60,7 @@ export async function queueOutboundCall(db: Db, input: QueueInput, now = new Dat
         demoLinkId: input.demoLinkId ?? null,
         ipHash: input.ipHash ?? null,
         idempotencyKey: input.idempotencyKey ?? null,
+        consent: input.consent ?? null,
         notBefore: input.notBefore,
         createdAt: now,
       })
@@ -212,6 +215,7 @@ export function toOutboundView(r: OutboundRow, agent: string): OutboundCallView 
     sipStatus: r.sipStatus,
     room: r.room,
     timeZone: r.timeZone,
+    consent: r.consent,
     createdAt: r.createdAt.toISOString(),
     notBefore: r.notBefore.toISOString(),
     dialedAt: iso(r.dialedAt),

@@ -1,0 +1,1 @@
+ALTER TABLE "outbound_calls" ADD COLUMN "consent" jsonb;
