@@ -31,7 +31,7 @@ export type ConductorState = 'waiting' | 'conversing' | 'waiting_for_beep' | 'le
  *   `onMachine: hang_up`;
  * - a beep soon after `human`/`unknown` (a short greeting that sounded like a person) revises the
  *   decision: the agent stops talking, mutes the line and leaves the message after that beep;
- * - a quick `human` withdrawn (`speech_resumed`: the far side spoke again within the usual pause)
+ * - a quick `human` withdrawn (`speech_resumed`: speech or a tone again within the usual pause)
  *   stops the opener and mutes the line; the next decision is acted on as the first would be.
  * Every step is reported (`report`) for the call's record: decisions with evidence, the opener,
  * the message's start relative to the beep's end, its end.

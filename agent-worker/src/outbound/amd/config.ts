@@ -71,8 +71,8 @@ export const AmdConfigSchema = z.strictObject({
   humanSilenceMs: ms(10_000).default(700),
   /**
    * Quick answer: a first utterance up to this long ("hello?") followed by `quickSilenceMs` of
-   * silence decides `human` at once, *provisionally* — if the far side speaks again before the
-   * silence reaches `humanSilenceMs` (a greeting's next phrase), the decision is withdrawn
+   * silence decides `human` at once, *provisionally* — if the far side speaks again or a tone
+   * starts before the silence reaches `humanSilenceMs` (a greeting's next phrase, a beep), it is withdrawn
    * (`speech_resumed`) and the other rules decide as if it had never been made, ms (0: off).
    */
   quickSpeechMs: ms(10_000).default(1000),

@@ -42,7 +42,7 @@ export interface AmdDetectorOptions {
  * speech longer than a person's answer → `machine_greeting`; short speech followed by a silence
  * (longer the longer the speech) → `human`; a first utterance as short as "hello?" followed by a
  * shorter silence (`quickSilenceMs`) → `human` at once, withdrawn (`unknown`, `speech_resumed`) if
- * speech resumes before the usual silence, after which the rules decide again as if it had not
+ * speech resumes or a tone starts before the usual silence, after which the rules decide again as if it had not
  * been made; nothing said by the no-speech timeout, or no rule by the
  * decision budget → `unknown`. On a machine it keeps listening and emits `amd_voicemail_ready` once
  * when the beep ends, or the greeting ends and the line stays silent, or the voicemail budget runs
