@@ -22,6 +22,7 @@ import { prepareOutboundCall } from './outbound/outbound-call.ts';
 import { fallbackOutboundScript } from './outbound/script.ts';
 import { preparePhoneCall } from './phone/phone-call.ts';
 import { holdLease } from './resume/job-lease.ts';
+import { restoreHandoff } from './resume/restore-handoff.ts';
 import { resumeChatContext, resumeSentence } from './resume/resume-state.ts';
 import { jobRole, markLeaving } from './resume/take-over.ts';
 import { handOverWhenWorkerDies } from './resume/worker-lost.ts';
@@ -68,11 +69,12 @@ export default defineAgent({
     // the greeting. (ctx.connect() must run once: everything below awaits this promise.)
     const joined = ctx.connect();
     const agentAudio = publishAgentAudioEarly(ctx, joined, log); // subscribed while the caller joins
-    const callerAudio = new CallerAudioWindow(ctx.room); // for the end-of-turn model
+    const callerAudio = new CallerAudioWindow(ctx.room); // for the end-of-turn model and the fallback VAD, open while wanted
     ctx.addShutdownCallback(async () => callerAudio.close());
     const server = ServerClient.fromEnv(room);
-    // Where the call stands (a resumed call has a transcript already), read while joining.
-    const live = server && meta?.channel !== 'phone' ? server.liveState() : null;
+    // Where the call stands (a resumed call has a transcript already), read while joining. Not for
+    // outbound calls: the server does not resume them (their AMD cannot start again mid-call).
+    const live = server && meta?.direction !== 'outbound' ? server.liveState() : null;
     // Outbound (our server placed the call): listen for the answer first; nothing else until then.
     const outbound = meta?.direction === 'outbound' ? await prepareOutboundCall(ctx, joined, config, server, log) : null;
     if (outbound && (await outbound.answered) === null) {
@@ -173,7 +175,9 @@ export default defineAgent({
     // Reply timelines for the server's turn checks; a reply sent again (cut short) replaces its row.
     const timelines = call.server ? new BatchSink<AgentTurnTimeline>((batch) => call.server!.uploadTimelines({ timelines: batch })) : null;
     if (timelines) ctx.addShutdownCallback(() => timelines.close());
-    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => timelines?.add(t), agentAudio);
+    // A reply's first audio tells how fast the model is, which decides whether the end-of-turn model is still asked.
+    let onReplyTimeline = () => {};
+    const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => (timelines?.add(t), onReplyTimeline()), agentAudio);
     if (outbound) session.input.setAudioEnabled(false); // the callee's audio reaches the model once a person is decided
     await session.start({
       agent: new voice.Agent({
@@ -211,15 +215,25 @@ export default defineAgent({
     const endOfTurn = new EndOfTurnController(session, realtime, timeline, responses, log, () =>
       predictEndOfTurn(ctx.inferenceExecutor, callerAudio.snapshot()),
     );
+    const pageTurns = agentDrivesTurns(setup.turnProfile);
+    // The caller's audio for the end-of-turn model only while it may be asked: on web calls until
+    // the call shows the page's final hint comes before the model's first audio (caller-audio.ts).
+    const wantCallerAudio = () => callerAudio.want('end-of-turn model', pageTurns && endOfTurn.mayAskModel);
+    wantCallerAudio();
+    onReplyTimeline = wantCallerAudio;
     // The caller's turns end only while they talk to the agent (after a hand-off, to a person).
     const turns = {
-      onHint: (speechEndMs: number, final: boolean) => withAgent() && endOfTurn.onHint(speechEndMs, final),
+      onHint: (speechEndMs: number, final: boolean) => {
+        const handled = withAgent() && endOfTurn.onHint(speechEndMs, final);
+        wantCallerAudio();
+        return handled;
+      },
       onSpeechResumed: () => withAgent() && endOfTurn.onSpeechResumed(),
     };
-    const pageTurns = agentDrivesTurns(setup.turnProfile);
     const agentVad = pageTurns ? fallbackTurns(ctx, session, callerAudio, turns, log) : null;
     wireCallerInput(ctx, session, log, {
-      turns: pageTurns ? turns : undefined,
+      // A hint from the page shows its VAD runs, whether or not the page said so.
+      turns: pageTurns ? { ...turns, onHint: (ms: number, final: boolean) => (agentVad?.onPageHint(), turns.onHint(ms, final)) } : undefined,
       turnSource: agentVad?.onTurnSource,
       // Typed messages: to the model while the agent has the conversation, else to the transcript.
       typed: (text) => conversationCtl!.onTyped(text),
@@ -227,13 +241,21 @@ export default defineAgent({
     });
     phone?.attach(session, guard, conversation, { active: withAgent, onOperatorKey: () => warm?.viaKeypad() }); // keypad (DTMF)
     if (role.kind === 'resume') {
+      // A hand-off the lost agent had open: the caller may already be talking to the person (then
+      // the agent only takes notes again, and the gap closes now), or still waiting for one.
+      const handoff = warm && call.server ? await restoreHandoff({ room: ctx.room, server: call.server, warm, conversation: conversationCtl, log }) : 'none';
+      if (handoff === 'with_person') {
+        void call.server?.resumed(Date.now()).then((r) => !r.ok && log.warn({ err: r.error }, 'resume not reported'));
+        log.info({ lines: role.lines.length, nextSeq: role.nextSeq }, 'call resumed with a person on it; the agent takes notes');
+        return;
+      }
       // No greeting: one sentence from the call's state, then the conversation goes on. Its first
       // audio closes the call's gap on the server (protocol resume.ts).
       session.output.audio?.once(voice.AudioOutput.EVENT_PLAYBACK_STARTED, (ev: { createdAt: number }) => {
         void call.server?.resumed(ev.createdAt).then((r) => !r.ok && log.warn({ err: r.error }, 'resume not reported'));
       });
       session.generateReply({ instructions: sayExactly(resumeSentence(role.lines)) });
-      log.info({ lines: role.lines.length, nextSeq: role.nextSeq, stateLoaded: role.stateLoaded, verified: Boolean(call.caller) }, 'call resumed; conversation loaded');
+      log.info({ lines: role.lines.length, nextSeq: role.nextSeq, stateLoaded: role.stateLoaded, verified: Boolean(call.caller), handoff }, 'call resumed; conversation loaded');
       return;
     }
     // Who answered decides what is said on an outbound call; otherwise the greeting (cached audio or the model).
@@ -249,8 +271,10 @@ const PAGE_VAD_REPORT_MS = 15_000;
 
 /**
  * The agent's own VAD for web calls whose page VAD is not running (agent-vad.ts): switched on when
- * the page says so (`voice.turn_source`), or when it has not said its VAD runs within
- * {@link PAGE_VAD_REPORT_MS} of joining; off again when it does.
+ * the page says so (`voice.turn_source`), or when within {@link PAGE_VAD_REPORT_MS} of joining it
+ * has neither said its VAD runs nor sent an end-of-turn hint (which only a running page VAD sends);
+ * off again when it says its VAD runs. Silero on every frame of the caller's audio was the largest
+ * single cost of a job process (BENCHMARKS.md, "Concurrency"), so it runs only where nothing else ends turns.
  */
 function fallbackTurns(ctx: JobContext, session: voice.AgentSession, audio: CallerAudioWindow, endOfTurn: Pick<EndOfTurnController, 'onHint'>, log: Logger) {
   const turns = new AgentVadTurns(audio, {
@@ -268,6 +292,10 @@ function fallbackTurns(ctx: JobContext, session: voice.AgentSession, audio: Call
   });
   ctx.addShutdownCallback(async () => turns.disable());
   return {
+    /** The page sent an end-of-turn hint: its VAD runs, so the timer no longer switches ours on. */
+    onPageHint: (): void => {
+      reported = true;
+    },
     onTurnSource: (source: 'page_vad' | 'agent_vad'): boolean => {
       reported = true;
       if (source === 'agent_vad') void turns.enable();

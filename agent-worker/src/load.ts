@@ -26,11 +26,12 @@ import { availableParallelism, totalmem } from 'node:os';
 
 /**
  * Cost of one call on the agent side (job process + inference process + worker main process),
- * measured by `pnpm bench:concurrency` against the cloud stand-in model: the worst level up to the
- * knee (BENCHMARKS.md "Concurrency", run of 2026-11-29: 15.6 % of a core and 228 MiB; 2 cores).
- * CPU in cores, memory in MiB.
+ * measured by `pnpm bench:concurrency` against the cloud stand-in model (BENCHMARKS.md
+ * "Concurrency", run of 2026-11-29 16:53 UTC, 2 cores): the worst CPU at any level (9.5 % of a
+ * core; 9.3 % up to the knee) and the largest memory at any level (276 MiB at 8 calls; 151 MiB up
+ * to the knee), so the default holds at the sizes it is used for. CPU in cores, memory in MiB.
  */
-export const MEASURED_CALL = { cpuCores: 0.16, memMiB: 230 } as const;
+export const MEASURED_CALL = { cpuCores: 0.095, memMiB: 280 } as const;
 
 /** Where the CPU term of the load is read: this worker's process tree, the whole machine, or nowhere. */
 export type CpuSource = 'worker' | 'machine' | 'off';

@@ -29,9 +29,10 @@ export interface BenchStack {
  * `local-realtime`) gets `ttfaMs` of time to first audio, like a cloud model; `cloudStandIn` runs
  * it without speech recognition (`--no-asr`: prepared replies, no recognition CPU), for capacity
  * figures that leave the model out as production's cloud model would be. `turn`: also LiveKit's
- * TURN server (emulated networks).
+ * TURN server (emulated networks). `agentEnv`: more environment for the agent worker and the
+ * processes it forks (e.g. a profiler preload).
  */
-export async function startBenchStack(dir: string, ttfaMs: number, profiles: TurnTaking[], opts: { cloudStandIn?: boolean; turn?: boolean } = {}): Promise<BenchStack> {
+export async function startBenchStack(dir: string, ttfaMs: number, profiles: TurnTaking[], opts: { cloudStandIn?: boolean; turn?: boolean; agentEnv?: NodeJS.ProcessEnv } = {}): Promise<BenchStack> {
   const pg: RunningPostgres = await startPostgres();
   let stack: Stack | undefined;
   try {
@@ -42,7 +43,7 @@ export async function startBenchStack(dir: string, ttfaMs: number, profiles: Tur
       serverEnv: { DATABASE_URL: pg.url, SESSIONS_RATE_PER_MIN: '10000' },
       // Benchmarks find the limits themselves: the worker's own capacity (AGENT_MAX_CALLS, its CPU
       // term) must not turn callers away first.
-      agentEnv: { LOG_LEVEL: 'debug', AGENT_MAX_CALLS: '100', AGENT_LOAD_CPU: 'off' },
+      agentEnv: { LOG_LEVEL: 'debug', AGENT_MAX_CALLS: '100', AGENT_LOAD_CPU: 'off', ...opts.agentEnv },
       model: { ttfaMs, noAsr: opts.cloudStandIn },
     });
     const instructions = `Answer briefly.\n\`\`\`local-realtime-script\n${JSON.stringify(BENCH_SCRIPT)}\n\`\`\``;

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:concurrency [--calls 1,2,4,6,8] [--turns N] [--rounds R] [--ttfa-ms MS] [--out FILE]`
+ * `pnpm bench:concurrency [--calls 1,2,4,6,8] [--turns N] [--rounds R] [--ttfa-ms MS] [--out FILE] [--cpu-prof DIR]`
  *
  * Capacity of the agent side against a cloud stand-in model: M simultaneous calls from synthetic
  * callers (LiveKit rtc-node in this process, publishing recorded speech in real time and sending
@@ -10,7 +10,8 @@
  * from a /proc ledger; the model, the callers and other processes on the machine are measured and
  * excluded. Levels run in rounds, the second in reverse order, so drift in the machine's load does
  * not read as a trend. Reports the knee (first M with P95 > 1.1 × one call's, or a missed turn) and
- * the agent side's calls per core up to it.
+ * the agent side's calls per core up to it. `--cpu-prof DIR`: V8 CPU profiles of the agent's job and
+ * inference processes, written to DIR as each exits (cpu-prof-hook.cjs), to see where a call's CPU goes.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -32,9 +33,10 @@ const Args = z.object({
   rounds: z.coerce.number().int().min(1).max(5).default(2),
   'ttfa-ms': z.coerce.number().int().min(0).max(5_000).default(300),
   out: z.string().default(join(REPO_ROOT, 'bench', 'results', 'concurrency.json')),
+  'cpu-prof': z.string().optional(),
 });
 const { values } = parseArgs({
-  options: { calls: { type: 'string' }, turns: { type: 'string' }, rounds: { type: 'string' }, 'ttfa-ms': { type: 'string' }, out: { type: 'string' } },
+  options: { calls: { type: 'string' }, turns: { type: 'string' }, rounds: { type: 'string' }, 'ttfa-ms': { type: 'string' }, out: { type: 'string' }, 'cpu-prof': { type: 'string' } },
 });
 const parsed = Args.safeParse(values);
 if (!parsed.success) {
@@ -54,7 +56,10 @@ const schedule = Array.from({ length: args.rounds }, (_, i) => (i % 2 === 0 ? le
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const utterances = utteranceFiles().map(loadUtterance);
 const machine = machineInfo();
-const bench = await startBenchStack(join(REPO_ROOT, '.state', 'bench-concurrency'), args['ttfa-ms'], ['fast'], { cloudStandIn: true });
+const bench = await startBenchStack(join(REPO_ROOT, '.state', 'bench-concurrency'), args['ttfa-ms'], ['fast'], {
+  cloudStandIn: true,
+  agentEnv: args['cpu-prof'] ? { NODE_OPTIONS: `--require ${join(import.meta.dirname, 'cpu-prof-hook.cjs')}`, BENCH_CPU_PROF_DIR: resolve(process.env.INIT_CWD ?? process.cwd(), args['cpu-prof']) } : undefined,
+});
 const ledger = new CpuLedger(concurrencyCpuRules(bench.stack, bench.pgPid), process.pid, 500, PART.other);
 const agentSlug = 'bench-fast';
 const pageOrigin = new URL(bench.stack.demoUrl!).origin;

@@ -79,7 +79,7 @@ export type ResumedReport = z.infer<typeof ResumedReport>;
 /** Reply of `POST …/agent-lost`: whether the server dispatched an agent again, and why not. */
 export const AgentLostReply = z.object({
   resumed: z.boolean(),
-  /** Why not: `call_ended`, `no_caller`, `already_resumed`, `too_many_resumes`, `not_web`, `agent_present`. */
+  /** Why not: `call_ended`, `no_caller`, `already_resumed`, `too_many_resumes`, `outbound` (outbound phone calls are not resumed), `agent_present`. */
   reason: z.string().optional(),
 });
 export type AgentLostReply = z.infer<typeof AgentLostReply>;

@@ -135,17 +135,20 @@ export function transferScenario(opts: { from: string; audio: string; waitMs: nu
 
 /**
  * A caller who talks and types: dial (digest auth), send `audio` (µ-law, once: its own silences
- * pace the speech; make it last the whole call), press each step's keys (RFC 4733) `atMs` after the
- * answer, then hang up (BYE) at `hangupAtMs`. What the agent said is read from the call record.
+ * pace the speech), then at each step `atMs` after the answer press its `keys` (RFC 4733) or start
+ * sending its `audio` file instead (SIPp's `play_dtmf` ends the audio stream it interrupts, so
+ * speech after a key press needs such a step), then hang up (BYE) at `hangupAtMs`. What the agent
+ * said is read from the call record.
  */
-export function keypadScenario(opts: { from: string; audio: string; steps: { atMs: number; keys: string }[]; hangupAtMs: number }): string {
+export function keypadScenario(opts: { from: string; audio: string; steps: ({ atMs: number } & ({ keys: string } | { audio: string }))[]; hangupAtMs: number }): string {
   let t = 0;
   const steps = [...opts.steps].sort((a, b) => a.atMs - b.atMs);
   const body = steps
     .map((step) => {
       const wait = Math.max(0, step.atMs - t);
       t = step.atMs;
-      return `  <pause milliseconds="${wait}"/>\n  <nop><action><exec play_dtmf="${step.keys}"/></action></nop>`;
+      const action = 'keys' in step ? `play_dtmf="${step.keys}"` : `rtp_stream="${step.audio},1,0"`;
+      return `  <pause milliseconds="${wait}"/>\n  <nop><action><exec ${action}/></action></nop>`;
     })
     .join('\n');
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>

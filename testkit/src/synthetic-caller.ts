@@ -75,6 +75,8 @@ export class SyntheticCaller {
   #room = new Room();
   #source = new AudioSource(SAMPLE_RATE, 1, 100);
   #agentIdentity: string | null = null;
+  /** The agent told that this caller's VAD ends its turns (`voice.turn_source`), as the widget does. */
+  #vadReportedTo: string | null = null;
   #lastLoudAt = 0;
   #audibleSince: number | null = null;
   #onsets: number[] = [];
@@ -133,6 +135,11 @@ export class SyntheticCaller {
 
   /** Says one utterance, sends the end-of-turn hint, and measures the agent's first audio. */
   async say(utt: Utterance, replyTimeoutMs = 10_000): Promise<void> {
+    // Like the widget once its VAD runs: this caller ends its own turns (the agent's VAD stays off).
+    if (this.#agentIdentity && this.#vadReportedTo !== this.#agentIdentity) {
+      this.#vadReportedTo = this.#agentIdentity;
+      await this.rpc(RpcMethod.turnSource, { source: 'page_vad' }).catch(() => {});
+    }
     const frames: Int16Array[] = [];
     for (let i = 0; i < utt.pcm.length; i += FRAME) {
       const chunk = new Int16Array(FRAME);

@@ -60,15 +60,19 @@ export class Conversation {
     return this.#withAgent;
   }
 
-  /** The agent said its hand-off sentence to `person`: it leaves the conversation now. */
-  async handOver(person: RemoteParticipant, handoffId: number): Promise<void> {
+  /**
+   * The agent said its hand-off sentence to `person`: it leaves the conversation now. `restored`:
+   * a resumed agent finds the caller already with the person (the hand-over happened before its
+   * predecessor was lost), so it only takes notes again and reports no second `connected`.
+   */
+  async handOver(person: RemoteParticipant, handoffId: number, opts: { restored?: boolean } = {}): Promise<void> {
     const { room, log } = this.deps;
     this.#withAgent = false;
     this.#handoffId = handoffId;
     this.#person = person;
     this.deps.session().input.setAudioEnabled(false);
     this.deps.recorder.markTransferred();
-    this.#event({ type: 'connected', atMs: Math.round(this.#now()) });
+    if (!opts.restored) this.#event({ type: 'connected', atMs: Math.round(this.#now()) });
     await room.localParticipant?.setAttributes({ [CONVERSATION_ATTRIBUTE]: 'person' }).catch((err: Error) => log.warn({ err: err.message }, 'attribute not set'));
     this.#notes = new NoteTaker({
       room,

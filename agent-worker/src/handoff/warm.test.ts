@@ -119,4 +119,25 @@ describe('WarmHandoff', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(t.said.map((s) => s.text)).toEqual([expect.stringMatching(/callback request number 5/)]);
   });
+
+  it('restore (a resumed agent): a waiting hand-off keeps the server’s wait limit and hands over to its person; a settled one is not taken over', async () => {
+    const cb = state({ status: 'callback', position: null, callback: { caseId: 9, contact: 'phone' } });
+    const t = setup({ expire: [{ ok: true, value: cb }] });
+    expect(t.handoff.restore(state({ waitedS: 60 }))).toBe(true);
+    expect(t.requests).toEqual([]); // nothing asked again: the request is the lost agent's
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(t.said).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_000); // 90 s limit − 60 s waited before the crash
+    expect(t.said.map((s) => s.text)).toEqual([expect.stringMatching(/callback request number 9/)]);
+
+    const joining = setup({});
+    expect(joining.handoff.restore(state({ status: 'taken', position: null }))).toBe(true);
+    joining.join('person_4_q', { 'voice.role': 'person', 'voice.handoff': '7' }, 'Kim');
+    await vi.waitFor(() => expect(joining.handedOver).toEqual([['person_4_q', 7]]));
+
+    for (const status of ['callback', 'connected', 'cancelled', 'transferred'] as const) {
+      expect(setup({}).handoff.restore(state({ status }))).toBe(false);
+    }
+  });
 });
+

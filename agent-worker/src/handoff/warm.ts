@@ -83,6 +83,22 @@ export class WarmHandoff {
     }
   }
 
+  /**
+   * A resumed agent (resume/) takes over the hand-off its lost predecessor had open: `waiting` →
+   * watches for the person and keeps the wait limit where the server counts it; `taken` → gives
+   * the person {@link PERSON_JOIN_TIMEOUT_MS} to join. Any other status: nothing to take over.
+   * Returns whether it took the hand-off over.
+   */
+  restore(s: HandoffState): boolean {
+    if (this.#settled || (s.status !== 'waiting' && s.status !== 'taken')) return false;
+    this.#id = s.id;
+    this.#watch();
+    if (s.status === 'waiting') this.#armTimer(s);
+    else this.#awaitJoin(s.id);
+    this.deps.log.info({ handoff: s.id, status: s.status }, 'hand-off taken over from the lost agent');
+    return true;
+  }
+
   /** The agent has the conversation again (the person left): the caller may ask for a person again. */
   reopen(): void {
     this.close();

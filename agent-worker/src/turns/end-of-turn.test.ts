@@ -159,12 +159,14 @@ describe('EndOfTurnController', () => {
     const clock = { now: 0 };
     const { controller, timeline } = harness('listening', async () => (asked++, { probability: 0.9, inferenceMs: 8, totalMs: 12 }), clock);
     // Before any reply nothing is known of the model's speed: asked.
+    expect(controller.mayAskModel).toBe(true);
     controller.onHint(1_000, false);
     await tick();
     expect(asked).toBe(1);
     controller.onHint(1_000, true);
     greet(timeline, clock);
     expect(timeline.fastestModelMs).toBe(300);
+    expect(controller.mayAskModel).toBe(false); // the caller's audio is not needed for it any more
     // The page's default timing (final 204 ms after tentative) beats the model's 300 ms: not asked,
     // an "unfinished" verdict could only delay the reply.
     clock.now = 10_000;
@@ -188,8 +190,10 @@ describe('EndOfTurnController', () => {
     controller.onHint(10_000, false);
     await tick();
     expect(asked).toBe(0); // the page's default timing is assumed until the call shows its own
+    expect(controller.mayAskModel).toBe(false);
     clock.now = 10_900; // redemption of ~1 s: a reply could be heard before it ends
     controller.onHint(10_000, true);
+    expect(controller.mayAskModel).toBe(true);
     clock.now = 20_000;
     controller.onHint(20_000, false);
     await tick();

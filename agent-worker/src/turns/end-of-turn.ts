@@ -112,6 +112,15 @@ export class EndOfTurnController {
     return true;
   }
 
+  /**
+   * Whether a coming tentative hint would ask the end-of-turn model (it has one, and its answer can
+   * still change what the caller hears). Changes as the session learns its hint gap and the model's
+   * fastest first audio; false for good once the final hint is known to come first.
+   */
+  get mayAskModel(): boolean {
+    return this.eot !== undefined && this.#eotCanChangeDecision();
+  }
+
   /** The final hint of the turn whose tentative hint started a reply arrived: how long after. */
   #noteFinalHint(): void {
     if (this.#tentativeAt !== null) this.#finalGapMs = Math.max(this.#finalGapMs ?? 0, this.now() - this.#tentativeAt);

@@ -1,9 +1,10 @@
 import type { AgentDispatchClient, ParticipantInfo, RoomServiceClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
-import { AGENT_LEAVING_ATTRIBUTE, type AgentLostCause, type AgentLostReply, type DispatchMetadata } from '@voice-widget/protocol';
+import { AGENT_LEAVING_ATTRIBUTE, type AgentLostCause, type AgentLostReply, DispatchMetadata } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
 import { findAgentById } from '../repo/agents.ts';
 import { findCall } from '../repo/calls.ts';
+import { findOutboundByRoom } from '../repo/outbound-calls.ts';
 import { dropGap, openGap } from '../repo/resumes.ts';
 
 /** `ParticipantInfo.Kind.AGENT` (livekit/protocol livekit_models.proto; the SDK does not re-export the enum). */
@@ -13,7 +14,7 @@ export const PARTICIPANT_KIND_AGENT = 4;
 export interface ResumeDeps {
   db: Db;
   rooms: Pick<RoomServiceClient, 'listParticipants' | 'removeParticipant'>;
-  dispatch: Pick<AgentDispatchClient, 'createDispatch'>;
+  dispatch: Pick<AgentDispatchClient, 'createDispatch' | 'listDispatch'>;
   /** Agent name the workers register under. */
   agentName: string;
   log: Logger;
@@ -32,19 +33,22 @@ export function isUnmarkedAgent(p: Pick<ParticipantInfo, 'kind' | 'attributes'>)
 }
 
 /**
- * The agent of `room` is gone without ending the call: if the call is open, it is a web call, its
- * caller is still in the room and no other agent is, records the gap (the one lock: a second
- * report of the same loss does nothing, see repo/resumes.ts), removes the lost agent's participant
- * if LiveKit still lists it (a crashed process lingers until LiveKit times it out, ~20 s), and
- * dispatches the agent again with the `resume` marker. Returns whether it did, and why not.
- * Phone calls are not resumed yet: their agent is dispatched by the SIP dispatch rule and its start
- * (`POST …/phone`) is not safe to repeat.
+ * The agent of `room` is gone without ending the call: if the call is open, a web call or an
+ * inbound phone call, its caller is still in the room and no other agent is, records the gap (the
+ * one lock: a second report of the same loss does nothing, see repo/resumes.ts), removes the lost
+ * agent's participant if LiveKit still lists it (a crashed process lingers until LiveKit times it
+ * out, ~20 s), and dispatches the agent again with the `resume` marker. Returns whether it did,
+ * and why not.
+ * A phone call's agent was dispatched by the SIP dispatch rule: the new dispatch copies that
+ * dispatch's metadata (its `transferTo`, read back from LiveKit), and the resumed agent's
+ * `POST …/phone` finds the open call record. Outbound calls are not resumed (`outbound`): their
+ * agent's answering-machine detection and opener cannot start again mid-call.
  * @throws whatever LiveKit's dispatch service throws (the gap is withdrawn first).
  */
 export async function resumeCall(deps: ResumeDeps, room: string, lost: LostAgent): Promise<AgentLostReply> {
   const call = await findCall(deps.db, room);
   if (!call || call.endedAt) return { resumed: false, reason: 'call_ended' };
-  if (call.channel !== 'web') return { resumed: false, reason: 'not_web' };
+  if (call.channel === 'phone' && (await findOutboundByRoom(deps.db, room))) return { resumed: false, reason: 'outbound' };
   const participants = await deps.rooms.listParticipants(room).catch(() => [] as ParticipantInfo[]);
   if (!participants.some((p) => p.identity === call.callerIdentity)) return { resumed: false, reason: 'no_caller' };
   if (participants.some((p) => p.identity !== lost.identity && isUnmarkedAgent(p))) return { resumed: false, reason: 'agent_present' };
@@ -53,14 +57,15 @@ export async function resumeCall(deps: ResumeDeps, room: string, lost: LostAgent
   if (participants.some((p) => p.identity === lost.identity)) {
     await deps.rooms.removeParticipant(room, lost.identity).catch((err: Error) => deps.log.warn({ room, err: err.message }, 'lost agent not removed'));
   }
-  const agent = await findAgentById(deps.db, call.agentId, call.agentVersion);
-  const metadata: DispatchMetadata = {
-    agent: agent?.slug ?? '',
-    channel: 'web',
-    agentVersion: call.agentVersion,
-    resume: { lostAtMs: lost.atMs, attempt: gap.attempt },
-  };
   try {
+    const agent = await findAgentById(deps.db, call.agentId, call.agentVersion);
+    const metadata: DispatchMetadata = {
+      ...(call.channel === 'phone' ? await firstDispatch(deps, room) : {}),
+      agent: agent?.slug ?? '',
+      channel: call.channel === 'phone' ? 'phone' : 'web',
+      agentVersion: call.agentVersion,
+      resume: { lostAtMs: lost.atMs, attempt: gap.attempt },
+    };
     await deps.dispatch.createDispatch(room, deps.agentName, { metadata: JSON.stringify(metadata) });
   } catch (err) {
     await dropGap(deps.db, room, lost.identity);
@@ -68,4 +73,29 @@ export async function resumeCall(deps: ResumeDeps, room: string, lost: LostAgent
   }
   deps.log.info({ room, cause: lost.cause, attempt: gap.attempt }, 'agent lost mid-call; dispatched again to resume');
   return { resumed: true };
+}
+
+/**
+ * The metadata of the room's first dispatch of our agent without a `resume` marker — for a phone
+ * call, the SIP dispatch rule's (its `transferTo`) — or `{}` when LiveKit lists none that parses.
+ */
+async function firstDispatch(deps: ResumeDeps, room: string): Promise<Partial<DispatchMetadata>> {
+  const dispatches = await deps.dispatch.listDispatch(room).catch((err: Error) => {
+    deps.log.warn({ room, err: err.message }, 'dispatches not listed; resuming with defaults');
+    return [];
+  });
+  for (const d of dispatches) {
+    if (d.agentName !== deps.agentName || !d.metadata) continue;
+    const parsed = DispatchMetadata.safeParse(safeJson(d.metadata));
+    if (parsed.success && !parsed.data.resume) return parsed.data;
+  }
+  return {};
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

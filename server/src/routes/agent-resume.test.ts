@@ -9,6 +9,8 @@ import { type Database, openDatabase } from '../db/client.ts';
 import { createAdminKey } from '../repo/admin-keys.ts';
 import { findAgent } from '../repo/agents.ts';
 import { closeCall, findCall, openCall } from '../repo/calls.ts';
+import { openOutboundCallRecord, openPhoneCall } from '../repo/phone-calls.ts';
+import { queueOutboundCall, updateOutbound } from '../repo/outbound-calls.ts';
 import { PARTICIPANT_KIND_AGENT } from '../resume/resume-call.ts';
 
 let database: Database;
@@ -26,10 +28,13 @@ function liveKit() {
   const rooms = new Map<string, Partial<ParticipantInfo>[]>();
   const dispatched: { room: string; agentName: string; metadata: DispatchMetadata }[] = [];
   const removed: string[] = [];
+  /** Dispatches LiveKit already lists per room (e.g. a SIP dispatch rule's), as `listDispatch` returns them. */
+  const existing = new Map<string, { agentName: string; metadata: string }[]>();
   return {
     rooms,
     dispatched,
     removed,
+    existing,
     deps: {
       agentName: 'voice-agent',
       rooms: {
@@ -44,6 +49,7 @@ function liveKit() {
           dispatched.push({ room, agentName, metadata: DispatchMetadata.parse(JSON.parse(opts?.metadata ?? '{}')) });
           return {} as never;
         },
+        listDispatch: async (room: string) => (existing.get(room) ?? []) as never,
       },
     },
   };
@@ -144,5 +150,56 @@ describe('a call that survives its agent', () => {
     expect(other.status).toBe(403);
     // A server that cannot dispatch agents says so.
     expect((await lost(testApp(database.db), room, agentIdentity)).status).toBe(503);
+  });
+
+  it('phone calls: an inbound call is resumed with its SIP dispatch rule\'s metadata; an outbound call is not', async () => {
+    const lk = liveKit();
+    const app = testApp(database.db, { resume: lk.deps });
+    const agent = (await findAgent(database.db, 'acme'))!;
+    const phoneRoom = (room: string, caller: string) =>
+      lk.rooms.set(room, [
+        { identity: caller, kind: 3 /* SIP */, attributes: {} },
+        { identity: `agent-${room}`, kind: PARTICIPANT_KIND_AGENT, attributes: {} },
+      ]);
+
+    const inbound = `call-_+15550100_${++n}`;
+    await openPhoneCall(database.db, { room: inbound, callerIdentity: 'sip_+15550100', agent, callerNumber: '+15550100', hintedCustomerId: null });
+    phoneRoom(inbound, 'sip_+15550100');
+    lk.existing.set(inbound, [
+      { agentName: 'other-agent', metadata: JSON.stringify({ agent: 'x', channel: 'web' }) },
+      { agentName: 'voice-agent', metadata: JSON.stringify({ agent: 'acme', channel: 'phone', transferTo: 'tel:+15550199' }) },
+    ]);
+    expect((await lost(app, inbound, `agent-${inbound}`)).body).toEqual({ resumed: true });
+    expect(lk.dispatched[0]).toMatchObject({
+      room: inbound,
+      metadata: { agent: 'acme', channel: 'phone', transferTo: 'tel:+15550199', resume: { attempt: 1 } },
+    });
+
+    // LiveKit lists no usable dispatch: still resumed, as a phone call, without a transfer target.
+    const bare = `call-_+15550101_${++n}`;
+    await openPhoneCall(database.db, { room: bare, callerIdentity: 'sip_+15550101', agent, callerNumber: '+15550101', hintedCustomerId: null });
+    phoneRoom(bare, 'sip_+15550101');
+    lk.existing.set(bare, [{ agentName: 'voice-agent', metadata: 'not json' }]);
+    expect((await lost(app, bare, `agent-${bare}`)).body).toEqual({ resumed: true });
+    expect(lk.dispatched[1]!.metadata).toMatchObject({ agent: 'acme', channel: 'phone' });
+    expect(lk.dispatched[1]!.metadata.transferTo).toBeUndefined();
+
+    // Outbound: the dialer's call record; its agent is not dispatched again.
+    const outbound = `out_resume_${++n}`;
+    const { row } = await queueOutboundCall(database.db, {
+      agentId: agent.id,
+      number: '+15550102',
+      context: { reason: 'a test call' },
+      timeZone: 'UTC',
+      ringTimeoutS: 30,
+      source: 'admin',
+      notBefore: new Date(),
+      maxCallsPerDay: 100,
+    });
+    await openOutboundCallRecord(database.db, { room: outbound, calleeIdentity: 'sip_+15550102', agent, number: '+15550102', hintedCustomerId: null, demoLinkId: null, ipHash: null, maxDurationS: null });
+    await updateOutbound(database.db, row.id, { room: outbound });
+    phoneRoom(outbound, 'sip_+15550102');
+    expect((await lost(app, outbound, `agent-${outbound}`)).body).toEqual({ resumed: false, reason: 'outbound' });
+    expect(lk.dispatched).toHaveLength(2);
   });
 });

@@ -49,6 +49,19 @@ describe('phone calls', () => {
       .send({ agent: 'acme', callerIdentity: 'sip_+15550123', callerNumber: '+15550123' });
     expect(again.status).toBe(200);
     expect((await findCall(database.db, room))?.id).toBe(call?.id);
+    expect(body.config.caller).toBeNull();
+
+    // A resumed agent's start (issue 15) after the caller proved who they are: still verified.
+    const verified = await request(app())
+      .post(`/api/calls/${encodeURIComponent(room)}/verify`)
+      .set('authorization', await agentAuth(room))
+      .send({ code: '4321', via: 'dtmf' });
+    expect(verified.body).toMatchObject({ verified: true });
+    const resumed = await request(app())
+      .post(`/api/calls/${encodeURIComponent(room)}/phone`)
+      .set('authorization', await agentAuth(room))
+      .send({ agent: 'acme', callerIdentity: 'sip_+15550123', callerNumber: '+15550123' });
+    expect(PhoneCallStartResponse.parse(resumed.body).config.caller).toMatchObject({ customerId: 'C-1815', method: 'phone_code' });
 
     // The agent config route now works for the phone call too.
     const cfg = await request(app()).get(`/api/calls/${encodeURIComponent(room)}/agent-config`).set('authorization', await agentAuth(room));

@@ -18,6 +18,7 @@ import { findCall } from '../repo/calls.ts';
 import { findCustomerByPhone } from '../repo/customers.ts';
 import { upsertTurn } from '../repo/turns.ts';
 import { openPhoneCall } from '../repo/phone-calls.ts';
+import { verifiedCaller } from '../tools/verification.ts';
 import type { SipProvisioner } from '../sip/provision.ts';
 
 export interface PhoneRouteDeps {
@@ -34,7 +35,8 @@ const NAME = /^[A-Za-z0-9._-]{1,64}$/;
  * Phone callers (issue 6):
  * - agent: `POST /api/calls/:room/phone` ← {@link PhoneCallStart} → {@link PhoneCallStartResponse}
  *   (opens the call record with the caller's number and the customer it hints at; returns the
- *   agent configuration and whether the number is known — no customer data before verification);
+ *   agent configuration and whether the number is known — no customer data before verification;
+ *   repeated by a resumed agent, it finds the open record and returns the caller verified on it);
  * - admin (`Authorization: Bearer <admin key>`):
  *   `GET /api/admin/sip/trunks`, `PUT|DELETE /api/admin/sip/trunks/:name` ({@link InboundTrunkSpec}),
  *   `GET /api/admin/sip/dispatch-rules`, `PUT|DELETE /api/admin/sip/dispatch-rules/:name` ({@link DispatchRuleSpec}),
@@ -60,7 +62,8 @@ export function phoneRouter(deps: PhoneRouteDeps): Router {
       (await openPhoneCall(db, { room, callerIdentity: body.callerIdentity, agent: current!, callerNumber: number, hintedCustomerId: hinted?.id ?? null }));
     const agent = await findAgentById(db, call.agentId, call.agentVersion);
     if (!agent) throw HttpError.notFound('agent version');
-    const config: AgentConfigResponse = { agent: agent.slug, version: agent.version, config: agent.config, maxCallSeconds: call.maxDurationS, caller: null };
+    // A resumed agent's start finds the open call: a caller who proved who they are stays verified.
+    const config: AgentConfigResponse = { agent: agent.slug, version: agent.version, config: agent.config, maxCallSeconds: call.maxDurationS, caller: await verifiedCaller(db, call) };
     const reply: PhoneCallStartResponse = { config, callerKnown: call.hintedCustomerId !== null };
     log.info({ room, agent: agent.slug, known: reply.callerKnown }, 'phone call started');
     res.json(reply);
