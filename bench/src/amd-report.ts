@@ -36,6 +36,12 @@ export interface ConfigScore {
   machines: number;
   /** Machines first decided as human (the agent greets the machine), share of machines. */
   machineAsHumanRate: number;
+  /**
+   * Quick `human` decisions withdrawn because speech resumed: on people (the opener is stopped and
+   * waits for the usual rules), on machines (the agent must stop before it talks over the
+   * greeting's next phrase), and how long after the quick decision the withdrawal came, ms.
+   */
+  withdrawn: { humans: number; machines: number; afterMs: Summary };
   /** ms from answer to decision: every case, humans, humans whose first words last ≤ 1 s ("hello?"), machines. */
   decisionMs: { all: Summary; humans: Summary; shortHumans: Summary; machines: Summary };
   /** Humans: ms from the end of their first utterance to the decision. */
@@ -95,13 +101,18 @@ export function score(results: readonly CaseResult[]): ConfigScore {
     humanAsMachineRate: rate(humans.filter((r) => isMachine(r.outcome.decision) || isMachine(r.outcome.firstDecision)).length, humans.length),
     machines: machines.length,
     machineAsHumanRate: rate(machines.filter((r) => r.outcome.firstDecision === 'human').length, machines.length),
+    withdrawn: {
+      humans: humans.filter((r) => r.outcome.withdrawnAfterMs !== null).length,
+      machines: machines.filter((r) => r.outcome.withdrawnAfterMs !== null).length,
+      afterMs: summarize(results.flatMap((r) => (r.outcome.withdrawnAfterMs === null ? [] : [r.outcome.withdrawnAfterMs]))),
+    },
     decisionMs: {
       all: summarize(results.map((r) => r.outcome.timeToDecisionMs)),
       humans: summarize(humans.map((r) => r.outcome.timeToDecisionMs)),
       shortHumans: summarize(humans.filter((r) => r.truth.speech[0]!.endMs - r.truth.speech[0]!.startMs <= SHORT_ANSWER_MS).map((r) => r.outcome.timeToDecisionMs)),
       machines: summarize(machines.map((r) => r.outcome.timeToDecisionMs)),
     },
-    humanAfterSpeechMs: summarize(humans.filter((r) => r.outcome.firstDecision === 'human').map((r) => r.outcome.timeToDecisionMs - r.truth.speech[0]!.endMs)),
+    humanAfterSpeechMs: summarize(humans.filter((r) => r.outcome.firstDecision === 'human' && r.outcome.withdrawnAfterMs === null).map((r) => r.outcome.timeToDecisionMs - r.truth.speech[0]!.endMs)),
     beep: {
       cases: withBeep.length,
       reached: onBeep.length,
@@ -144,18 +155,22 @@ export function renderMarkdown(r: AmdReport): string {
     `${r.params.cases} cases${r.params.short ? ' (short CI mode)' : ''}, split ${r.params.split}. Configurations:`,
     ...Object.entries(r.params.configs).map(([k, v]) => `- \`${k}\`: ${v}`),
     '',
-    '| configuration | split | n | accuracy (first decision) | after revisions | humans → machine | machines → human | decision P50 / P95 ms (all) | humans P50 / P95 ms | humans with ≤ 1 s answers P50 / P95 ms | humans: after their speech P50 / P95 ms | beep reached | beep timing error P50 / P95 ms | beep frequency error max Hz | spoke before beep | no beep: ready after greeting P50 / P95 ms | CPU ms per audio s |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| configuration | split | n | accuracy (first decision) | after revisions | humans → machine | machines → human | quick human withdrawn: people / machines, after P50 / max ms | decision P50 / P95 ms (all) | humans P50 / P95 ms | humans with ≤ 1 s answers P50 / P95 ms | humans: after their speech P50 / P95 ms | beep reached | beep timing error P50 / P95 ms | beep frequency error max Hz | spoke before beep | no beep: ready after greeting P50 / P95 ms | CPU ms per audio s |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const [name, splits] of Object.entries(r.scores)) {
     for (const [split, s] of Object.entries(splits)) {
       const hm = Math.round(s.humanAsMachineRate * s.humans);
       const mh = Math.round(s.machineAsHumanRate * s.machines);
       lines.push(
-        `| ${name} | ${split} | ${s.cases} | ${pct(s.accuracy)} | ${pct(s.accuracyAfterRevision)} (${s.revisions} revised) | ${hm}/${s.humans} (${pct(s.humanAsMachineRate)}) | ${mh}/${s.machines} (${pct(s.machineAsHumanRate)}) | ${ms(s.decisionMs.all)} | ${ms(s.decisionMs.humans)} | ${ms(s.decisionMs.shortHumans)} (n ${s.decisionMs.shortHumans.count}) | ${ms(s.humanAfterSpeechMs)} | ${s.beep.reached}/${s.beep.cases} | ${ms(s.beep.timingErrorMs)} | ${f(s.beep.frequencyErrorHz.max)} | ${s.beep.spokeBeforeBeep} | ${ms(s.greetingEnd.afterGreetingMs)} | ${s.cpuMsPerAudioS.toFixed(2)} |`,
+        `| ${name} | ${split} | ${s.cases} | ${pct(s.accuracy)} | ${pct(s.accuracyAfterRevision)} (${s.revisions} revised) | ${hm}/${s.humans} (${pct(s.humanAsMachineRate)}) | ${mh}/${s.machines} (${pct(s.machineAsHumanRate)}) | ${s.withdrawn.humans} / ${s.withdrawn.machines}, ${f(s.withdrawn.afterMs.p50)} / ${f(s.withdrawn.afterMs.max)} | ${ms(s.decisionMs.all)} | ${ms(s.decisionMs.humans)} | ${ms(s.decisionMs.shortHumans)} (n ${s.decisionMs.shortHumans.count}) | ${ms(s.humanAfterSpeechMs)} | ${s.beep.reached}/${s.beep.cases} | ${ms(s.beep.timingErrorMs)} | ${f(s.beep.frequencyErrorHz.max)} | ${s.beep.spokeBeforeBeep} | ${ms(s.greetingEnd.afterGreetingMs)} | ${s.cpuMsPerAudioS.toFixed(2)} |`,
       );
     }
   }
+  // The floor of any silence rule: a person's first words must end before a pause can follow them.
+  const floor = (split: string) => summarize(r.cases.filter((c) => c.row === 'human' && (split === 'all' || c.split === split)).map((c) => c.speech[0]![1]));
+  const floors = ['tune', 'heldout', 'all'].map((sp) => [sp, floor(sp)] as const).filter(([, x]) => x.count > 0);
+  if (floors.length) lines.push('', `People's first words end (ms from answer, P50 / P95) — no rule that waits for a pause after them can decide earlier: ${floors.map(([sp, x]) => `${sp} ${ms(x)} (n ${x.count})`).join(', ')}.`);
   for (const [name, splits] of Object.entries(r.scores)) {
     const s = splits.all ?? Object.values(splits)[0]!;
     lines.push('', `Confusion matrix, \`${name}\`, all cases (rows: truth, columns: first decision):`, '', `| truth \\ decision | ${DECISIONS.join(' | ')} |`, `|---|${DECISIONS.map(() => '---').join('|')}|`);

@@ -26,8 +26,13 @@ export interface Outcome {
   decision: AmdDecision;
   /** Why the last decision was made. */
   reason: string;
-  /** ms from answer to the first decision. */
+  /**
+   * ms from answer to the first decision that stood: the first one, unless it was a quick `human`
+   * withdrawn because speech resumed (`speech_resumed`) — then the next decision's time.
+   */
   timeToDecisionMs: number;
+  /** A quick `human` was withdrawn because speech resumed: ms from it to the withdrawal (null: none). */
+  withdrawnAfterMs: number | null;
   /** ms from answer to the revision, or null when the first decision stood. */
   revisedAtMs: number | null;
   /** On a machine: when the message would start, why, and the beep's frequency (null: never, or not a machine). */
@@ -118,12 +123,15 @@ export async function runOurs(built: BuiltCase, config: AmdConfigInput, silero: 
   const cpu = process.cpuUsage(cpu0);
   const first = decisions[0];
   const last = decisions.at(-1);
+  const withdrawal = decisions.findIndex((d) => d.reason === 'speech_resumed');
+  const stood = withdrawal === -1 ? first : decisions[withdrawal + 1];
   const r = amd.voicemailReady;
   return {
     firstDecision: first?.decision ?? 'unknown',
     decision: last?.decision ?? 'unknown',
     reason: last?.reason ?? 'end_of_audio',
-    timeToDecisionMs: first?.timeToDecisionMs ?? (x.length / 16_000) * 1000,
+    timeToDecisionMs: stood?.timeToDecisionMs ?? (x.length / 16_000) * 1000,
+    withdrawnAfterMs: withdrawal === -1 ? null : decisions[withdrawal]!.timeToDecisionMs - first!.timeToDecisionMs,
     revisedAtMs: decisions.length > 1 ? last!.timeToDecisionMs : null,
     ready: r ? { reason: r.reason, sinceAnswerMs: r.sinceAnswerMs, beepHz: r.beep?.frequencyHz ?? null } : null,
     evidence: last?.evidence ?? null,
@@ -235,6 +243,7 @@ export async function runAgentsJs(built: BuiltCase, probs: Float32Array): Promis
       decision,
       reason: r ? r.ev.reason : 'no_prediction',
       timeToDecisionMs: Math.round(r ? r.at : AGENTS_JS_BUDGET_MS),
+      withdrawnAfterMs: null,
       revisedAtMs: null,
       ready: null,
       evidence: null,

@@ -22,10 +22,11 @@ import { ASR_LAG_MS, type Outcome, asrTranscript, oracleTranscript, runAgentsJs,
 import { type AmdCase, type BuiltCase, buildCase, loadManifest, transcribe } from './amd-set.ts';
 import { machineInfo } from './machine.ts';
 
-const CONFIG_NAMES = ['silero', 'energy', 'silero+asr', 'silero+oracle', 'agents-js'] as const;
+const CONFIG_NAMES = ['silero', 'silero-no-quick', 'energy', 'silero+asr', 'silero+oracle', 'agents-js'] as const;
 type ConfigName = (typeof CONFIG_NAMES)[number];
 const DESCRIPTIONS: Record<ConfigName, string> = {
   silero: 'ours (agent-worker/src/outbound/amd) with speech from Silero VAD (the ONNX model of @livekit/agents-plugin-silero) through SileroAmdInput, audio only — the recommended setup',
+  'silero-no-quick': 'ours with Silero as `silero`, the quick-answer rule off (quickSpeechMs 0): the setup before it, run side by side',
   energy: "ours with its own energy VAD (noise floor), audio only — the detector's default config, no model",
   'silero+asr': `ours, Silero + transcript cues from PocketSphinx (the offline recogniser), each word ${ASR_LAG_MS} ms after it ends`,
   'silero+oracle': `ours, Silero + transcript cues from the words really spoken, each ${ASR_LAG_MS} ms after it ends (an upper bound for a production STT, not a measurement of one)`,
@@ -90,6 +91,8 @@ async function runConfig(name: ConfigName, built: BuiltCase, probs: Float32Array
       return runOurs(built, args.override, null);
     case 'silero':
       return runOurs(built, args.override, silero);
+    case 'silero-no-quick':
+      return runOurs(built, { ...args.override, quickSpeechMs: 0 }, silero);
     case 'silero+asr':
       return runOurs(built, args.override, silero, asrTranscript(transcribe(built)));
     case 'silero+oracle':

@@ -60,7 +60,7 @@ describe('outbound calls through LiveKit SIP', () => {
     const view = await waitForOutbound(phone, placed.body.call.id, (v) => v.status === 'answered' && v.amd !== null && v.endedAt !== null, 60_000);
     console.log(`person: AMD ${view.amd!.decision} (${view.amd!.reason}) ${view.amd!.timeToDecisionMs} ms after answer; evidence ${JSON.stringify(view.amd!.evidence.speech)} trailing silence ${view.amd!.evidence.trailingSilenceMs} ms`);
     expect(view).toMatchObject({ status: 'answered', outcome: 'person', sipStatusCode: 200 });
-    expect(view.amd).toMatchObject({ decision: 'human', reason: 'short_speech_then_silence', firstDecision: null });
+    expect(view.amd).toMatchObject({ decision: 'human', reason: 'short_answer_then_pause', firstDecision: null });
     // Decided on the pause after the short answer (media time, not wall clock): no waiting for more.
     expect(view.amd!.evidence.speech).toHaveLength(1);
     expect(view.amd!.evidence.trailingSilenceMs).toBeLessThan(1000);

@@ -135,7 +135,7 @@ export type OutboundOutcome = z.infer<typeof OutboundOutcome>;
 export const AmdDecision = z.enum(['human', 'machine_greeting', 'machine_beep', 'unknown']);
 export type AmdDecision = z.infer<typeof AmdDecision>;
 
-export const AmdReason = z.enum(['short_speech_then_silence', 'short_answer_then_pause', 'long_speech', 'beep', 'transcript_cue', 'no_speech', 'max_time']);
+export const AmdReason = z.enum(['short_speech_then_silence', 'short_answer_then_pause', 'speech_resumed', 'long_speech', 'beep', 'transcript_cue', 'no_speech', 'max_time']);
 export type AmdReason = z.infer<typeof AmdReason>;
 
 /** A duration or an offset from the answer, ms (bounded: a call is not days long). */

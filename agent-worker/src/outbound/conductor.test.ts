@@ -90,6 +90,28 @@ describe('OutboundConductor', () => {
     expect(reports.filter((r) => r.type === 'amd_decision').map((r) => (r as { revises: string | null }).revises)).toEqual([null, 'human']);
   });
 
+  it('a quick "person" withdrawn because speech resumed: the opener is stopped, the line muted, and the next decision acted on (a greeting → the message after the beep)', async () => {
+    const { c, v, reports, at } = setup();
+    at(1300, { ...decision('human', 1300), reason: 'short_answer_then_pause' });
+    at(1650, { ...decision('unknown', 1650, 'human'), reason: 'speech_resumed' });
+    expect(c.state).toBe('waiting');
+    at(4100, decision('machine_greeting', 4100, 'unknown'));
+    at(4560, ready(4560));
+    await tick();
+    expect(v.log).toEqual(['listen:true', `say:${script.humanOpener.slice(0, 24)}`, 'interrupt', 'listen:false', `say!:${script.voicemail.slice(0, 24)}`]);
+    expect(reports.filter((r) => r.type === 'amd_decision').map((r) => (r as { reason: string }).reason)).toEqual(['short_answer_then_pause', 'speech_resumed', 'long_speech']);
+  });
+
+  it('a quick "person" withdrawn, then decided a person again: the opener starts once more', async () => {
+    const { c, v, at } = setup();
+    at(1300, { ...decision('human', 1300), reason: 'short_answer_then_pause' });
+    at(1650, { ...decision('unknown', 1650, 'human'), reason: 'speech_resumed' });
+    at(3200, decision('human', 3200, 'unknown'));
+    await tick();
+    expect(v.log).toEqual(['listen:true', `say:${script.humanOpener.slice(0, 24)}`, 'interrupt', 'listen:false', 'listen:true', `say:${script.humanOpener.slice(0, 24)}`]);
+    expect(c.state).toBe('conversing');
+  });
+
   it('onMachine hang_up: no message, the call ends at the decision', async () => {
     const { v, reports, at } = setup('hang_up');
     at(4100, decision('machine_greeting', 4100));

@@ -30,7 +30,9 @@ export type ConductorState = 'waiting' | 'conversing' | 'waiting_for_beep' | 'le
  *   agent leaves the voicemail message (not interruptible) and hangs up — or hangs up at once with
  *   `onMachine: hang_up`;
  * - a beep soon after `human`/`unknown` (a short greeting that sounded like a person) revises the
- *   decision: the agent stops talking, mutes the line and leaves the message after that beep.
+ *   decision: the agent stops talking, mutes the line and leaves the message after that beep;
+ * - a quick `human` withdrawn (`speech_resumed`: speech or a tone again within the usual pause)
+ *   stops the opener and mutes the line; the next decision is acted on as the first would be.
  * Every step is reported (`report`) for the call's record: decisions with evidence, the opener,
  * the message's start relative to the beep's end, its end.
  */
@@ -63,6 +65,16 @@ export class OutboundConductor {
   #decision(e: AmdDecisionEvent): void {
     this.report({ type: 'amd_decision', atMs: Math.round(e.atMs), decision: e.decision, reason: e.reason, revises: e.revises, timeToDecisionMs: e.timeToDecisionMs, evidence: e.evidence });
     if (this.#state === 'done') return;
+    if (e.reason === 'speech_resumed') {
+      // A quick "person" was withdrawn: the far side went on talking (a greeting's next phrase?).
+      // Stop the opener — before it plays, when the model has not answered yet — mute, and wait.
+      if (this.#state === 'conversing') {
+        this.voice.interrupt();
+        this.voice.listen(false);
+        this.#state = 'waiting';
+      }
+      return;
+    }
     const machine = e.decision === 'machine_greeting' || e.decision === 'machine_beep';
     if (!machine) {
       if (this.#state !== 'waiting') return;

@@ -259,10 +259,25 @@ describe('what the agent reports, and the numbers it becomes', () => {
       .post(`/api/calls/${room2}/outbound/events`)
       .set('authorization', await agentAuth(room2))
       .send({ events: [{ type: 'amd_decision', atMs: Date.now(), decision: 'human', reason: 'short_answer_then_pause', revises: null, timeToDecisionMs: 900, evidence: evidence() }] });
+    // A third: a quick "person" withdrawn when the greeting went on, then a machine — the decision that stood counts.
+    const id3 = (await call({ number: '+15550128' })).body.call.id as number;
+    const room3 = (await settled(id3)).room!;
+    const t3 = Date.now();
+    await request(app())
+      .post(`/api/calls/${room3}/outbound/events`)
+      .set('authorization', await agentAuth(room3))
+      .send({
+        events: [
+          { type: 'amd_decision', atMs: t3 + 1100, decision: 'human', reason: 'short_answer_then_pause', revises: null, timeToDecisionMs: 1100, evidence: evidence() },
+          { type: 'amd_decision', atMs: t3 + 1400, decision: 'unknown', reason: 'speech_resumed', revises: 'human', timeToDecisionMs: 1400, evidence: evidence() },
+          { type: 'amd_decision', atMs: t3 + 4500, decision: 'machine_greeting', reason: 'long_speech', revises: 'unknown', timeToDecisionMs: 4500, evidence: evidence() },
+        ],
+      });
+    expect((await settled(id3)).amd).toMatchObject({ decision: 'machine_greeting', firstDecision: 'human', reason: 'long_speech', timeToDecisionMs: 4500 });
     const stats = OutboundStats.parse((await request(app()).get('/api/admin/stats/outbound?agent=acme').set('authorization', admin)).body);
     expect(stats.byAgent).toHaveLength(1);
-    expect(stats.byAgent[0]).toMatchObject({ agent: 'acme', total: 2, outcomes: { machine_message: 1, person: 1 } });
-    expect(stats.byAgent[0]!.amdDecisionMs).toMatchObject({ count: 2, p50: 1100 });
+    expect(stats.byAgent[0]).toMatchObject({ agent: 'acme', total: 3, outcomes: { machine_message: 1, person: 1 } });
+    expect(stats.byAgent[0]!.amdDecisionMs).toMatchObject({ count: 3, p50: 1300 });
 
     // The dashboard shows the same counts per agent, and the numbers only masked.
     const browser = request.agent(app());
@@ -273,7 +288,7 @@ describe('what the agent reports, and the numbers it becomes', () => {
     const row = /<tr data-agent="acme">([\s\S]*?)<\/tr>/.exec(page.text)?.[1] ?? '';
     const cell = (o: string) => new RegExp(`data-outcome="${o}">(\\d+)<`).exec(row)?.[1];
     expect([cell('person'), cell('machine_message'), cell('busy')]).toEqual(['1', '1', '0']);
-    expect(row).toMatch(/data-testid="amd-p50">1\.10 s</);
+    expect(row).toMatch(/data-testid="amd-p50">1\.30 s</);
     expect(page.text).toContain('revised from human');
     expect(page.text).not.toContain('+15550127');
   });

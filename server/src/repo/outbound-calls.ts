@@ -155,7 +155,9 @@ export async function applyOutboundEvents(db: Db, room: string, events: readonly
           if (e.revises === null || cur().amdDecision === null) {
             Object.assign(set, { amdDecision: e.decision, amdFirstDecision: null, amdReason: e.reason, amdTimeToDecisionMs: e.timeToDecisionMs, amdEvidence: e.evidence });
           } else {
-            Object.assign(set, { amdFirstDecision: cur().amdFirstDecision ?? cur().amdDecision, amdDecision: e.decision, amdReason: e.reason, amdEvidence: e.evidence });
+            // After a withdrawn quick "person" (speech_resumed), the decision that stands is this one: its time counts.
+            const afterWithdrawal = cur().amdReason === 'speech_resumed' ? { amdTimeToDecisionMs: e.timeToDecisionMs } : {};
+            Object.assign(set, { amdFirstDecision: cur().amdFirstDecision ?? cur().amdDecision, amdDecision: e.decision, amdReason: e.reason, amdEvidence: e.evidence, ...afterWithdrawal });
           }
           break;
         case 'voicemail_ready':

@@ -69,6 +69,15 @@ export const AmdConfigSchema = z.strictObject({
   shortSpeechMs: ms(10_000).default(1200),
   /** Silence after short speech that means a person is waiting for the caller, ms. */
   humanSilenceMs: ms(10_000).default(700),
+  /**
+   * Quick answer: a first utterance up to this long ("hello?") followed by `quickSilenceMs` of
+   * silence decides `human` at once, *provisionally* — if the far side speaks again or a tone
+   * starts before the silence reaches `humanSilenceMs` (a greeting's next phrase, a beep), it is withdrawn
+   * (`speech_resumed`) and the other rules decide as if it had never been made, ms (0: off).
+   */
+  quickSpeechMs: ms(10_000).default(1000),
+  /** Silence after a quick answer that decides `human` provisionally, ms (at most `humanSilenceMs`). */
+  quickSilenceMs: ms(10_000).default(350),
   /** Speech this long without a person's pause is a greeting, ms. */
   machineSpeechMs: ms(30_000).default(4000),
   /**
@@ -109,6 +118,8 @@ export function parseAmdConfig(input: AmdConfigInput = {}): AmdConfig {
   const c = parsed.data;
   const problems: string[] = [];
   if (c.shortSpeechMs >= c.machineSpeechMs) problems.push('shortSpeechMs must be below machineSpeechMs');
+  if (c.quickSpeechMs > c.shortSpeechMs) problems.push('quickSpeechMs must not exceed shortSpeechMs');
+  if (c.quickSilenceMs > c.humanSilenceMs) problems.push('quickSilenceMs must not exceed humanSilenceMs');
   if (c.longSpeechSilenceMs < c.humanSilenceMs) problems.push('longSpeechSilenceMs must be at least humanSilenceMs');
   if (c.beep.minHz > c.beep.maxHz) problems.push('beep.minHz must not exceed beep.maxHz');
   if (c.beep.minDurationMs > c.beep.maxDurationMs) problems.push('beep.minDurationMs must not exceed beep.maxDurationMs');

@@ -35,20 +35,23 @@ const withLine = (x: Int16Array) => mix(x, noise(x.length / 16, -60, 42));
 const HELLO = recording('cards-001', 20, 360);
 
 describe('AmdDetector: a person', () => {
-  it('decides human soon after a short answer and a pause, with the evidence', () => {
+  it('decides human soon after a short answer and a short pause (the quick rule), with the evidence', () => {
     const c = call();
     const events = c.play(withLine(concat(silence(400), HELLO, silence(3000))));
     const d = decisionOf(events)!;
     expect(d.decision).toBe('human');
-    expect(d.reason).toBe('short_speech_then_silence');
+    expect(d.reason).toBe('short_answer_then_pause');
     const speechEnd = 400 + 340;
-    // After ~0.7 s of silence, not seconds later.
-    expect(d.timeToDecisionMs).toBeGreaterThan(speechEnd + 500);
-    expect(d.timeToDecisionMs).toBeLessThan(speechEnd + 900);
+    // After ~0.35 s of silence, not the usual 0.7 s.
+    expect(d.timeToDecisionMs).toBeGreaterThan(speechEnd + 300);
+    expect(d.timeToDecisionMs).toBeLessThan(speechEnd + 550);
     expect(d.atMs).toBe(ANSWER + d.timeToDecisionMs);
     expect(d.evidence.speech).toHaveLength(1);
     expect(Math.abs(d.evidence.speech[0]!.onsetMs - 400)).toBeLessThanOrEqual(160);
-    expect(d.evidence.trailingSilenceMs).toBeGreaterThanOrEqual(700);
+    expect(d.evidence.trailingSilenceMs).toBeGreaterThanOrEqual(350);
+    expect(d.evidence.trailingSilenceMs).toBeLessThan(700);
+    // Nothing else: the silence went on, so the quick decision stood (no second event).
+    expect(events.filter((e) => e.type === 'amd_decision')).toHaveLength(1);
     expect(d.evidence.beep).toBeNull();
     expect(c.seen).toEqual(events);
     expect(readyOf(events)).toBeUndefined();
@@ -56,6 +59,15 @@ describe('AmdDetector: a person', () => {
     expect(c.amd.finished).toBe(false);
     expect(c.play(withLine(silence(3000)), 3740)).toEqual([]);
     expect(c.amd.finished).toBe(true);
+  });
+
+  it('with the quick rule off (quickSpeechMs 0), waits for the usual 0.7 s of silence', () => {
+    const c = call({ quickSpeechMs: 0 });
+    const d = decisionOf(c.play(withLine(concat(silence(400), HELLO, silence(3000)))))!;
+    expect(d).toMatchObject({ decision: 'human', reason: 'short_speech_then_silence' });
+    expect(d.timeToDecisionMs).toBeGreaterThan(400 + 340 + 500);
+    expect(d.timeToDecisionMs).toBeLessThan(400 + 340 + 900);
+    expect(d.evidence.trailingSilenceMs).toBeGreaterThanOrEqual(700);
   });
 
   it('counts a synthetic voice\'s tonal vowels as sound, not as silence (regression: flite greeting taken for a person)', () => {
@@ -66,7 +78,8 @@ describe('AmdDetector: a person', () => {
     const d = decisionOf(c.play(withLine(concat(silence(428), HELLO, vowels, silence(3000)))))!;
     expect(d.decision).toBe('human');
     expect(d.evidence.beep).toBeNull();
-    expect(d.timeToDecisionMs).toBeGreaterThanOrEqual(1408 + 650);
+    // The pause is counted from the vowels' end (1408 ms), not from the word's (768 ms).
+    expect(d.timeToDecisionMs).toBeGreaterThanOrEqual(1408 + 300);
   });
 
   it('waits longer after a longer answer (3 s of speech) and still decides human', () => {
@@ -115,7 +128,7 @@ describe('AmdDetector: a machine', () => {
   });
 
   it('decides machine_beep at the beep after a greeting too short to tell, and the message may start at once', () => {
-    const c = call();
+    const c = call({ quickSpeechMs: 0 });
     const hi = recording('goforward', 440, 1190); // 0.75 s, like "Hi, it's Sam"
     const events = c.play(withLine(concat(silence(300), hi, silence(400), tone(1000, 500, -18), silence(2000))));
     const d = decisionOf(events)!;
@@ -219,6 +232,8 @@ describe('AmdDetector: input checks', () => {
     expect(() => new AmdDetector({ answeredAtMs: 0, config: { shortSpeechMs: 5000, machineSpeechMs: 4000 } })).toThrow(/shortSpeechMs/);
     expect(() => new AmdDetector({ answeredAtMs: 0, config: { humanSilenceMS: 500 } as never })).toThrow(/humanSilenceMS/);
     expect(() => new AmdDetector({ answeredAtMs: Number.NaN })).toThrow(RangeError);
+    expect(() => new AmdDetector({ answeredAtMs: 0, config: { quickSilenceMs: 800 } })).toThrow(/quickSilenceMs must not exceed humanSilenceMs/);
+    expect(() => new AmdDetector({ answeredAtMs: 0, config: { quickSpeechMs: 1500 } })).toThrow(/quickSpeechMs must not exceed shortSpeechMs/);
   });
 });
 
@@ -234,6 +249,60 @@ describe('AmdDetector: revising a decision', () => {
     expect(c.amd.decision!.decision).toBe('machine_beep');
     expect(readyOf(events)).toMatchObject({ reason: 'beep' });
     expect(c.amd.finished).toBe(true);
+  });
+
+  it('a greeting too short to tell and a 0.45 s pause: the quick human is withdrawn as the beep starts, then machine_beep at its end', () => {
+    const c = call();
+    const hi = recording('goforward', 440, 1190); // 0.75 s, like "Hi, it's Sam"
+    const events = c.play(withLine(concat(silence(300), hi, silence(450), tone(1000, 500, -18), silence(2000))));
+    const decisions = events.filter((e): e is AmdDecisionEvent => e.type === 'amd_decision');
+    expect(decisions.map((d) => [d.decision, d.reason, d.revises])).toEqual([
+      ['human', 'short_answer_then_pause', null],
+      ['unknown', 'speech_resumed', 'human'],
+      ['machine_beep', 'beep', 'unknown'],
+    ]);
+    const beepStart = 300 + 750 + 450;
+    // Withdrawn within two windows of the beep's start, long before the beep ends.
+    expect(decisions[1]!.timeToDecisionMs).toBeGreaterThanOrEqual(beepStart);
+    expect(decisions[1]!.timeToDecisionMs).toBeLessThan(beepStart + 100);
+    expect(readyOf(events)).toMatchObject({ reason: 'beep' });
+    expect(readyOf(events)!.sinceAnswerMs).toBeGreaterThanOrEqual(300 + 750 + 400 + 500);
+  });
+
+  it('withdraws a quick human when speech resumes within the usual pause ("Hi, you\'ve reached…"), then decides machine_greeting', () => {
+    const c = call();
+    const hi = recording('goforward', 440, 1190);
+    const events = c.play(withLine(concat(silence(300), hi, silence(550), recording('librivox-0870', 150, 7040), silence(2500))));
+    const decisions = events.filter((e): e is AmdDecisionEvent => e.type === 'amd_decision');
+    expect(decisions.map((d) => [d.decision, d.reason, d.revises])).toEqual([
+      ['human', 'short_answer_then_pause', null],
+      ['unknown', 'speech_resumed', 'human'],
+      ['machine_greeting', 'long_speech', 'unknown'],
+    ]);
+    const resumedAt = 300 + 750 + 550;
+    // Withdrawn as soon as the next phrase is heard (a segment needs ~0.1 s of speech).
+    expect(decisions[1]!.timeToDecisionMs).toBeGreaterThanOrEqual(resumedAt);
+    expect(decisions[1]!.timeToDecisionMs).toBeLessThan(resumedAt + 250);
+    expect(readyOf(events)).toMatchObject({ reason: 'greeting_end' });
+    expect(c.amd.decision!.decision).toBe('machine_greeting');
+  });
+
+  it('a person who says "hello?" twice with a short pause: withdrawn, then human by the usual rule', () => {
+    const c = call();
+    const events = c.play(withLine(concat(silence(300), HELLO, silence(500), HELLO, silence(3000))));
+    const decisions = events.filter((e): e is AmdDecisionEvent => e.type === 'amd_decision');
+    expect(decisions.map((d) => [d.decision, d.reason])).toEqual([
+      ['human', 'short_answer_then_pause'],
+      ['unknown', 'speech_resumed'],
+      ['human', 'short_speech_then_silence'],
+    ]);
+    expect(c.amd.finished).toBe(false); // still listening for a late beep
+  });
+
+  it('does not withdraw once the usual silence has passed (a person speaking again after 2 s)', () => {
+    const c = call();
+    const events = c.play(withLine(concat(silence(300), HELLO, silence(2000), HELLO, silence(3000))));
+    expect(events.filter((e) => e.type === 'amd_decision').map((e) => (e as AmdDecisionEvent).reason)).toEqual(['short_answer_then_pause']);
   });
 
   it('does not revise after the revision window, nor on a transcript', () => {

@@ -40,7 +40,10 @@ export interface AmdDetectorOptions {
  *
  * It decides once (`amd_decision`): a beep → `machine_beep`; a machine phrase in the transcript or
  * speech longer than a person's answer → `machine_greeting`; short speech followed by a silence
- * (longer the longer the speech) → `human`; nothing said by the no-speech timeout, or no rule by the
+ * (longer the longer the speech) → `human`; a first utterance as short as "hello?" followed by a
+ * shorter silence (`quickSilenceMs`) → `human` at once, withdrawn (`unknown`, `speech_resumed`) if
+ * speech resumes or a tone starts before the usual silence, after which the rules decide again as if it had not
+ * been made; nothing said by the no-speech timeout, or no rule by the
  * decision budget → `unknown`. On a machine it keeps listening and emits `amd_voicemail_ready` once
  * when the beep ends, or the greeting ends and the line stays silent, or the voicemail budget runs
  * out. After `human` or `unknown` it keeps listening for a beep during `revisionWindowMs` and, if
@@ -68,9 +71,17 @@ export class AmdDetector {
   #probVoiced = false;
   /** End of the last window with speech or a tone, ms since answer (null before any). */
   #lastSoundEndMs: number | null = null;
+  /** End of the last tonal window, ms since answer (null before any). */
+  #lastToneEndMs: number | null = null;
   #beep: BeepEvidence | null = null;
   #decision: AmdDecisionEvent | null = null;
   #ready: AmdVoicemailReadyEvent | null = null;
+  /** A quick `human` awaiting the usual silence: the last voiced and tonal ends it was decided on (null: none pending). */
+  #provisional: { voicedEndMs: number | null; toneEndMs: number | null } | null = null;
+  /** Withdrawn (`speech_resumed`): the rules decide again. */
+  #withdrawn = false;
+  /** At most one quick decision per call. */
+  #quickUsed = false;
 
   /** @throws Error when the config is invalid (see {@link parseAmdConfig}) or `answeredAtMs` is not finite */
   constructor(opts: AmdDetectorOptions) {
@@ -104,7 +115,7 @@ export class AmdDetector {
    */
   get finished(): boolean {
     const d = this.#decision;
-    if (d === null) return false;
+    if (d === null || this.#withdrawn) return false;
     if (isMachine(d.decision)) return this.#ready !== null;
     return this.#audioMs - d.timeToDecisionMs >= this.config.revisionWindowMs;
   }
@@ -142,7 +153,7 @@ export class AmdDetector {
     const sinceAnswer = atMs - this.#answeredAtMs;
     const hits = this.#cues.push(t.text.slice(0, 2000));
     for (const cue of hits) this.#cueMatches.push({ cue, atMs: Math.round(sinceAnswer) });
-    if (hits.length && !this.#decision) this.#decide('machine_greeting', 'transcript_cue', Math.max(sinceAnswer, 0), events);
+    if (hits.length && this.#undecided) this.#decide('machine_greeting', 'transcript_cue', Math.max(sinceAnswer, 0), events);
     return this.#emit(events);
   }
 
@@ -156,7 +167,7 @@ export class AmdDetector {
     const now = this.#clock() - this.#answeredAtMs;
     if (now <= this.#audioMs || this.finished) return events;
     const c = this.config;
-    if (!this.#decision) {
+    if (this.#undecided) {
       if (this.#speech.firstOnsetMs === null && now >= c.noSpeechTimeoutMs) this.#decide('unknown', 'no_speech', now, events);
       else if (now >= c.maxDecisionMs) this.#decide('unknown', 'max_time', now, events);
     }
@@ -201,6 +212,7 @@ export class AmdDetector {
     const nowMs = startMs + AMD_WINDOW_MS;
     // Silence is the absence of speech *and* of tones: a synthetic voice's steady vowels are tonal.
     if (voiced || tonal) this.#lastSoundEndMs = nowMs;
+    if (tonal) this.#lastToneEndMs = nowMs;
     this.#audioMs = nowMs;
     if (beep && !this.#ready) this.#beep = beep;
     this.#applyRules(nowMs, beep, events);
@@ -211,12 +223,17 @@ export class AmdDetector {
     const first = this.#speech.firstOnsetMs;
     const last = this.#speech.lastVoicedEndMs;
     const silenceMs = last === null ? 0 : nowMs - Math.max(last, this.#lastSoundEndMs ?? last);
-    if (!this.#decision) {
+    this.#checkProvisional(last, silenceMs, nowMs, events);
+    if (this.#undecided) {
       const utteranceMs = first === null || last === null ? 0 : last - first;
       if (beep) this.#decide('machine_beep', 'beep', nowMs, events);
       else if (utteranceMs >= c.machineSpeechMs) this.#decide('machine_greeting', 'long_speech', nowMs, events);
       else if (first !== null && silenceMs >= this.#silenceNeededMs(utteranceMs)) this.#decide('human', 'short_speech_then_silence', nowMs, events);
-      else if (first === null && nowMs >= c.noSpeechTimeoutMs) this.#decide('unknown', 'no_speech', nowMs, events);
+      else if (this.#quickAnswer(utteranceMs, silenceMs)) {
+        this.#quickUsed = true;
+        this.#provisional = { voicedEndMs: last, toneEndMs: this.#lastToneEndMs };
+        this.#decide('human', 'short_answer_then_pause', nowMs, events);
+      } else if (first === null && nowMs >= c.noSpeechTimeoutMs) this.#decide('unknown', 'no_speech', nowMs, events);
       else if (nowMs >= c.maxDecisionMs) this.#decide('unknown', 'max_time', nowMs, events);
     }
     const d = this.#decision;
@@ -231,6 +248,37 @@ export class AmdDetector {
     else if (nowMs >= c.voicemailTimeoutMs) this.#markReady('timeout', nowMs, events);
   }
 
+  /** True while no decision stands (none yet, or a quick one was withdrawn). */
+  get #undecided(): boolean {
+    return this.#decision === null || this.#withdrawn;
+  }
+
+  /** A first utterance as short as "hello?" and a pause of `quickSilenceMs`: a person, provisionally. */
+  #quickAnswer(utteranceMs: number, silenceMs: number): boolean {
+    const c = this.config;
+    if (c.quickSpeechMs === 0 || this.#quickUsed || this.#decision !== null) return false;
+    return this.#speech.firstOnsetMs !== null && utteranceMs <= c.quickSpeechMs && silenceMs >= c.quickSilenceMs;
+  }
+
+  /**
+   * A pending quick `human`: confirmed once the silence reaches `humanSilenceMs` (nothing emitted),
+   * withdrawn (`unknown`, `speech_resumed`) if a new speech segment or a tone (a beep starting)
+   * comes before — at the tone's first window, not at the beep's end as a revision would.
+   */
+  #checkProvisional(lastVoicedEndMs: number | null, silenceMs: number, nowMs: number, events: AmdEvent[]): void {
+    const p = this.#provisional;
+    if (p === null) return;
+    const spoke = lastVoicedEndMs !== null && lastVoicedEndMs !== p.voicedEndMs;
+    const toned = this.#lastToneEndMs !== null && this.#lastToneEndMs !== p.toneEndMs;
+    if (spoke || toned) {
+      this.#provisional = null;
+      this.#decide('unknown', 'speech_resumed', nowMs, events);
+      this.#withdrawn = true;
+    } else if (silenceMs >= this.config.humanSilenceMs || this.#decision?.decision !== 'human') {
+      this.#provisional = null;
+    }
+  }
+
   /** Silence after `utteranceMs` of speech that means a person is waiting, ms. */
   #silenceNeededMs(utteranceMs: number): number {
     const c = this.config;
@@ -240,6 +288,7 @@ export class AmdDetector {
   }
 
   #decide(decision: AmdDecision, reason: AmdReason, nowMs: number, events: AmdEvent[]): void {
+    this.#withdrawn = false;
     this.#decision = {
       type: 'amd_decision',
       atMs: this.#answeredAtMs + nowMs,

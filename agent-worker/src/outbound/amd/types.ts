@@ -18,6 +18,13 @@ export type AmdDecision = 'human' | 'machine_greeting' | 'machine_beep' | 'unkno
 export type AmdReason =
   /** Short speech, then a silence long enough that a person is waiting for the caller. */
   | 'short_speech_then_silence'
+  /**
+   * A first utterance as short as "hello?", then a shorter silence: a person, provisionally (the
+   * decision is withdrawn with `speech_resumed` if speech follows before the usual silence).
+   */
+  | 'short_answer_then_pause'
+  /** Speech — or a tone — came soon after a quick `human` (a greeting's next phrase, a beep): that decision is withdrawn. */
+  | 'speech_resumed'
   /** Speech went on longer than a person's answer does (a greeting). */
   | 'long_speech'
   /** A steady tone of a beep's length ended. */
@@ -106,9 +113,13 @@ export interface AmdEvidence {
 }
 
 /**
- * The detector's decision: emitted once, and once more only to revise a `human` or `unknown`
- * decision to `machine_beep` when a beep follows within the revision window (a greeting as short
- * as a person's answer, such as "Hi, it's Alex." and a long pause before the beep).
+ * The detector's decision: emitted once, and again only to revise it —
+ * - a `human` or `unknown` decision becomes `machine_beep` when a beep follows within the revision
+ *   window (a greeting as short as a person's answer, such as "Hi, it's Alex." and a long pause
+ *   before the beep);
+ * - a quick `human` (`short_answer_then_pause`) is withdrawn when speech resumes before the usual
+ *   silence has passed: an `unknown` with reason `speech_resumed` means *not decided any more* —
+ *   stop talking and wait — and the rules then decide again (a later `amd_decision`).
  */
 export interface AmdDecisionEvent {
   type: 'amd_decision';
