@@ -63,10 +63,19 @@ const dialWithAuth = (from: string) => `
   ${ack(2)}`;
 
 /**
+ * How long the caller's phone waits between accepting the REFER (202) and reporting the result
+ * (NOTIFY), ms. A phone or PBX dials the target in between; a NOTIFY 3 ms after the 202 once made
+ * livekit-sip fail its REFER transaction ("transaction failed to complete (0 intermediate
+ * responses)") although the 202 had arrived.
+ */
+const NOTIFY_AFTER_ACCEPT_MS = 300;
+
+/**
  * The caller asks for a person by keypad: dial (digest auth), send audio (`audio` µ-law, looped so
  * media never times out), wait `waitMs` through the greeting, press 0 (RFC 4733: the operator key), then expect the
  * agent's REFER whose `Refer-To` matches `referTo` (checked: the call fails otherwise), accept it
- * (202), report the transfer target answered (NOTIFY `SIP/2.0 200 OK`), and get hung up (BYE).
+ * (202), report the transfer target answered (NOTIFY `SIP/2.0 200 OK`, {@link NOTIFY_AFTER_ACCEPT_MS}
+ * later), and get hung up (BYE).
  */
 export function transferScenario(opts: { from: string; audio: string; waitMs: number; referTo: RegExp }): string {
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
@@ -95,6 +104,7 @@ export function transferScenario(opts: { from: string; audio: string; waitMs: nu
 
     ]]>
   </send>
+  <pause milliseconds="${NOTIFY_AFTER_ACCEPT_MS}"/>
   <send>
     <![CDATA[
       NOTIFY sip:[service]@[remote_ip]:[remote_port] SIP/2.0
