@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '@voice-widget/stack';
 import { callDetail } from '@voice-widget/server';
-import { KNOWN_CALLER, LINE, type PhoneStack, callerWav8k, jobPidForRoom, keypadScenario, sipp, startPhoneStack, toUlaw } from '@voice-widget/testkit';
+import { KNOWN_CALLER, LINE, type PhoneStack, callerWav8k, jobPidForRoom, keypadScenario, sipp, startPhoneStack, toUlaw, until } from '@voice-widget/testkit';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'sip');
 
@@ -33,15 +33,6 @@ describe('a phone call survives its agent', () => {
     await phone?.stop();
   });
 
-  const until = async <T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await check();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  };
   const agentLines = async (room: string) => ((await callDetail(phone.database.db, room))?.transcript ?? []).filter((l) => l.speaker === 'agent');
 
   it('kill -9 of the job process mid-call: the caller stays on the line, hears where the call stood, and stays verified', async () => {
@@ -65,7 +56,7 @@ describe('a phone call survives its agent', () => {
     });
     const room = (await phone.phoneCall(`sip_${KNOWN_CALLER.number}`, 30_000)).room;
     const statusRe = /Order 1 0 4 2 is shipped, arrives Friday/;
-    await until('the order status read out', async () => (await agentLines(room)).some((l) => statusRe.test(l.text)), 60_000);
+    await until('the order status read out', async () => (await agentLines(room)).find((l) => statusRe.test(l.text)), 60_000);
 
     const agentLog = phone.stack.services.find((s) => s.name === 'agent-worker')!.logFile;
     // Logs carry the room with the caller's number hashed (redaction): find it by its random suffix.

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, type Stack, startStack } from '@voice-widget/stack';
-import { SyntheticCaller, jobPidForRoom, parentPid } from '@voice-widget/testkit';
+import { SyntheticCaller, jobPidForRoom, parentPid, until } from '@voice-widget/testkit';
 
 const PAGE_ORIGIN = 'https://shop.example';
 
@@ -25,15 +25,6 @@ describe('a call survives its agent', () => {
   const admin = async (path: string) => {
     const res = await fetch(new URL(path, stack.serverUrl), { headers: { Authorization: `Bearer ${stack.adminKey}` } });
     return res.json();
-  };
-  const until = async <T>(what: string, check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs: number): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await check();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
   };
   /** The call's transcript as the server holds it now (the live lines). */
   const transcript = async (room: string): Promise<{ seq: number; speaker: string; text: string }[]> => (await admin(`/api/admin/calls/${room}`)).transcript;
@@ -90,7 +81,7 @@ describe('a call survives its agent', () => {
     const lastHeard = caller.lastAgentAudioAt;
     const killedAt = Date.now();
     execFileSync('kill', ['-9', String(pid)]);
-    const heardAgain = await until('the agent heard again', () => caller.onsets.find((t) => t > killedAt), 30_000);
+    const heardAgain = await until('the agent heard again', async () => caller.onsets.find((t) => t > killedAt), 30_000);
     const gapMs = heardAgain - Math.max(killedAt, lastHeard);
     console.log(`[crash-resume] job process ${pid} killed; the caller heard the agent again after ${gapMs} ms (kill → first audio ${heardAgain - killedAt} ms)`);
     expect(caller.agentIdentity).not.toBe(firstAgent); // a new agent, not the old one
@@ -129,7 +120,7 @@ describe('a call survives its agent', () => {
     const lastHeard = caller.lastAgentAudioAt;
     const killedAt = Date.now();
     execFileSync('kill', ['-9', String(worker)]);
-    const heardAgain = await until('the agent heard again', () => caller.onsets.find((t) => t > killedAt), 30_000);
+    const heardAgain = await until('the agent heard again', async () => caller.onsets.find((t) => t > killedAt), 30_000);
     console.log(`[crash-resume] worker ${worker} killed; the caller heard the agent again after ${heardAgain - Math.max(killedAt, lastHeard)} ms`);
     const seq = await lastSeq(room);
     await agentSays(room, -1, /Sorry, I lost you for a moment — you were asking about order 1042\./);
