@@ -24,9 +24,10 @@ describe('a phone call survives its agent', () => {
 
   beforeAll(async () => {
     phone = await startPhoneStack('e2e-crash-resume-phone');
-    // "Where is my order?" at ~10 s; the same question again after the crash (its own file).
+    // "Where is my order?" at ~10 s; the same question again after the crash (its own file, started
+    // at 64 s). The first file lasts past that: livekit-sip ends a call whose RTP stops for 15 s.
     const ask = { say: 'Where is my order?', voice: 'flite:rms' } as const;
-    audio = toUlaw(callerWav8k('crash-resume-phone', [{ silenceS: 10 }, ask, { silenceS: 30 }]));
+    audio = toUlaw(callerWav8k('crash-resume-phone', [{ silenceS: 10 }, ask, { silenceS: 70 }]));
     askAgain = toUlaw(callerWav8k('crash-resume-phone-again', [{ silenceS: 1 }, ask, { silenceS: 40 }]));
   }, 180_000);
   afterAll(async () => {

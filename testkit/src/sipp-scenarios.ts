@@ -145,9 +145,10 @@ export function transferScenario(opts: { from: string; audio: string; waitMs: nu
 
 /**
  * A caller who talks and types: dial (digest auth), send `audio` (µ-law, once: its own silences
- * pace the speech), then at each step `atMs` after the answer press its `keys` (RFC 4733) or start
- * sending its `audio` file instead (SIPp's `play_dtmf` ends the audio stream it interrupts, so
- * speech after a key press needs such a step), then hang up (BYE) at `hangupAtMs`. What the agent
+ * pace the speech; keep RTP flowing — livekit-sip ends a call after 15 s without it), then at each
+ * step `atMs` after the answer press its `keys` (RFC 4733) or switch to sending its `audio` file
+ * (speech meant for a moment after key presses: a file's later speech did not arrive where its
+ * silences put it once keys had been pressed), then hang up (BYE) at `hangupAtMs`. What the agent
  * said is read from the call record.
  */
 export function keypadScenario(opts: { from: string; audio: string; steps: ({ atMs: number } & ({ keys: string } | { audio: string }))[]; hangupAtMs: number }): string {
