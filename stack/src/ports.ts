@@ -14,18 +14,28 @@ export function freeTcpPort(): Promise<number> {
   });
 }
 
-/** A port free for both TCP and UDP on 127.0.0.1 (LiveKit's RTC ports use both). */
+/**
+ * A port free for both TCP on 127.0.0.1 and UDP on every address (LiveKit's RTC ports use both,
+ * and livekit-server binds its UDP port on each of the machine's addresses, IPv6 too: a port free
+ * on 127.0.0.1 but held on another address — an ephemeral socket of some peer — made a restarted
+ * node exit with "bind: address already in use").
+ * @throws Error when 20 candidates were all taken.
+ */
 export async function freeTcpUdpPort(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = await freeTcpPort();
-    const ok = await new Promise<boolean>((res) => {
-      const sock = createSocket('udp4');
-      sock.once('error', () => res(false));
-      sock.bind(port, '127.0.0.1', () => sock.close(() => res(true)));
-    });
-    if (ok) return port;
+    if ((await udpBindable(port, 'udp4', '0.0.0.0')) && (await udpBindable(port, 'udp6', '::'))) return port;
   }
-  throw new Error('no port free for both TCP and UDP on 127.0.0.1');
+  throw new Error('no port free for both TCP and UDP');
+}
+
+/** Whether a UDP socket of `type` can bind `port` on `address` now (a host without IPv6 counts as yes). */
+function udpBindable(port: number, type: 'udp4' | 'udp6', address: string): Promise<boolean> {
+  return new Promise<boolean>((res) => {
+    const sock = createSocket({ type, ipv6Only: false });
+    sock.once('error', (err: NodeJS.ErrnoException) => res(err.code === 'EAFNOSUPPORT' || err.code === 'EADDRNOTAVAIL'));
+    sock.bind(port, address, () => sock.close(() => res(true)));
+  });
 }
 
 /**
