@@ -9,7 +9,7 @@
  * is handed over in this room (handoff/: warm) or referred out (tools/transfer.ts: cold).
  */
 import { type JobContext, defineAgent, voice } from '@livekit/agents';
-import { type AgentTurnTimeline, type AuditEvent, CALLER_JOIN_WINDOW_S, DispatchMetadata, VERIFY_TOOL, type ToolPolicy, TOOL_POLICY, policyOf, toolName } from '@voice-widget/protocol';
+import { type AgentTurnTimeline, type AuditEvent, CALLER_JOIN_WINDOW_S, type DispatchMetadata, VERIFY_TOOL, parseDispatchMetadata, type ToolPolicy, TOOL_POLICY, policyOf, toolName } from '@voice-widget/protocol';
 import type { Logger } from 'pino';
 import { linkCallToServer } from './call/call-link.ts';
 import { loadWorkerConfig } from './config.ts';
@@ -359,10 +359,7 @@ async function callerJoined(ctx: JobContext, timeoutMs: number): Promise<boolean
 /** Job metadata from the dispatch; a bad value is logged and ignored (the call still works). */
 function parseMetadata(raw: string, log: Logger): DispatchMetadata | undefined {
   if (!raw) return undefined;
-  try {
-    return DispatchMetadata.parse(JSON.parse(raw));
-  } catch (err) {
-    log.warn({ err: (err as Error).message }, 'ignoring invalid job metadata');
-    return undefined;
-  }
+  const parsed = parseDispatchMetadata(raw);
+  if (!parsed.ok) log.warn({ err: parsed.error }, 'ignoring invalid job metadata');
+  return parsed.ok ? parsed.value : undefined;
 }

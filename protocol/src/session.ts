@@ -98,3 +98,18 @@ export const DispatchMetadata = z.object({
   resume: ResumeMarker.optional(),
 });
 export type DispatchMetadata = z.infer<typeof DispatchMetadata>;
+
+/**
+ * A job's metadata string (LiveKit `AgentDispatch.metadata`: JSON) as {@link DispatchMetadata}, or
+ * the reason it is not one (`invalid JSON` or zod's message). Never throws.
+ */
+export function parseDispatchMetadata(raw: string): { ok: true; value: DispatchMetadata } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: 'invalid JSON' };
+  }
+  const parsed = DispatchMetadata.safeParse(json);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: parsed.error.message };
+}

@@ -1,6 +1,6 @@
 import type { AgentDispatchClient, ParticipantInfo, RoomServiceClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
-import { AGENT_LEAVING_ATTRIBUTE, type AgentLostCause, type AgentLostReply, DispatchMetadata } from '@voice-widget/protocol';
+import { AGENT_LEAVING_ATTRIBUTE, type AgentLostCause, type AgentLostReply, type DispatchMetadata, parseDispatchMetadata } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
 import { findAgentById } from '../repo/agents.ts';
 import { findCall } from '../repo/calls.ts';
@@ -86,16 +86,8 @@ async function firstDispatch(deps: ResumeDeps, room: string): Promise<Partial<Di
   });
   for (const d of dispatches) {
     if (d.agentName !== deps.agentName || !d.metadata) continue;
-    const parsed = DispatchMetadata.safeParse(safeJson(d.metadata));
-    if (parsed.success && !parsed.data.resume) return parsed.data;
+    const parsed = parseDispatchMetadata(d.metadata);
+    if (parsed.ok && !parsed.value.resume) return parsed.value;
   }
   return {};
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }
