@@ -21,17 +21,6 @@ const utterance = loadUtterance(RECORDINGS.goforward.file);
 describe('cluster: two LiveKit nodes, two agent workers, two servers on one database', () => {
   let cluster: Cluster;
   let calls: ClusterCalls;
-  /**
-   * Ends every call still in a room and waits until LiveKit has seen both workers free again: a room
-   * whose callers left keeps its agent until LiveKit closes it (departure timeout 20 s), and a room
-   * created while every worker is full is never offered to one (LiveKit does not retry the dispatch).
-   */
-  const freeWorkers = async () => {
-    const lk = calls.rooms();
-    for (const r of await lk.listRooms()) await lk.deleteRoom(r.name).catch(() => {});
-    await until('rooms closed', async () => ((await lk.listRooms()).length === 0 ? true : null));
-    await new Promise((r) => setTimeout(r, 3_000)); // workers report their load every 2.5 s
-  };
   const admin = async (server: Cluster['servers'][number], method: string, path: string, body?: unknown) => {
     const res = await fetch(new URL(path, server.url), {
       method,
@@ -91,7 +80,7 @@ describe('cluster: two LiveKit nodes, two agent workers, two servers on one data
   });
 
   it('drains a worker on SIGTERM: its call goes on to a normal end, new calls go to the other worker', async () => {
-    await freeWorkers();
+    await calls.freeWorkers();
     const [a] = cluster.servers;
     const drained = await calls.call(a!);
     const worker = cluster.workers.find((w) => w.name === drained.worker)!;

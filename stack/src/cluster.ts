@@ -54,8 +54,12 @@ export interface Cluster extends RunningServices {
    * to node 2. `service` is replaced when {@link Cluster.restartServer} restarts one.
    */
   servers: { name: string; url: string; service: Service }[];
-  /** Agent workers `worker-1` (registered with node 1) and `worker-2` (node 2); the name is their `WORKER_NAME`. */
-  workers: { name: string; service: Service }[];
+  /**
+   * Agent workers `worker-1` (registered with node 1) and `worker-2` (node 2); the name is their
+   * `WORKER_NAME`. `httpUrl` is the worker's own HTTP endpoint (@livekit/agents: `/` health,
+   * `/worker` a JSON report with `active_jobs`).
+   */
+  workers: { name: string; service: Service; httpUrl: string }[];
   /** The offline model, one service for every worker. */
   model: { url: string; apiKey: string };
   /** `redis://127.0.0.1:port`: LiveKit's bus and the servers' rate limits. */
@@ -206,10 +210,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const workers: Cluster['workers'] = [];
     /** Starts worker `name` registered with node `i`, writing to server `i`. */
     const spawnClusterWorker = async (name: string, i: number) => {
+      const httpPort = await freeTcpPort();
       const started = spawnAgentWorker({
         name,
         livekit: { url: nodes[i]!.url, apiKey: keys.apiKey, apiSecret: keys.apiSecret, agentName },
-        httpPort: await freeTcpPort(),
+        httpPort,
         serverUrl: servers[i]!.url,
         model,
         env: { WORKER_NAME: name, GREETING_CACHE_DIR: join(dir, 'greeting-cache'), ...opts.agentEnv }, // one cache for the pool
@@ -218,7 +223,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         redact,
       });
       services.push(started.service);
-      const worker = { name, service: started.service };
+      const worker = { name, service: started.service, httpUrl: `http://127.0.0.1:${httpPort}` };
       workers.push(worker);
       return { worker, ready: started.ready };
     };

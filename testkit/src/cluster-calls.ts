@@ -77,6 +77,27 @@ export function clusterCalls(cluster: Cluster, opts: { origin: string; utterance
       await c.caller.leave();
       await rooms().deleteRoom(c.room).catch(() => {});
     },
+    /**
+     * Ends every call still in a room and waits until LiveKit has heard every running worker report
+     * itself free: a room whose callers left keeps its agent until LiveKit closes it (departure
+     * timeout 20 s), and a room created while every worker is full is never offered to one (LiveKit
+     * does not retry the dispatch). A job outlives its room by its shutdown (seconds on a busy
+     * machine), so this asks each worker's `/worker` report for `active_jobs` 0 rather than
+     * guessing a delay; then one load report (every 2.5 s, @livekit/agents worker.ts
+     * `UPDATE_LOAD_INTERVAL`) carries that to LiveKit.
+     * @throws Error when rooms or jobs are still there after 30 s.
+     */
+    async freeWorkers(): Promise<void> {
+      const lk = rooms();
+      for (const r of await lk.listRooms()) await lk.deleteRoom(r.name).catch(() => {});
+      await until('rooms closed', async () => ((await lk.listRooms()).length === 0 ? true : null));
+      const running = cluster.workers.filter((w) => w.service.child.exitCode === null && w.service.child.signalCode === null);
+      await until('workers without jobs', async () => {
+        const reports = await Promise.all(running.map(async (w) => ((await (await fetch(new URL('/worker', w.httpUrl))).json()) as { active_jobs: number }).active_jobs));
+        return reports.every((n) => n === 0) ? true : null;
+      });
+      await new Promise((r) => setTimeout(r, 3_000));
+    },
     /** Every caller made here leaves (the tests' afterAll). */
     leaveAll: () => Promise.all(callers.map((c) => c.leave().catch(() => {}))),
   };
