@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { pkgDir } from './paths.ts';
 import { type Service, httpOk, spawnService, waitUntilReady } from './service.ts';
+import { typeScriptArgs } from './typescript.ts';
 
 /** LiveKit access shared by the server and the agent worker. */
 export interface LiveKitAccess {
@@ -23,7 +23,6 @@ export interface AppOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const tsx = () => join(pkgDir('stack'), 'node_modules/.bin/tsx');
 const liveKitEnv = (lk: LiveKitAccess) => ({
   LIVEKIT_URL: lk.url,
   LIVEKIT_API_KEY: lk.apiKey,
@@ -43,7 +42,7 @@ export interface Starting {
  * (within 30 s). The caller owns `service` at once, so it can stop it when `ready` rejects.
  */
 export function spawnServer(opts: AppOptions & { port: number }): Starting & { url: string } {
-  const service = spawnService(opts.name, tsx(), ['src/main.ts'], {
+  const service = spawnService(opts.name, process.execPath, typeScriptArgs('src/main.ts'), {
     cwd: pkgDir('server'),
     env: { ...liveKitEnv(opts.livekit), PORT: String(opts.port), ...opts.env },
     echo: opts.echo,
@@ -63,7 +62,7 @@ export function spawnServer(opts: AppOptions & { port: number }): Starting & { u
 export function spawnAgentWorker(
   opts: AppOptions & { httpPort: number; serverUrl: string; model: { url: string; apiKey: string } | null },
 ): Starting {
-  const service = spawnService(opts.name, tsx(), ['src/main.ts', 'start'], {
+  const service = spawnService(opts.name, process.execPath, typeScriptArgs('src/main.ts', 'start'), {
     cwd: pkgDir('agent-worker'),
     env: {
       ...liveKitEnv(opts.livekit),

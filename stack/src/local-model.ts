@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { pkgDir } from './paths.ts';
 import { type Service, spawnService, waitUntilReady } from './service.ts';
+import { typeScriptArgs } from './typescript.ts';
 
 /** How the stack runs the offline model (local-realtime/README.md has every option). */
 export interface LocalModelOptions {
@@ -44,7 +44,7 @@ export async function startLocalModel(opts: LocalModelOptions): Promise<RunningL
   if (opts.script) args.push('--script', opts.script);
   if (opts.maxSessions) args.push('--max-sessions', String(opts.maxSessions));
   if (opts.noAsr) args.push('--no-asr');
-  const service = spawnService('local-realtime', join(pkgDir('stack'), 'node_modules/.bin/tsx'), args, {
+  const service = spawnService('local-realtime', process.execPath, typeScriptArgs(...args), {
     cwd: opts.packageDir ?? pkgDir('local-realtime'),
     env: { LOCAL_REALTIME_API_KEY: opts.apiKey },
     echo: opts.echo,

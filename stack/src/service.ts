@@ -55,7 +55,8 @@ function eachLine(stream: Readable | null, onLine: (line: string) => void): void
 /**
  * Starts a long-running child process, logging to `<logDir>/<name>.log` — created 0600 in a 0700
  * folder (logs hold room names and call metadata), each line through `opts.redact`.
- * The child gets its own process group so stop() also ends its children (e.g. tsx → node).
+ * The child gets its own process group so stop() also ends its children (e.g. an agent worker's
+ * job processes).
  */
 export function spawnService(name: string, command: string, args: string[], opts: SpawnOptions = {}): Service {
   const logDir = opts.logDir ?? join(STATE_DIR, 'logs');

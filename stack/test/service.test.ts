@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLineRedactor, hashPhone } from '@voice-widget/protocol/log-safety';
-import { spawnService } from '../src/service.ts';
+import { spawnService, waitUntilReady } from '../src/service.ts';
+import { typeScriptArgs } from '../src/typescript.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vw-stack-logs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,5 +41,28 @@ describe('spawnService log files', () => {
     await fresh.exited;
     expect(statSync(fresh.logFile).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'new', 'logs')).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe('typeScriptArgs: a TypeScript service is one Node process', () => {
+  it('a service whose event loop is busy still gets SIGTERM to its own handler and drains', async () => {
+    // The event loop is blocked 200 ms of every ~210 ms, as an agent worker's is while a call sets
+    // up on a loaded machine; the `tsx` CLI wrapper SIGKILLed such a child (no ack within 30 ms):
+    // run through it, this test sees exit 143 instead of 43.
+    const script = join(dir, 'busy.ts');
+    writeFileSync(
+      script,
+      [
+        'const block = (ms: number): void => { const end = Date.now() + ms; while (Date.now() < end); };',
+        "process.once('SIGTERM', () => { console.log('draining'); setTimeout(() => process.exit(43), 300); });",
+        'setInterval(() => block(200), 10);',
+        "console.log('ready');",
+      ].join('\n'),
+    );
+    const service = spawnService('busy', process.execPath, typeScriptArgs('busy.ts'), { cwd: dir, logDir: join(dir, 'busy-logs') });
+    await waitUntilReady(service, async () => readFileSync(service.logFile, 'utf8').includes('ready'), 20_000);
+    process.kill(-service.child.pid!, 'SIGTERM'); // the whole group, as systemd and the cluster tests do
+    expect(await service.exited).toBe(43);
+    expect(readFileSync(service.logFile, 'utf8')).toContain('draining');
   });
 });
