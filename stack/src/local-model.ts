@@ -40,11 +40,11 @@ export interface RunningLocalModel {
  * @throws Error naming the log file when it exits or is not ready within 60 s.
  */
 export async function startLocalModel(opts: LocalModelOptions): Promise<RunningLocalModel> {
-  const args = ['src/cli.ts', '--host', '127.0.0.1', '--port', String(opts.port), '--ttfa-ms', String(opts.ttfaMs ?? 0), '--log-level', opts.logLevel ?? 'info'];
+  const args = ['--host', '127.0.0.1', '--port', String(opts.port), '--ttfa-ms', String(opts.ttfaMs ?? 0), '--log-level', opts.logLevel ?? 'info'];
   if (opts.script) args.push('--script', opts.script);
   if (opts.maxSessions) args.push('--max-sessions', String(opts.maxSessions));
   if (opts.noAsr) args.push('--no-asr');
-  const service = spawnService('local-realtime', process.execPath, typeScriptArgs(...args), {
+  const service = spawnService('local-realtime', process.execPath, typeScriptArgs('src/cli.ts', ...args), {
     cwd: opts.packageDir ?? pkgDir('local-realtime'),
     env: { LOCAL_REALTIME_API_KEY: opts.apiKey },
     echo: opts.echo,
