@@ -233,6 +233,9 @@ export default defineAgent({
       if (m.role === 'user' && m.textContent?.trim()) conversation.addCaller(m.textContent);
       else if (m.role === 'assistant') conversation.addAgent();
     });
+    session.on(voice.AgentSessionEventTypes.AgentStateChanged, ({ newState }) => {
+      if (newState === 'speaking') conversation.agentSpeaking();
+    });
     session.output.audio?.on(voice.AudioOutput.EVENT_PLAYBACK_STARTED, (ev: { createdAt: number }) => timeline.onPlaybackStarted(ev.createdAt));
     const endOfTurn = new EndOfTurnController(session, realtime, timeline, responses, log, () =>
       predictEndOfTurn(ctx.inferenceExecutor, callerAudio.snapshot()),

@@ -8,7 +8,7 @@ export interface CallerTurn {
   atMs: number;
 }
 
-type Entry = ({ kind: 'caller' } & CallerTurn) | { kind: 'agent'; atMs: number };
+type Entry = ({ kind: 'caller' } & CallerTurn) | { kind: 'agent'; atMs: number } | { kind: 'agent_speaking'; atMs: number };
 
 /** A point in the conversation: where a read-back was asked for. */
 export interface LogMark {
@@ -40,6 +40,16 @@ export class ConversationLog {
     this.#push({ kind: 'agent', atMs: this.now() });
   }
 
+  /**
+   * The agent's audio began playing (its state went to `speaking`). A caller who answers before
+   * the agent has finished — typing "yes" as the read-back's last words play, or saying it over
+   * them — interrupts it, and the interrupted message is added only once its playout has stopped,
+   * after the caller's: without this mark the answer would come *before* the agent's message.
+   */
+  agentSpeaking(): void {
+    this.#push({ kind: 'agent_speaking', atMs: this.now() });
+  }
+
   /** The current end of the log. */
   mark(): LogMark {
     return { index: this.#entries.length };
@@ -48,22 +58,27 @@ export class ConversationLog {
   /**
    * The caller's answer to what the agent said after `mark`: the first caller turn after the first
    * agent message following the mark; a keypad answer (`dtmf:1`/`dtmf:2`) counts from the mark
-   * itself (a key can be pressed while the read-back plays). Undefined if there is none yet.
+   * itself (a key can be pressed while the read-back plays). A turn that came while the agent was
+   * still speaking (after an {@link agentSpeaking} mark, before its message) counts only when
+   * `whileSpeaking` accepts it — a clear yes or no — since a late transcript of the request that
+   * asked for the change can also arrive then. Undefined if there is none yet.
    */
-  answerAfter(mark: LogMark): CallerTurn | undefined {
+  answerAfter(mark: LogMark, whileSpeaking: (text: string) => boolean = () => false): CallerTurn | undefined {
     let agentSpoke = false;
+    let speaking = false;
     for (let i = mark.index; i < this.#entries.length; i++) {
       const e = this.#entries[i]!;
       if (e.kind === 'agent') agentSpoke = true;
-      else if (agentSpoke || e.text === DTMF_YES || e.text === DTMF_NO) return { text: e.text, atMs: e.atMs };
+      else if (e.kind === 'agent_speaking') speaking = true;
+      else if (agentSpoke || e.text === DTMF_YES || e.text === DTMF_NO || (speaking && whileSpeaking(e.text))) return { text: e.text, atMs: e.atMs };
     }
     return undefined;
   }
 
   /** {@link answerAfter}, waiting up to `timeoutMs` for it. */
-  async waitAnswerAfter(mark: LogMark, timeoutMs: number): Promise<CallerTurn | undefined> {
+  async waitAnswerAfter(mark: LogMark, timeoutMs: number, whileSpeaking?: (text: string) => boolean): Promise<CallerTurn | undefined> {
     const deadline = this.now() + timeoutMs;
-    while (!this.answerAfter(mark)) {
+    while (!this.answerAfter(mark, whileSpeaking)) {
       const left = deadline - this.now();
       if (left <= 0) return undefined;
       await new Promise<void>((resolve) => {
@@ -74,7 +89,7 @@ export class ConversationLog {
         });
       });
     }
-    return this.answerAfter(mark);
+    return this.answerAfter(mark, whileSpeaking);
   }
 
   #push(e: Entry): void {

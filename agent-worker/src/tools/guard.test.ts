@@ -156,6 +156,27 @@ describe('guard: confirmation and idempotency', () => {
     expect(srv.runs).toHaveLength(0);
   });
 
+  it('a yes typed or said over the read-back’s last words confirms, though the interrupted read-back is added after it', async () => {
+    const { g, srv, log } = guard({ caller: ada });
+    await g.run('update_shipping_address', address);
+    log.agentSpeaking(); // the read-back starts playing
+    log.addCaller('Yes please.'); // interrupts it …
+    log.addAgent(); // … and the cut read-back is added once its playout stopped
+    expect(await g.run('update_shipping_address', address)).toMatchObject({ status: 'ok' });
+    expect(srv.runs[0]?.body.confirmation?.text).toBe('Yes please.');
+  });
+
+  it('while the read-back plays, a late transcript of the request is not an answer: the caller’s next turn is', async () => {
+    const { g, srv, log } = guard({ caller: ada });
+    await g.run('update_shipping_address', address);
+    log.agentSpeaking();
+    log.addCaller('change the address of order 1043 to 7 Difference Engine Lane'); // late, while the read-back plays
+    log.addAgent();
+    log.addCaller('yes');
+    expect(await g.run('update_shipping_address', address)).toMatchObject({ status: 'ok' });
+    expect(srv.runs[0]?.body.confirmation?.text).toBe('yes');
+  });
+
   it('keypad 1 during the read-back confirms', async () => {
     const { g, srv, log } = guard({ caller: ada });
     await g.run('update_shipping_address', address);

@@ -213,7 +213,8 @@ export class ToolGuard {
   ): Promise<{ outcome: ToolOutcome } | { confirmation: NonNullable<ToolRunRequest['confirmation']> }> {
     const pending = this.#pending;
     if (pending && pending.key === key) {
-      const answer = await this.opts.log.waitAnswerAfter(pending.mark, this.opts.confirmWaitMs ?? 3_000);
+      // A clear yes or no said (or typed) over the read-back's last words is an answer too.
+      const answer = await this.opts.log.waitAnswerAfter(pending.mark, this.opts.confirmWaitMs ?? 3_000, (t) => classifyConfirmation(t) !== 'unclear');
       if (answer) {
         const verdict = classifyConfirmation(answer.text);
         if (verdict === 'yes') return { confirmation: { text: answer.text, atMs: answer.atMs } };
