@@ -126,11 +126,15 @@ describe('widget barge-in', () => {
     // A fresh call, so the greeting plays again.
     await page.locator('voice-agent [data-testid=talk]').click(); // end call
     await expect.poll(() => widget().getAttribute('data-state')).toBe('ended');
+    const callAt = await page.evaluate(() => performance.timeOrigin + performance.now());
     await startCall(page.locator('voice-agent')); // new call
     await expect.poll(() => widget().getAttribute('data-agent-audible'), { timeout: 30_000 }).toBe('true');
     const greetingStart = Date.now();
-    // Both noises land inside the greeting (~6 s of speech), counted from when it is heard.
-    await page.waitForTimeout(700);
+    // Both noises land inside the greeting (~6 s of speech), once the page's VAD hears the
+    // microphone: it starts only after the greeting is heard (a second or more of compiling on a
+    // busy machine), and a noise before that is heard by nobody — which would prove nothing.
+    await expect.poll(async () => (await since(callAt, 'vad')).map((e) => (e.detail as { status: string }).status), { timeout: 15_000 }).toEqual(['running']);
+    expect(await widget().getAttribute('data-agent-audible'), 'the greeting ended before the VAD ran').toBe('true');
     const coughAt = await playIntoMic(page, `${host.url}/cough.wav`);
     await page.waitForTimeout(1_000);
     expect(await widget().getAttribute('data-agent-audible'), 'the greeting ended before the syllable').toBe('true');

@@ -48,7 +48,7 @@ export async function instrument(context: BrowserContext, opts: { syntheticMic?:
   await context.addInitScript((synthetic: boolean) => {
     const w = window as unknown as Record<string, unknown>;
     const events: unknown[] = (w.__vwEvents = []);
-    for (const type of ['state', 'transcript', 'latency', 'error', 'ended', 'bargein', 'audio', 'talkingTo']) {
+    for (const type of ['state', 'transcript', 'latency', 'error', 'ended', 'bargein', 'audio', 'talkingTo', 'vad']) {
       document.addEventListener(`voice-agent:${type}`, (e) => {
         events.push({ type, t: performance.timeOrigin + performance.now(), detail: (e as CustomEvent).detail });
       });

@@ -199,6 +199,15 @@ export interface WidgetEvents {
    */
   audio: { audible: boolean; atMs: number; source: 'agent' | 'person' };
   /**
+   * The page's voice activity detection (VAD) for this call: `running` once it hears the
+   * microphone — from then on a caller talking over the agent stops it (barge-in) and turns are
+   * measured — or `unavailable` (no microphone, or the VAD could not load: the agent ends turns
+   * with its own VAD, and talking over it in the page does not stop it). The VAD starts once the
+   * greeting is heard (compiling it costs the page about a second of CPU), so a word said in the
+   * greeting's first second or two is not heard by it.
+   */
+  vad: { status: 'running' | 'unavailable' };
+  /**
    * Who the caller talks to now: the AI agent, or (after a hand-off) a person, by name. Fired when
    * it changes; the agent stays in the call silently, taking notes.
    */

@@ -29,6 +29,7 @@ export interface CallEvents {
   bargein: WidgetEvents['bargein'];
   audio: WidgetEvents['audio'];
   talkingTo: WidgetEvents['talkingTo'];
+  vad: WidgetEvents['vad'];
   /** Microphone status changed; `error` is set for denied/missing/failed. */
   mic: { status: MicStatus; error?: WidgetError };
   /** The agent refused something the caller did (a typed message too fast or too long); the call goes on. */

@@ -224,6 +224,7 @@ export class WidgetController {
       if (a.source === 'agent') this.#set({ agentAudible: a.audible });
       this.events.emit('audio', a);
     });
+    on('vad', (v) => this.events.emit('vad', v));
     on('talkingTo', (to) => {
       this.#set({ talkingTo: to });
       this.events.emit('talkingTo', to);

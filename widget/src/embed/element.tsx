@@ -15,7 +15,7 @@ const BUILD_BASE = new URL('.', import.meta.url);
 
 /** Prefix of the DOM events the element dispatches: `voice-agent:state`, `voice-agent:latency`, … */
 export const EVENT_PREFIX = 'voice-agent:';
-const EVENT_TYPES: (keyof WidgetEvents)[] = ['state', 'transcript', 'latency', 'error', 'ended', 'bargein', 'audio', 'talkingTo'];
+const EVENT_TYPES: (keyof WidgetEvents)[] = ['state', 'transcript', 'latency', 'error', 'ended', 'bargein', 'audio', 'talkingTo', 'vad'];
 
 /** Type guard for the element's DOM events: `if (isVoiceAgentEvent(e, 'latency')) e.detail.turn…`. */
 export function isVoiceAgentEvent<K extends keyof WidgetEvents>(e: Event, type: K): e is CustomEvent<WidgetEvents[K]> {

@@ -188,7 +188,10 @@ export class VoiceSession implements Call {
       return null;
     });
     // Tell the agent who ends the caller's turns: without the page's VAD it uses its own.
-    if (!vad) return void this.#rpc(RpcMethod.turnSource, { source: 'agent_vad' });
+    if (!vad) {
+      this.#events.emit('vad', { status: 'unavailable' });
+      return void this.#rpc(RpcMethod.turnSource, { source: 'agent_vad' });
+    }
     if (this.#closed) return void vad.destroy();
     this.#vad = vad;
     this.#cleanups.push(() => void vad.destroy());
@@ -198,6 +201,9 @@ export class VoiceSession implements Call {
         () => false,
       );
       this.#rpc(RpcMethod.turnSource, { source: started ? 'page_vad' : 'agent_vad' });
+      this.#events.emit('vad', { status: started ? 'running' : 'unavailable' });
+    } else {
+      this.#events.emit('vad', { status: 'unavailable' });
     }
   }
 
