@@ -162,14 +162,24 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
           if (node.service.child.exitCode === null && node.service.child.signalCode === null) throw new Error(`${name} is still running`);
           // The same signal port (clients' URLs); fresh media ports: an ephemeral UDP socket (an
           // ICE candidate of some peer) may hold the old one meanwhile — clients learn them by ICE.
-          const again = await startLiveKitServer({
-            ...lkOpts,
-            name: `${name}-restart${++restarts}`,
-            rtcTcpPort: await freeTcpUdpPort(),
-            rtcUdpPort: await freeTcpUdpPort(),
-          });
-          services.push(again.service);
-          node.service = again.service;
+          // A port found free can still be taken by some peer's ephemeral socket before the node
+          // binds it: then the node exits at once, and it is tried again on other ports.
+          for (let attempt = 1; ; attempt++) {
+            try {
+              const again = await startLiveKitServer({
+                ...lkOpts,
+                name: `${name}-restart${++restarts}`,
+                rtcTcpPort: await freeTcpUdpPort(),
+                rtcUdpPort: await freeTcpUdpPort(),
+              });
+              services.push(again.service);
+              node.service = again.service;
+              return;
+            } catch (err) {
+              // Only a node that exited is tried again (one not ready in time may still be running).
+              if (attempt >= 3 || !/exited/.test((err as Error).message)) throw err;
+            }
+          }
         },
       };
       nodes.push(node);

@@ -15,18 +15,36 @@ export function freeTcpPort(): Promise<number> {
 }
 
 /**
- * A port free for both TCP on 127.0.0.1 and UDP on every address (LiveKit's RTC ports use both,
- * and livekit-server binds its UDP port on each of the machine's addresses, IPv6 too: a port free
- * on 127.0.0.1 but held on another address — an ephemeral socket of some peer — made a restarted
- * node exit with "bind: address already in use").
+ * A port free for both TCP and UDP on every address (LiveKit's RTC ports use both, and
+ * livekit-server listens on its RTC TCP port on all addresses (`:port`) and binds its UDP port on
+ * each of the machine's addresses, IPv6 too: a port free on 127.0.0.1 but held on another address
+ * — an ephemeral socket of some peer — made a restarted node exit with "bind: address already in
+ * use", once for UDP and once for TCP).
  * @throws Error when 20 candidates were all taken.
  */
 export async function freeTcpUdpPort(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = await freeTcpPort();
-    if ((await udpBindable(port, 'udp4', '0.0.0.0')) && (await udpBindable(port, 'udp6', '::'))) return port;
+    if (
+      (await tcpListenable(port, '0.0.0.0')) &&
+      (await tcpListenable(port, '::')) &&
+      (await udpBindable(port, 'udp4', '0.0.0.0')) &&
+      (await udpBindable(port, 'udp6', '::'))
+    ) {
+      return port;
+    }
   }
   throw new Error('no port free for both TCP and UDP');
+}
+
+/** Whether a TCP server can listen on `port` at `host` now (a host without IPv6 counts as yes). */
+function tcpListenable(port: number, host: string): Promise<boolean> {
+  return new Promise<boolean>((res) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', (err: NodeJS.ErrnoException) => res(err.code === 'EAFNOSUPPORT' || err.code === 'EADDRNOTAVAIL'));
+    srv.listen({ port, host, ipv6Only: host === '::' }, () => srv.close(() => res(true)));
+  });
 }
 
 /** Whether a UDP socket of `type` can bind `port` on `address` now (a host without IPv6 counts as yes). */
