@@ -122,7 +122,10 @@ export interface BaresipCall {
 
 /**
  * Dials `target` (`sip:+15550100@127.0.0.1:5060`) from `from` with baresip, plays `wav` (8 kHz
- * mono S16; the call hangs up when it ends) and records both directions.
+ * mono S16; the call hangs up when it ends) and records both directions. baresip's output is kept
+ * in `dir/baresip.log`. A baresip that quits within 15 s without an established call — in one CI
+ * run no INVITE of it reached livekit-sip — is started once more on fresh ports (a server that
+ * refuses every call still fails the caller's test: the second attempt is refused too).
  */
 export async function baresipCall(opts: {
   dir: string;
@@ -132,21 +135,28 @@ export async function baresipCall(opts: {
   auth?: { user: string; password: string };
   timeoutS?: number;
 }): Promise<BaresipCall> {
-  rmSync(opts.dir, { recursive: true, force: true });
   const rec = join(opts.dir, 'rec');
-  mkdirSync(rec, { recursive: true });
-  const sipPort = await freeTcpUdpPort();
-  const rtp = await freeUdpRange(20);
-  writeBaresipConfig(opts.dir, { sipPort, rtp, wav: opts.wav, rec });
-  const auth = opts.auth ? `;auth_user=${opts.auth.user};auth_pass=${opts.auth.password}` : '';
-  writeFileSync(join(opts.dir, 'accounts'), `<sip:${opts.from}@127.0.0.1>${auth};regint=0;audio_codecs=PCMU\n`);
   const timeoutS = opts.timeoutS ?? 90;
-  const t0 = Date.now();
-  const { output } = await run('baresip', ['-f', opts.dir, '-e', `/dial ${opts.target}`, '-t', String(timeoutS)], {
-    cwd: opts.dir,
-    timeoutMs: (timeoutS + 10) * 1000,
-  });
-  const log = baresipEvents(output);
+  let t0 = 0;
+  let log = '';
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    rmSync(opts.dir, { recursive: true, force: true });
+    mkdirSync(rec, { recursive: true });
+    const sipPort = await freeTcpUdpPort();
+    const rtp = await freeUdpRange(20);
+    writeBaresipConfig(opts.dir, { sipPort, rtp, wav: opts.wav, rec });
+    const auth = opts.auth ? `;auth_user=${opts.auth.user};auth_pass=${opts.auth.password}` : '';
+    writeFileSync(join(opts.dir, 'accounts'), `<sip:${opts.from}@127.0.0.1>${auth};regint=0;audio_codecs=PCMU\n`);
+    t0 = Date.now();
+    const { output } = await run('baresip', ['-f', opts.dir, '-e', `/dial ${opts.target}`, '-t', String(timeoutS)], {
+      cwd: opts.dir,
+      timeoutMs: (timeoutS + 10) * 1000,
+    });
+    log = baresipEvents(output);
+    writeFileSync(join(opts.dir, 'baresip.log'), output);
+    const quitEarly = !/Call established/.test(log) && Date.now() - t0 < 15_000;
+    if (!quitEarly) break;
+  }
   const files = readdirSync(rec);
   const pick = (suffix: string) => {
     const f = files.find((n) => n.endsWith(suffix));
