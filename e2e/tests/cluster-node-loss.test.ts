@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, REPO_ROOT } from '@voice-widget/stack';
+import { type Cluster, REPO_ROOT, isRunning } from '@voice-widget/stack';
 import { type ClusterCalls, RECORDINGS, loadUtterance, startTestCluster, until } from '@voice-widget/testkit';
 
 const DIR = join(REPO_ROOT, '.state', 'e2e-cluster-node-loss');
@@ -25,8 +25,6 @@ const CRASH_LINES = /Unhandled 'error' event|Uncaught|UnhandledPromiseRejection|
 describe('cluster: a LiveKit node lost', () => {
   let cluster: Cluster;
   let calls: ClusterCalls;
-  const alive = (s: { service: { child: { exitCode: number | null; signalCode: string | null } } }) =>
-    s.service.child.exitCode === null && s.service.child.signalCode === null;
 
   let stop: () => Promise<void>;
   beforeAll(async () => {
@@ -86,7 +84,7 @@ describe('cluster: a LiveKit node lost', () => {
 
     // Every worker is still up — also worker-1, whose own node is gone (it keeps retrying) — and no
     // process of the pool (workers, their job processes) printed an error that escaped its handlers.
-    for (const w of cluster.workers) expect(alive(w), `${w.name} alive`).toBe(true);
+    for (const w of cluster.workers) expect(isRunning(w.service), `${w.name} alive`).toBe(true);
     for (const w of cluster.workers) {
       const crashes = readFileSync(w.service.logFile, 'utf8').split('\n').filter((l) => CRASH_LINES.test(l));
       expect(crashes, `${w.name}: ${crashes.join(' | ')}`).toEqual([]);

@@ -8,7 +8,7 @@ import { startLocalModel } from './local-model.ts';
 import { STATE_DIR, pkgDir } from './paths.ts';
 import { freeTcpPort, freeTcpUdpPort } from './ports.ts';
 import { startPostgres } from './postgres.ts';
-import { type Service, httpOk, spawnService, waitUntilReady } from './service.ts';
+import { type Service, httpOk, isRunning, spawnService, waitUntilReady } from './service.ts';
 import { startRedis } from './sip.ts';
 import { type RunningServices, ensureConsoleBuilt, ensureWidgetBuilt, stackRedactor } from './stack.ts';
 
@@ -159,7 +159,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         nodeIp,
         service: lk.service,
         async restart() {
-          if (node.service.child.exitCode === null && node.service.child.signalCode === null) throw new Error(`${name} is still running`);
+          if (isRunning(node.service)) throw new Error(`${name} is still running`);
           // The same signal port (clients' URLs); fresh media ports: an ephemeral UDP socket (an
           // ICE candidate of some peer) may hold the old one meanwhile — clients learn them by ICE.
           // A port found free can still be taken by some peer's ephemeral socket before the node

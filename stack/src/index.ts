@@ -2,7 +2,7 @@ export { startStack, ensureConsoleBuilt, ensureWidgetBuilt, DEMO_PORTS, DEMO_SIP
 export { loadOrCreateKeys, loadOrCreateSecret, type ApiKeys } from './keys.ts';
 export { startLocalModel, type LocalModelOptions, type RunningLocalModel } from './local-model.ts';
 export { resolveLiveKitBinaries, startLiveKitServer, type RunningLiveKit } from './livekit.ts';
-export { spawnService, waitUntilReady, httpOk, privateDir, type Service } from './service.ts';
+export { spawnService, waitUntilReady, httpOk, privateDir, isRunning, type Service } from './service.ts';
 export { dashboardSigninLink } from './operator.ts';
 export { freeTcpPort, freeTcpUdpPort, freeUdpRange } from './ports.ts';
 export { REPO_ROOT, STATE_DIR, CACHE_DIR, pkgDir } from './paths.ts';

@@ -61,12 +61,7 @@ function udpBindable(port: number, type: 'udp4' | 'udp6', address: string): Prom
  * phones' RTP ranges), from a random base in [20000, 60000). Returns the inclusive range.
  */
 export async function freeUdpRange(count: number): Promise<{ start: number; end: number }> {
-  const bindable = (port: number) =>
-    new Promise<boolean>((res) => {
-      const sock = createSocket('udp4');
-      sock.once('error', () => res(false));
-      sock.bind(port, '0.0.0.0', () => sock.close(() => res(true)));
-    });
+  const bindable = (port: number) => udpBindable(port, 'udp4', '0.0.0.0');
   for (let attempt = 0; attempt < 50; attempt++) {
     const start = 20_000 + 2 * Math.floor(Math.random() * ((40_000 - count) / 2));
     let ok = true;

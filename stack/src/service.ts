@@ -52,6 +52,11 @@ function eachLine(stream: Readable | null, onLine: (line: string) => void): void
   });
 }
 
+/** Whether the service's process is still running (it has neither exited nor been killed by a signal). */
+export function isRunning(service: Pick<Service, 'child'>): boolean {
+  return service.child.exitCode === null && service.child.signalCode === null;
+}
+
 /**
  * Starts a long-running child process, logging to `<logDir>/<name>.log` — created 0600 in a 0700
  * folder (logs hold room names and call metadata), each line through `opts.redact`.
@@ -102,7 +107,7 @@ export function spawnService(name: string, command: string, args: string[], opts
     child,
     exited,
     async stop(graceMs = 5000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (!isRunning({ child })) return;
       signalGroup('SIGTERM');
       const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
       await exited;

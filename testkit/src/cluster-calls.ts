@@ -1,7 +1,7 @@
 import { dispose as disposeRtc } from '@livekit/rtc-node';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { WORKER_ATTRIBUTE } from '@voice-widget/protocol';
-import { type Cluster, startCluster } from '@voice-widget/stack';
+import { type Cluster, isRunning, startCluster } from '@voice-widget/stack';
 import { SyntheticCaller, type Utterance } from './synthetic-caller.ts';
 
 /** A call on the cluster whose caller heard the greeting. */
@@ -40,7 +40,7 @@ export async function until<T>(what: string, get: () => Promise<T | null | undef
 export function clusterCalls(cluster: Cluster, opts: { origin: string; utterance: Utterance }) {
   const callers: SyntheticCaller[] = [];
   const rooms = () => {
-    const node = cluster.nodes.find((n) => n.service.child.exitCode === null && n.service.child.signalCode === null);
+    const node = cluster.nodes.find((n) => isRunning(n.service));
     if (!node) throw new Error('no LiveKit node running');
     return new RoomServiceClient(node.httpUrl, cluster.apiKey, cluster.apiSecret);
   };
@@ -91,9 +91,9 @@ export function clusterCalls(cluster: Cluster, opts: { origin: string; utterance
       const lk = rooms();
       for (const r of await lk.listRooms()) await lk.deleteRoom(r.name).catch(() => {});
       await until('rooms closed', async () => ((await lk.listRooms()).length === 0 ? true : null));
-      const running = cluster.workers.filter((w) => w.service.child.exitCode === null && w.service.child.signalCode === null);
+      const running = cluster.workers.filter((w) => isRunning(w.service));
       await until('workers without jobs', async () => {
-        const reports = await Promise.all(running.map(async (w) => ((await (await fetch(new URL('/worker', w.httpUrl))).json()) as { active_jobs: number }).active_jobs));
+        const reports = await Promise.all(running.map(async (w) => ((await (await fetch(new URL('/worker', w.httpUrl), { signal: AbortSignal.timeout(2_000) })).json()) as { active_jobs: number }).active_jobs));
         return reports.every((n) => n === 0) ? true : null;
       });
       await new Promise((r) => setTimeout(r, 3_000));

@@ -137,6 +137,7 @@ export async function baresipCall(opts: {
 }): Promise<BaresipCall> {
   const rec = join(opts.dir, 'rec');
   const timeoutS = opts.timeoutS ?? 90;
+  const auth = opts.auth ? `;auth_user=${opts.auth.user};auth_pass=${opts.auth.password}` : '';
   let t0 = 0;
   let log = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
@@ -145,7 +146,6 @@ export async function baresipCall(opts: {
     const sipPort = await freeTcpUdpPort();
     const rtp = await freeUdpRange(20);
     writeBaresipConfig(opts.dir, { sipPort, rtp, wav: opts.wav, rec });
-    const auth = opts.auth ? `;auth_user=${opts.auth.user};auth_pass=${opts.auth.password}` : '';
     writeFileSync(join(opts.dir, 'accounts'), `<sip:${opts.from}@127.0.0.1>${auth};regint=0;audio_codecs=PCMU\n`);
     t0 = Date.now();
     const { output } = await run('baresip', ['-f', opts.dir, '-e', `/dial ${opts.target}`, '-t', String(timeoutS)], {
