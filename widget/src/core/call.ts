@@ -50,8 +50,10 @@ export interface CallDeps {
   vadAssetBase: string;
   /** Aborted when the caller ends the call while it connects. */
   signal: AbortSignal;
-  /** A session created ahead of the click (hover/focus); used if the caller can still join it. */
+  /** A session created ahead of the click (hover/focus); used if the caller can still join it, else a new one is asked for. */
   prefetchedSession?: Promise<CreateSessionResponse>;
+  /** The session this click asked for (no hover session to use): used as is, its refusal is the call's. */
+  session?: Promise<CreateSessionResponse>;
 }
 
 /** One call. `connect()` resolves once the agent is there, or rejects with a WidgetError. */
@@ -68,6 +70,10 @@ export interface Call {
 /** The lazily imported module's shape (`session/index.ts`). */
 export interface CallModule {
   createCall(deps: CallDeps): Call;
-  /** Creates the session (room + agent dispatch) ahead of the click. */
-  prefetchSession(options: ResolvedOptions, lang: string | undefined): Promise<CreateSessionResponse>;
+  /**
+   * Checks and parses our server's answer to `POST /api/sessions`, sent by the pre-click code
+   * (`core/session-post.ts`) while this module loaded.
+   * @throws WidgetError `session_refused`, or what the request rejected with.
+   */
+  readSessionResponse(response: Promise<Response>): Promise<CreateSessionResponse>;
 }

@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WidgetEvents } from '../api.ts';
 import type { Call, CallDeps, CallEvents, CallModule } from './call.ts';
 import { WidgetController } from './controller.ts';
 import { Emitter } from './emitter.ts';
 import { WidgetError } from './errors.ts';
 import { resolveOptions } from './options.ts';
+import { readSession } from '../session/session-request.ts';
 
 /** A call whose connect() the test settles by hand. */
 class FakeCall implements Call {
@@ -40,32 +41,45 @@ class FakeCall implements Call {
   }
 }
 
-const SESSION = { url: 'ws://x', token: 't', room: 'r', identity: 'i', agent: 'acme', expiresAt: 0, joinBy: 0 };
+const SESSION = { url: 'ws://x', token: 't', room: 'r', identity: 'i', agent: 'acme', expiresAt: 1, joinBy: 1 };
 
-function setup(agent = 'acme', prefetch: () => Promise<typeof SESSION> = async () => SESSION) {
+/** The session requests the page sent (POST /api/sessions), answered by `answer`. */
+function stubSessionServer(answer: () => Response = () => Response.json(SESSION, { status: 201 })): number[] {
+  const posts: number[] = [];
+  vi.stubGlobal('fetch', async (url: URL, init: RequestInit) => {
+    expect([String(url), init.method]).toEqual(['http://127.0.0.1:1/api/sessions', 'POST']);
+    posts.push(Date.now());
+    return answer();
+  });
+  return posts;
+}
+
+function setup(agent = 'acme', answer?: () => Response, loadCallModule?: (m: CallModule) => Promise<CallModule>) {
   const calls: FakeCall[] = [];
-  const prefetches: number[] = [];
+  const posts = stubSessionServer(answer);
   const module: CallModule = {
     createCall: (deps) => (calls.push(new FakeCall(deps)), calls.at(-1)!),
-    prefetchSession: () => (prefetches.push(Date.now()), prefetch()),
+    readSessionResponse: readSession,
   };
   const { options, fatal, problems } = resolveOptions({ agent }, 'http://127.0.0.1:1');
   const c = new WidgetController({
     options,
     configError: fatal ? WidgetError.misconfigured(problems.join('; ')) : null,
     lang: 'en',
-    loadCallModule: async () => module,
+    loadCallModule: () => loadCallModule?.(module) ?? Promise.resolve(module),
     vadAssetBase: '/vad/',
     mediaContainer: {} as Node,
     createAudioContext: () => ({ resume: async () => {}, close: async () => {} }) as unknown as AudioContext,
   });
   const seen: { [K in keyof WidgetEvents]?: WidgetEvents[K][] } = {};
   for (const t of ['state', 'error', 'ended'] as const) c.events.on(t, (v) => ((seen[t] ??= []) as unknown[]).push(v));
-  return { c, calls, seen, prefetches };
+  return { c, calls, seen, posts };
 }
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('widget controller', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
   it('one call at a time: a second start while connecting joins the first', async () => {
     const { c, calls } = setup();
     const a = c.start();
@@ -164,33 +178,59 @@ describe('widget controller', () => {
   });
 
   it('hover warms the call up: one session created ahead of the click, handed to that call only', async () => {
-    const { c, calls, prefetches } = setup();
+    const { c, calls, posts } = setup();
     c.warmUp();
     c.warmUp(); // pointer leaves and comes back
     await tick();
-    expect(prefetches).toHaveLength(1);
+    expect(posts).toHaveLength(1);
     void c.start();
     await tick();
     await expect(calls[0]!.deps.prefetchedSession).resolves.toEqual(SESSION);
     calls[0]!.settle();
     await tick();
+    expect(calls[0]!.deps.session).toBeUndefined();
     await c.end();
     void c.start(); // a second call creates its own session
     await tick();
+    expect(posts).toHaveLength(2);
     expect(calls[1]!.deps.prefetchedSession).toBeUndefined();
+    await expect(calls[1]!.deps.session).resolves.toEqual(SESSION);
+  });
+
+  it('no hover: the click sends the session request before the call machinery has loaded', async () => {
+    let loaded!: () => void;
+    const { c, calls, posts } = setup('acme', undefined, (m) => new Promise((r) => (loaded = () => r(m))));
+    void c.start();
+    await tick();
+    expect(posts).toHaveLength(1); // out while livekit-client still loads
+    expect(calls).toHaveLength(0);
+    loaded();
+    await tick();
+    await expect(calls[0]!.deps.session).resolves.toEqual(SESSION);
+    expect(calls[0]!.deps.prefetchedSession).toBeUndefined();
+  });
+
+  it("the click's own refused session is the call's refusal, with the server's message", async () => {
+    const message = 'All lines of this assistant are busy right now.';
+    const { c, calls } = setup('acme', () => Response.json({ error: { code: 'agent_busy', message } }, { status: 429 }));
+    void c.start();
+    await tick();
+    await expect(calls[0]!.deps.session).rejects.toMatchObject({ code: 'session_refused', serverMessage: message });
   });
 
   it('a failed prefetch is forgotten: the click asks for a session itself', async () => {
-    const { c, calls, prefetches } = setup('acme', async () => {
-      throw new Error('429');
-    });
+    let answers = 0;
+    const { c, calls, posts } = setup('acme', () =>
+      ++answers === 1 ? Response.json({ error: { code: 'rate_limited', message: 'slow down' } }, { status: 429 }) : Response.json(SESSION, { status: 201 }),
+    );
     c.warmUp();
     await tick();
     await tick();
     void c.start();
     await tick();
-    expect(prefetches).toHaveLength(1);
+    expect(posts).toHaveLength(2);
     expect(calls[0]!.deps.prefetchedSession).toBeUndefined();
+    await expect(calls[0]!.deps.session).resolves.toEqual(SESSION);
   });
 
   it('a barge-in shows listening at once', async () => {
@@ -211,7 +251,7 @@ describe('widget controller', () => {
         createCall: () => {
           throw new Error('unreachable');
         },
-        prefetchSession: async () => SESSION,
+        readSessionResponse: readSession,
       }),
       vadAssetBase: '/vad/',
       mediaContainer: {} as Node,

@@ -3,6 +3,7 @@ import type { CreateSessionResponse } from '@voice-widget/protocol';
 import type { Call, CallEvents, CallModule, MicStatus } from './call.ts';
 import { Emitter } from './emitter.ts';
 import { WidgetError } from './errors.ts';
+import { postSession } from './session-post.ts';
 import { type Strings, resolveStrings } from './i18n.ts';
 import type { ResolvedOptions } from './options.ts';
 import { type MachineEvent, isLive, next } from './state-machine.ts';
@@ -100,13 +101,16 @@ export class WidgetController {
 
   /**
    * Hover/focus on the talk button: loads the call machinery and creates the session, so the
-   * agent is dispatched, joined and ready before the click (the first job dispatch alone takes
-   * LiveKit ~200 ms). Once per idle widget; a session never joined closes after a minute.
+   * agent is dispatched, joined and ready before the click (LiveKit's dispatch alone takes ~200 ms:
+   * livekit-server waits that long for more workers' claims, psrpc's `DefaultAffinityShortCircuit`).
+   * Once per idle widget; a session never joined closes after a minute.
    */
   warmUp(): void {
     const prefetching = this.prefetch();
     if (this.#session || this.deps.configError || isLive(this.#snapshot.state)) return;
-    const session = prefetching.then((m) => m.prefetchSession(this.deps.options, this.deps.callLanguage));
+    // The request goes out now, while the call machinery loads (core/session-post.ts).
+    const response = postSession(this.deps.options, this.deps.callLanguage);
+    const session = Promise.all([prefetching, response]).then(([m]) => m.readSessionResponse(response));
     session.catch(() => {
       if (this.#session === session) this.#session = null; // the click will ask again
     });
@@ -170,14 +174,20 @@ export class WidgetController {
     if (this.deps.configError) return this.#failed(this.deps.configError, ctx);
     const abort = (this.#abort = new AbortController());
     this.#startedAt = Date.now();
+    // No session from a hover: ask for it now, while the call machinery loads, not after.
+    const ownSession = this.#session ? null : postSession(this.deps.options, this.deps.callLanguage, abort.signal);
+    ownSession?.catch(() => {}); // read (and reported) by the call, once the module is here
     let call: Call;
     try {
       const module = await this.prefetch();
       abort.signal.throwIfAborted();
       const prefetchedSession = this.#session ?? undefined;
       this.#session = null;
+      const session = ownSession ? module.readSessionResponse(ownSession) : undefined;
+      session?.catch(() => {}); // the call reports a refusal when it reads it
       call = this.#call = module.createCall({
         prefetchedSession,
+        session,
         options: this.deps.options,
         lang: this.deps.callLanguage,
         audioContext: ctx,

@@ -1,7 +1,7 @@
 /** The lazily loaded call machinery (livekit-client, VAD): loaded on hover, focus or click. */
 import type { CallDeps, CallModule } from '../core/call.ts';
-import { requestSession } from './session-request.ts';
+import { readSession } from './session-request.ts';
 import { VoiceSession } from './voice-session.ts';
 
 export const createCall: CallModule['createCall'] = (deps: CallDeps) => new VoiceSession(deps);
-export const prefetchSession: CallModule['prefetchSession'] = (options, lang) => requestSession(options, lang);
+export const readSessionResponse: CallModule['readSessionResponse'] = readSession;

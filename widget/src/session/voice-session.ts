@@ -234,8 +234,9 @@ export class VoiceSession implements Call {
     };
   }
 
-  /** The session prefetched on hover if the caller can still join it, else a new one. */
+  /** The click's own session; else the one prefetched on hover if the caller can still join it, else a new one. */
   async #createSession(signal: AbortSignal): Promise<CreateSessionResponse> {
+    if (this.deps.session) return this.deps.session;
     const prefetched = await this.deps.prefetchedSession?.catch(() => null);
     if (prefetched && prefetched.joinBy - Date.now() > PREFETCH_MARGIN_MS) return prefetched;
     return requestSession(this.deps.options, this.deps.lang, signal);
