@@ -124,8 +124,9 @@ export interface BaresipCall {
  * Dials `target` (`sip:+15550100@127.0.0.1:5060`) from `from` with baresip, plays `wav` (8 kHz
  * mono S16; the call hangs up when it ends) and records both directions. baresip's output is kept
  * in `dir/baresip.log`. A baresip that quits within 15 s without an established call — in one CI
- * run no INVITE of it reached livekit-sip — is started once more on fresh ports (a server that
- * refuses every call still fails the caller's test: the second attempt is refused too).
+ * run no INVITE of it reached livekit-sip — is started once more on fresh ports, its output kept in
+ * `dir/baresip-early-quit.log` (a server that refuses every call still fails the caller's test:
+ * the second attempt is refused too).
  */
 export async function baresipCall(opts: {
   dir: string;
@@ -140,8 +141,9 @@ export async function baresipCall(opts: {
   const auth = opts.auth ? `;auth_user=${opts.auth.user};auth_pass=${opts.auth.password}` : '';
   let t0 = 0;
   let log = '';
+  rmSync(opts.dir, { recursive: true, force: true });
   for (let attempt = 1; attempt <= 2; attempt++) {
-    rmSync(opts.dir, { recursive: true, force: true });
+    rmSync(rec, { recursive: true, force: true });
     mkdirSync(rec, { recursive: true });
     const sipPort = await freeTcpUdpPort();
     const rtp = await freeUdpRange(20);
@@ -153,8 +155,9 @@ export async function baresipCall(opts: {
       timeoutMs: (timeoutS + 10) * 1000,
     });
     log = baresipEvents(output);
-    writeFileSync(join(opts.dir, 'baresip.log'), output);
     const quitEarly = !/Call established/.test(log) && Date.now() - t0 < 15_000;
+    // The early quit's output is what explains it: kept beside the retry's, not overwritten.
+    writeFileSync(join(opts.dir, quitEarly && attempt === 1 ? 'baresip-early-quit.log' : 'baresip.log'), output);
     if (!quitEarly) break;
   }
   const files = readdirSync(rec);

@@ -106,15 +106,22 @@ export class WidgetController {
    * Once per idle widget; a session never joined closes after a minute.
    */
   warmUp(): void {
-    const prefetching = this.prefetch();
+    void this.prefetch();
     if (this.#session || this.deps.configError || isLive(this.#snapshot.state)) return;
-    // The request goes out now, while the call machinery loads (core/session-post.ts).
-    const response = postSession(this.deps.options, this.deps.callLanguage);
-    const session = Promise.all([prefetching, response]).then(([m]) => m.readSessionResponse(response));
+    const session = this.#requestSession();
     session.catch(() => {
       if (this.#session === session) this.#session = null; // the click will ask again
     });
     this.#session = session;
+  }
+
+  /**
+   * `POST /api/sessions` sent now, read once the call machinery is here: the request goes out
+   * while livekit-client still loads (core/session-post.ts), not after it.
+   */
+  #requestSession(signal?: AbortSignal): Promise<CreateSessionResponse> {
+    const response = postSession(this.deps.options, this.deps.callLanguage, signal);
+    return Promise.all([this.prefetch(), response]).then(([m]) => m.readSessionResponse(response));
   }
 
   /** Starts a call; a second call while one is connecting or running returns the same promise / nothing. */
@@ -175,16 +182,14 @@ export class WidgetController {
     const abort = (this.#abort = new AbortController());
     this.#startedAt = Date.now();
     // No session from a hover: ask for it now, while the call machinery loads, not after.
-    const ownSession = this.#session ? null : postSession(this.deps.options, this.deps.callLanguage, abort.signal);
-    ownSession?.catch(() => {}); // read (and reported) by the call, once the module is here
+    const session = this.#session ? undefined : this.#requestSession(abort.signal);
+    session?.catch(() => {}); // the call reports a refusal when it reads it
     let call: Call;
     try {
       const module = await this.prefetch();
       abort.signal.throwIfAborted();
       const prefetchedSession = this.#session ?? undefined;
       this.#session = null;
-      const session = ownSession ? module.readSessionResponse(ownSession) : undefined;
-      session?.catch(() => {}); // the call reports a refusal when it reads it
       call = this.#call = module.createCall({
         prefetchedSession,
         session,
