@@ -194,13 +194,15 @@ export default defineAgent({
     let onReplyTimeline = () => {};
     const { session, realtime, timeline, responses } = createVoiceSession(ctx.room, config, setup, log, (t) => (timelines?.add(t), onReplyTimeline()), agentAudio);
     if (outbound) session.input.setAudioEnabled(false); // the callee's audio reaches the model once a person is decided
+    const agentOptions = {
+      instructions: setup.instructions,
+      tools,
+      // A resumed call: the conversation so far, so the model goes on where it was.
+      ...(role.kind === 'resume' ? { chatCtx: resumeChatContext(role.lines) } : {}),
+    };
     await session.start({
-      agent: new voice.Agent({
-        instructions: setup.instructions,
-        tools,
-        // A resumed call: the conversation so far, so the model goes on where it was.
-        ...(role.kind === 'resume' ? { chatCtx: resumeChatContext(role.lines) } : {}),
-      }),
+      // Outbound: an agent whose audio the conductor can hold back (outbound/playout-gate.ts).
+      agent: outbound ? outbound.createAgent(agentOptions) : new voice.Agent(agentOptions),
       room: ctx.room,
       inputOptions: { textEnabled: false }, // typed messages go through the caller's limits (caller-input.ts)
     });

@@ -135,7 +135,7 @@ export interface AmdReport {
   date: string;
   machine: MachineInfo;
   params: { short: boolean; split: string; cases: number; asrLagMs: number; configs: Record<string, string> };
-  /** Scores per configuration and split ("tune", "heldout", "all"). */
+  /** Scores per configuration and split ("tune", "heldout", "added", "all"). */
   scores: Record<string, Record<string, ConfigScore>>;
   /** What each case really holds (ms from answer; speech as [start, end] per piece). */
   cases: { id: string; split: string; row: TruthRow; audioMs: number; beep: CaseTruth['beep']; speech: [number, number][] }[];
@@ -169,7 +169,7 @@ export function renderMarkdown(r: AmdReport): string {
   }
   // The floor of any silence rule: a person's first words must end before a pause can follow them.
   const floor = (split: string) => summarize(r.cases.filter((c) => c.row === 'human' && (split === 'all' || c.split === split)).map((c) => c.speech[0]![1]));
-  const floors = ['tune', 'heldout', 'all'].map((sp) => [sp, floor(sp)] as const).filter(([, x]) => x.count > 0);
+  const floors = ['tune', 'heldout', 'added', 'all'].map((sp) => [sp, floor(sp)] as const).filter(([, x]) => x.count > 0);
   if (floors.length) lines.push('', `People's first words end (ms from answer, P50 / P95) — no rule that waits for a pause after them can decide earlier: ${floors.map(([sp, x]) => `${sp} ${ms(x)} (n ${x.count})`).join(', ')}.`);
   for (const [name, splits] of Object.entries(r.scores)) {
     const s = splits.all ?? Object.values(splits)[0]!;

@@ -36,7 +36,7 @@ const Piece = z.union([
 ]);
 const Case = z.strictObject({
   id: z.string(),
-  split: z.enum(['tune', 'heldout']),
+  split: z.enum(['tune', 'heldout', 'added']),
   truth: z.enum(['human', 'machine', 'silent']),
   pieces: z.array(Piece).min(1),
   noise: Noise.nullable(),

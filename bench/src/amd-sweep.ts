@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @voice-widget/bench exec tsx src/amd-sweep.ts [--split tune|heldout|all] [--grid JSON]`
+ * `pnpm --filter @voice-widget/bench exec tsx src/amd-sweep.ts [--split tune|heldout|added|all] [--grid JSON]`
  *
  * Sweeps detector settings over the AMD set with Silero's probabilities computed once per case
  * (the detector itself is deterministic given them), for choosing thresholds on the *tune* half.
@@ -33,7 +33,7 @@ const p = (xs: number[], q: 0.5 | 0.95) => {
   const s = summarize(xs);
   return Math.round((q === 0.5 ? s.p50 : s.p95) ?? NaN);
 };
-const splits = values.split === 'all' ? ['tune', 'heldout', 'all'] : [values.split!];
+const splits = values.split === 'all' ? ['tune', 'heldout', 'added', 'all'] : [values.split!];
 for (const override of grid) for (const split of splits) {
   const subset = built.filter(({ b }) => split === 'all' || b.spec.split === split);
   let ok1 = 0;

@@ -6,6 +6,9 @@
  *   decision, never over the callee; the callee's next sentence gets a reply;
  * - a voicemail greeting and a beep (baresip) → no agent audio during the greeting, the message
  *   starts after the beep, the agent hangs up;
+ * - greetings that open with "Hello." and a pause: a short pause → the quick "person" is withdrawn,
+ *   nothing heard before the beep; a person's pause → taken for a person, revised at the beep that
+ *   ends the greeting, the message after it;
  * - SIPp: no answer (180, then our CANCEL at the ring timeout) and busy (486) → recorded outcomes;
  * - a number on the do-not-call list, an invalid number, a missing trunk, outside calling hours →
  *   a 4xx and a sentinel callee that never gets an INVITE.
@@ -141,6 +144,77 @@ describe('outbound calls through LiveKit SIP', () => {
     const agentLines = detail.transcript.filter((t) => t.speaker === 'agent');
     expect(agentLines).toHaveLength(1);
     expect(agentLines[0]!.text).toMatch(/^Hello, this is an AI assistant calling from Acme for (Ada|\[name\]), about your question about hiking boots\. Please call us back at 1, 5 5 5, 0 1 0 0\./);
+  });
+
+  /**
+   * A greeting that opens like a person: "Hello." (eSpeak NG), a pause, then the rest and a beep.
+   * Returns the call's record, the callee's sent and heard sound runs (ms from the answer, on the
+   * sent recording's clock) and the transcript.
+   */
+  async function helloFirstGreeting(name: string, number: string, pauseS: number) {
+    const wav = callerWav8k(`outbound-${name}`, [
+      { silenceS: 0.5 },
+      { say: 'Hello.', voice: 'espeak:en-us' },
+      { silenceS: pauseS },
+      { say: "You've got Tom and Lisa. We're not home right now, so leave us a message.", voice: 'espeak:en-us' },
+      { silenceS: 0.6 },
+      { toneHz: 1000, seconds: 0.6, gainDb: -8 },
+      { silenceS: 40 },
+    ]);
+    const callee = await startBaresipCallee({ dir: join(ARTIFACTS, name), wav, number, timeoutS: 90 });
+    await pointOutboundTrunk(phone, callee.address);
+    const placed = await placeCall(phone, { number });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(202);
+    const answer = await callee.done;
+    expect(answer.established, answer.log).toBe(true);
+    const view = await waitForOutbound(phone, placed.body.call.id, (v) => v.endedAt !== null && v.voicemail?.finished === true, 60_000);
+    const sent = soundRuns(answer.sentWav!);
+    const offset = wavSeconds(answer.sentWav!) * 1000 - wavSeconds(answer.receivedWav!) * 1000;
+    const heard = soundRuns(answer.receivedWav!).map(([a, b]) => [a + offset, b + offset] as [number, number]);
+    console.log(`${name}: AMD ${view.amd!.firstDecision} → ${view.amd!.decision} (${view.amd!.reason}) at ${view.amd!.timeToDecisionMs} ms; ${JSON.stringify(view.voicemail)}; sent ${JSON.stringify(sent)} heard ${JSON.stringify(heard)}`);
+    // The callee's own audio: "Hello.", the greeting, the beep.
+    expect(sent, 'the callee sent "Hello.", the greeting and the beep').toHaveLength(3);
+    await expect.poll(async () => (await callDetail(phone.database.db, view.room!))?.call.recordReceivedAt ?? null, { timeout: 30_000, interval: 500 }).not.toBeNull();
+    const detail = (await callDetail(phone.database.db, view.room!))!;
+    console.log(detail.transcript.map((t) => `  ${t.speaker}: ${t.text}`).join('\n'));
+    return { answer, view, sent, heard, beepEndMs: sent[2]![1], agentLines: detail.transcript.filter((t) => t.speaker === 'agent') };
+  }
+  const VOICEMAIL_MESSAGE = /^Hello, this is an AI assistant calling from Acme for (Ada|\[name\]), about your question about hiking boots\. Please call us back/;
+
+  it('a greeting that opens with "Hello." and a short pause: the quick "person" is withdrawn as the greeting goes on — no agent audio before the beep', async () => {
+    // eSpeak's own padding makes the pause ~0.5 s: past the quick rule's 0.35 s, short of a person's 0.7 s.
+    const { answer, view, sent, heard, beepEndMs, agentLines } = await helloFirstGreeting('hello-withdrawn', '+15550131', 0.1);
+    const pauseMs = sent[1]![0] - sent[0]![1];
+    expect(pauseMs).toBeGreaterThan(400);
+    expect(pauseMs).toBeLessThan(700);
+    expect(view).toMatchObject({ status: 'answered', outcome: 'machine_message' });
+    expect(view.amd!.firstDecision, 'the quick rule took "Hello." for a person first').toBe('human');
+    expect(['machine_greeting', 'machine_beep']).toContain(view.amd!.decision);
+    expect(view.voicemail).toMatchObject({ readyReason: 'beep', finished: true });
+    // The withdrawal stopped the opener before any of it played: nothing heard until the beep was over.
+    expect(heard.length, 'the message was heard').toBeGreaterThan(0);
+    expect(heard[0]![0], 'no agent audio before the beep ended (none during the greeting)').toBeGreaterThan(beepEndMs);
+    expect(answer.endedBy, answer.log).toBe('remote');
+    expect(agentLines.at(-1)!.text).toMatch(VOICEMAIL_MESSAGE);
+  });
+
+  it('a greeting that opens with "Hello." and a person\'s pause: taken for a person, revised at the beep after the greeting, the message after it', async () => {
+    // A ~0.9 s pause: any pause rule takes "Hello." for a person. The greeting then runs ~5 s and
+    // the beep comes ~7 s after the decision — past the revision window counted from the decision.
+    const { answer, view, sent, heard, beepEndMs, agentLines } = await helloFirstGreeting('hello-revised', '+15550132', 0.5);
+    expect(sent[1]![0] - sent[0]![1]).toBeGreaterThan(700);
+    expect(view).toMatchObject({ status: 'answered', outcome: 'machine_message' });
+    expect(view.amd).toMatchObject({ firstDecision: 'human', decision: 'machine_beep', reason: 'beep' });
+    expect(sent[2]![0] - view.amd!.timeToDecisionMs, 'the beep began more than the 4 s window after the decision').toBeGreaterThan(4000);
+    expect(view.voicemail).toMatchObject({ readyReason: 'beep', finished: true });
+    expect(view.voicemail!.afterBeepMs!).toBeGreaterThanOrEqual(0);
+    // The message: agent audio after the beep's end, a sentence long; the agent then hung up.
+    const afterBeep = heard.reduce((sum, [a, b]) => sum + Math.max(0, b - Math.max(a, beepEndMs)), 0);
+    expect(afterBeep).toBeGreaterThan(5000);
+    const before = heard.filter(([a]) => a < beepEndMs);
+    console.log(`hello-revised: agent audio before the beep's end (the opener, cut when the greeting went on): ${JSON.stringify(before)}`);
+    expect(answer.endedBy, answer.log).toBe('remote');
+    expect(agentLines.at(-1)!.text).toMatch(VOICEMAIL_MESSAGE);
   });
 
   it('no answer: it rings until the ring timeout, then our CANCEL; recorded as no answer', async () => {

@@ -26,6 +26,7 @@ function fakeVoice(clock: { now: number }, startDelayMs = 300) {
     },
     listen: (on) => void log.push(`listen:${on}`),
     interrupt: () => void log.push('interrupt'),
+    hold: (on) => void log.push(`hold:${on}`),
     hangUp: async (why) => void log.push(`hangup:${why}`),
   };
   return { voice, log, finishSpeech: () => finish.shift()?.() };
@@ -98,8 +99,24 @@ describe('OutboundConductor', () => {
     at(4100, decision('machine_greeting', 4100, 'unknown'));
     at(4560, ready(4560));
     await tick();
-    expect(v.log).toEqual(['listen:true', `say:${script.humanOpener.slice(0, 24)}`, 'interrupt', 'listen:false', `say!:${script.voicemail.slice(0, 24)}`]);
+    // The opener was held from the start, interrupted while held, and only then the hold released.
+    expect(v.log).toEqual(['listen:true', 'hold:true', `say:${script.humanOpener.slice(0, 24)}`, 'interrupt', 'listen:false', 'hold:false', `say!:${script.voicemail.slice(0, 24)}`]);
     expect(reports.filter((r) => r.type === 'amd_decision').map((r) => (r as { reason: string }).reason)).toEqual(['short_answer_then_pause', 'speech_resumed', 'long_speech']);
+  });
+
+  it('a quick "person": the opener is asked for at once but held until the pause is confirmed; a later revision needs no release', async () => {
+    const { c, v, at } = setup();
+    at(1300, { ...decision('human', 1300), reason: 'short_answer_then_pause' });
+    expect(v.log).toEqual(['listen:true', 'hold:true', `say:${script.humanOpener.slice(0, 24)}`]);
+    at(1650, { type: 'amd_confirmed', atMs: T0 + 1650, sinceAnswerMs: 1650 });
+    expect(v.log.at(-1)).toBe('hold:false');
+    expect(c.state).toBe('conversing');
+    at(3000, decision('machine_beep', 3000, 'human'));
+    expect(v.log.slice(3)).toEqual(['hold:false', 'interrupt', 'listen:false']);
+    // A person decided by the usual rule (not provisional) is never held.
+    const other = setup();
+    other.at(2000, decision('human', 2000));
+    expect(other.v.log).toEqual(['listen:true', `say:${script.humanOpener.slice(0, 24)}`]);
   });
 
   it('a quick "person" withdrawn, then decided a person again: the opener starts once more', async () => {
@@ -108,7 +125,7 @@ describe('OutboundConductor', () => {
     at(1650, { ...decision('unknown', 1650, 'human'), reason: 'speech_resumed' });
     at(3200, decision('human', 3200, 'unknown'));
     await tick();
-    expect(v.log).toEqual(['listen:true', `say:${script.humanOpener.slice(0, 24)}`, 'interrupt', 'listen:false', 'listen:true', `say:${script.humanOpener.slice(0, 24)}`]);
+    expect(v.log).toEqual(['listen:true', 'hold:true', `say:${script.humanOpener.slice(0, 24)}`, 'interrupt', 'listen:false', 'hold:false', 'listen:true', `say:${script.humanOpener.slice(0, 24)}`]);
     expect(c.state).toBe('conversing');
   });
 

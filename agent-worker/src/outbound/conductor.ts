@@ -13,6 +13,11 @@ export interface OutboundVoice {
   listen(on: boolean): void;
   /** Stops what the agent is saying. */
   interrupt(): void;
+  /**
+   * Holds the agent's audio back (`true`: replies are still generated, nothing plays) or lets it
+   * play (`false`: what was held plays now, in order).
+   */
+  hold(on: boolean): void;
   /** Ends the call (SIP BYE). */
   hangUp(reason: string): Promise<void>;
 }
@@ -31,14 +36,18 @@ export type ConductorState = 'waiting' | 'conversing' | 'waiting_for_beep' | 'le
  *   `onMachine: hang_up`;
  * - a beep soon after `human`/`unknown` (a short greeting that sounded like a person) revises the
  *   decision: the agent stops talking, mutes the line and leaves the message after that beep;
- * - a quick `human` withdrawn (`speech_resumed`: speech or a tone again within the usual pause)
- *   stops the opener and mutes the line; the next decision is acted on as the first would be.
+ * - a quick `human` (`short_answer_then_pause`, provisional) starts the opener at once but holds
+ *   its audio until the detector confirms the pause (`amd_confirmed`); withdrawn (`speech_resumed`:
+ *   speech or a tone again within the usual pause), the opener is interrupted before any of it
+ *   played and the line muted; the next decision is acted on as the first would be.
  * Every step is reported (`report`) for the call's record: decisions with evidence, the opener,
  * the message's start relative to the beep's end, its end.
  */
 export class OutboundConductor {
   #state: ConductorState = 'waiting';
   #beepEndSinceAnswerMs: number | null = null;
+  /** The voice is held (a quick `human` awaiting confirmation). */
+  #held = false;
 
   constructor(
     private readonly script: OutboundScript,
@@ -54,7 +63,8 @@ export class OutboundConductor {
   /** Feeds one detector event. */
   handle(e: AmdEvent): void {
     if (e.type === 'amd_decision') this.#decision(e);
-    else this.#voicemailReady(e);
+    else if (e.type === 'amd_voicemail_ready') this.#voicemailReady(e);
+    else this.#release(); // amd_confirmed: the quick "person" stands, the opener may play
   }
 
   /** The callee hung up (or the call ended another way): nothing more to do. */
@@ -73,6 +83,7 @@ export class OutboundConductor {
         this.voice.listen(false);
         this.#state = 'waiting';
       }
+      this.#release(); // after the interrupt: nothing held plays, later speech (the message) does
       return;
     }
     const machine = e.decision === 'machine_greeting' || e.decision === 'machine_beep';
@@ -80,6 +91,10 @@ export class OutboundConductor {
       if (this.#state !== 'waiting') return;
       this.#state = 'conversing';
       this.voice.listen(true);
+      if (e.reason === 'short_answer_then_pause') {
+        this.#held = true;
+        this.voice.hold(true);
+      }
       const opener = e.decision === 'human' ? 'human' : 'neutral';
       const { started } = this.voice.say(opener === 'human' ? this.script.humanOpener : this.script.neutralOpener, { interruptible: true });
       void started.then((at) => {
@@ -92,12 +107,20 @@ export class OutboundConductor {
       this.voice.interrupt();
       this.voice.listen(false);
     }
+    this.#release();
     if (this.#state === 'waiting' || this.#state === 'conversing') this.#state = 'waiting_for_beep';
     if (this.opts.onMachine === 'hang_up') {
       this.#state = 'done';
       this.report({ type: 'machine_hangup', atMs: Date.now() });
       void this.voice.hangUp('answering machine');
     }
+  }
+
+  /** Lets held audio play (or, after an interrupt, later speech): once, whatever released it. */
+  #release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    this.voice.hold(false);
   }
 
   #voicemailReady(e: AmdVoicemailReadyEvent): void {

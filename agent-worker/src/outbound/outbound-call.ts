@@ -9,6 +9,7 @@ import { AmdDetector, type AmdEvent, SileroAmdInput, type SpeechScorer } from '.
 import { CalleeLine } from './callee-line.ts';
 import { OutboundConductor, type OutboundVoice } from './conductor.ts';
 import { watchForDoNotCall } from './do-not-call.ts';
+import { GatedAudioAgent, PlayoutGate } from './playout-gate.ts';
 import { type OutboundScript, outboundScript } from './script.ts';
 
 /** The longest the agent waits for the callee to answer (the server's ring timeout is at most 120 s), ms. */
@@ -26,6 +27,11 @@ export interface OutboundCall {
   script(transferable: boolean): OutboundScript | null;
   /** Runs the call once the session has started: who answered decides what the agent says. */
   conduct(session: voice.AgentSession, script: OutboundScript): void;
+  /**
+   * The call's agent: a `voice.Agent` with `options` whose audio the conductor can hold back
+   * (a provisional "person": the opener is generated, and plays once the pause is confirmed).
+   */
+  createAgent(options: ConstructorParameters<typeof voice.Agent>[0]): voice.Agent;
 }
 
 /** Sends the call's events to the server in order, one request at a time (a batch of what queued meanwhile). */
@@ -75,6 +81,7 @@ export async function prepareOutboundCall(ctx: JobContext, joined: Promise<void>
       return null;
     });
   const reporter = new EventReporter(server, log);
+  const gate = new PlayoutGate();
   ctx.addShutdownCallback(() => reporter.flushed());
 
   // Detector events before the session runs wait here; conduct() replays them.
@@ -98,6 +105,7 @@ export async function prepareOutboundCall(ctx: JobContext, joined: Promise<void>
   };
 
   await joined;
+  let firstFrameSeen = false;
   const line = new CalleeLine(ctx.room, {
     onRinging: (atMs) => reporter.add({ type: 'ringing', atMs }),
     onAnswered: (atMs) => {
@@ -109,7 +117,15 @@ export async function prepareOutboundCall(ctx: JobContext, joined: Promise<void>
         for (const f of early.splice(0)) feed(f.samples, f.startMs);
       });
     },
-    onFrame: (samples, startMs) => (amd ? feed(samples, startMs) : early.push({ samples, startMs })),
+    onFrame: (samples, startMs) => {
+      if (!firstFrameSeen) {
+        // Audio lost at the start of the call (a late subscription) would blind the detector to a quick "hello?".
+        firstFrameSeen = true;
+        log.info({ sinceAnswerMs: Math.round(startMs - (line.answeredAtMs ?? startMs)) }, 'callee audio: first frame after the answer');
+      }
+      if (amd) feed(samples, startMs);
+      else early.push({ samples, startMs });
+    },
     onGone: (why) => {
       log.info({ why }, 'the callee left');
       resolveAnswer(null);
@@ -136,9 +152,10 @@ export async function prepareOutboundCall(ctx: JobContext, joined: Promise<void>
     context,
     answered,
     script: (transferable) => (context ? outboundScript(context, transferable) : null),
+    createAgent: (options) => new GatedAudioAgent(gate, options),
     conduct(session, script) {
       const answeredAtMs = line.answeredAtMs ?? Date.now();
-      const voiceOut = sessionVoice(ctx, session, config, log);
+      const voiceOut = sessionVoice(ctx, session, config, log, gate);
       conductor = new OutboundConductor(script, voiceOut, (e) => reporter.add(e), { answeredAtMs, onMachine: context?.onMachine ?? 'leave_message' });
       for (const e of pending.splice(0)) conductor.handle(e);
       void watchForDoNotCall(session, server, script, voiceOut, log);
@@ -147,7 +164,7 @@ export async function prepareOutboundCall(ctx: JobContext, joined: Promise<void>
 }
 
 /** The conductor's voice on an AgentSession: verbatim replies, the callee's audio on or off, hang-up by deleting the room. */
-function sessionVoice(ctx: JobContext, session: voice.AgentSession, config: WorkerConfig, log: Logger): OutboundVoice {
+function sessionVoice(ctx: JobContext, session: voice.AgentSession, config: WorkerConfig, log: Logger, gate: PlayoutGate): OutboundVoice {
   const rooms = new RoomServiceClient(config.LIVEKIT_URL.replace(/^ws/, 'http'), config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
   return {
     say(text, opts) {
@@ -165,6 +182,7 @@ function sessionVoice(ctx: JobContext, session: voice.AgentSession, config: Work
       return { started, done };
     },
     listen: (on) => session.input.setAudioEnabled(on),
+    hold: (on) => (on ? gate.hold() : gate.release()),
     interrupt: () => {
       try {
         void session.interrupt({ force: true });

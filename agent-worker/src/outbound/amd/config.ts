@@ -91,7 +91,9 @@ export const AmdConfigSchema = z.strictObject({
   maxDecisionMs: ms(120_000).default(10_000),
   /**
    * After a `human` or `unknown` decision, a beep within this long revises it to `machine_beep`,
-   * ms (0: never revise).
+   * ms (0: never revise). Counted from the decision, or — when the callee went on talking after it
+   * with no pause of `greetingEndSilenceMs` (a greeting that opened with "Hello." and a pause) — from
+   * the end of that speech, up to `voicemailTimeoutMs` after answer.
    */
   revisionWindowMs: ms(30_000).default(4000),
   /** On a machine without a beep: silence after the greeting before the message may start, ms. */

@@ -50,8 +50,13 @@ describe('AmdDetector: a person', () => {
     expect(Math.abs(d.evidence.speech[0]!.onsetMs - 400)).toBeLessThanOrEqual(160);
     expect(d.evidence.trailingSilenceMs).toBeGreaterThanOrEqual(350);
     expect(d.evidence.trailingSilenceMs).toBeLessThan(700);
-    // Nothing else: the silence went on, so the quick decision stood (no second event).
+    // Nothing else: the silence went on, so the quick decision stood (no second decision) and was
+    // confirmed once the silence reached the usual 0.7 s.
     expect(events.filter((e) => e.type === 'amd_decision')).toHaveLength(1);
+    const confirmed = events.filter((e) => e.type === 'amd_confirmed');
+    expect(confirmed).toHaveLength(1);
+    expect(confirmed[0]!.sinceAnswerMs - (d.timeToDecisionMs - d.evidence.trailingSilenceMs)).toBeGreaterThanOrEqual(700);
+    expect(confirmed[0]!.sinceAnswerMs).toBeLessThan(d.timeToDecisionMs + 450);
     expect(d.evidence.beep).toBeNull();
     expect(c.seen).toEqual(events);
     expect(readyOf(events)).toBeUndefined();
@@ -279,6 +284,7 @@ describe('AmdDetector: revising a decision', () => {
       ['unknown', 'speech_resumed', 'human'],
       ['machine_greeting', 'long_speech', 'unknown'],
     ]);
+    expect(events.some((e) => e.type === 'amd_confirmed'), 'a withdrawn quick decision is never confirmed').toBe(false);
     const resumedAt = 300 + 750 + 550;
     // Withdrawn as soon as the next phrase is heard (a segment needs ~0.1 s of speech).
     expect(decisions[1]!.timeToDecisionMs).toBeGreaterThanOrEqual(resumedAt);
@@ -303,6 +309,31 @@ describe('AmdDetector: revising a decision', () => {
     const c = call();
     const events = c.play(withLine(concat(silence(300), HELLO, silence(2000), HELLO, silence(3000))));
     expect(events.filter((e) => e.type === 'amd_decision').map((e) => (e as AmdDecisionEvent).reason)).toEqual(['short_answer_then_pause']);
+  });
+
+  it('revises human after a greeting that opens with "Hello." and a full pause, however long it then talks before its beep', () => {
+    const c = call();
+    // "Hello." (0.34 s), 0.9 s — a person's pause — then 6.9 s of greeting, 0.8 s, the beep.
+    const greeting = recording('librivox-0870', 150, 7040);
+    const beepAt = 300 + 340 + 900 + 6890 + 800;
+    const events = c.play(withLine(concat(silence(300), HELLO, silence(900), greeting, silence(800), tone(1000, 500, -18), silence(1500))));
+    const decisions = events.filter((e): e is AmdDecisionEvent => e.type === 'amd_decision');
+    expect(decisions.map((d) => [d.decision, d.reason, d.revises])).toEqual([
+      ['human', 'short_answer_then_pause', null],
+      ['machine_beep', 'beep', 'human'],
+    ]);
+    // The beep came long after the revision window counted from the decision alone.
+    expect(beepAt - decisions[0]!.timeToDecisionMs).toBeGreaterThan(c.amd.config.revisionWindowMs + 2000);
+    expect(decisions[1]!.timeToDecisionMs).toBeGreaterThan(beepAt);
+    expect(readyOf(events)).toMatchObject({ reason: 'beep' });
+  });
+
+  it('a person who waits out the greeting pause, then talks: a beep later than the window does not revise', () => {
+    const c = call();
+    // "ten", 2 s of silence (past greetingEndSilenceMs: the monologue ended), 2.6 s of speech, 1 s, a tone.
+    const events = c.play(withLine(concat(silence(300), HELLO, silence(2000), recording('librivox-0880', 210, 2790), silence(1000), tone(1000, 500, -18), silence(1000))));
+    expect(events.filter((e) => e.type === 'amd_decision').map((e) => (e as AmdDecisionEvent).decision)).toEqual(['human']);
+    expect(c.amd.finished).toBe(true);
   });
 
   it('does not revise after the revision window, nor on a transcript', () => {

@@ -41,14 +41,16 @@ export interface AmdDetectorOptions {
  * It decides once (`amd_decision`): a beep → `machine_beep`; a machine phrase in the transcript or
  * speech longer than a person's answer → `machine_greeting`; short speech followed by a silence
  * (longer the longer the speech) → `human`; a first utterance as short as "hello?" followed by a
- * shorter silence (`quickSilenceMs`) → `human` at once, withdrawn (`unknown`, `speech_resumed`) if
- * speech resumes or a tone starts before the usual silence, after which the rules decide again as if it had not
- * been made; nothing said by the no-speech timeout, or no rule by the
+ * shorter silence (`quickSilenceMs`) → `human` at once, confirmed (`amd_confirmed`) once the usual
+ * silence has passed or withdrawn (`unknown`, `speech_resumed`) if speech resumes or a tone starts
+ * before it, after which the rules decide again as if it had not been made; nothing said by the no-speech timeout, or no rule by the
  * decision budget → `unknown`. On a machine it keeps listening and emits `amd_voicemail_ready` once
  * when the beep ends, or the greeting ends and the line stays silent, or the voicemail budget runs
- * out. After `human` or `unknown` it keeps listening for a beep during `revisionWindowMs` and, if
- * one comes, revises the decision to `machine_beep` (a second `amd_decision` with `revises`); a
- * transcript never revises a decision (a person may well say "not available").
+ * out. After `human` or `unknown` it keeps listening for a beep during `revisionWindowMs` — counted
+ * from the decision, or from the end of the callee's speech if they went on talking without a
+ * greeting's final pause (a "Hello. … you've reached …" greeting) — and, if one comes, revises the
+ * decision to `machine_beep` (a second `amd_decision` with `revises`); a transcript never revises a
+ * decision (a person may well say "not available").
  *
  * Audio is analysed in 32 ms windows: level against a tracked noise floor, a Goertzel bank for
  * tones, and either the energy VAD or an external speech probability (Silero, see
@@ -82,6 +84,12 @@ export class AmdDetector {
   #withdrawn = false;
   /** At most one quick decision per call. */
   #quickUsed = false;
+  /**
+   * After a `human`/`unknown` decision: end of the callee's speech that has gone on since it without
+   * a greeting's final pause (`greetingEndSilenceMs`), ms since answer — the revision window runs
+   * from here. Null: no such decision stands.
+   */
+  #monologueEndMs: number | null = null;
 
   /** @throws Error when the config is invalid (see {@link parseAmdConfig}) or `answeredAtMs` is not finite */
   constructor(opts: AmdDetectorOptions) {
@@ -117,7 +125,7 @@ export class AmdDetector {
     const d = this.#decision;
     if (d === null || this.#withdrawn) return false;
     if (isMachine(d.decision)) return this.#ready !== null;
-    return this.#audioMs - d.timeToDecisionMs >= this.config.revisionWindowMs;
+    return !this.#revisable(this.#audioMs);
   }
 
   /**
@@ -210,6 +218,10 @@ export class AmdDetector {
     }
     this.#speech.push(voiced, startMs, AMD_WINDOW_MS);
     const nowMs = startMs + AMD_WINDOW_MS;
+    // Speech soon after a person-like decision, and on without a greeting's final pause, is one
+    // monologue: "Hello. … You've reached Tom and Lisa … leave a message." The beep at its end
+    // still revises, however long the greeting was.
+    if (voiced && this.#monologueEndMs !== null && startMs - this.#monologueEndMs <= c.greetingEndSilenceMs) this.#monologueEndMs = nowMs;
     // Silence is the absence of speech *and* of tones: a synthetic voice's steady vowels are tonal.
     if (voiced || tonal) this.#lastSoundEndMs = nowMs;
     if (tonal) this.#lastToneEndMs = nowMs;
@@ -237,7 +249,7 @@ export class AmdDetector {
       else if (nowMs >= c.maxDecisionMs) this.#decide('unknown', 'max_time', nowMs, events);
     }
     const d = this.#decision;
-    if (d && !isMachine(d.decision) && beep && nowMs - d.timeToDecisionMs <= c.revisionWindowMs) {
+    if (d && !isMachine(d.decision) && beep && this.#revisable(nowMs)) {
       this.#decide('machine_beep', 'beep', nowMs, events);
       this.#markReady('beep', nowMs, events);
       return;
@@ -261,7 +273,7 @@ export class AmdDetector {
   }
 
   /**
-   * A pending quick `human`: confirmed once the silence reaches `humanSilenceMs` (nothing emitted),
+   * A pending quick `human`: confirmed once the silence reaches `humanSilenceMs` (`amd_confirmed`),
    * withdrawn (`unknown`, `speech_resumed`) if a new speech segment or a tone (a beep starting)
    * comes before — at the tone's first window, not at the beep's end as a revision would.
    */
@@ -274,9 +286,23 @@ export class AmdDetector {
       this.#provisional = null;
       this.#decide('unknown', 'speech_resumed', nowMs, events);
       this.#withdrawn = true;
-    } else if (silenceMs >= this.config.humanSilenceMs || this.#decision?.decision !== 'human') {
+    } else if (this.#decision?.decision !== 'human') {
       this.#provisional = null;
+    } else if (silenceMs >= this.config.humanSilenceMs) {
+      this.#provisional = null;
+      events.push({ type: 'amd_confirmed', atMs: this.#answeredAtMs + nowMs, sinceAnswerMs: Math.round(nowMs) });
     }
+  }
+
+  /**
+   * Whether a beep at `nowMs` (since answer) would still revise the standing `human`/`unknown`:
+   * within `revisionWindowMs` of the decision or of the end of the callee's monologue that followed
+   * it, and before `voicemailTimeoutMs` (no greeting lasts longer).
+   */
+  #revisable(nowMs: number): boolean {
+    const c = this.config;
+    const from = this.#monologueEndMs;
+    return from !== null && c.revisionWindowMs > 0 && nowMs - from <= c.revisionWindowMs && nowMs < c.voicemailTimeoutMs;
   }
 
   /** Silence after `utteranceMs` of speech that means a person is waiting, ms. */
@@ -289,6 +315,7 @@ export class AmdDetector {
 
   #decide(decision: AmdDecision, reason: AmdReason, nowMs: number, events: AmdEvent[]): void {
     this.#withdrawn = false;
+    this.#monologueEndMs = isMachine(decision) || reason === 'speech_resumed' ? null : nowMs;
     this.#decision = {
       type: 'amd_decision',
       atMs: this.#answeredAtMs + nowMs,

@@ -148,4 +148,17 @@ export interface AmdVoicemailReadyEvent {
   beep: BeepEvidence | null;
 }
 
-export type AmdEvent = AmdDecisionEvent | AmdVoicemailReadyEvent;
+/**
+ * A quick `human` (`short_answer_then_pause`) stands: the silence after the answer reached the
+ * usual `humanSilenceMs` with no speech or tone again. Until then the agent's opener may be
+ * generated but must not play (it would go out over a greeting's next phrase).
+ */
+export interface AmdConfirmedEvent {
+  type: 'amd_confirmed';
+  /** ms on the detector's clock. */
+  atMs: number;
+  /** ms from answer to this moment. */
+  sinceAnswerMs: number;
+}
+
+export type AmdEvent = AmdDecisionEvent | AmdVoicemailReadyEvent | AmdConfirmedEvent;
