@@ -20,12 +20,12 @@ import { callDetail } from '@voice-widget/server';
 import {
   type PhoneStack,
   busyCalleeScenario,
+  calleeSoundRuns,
   callerWav8k,
   placeCall,
   pointOutboundTrunk,
   ringingCalleeScenario,
   sentinelCalleeScenario,
-  soundRuns,
   startBaresipCallee,
   startPhoneStack,
   startSippCallee,
@@ -69,10 +69,7 @@ describe('outbound calls through LiveKit SIP', () => {
     expect(view.amd!.evidence.trailingSilenceMs).toBeLessThan(1000);
 
     // The callee's recording: what it sent (from the answer) and what it heard, both ending at hang-up.
-    const sentRuns = soundRuns(answer.sentWav!);
-    const heardRuns = soundRuns(answer.receivedWav!);
-    const offset = wavSeconds(answer.sentWav!) * 1000 - wavSeconds(answer.receivedWav!) * 1000; // heard starts this much later
-    const heard = heardRuns.map(([a, b]) => [a + offset, b + offset] as [number, number]);
+    const { sent: sentRuns, heard, offsetMs: offset } = calleeSoundRuns(answer);
     console.log(`person: sent ${JSON.stringify(sentRuns)} heard ${JSON.stringify(heard)} (offset ${offset} ms)`);
     const [firstWordStart, firstWordEnd] = sentRuns[0]!;
     expect(firstWordStart).toBeGreaterThan(300);
@@ -126,9 +123,7 @@ describe('outbound calls through LiveKit SIP', () => {
     expect(view.voicemail).toMatchObject({ readyReason: 'beep', finished: true });
     expect(view.voicemail!.afterBeepMs!).toBeGreaterThanOrEqual(0);
 
-    const sentRuns = soundRuns(answer.sentWav!);
-    const offset = wavSeconds(answer.sentWav!) * 1000 - wavSeconds(answer.receivedWav!) * 1000;
-    const heard = soundRuns(answer.receivedWav!).map(([a, b]) => [a + offset, b + offset] as [number, number]);
+    const { sent: sentRuns, heard, offsetMs: offset } = calleeSoundRuns(answer);
     console.log(`voicemail: beep ends at ${beepEndMs} ms; sent ${JSON.stringify(sentRuns)} heard ${JSON.stringify(heard)} (offset ${offset} ms)`);
     expect(heard.length, 'the message was heard').toBeGreaterThan(0);
     expect(heard[0]![0], 'no agent audio before the beep ended (none during the greeting)').toBeGreaterThan(beepEndMs);
@@ -168,9 +163,7 @@ describe('outbound calls through LiveKit SIP', () => {
     const answer = await callee.done;
     expect(answer.established, answer.log).toBe(true);
     const view = await waitForOutbound(phone, placed.body.call.id, (v) => v.endedAt !== null && v.voicemail?.finished === true, 60_000);
-    const sent = soundRuns(answer.sentWav!);
-    const offset = wavSeconds(answer.sentWav!) * 1000 - wavSeconds(answer.receivedWav!) * 1000;
-    const heard = soundRuns(answer.receivedWav!).map(([a, b]) => [a + offset, b + offset] as [number, number]);
+    const { sent, heard } = calleeSoundRuns(answer);
     console.log(`${name}: AMD ${view.amd!.firstDecision} → ${view.amd!.decision} (${view.amd!.reason}) at ${view.amd!.timeToDecisionMs} ms; ${JSON.stringify(view.voicemail)}; sent ${JSON.stringify(sent)} heard ${JSON.stringify(heard)}`);
     // The callee's own audio: "Hello.", the greeting, the beep.
     expect(sent, 'the callee sent "Hello.", the greeting and the beep').toHaveLength(3);

@@ -16,6 +16,11 @@ export interface LocalModelOptions {
   maxSessions?: number;
   /** Cloud stand-in: no recognizer, every turn heard as a fixed utterance (capacity benchmarks). */
   noAsr?: boolean;
+  /**
+   * With `noAsr`: what every turn is heard as (default the model's "hello") — for a test of what
+   * the agent does with words the offline recognizer cannot hear from synthetic voices.
+   */
+  noAsrTranscript?: string;
   /** pino level of the model's log; default `info`. */
   logLevel?: string;
   logDir: string;
@@ -44,6 +49,7 @@ export async function startLocalModel(opts: LocalModelOptions): Promise<RunningL
   if (opts.script) args.push('--script', opts.script);
   if (opts.maxSessions) args.push('--max-sessions', String(opts.maxSessions));
   if (opts.noAsr) args.push('--no-asr');
+  if (opts.noAsr && opts.noAsrTranscript !== undefined) args.push('--no-asr-transcript', opts.noAsrTranscript);
   const service = spawnService('local-realtime', process.execPath, typeScriptArgs('src/cli.ts', ...args), {
     cwd: opts.packageDir ?? pkgDir('local-realtime'),
     env: { LOCAL_REALTIME_API_KEY: opts.apiKey },

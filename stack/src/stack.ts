@@ -26,7 +26,7 @@ export interface StackOptions {
    * first audio, script, session cap, cloud stand-in (`noAsr`), log level. Defaults from the
    * environment: LOCAL_REALTIME_TTFA_MS, LOCAL_REALTIME_SCRIPT, LOCAL_REALTIME_MAX_SESSIONS.
    */
-  model?: Pick<LocalModelOptions, 'ttfaMs' | 'script' | 'maxSessions' | 'noAsr' | 'logLevel'>;
+  model?: Pick<LocalModelOptions, 'ttfaMs' | 'script' | 'maxSessions' | 'noAsr' | 'noAsrTranscript' | 'logLevel'>;
   /** Agent name the worker registers under. Default `voice-agent`. */
   agentName?: string;
   /** Folder for logs and configs; default `.state/stack` (tests pass their own). */
@@ -235,6 +235,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         script: opts.model?.script ?? process.env.LOCAL_REALTIME_SCRIPT,
         maxSessions: opts.model?.maxSessions ?? envNumber('LOCAL_REALTIME_MAX_SESSIONS'),
         noAsr: opts.model?.noAsr,
+        noAsrTranscript: opts.model?.noAsrTranscript,
         logLevel: opts.model?.logLevel,
         logDir,
         echo: opts.echo,

@@ -29,4 +29,4 @@ export { type BaresipAnswer, type Callee, startBaresipCallee, startSippCallee } 
 export { openConsole, takeCall } from './console-page.ts';
 export { toneWindows } from './tone.ts';
 export { probeModelFromBrowser, type ModelProbeAttempt, type ModelProbeResult } from './model-probe.ts';
-export { placeCall, pointOutboundTrunk, soundRuns, waitForOutbound, zoneWhereNowIs } from './outbound.ts';
+export { calleeSoundRuns, placeCall, pointOutboundTrunk, soundRuns, waitForOutbound, zoneWhereNowIs } from './outbound.ts';

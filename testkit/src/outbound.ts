@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { type OutboundCallRequestInput, OutboundCallView, energyEnvelope, loudRuns, parseWavPcm16 } from '@voice-widget/protocol';
 import { LINE, type PhoneStack } from './sip-stack.ts';
+import { wavSeconds } from './sip.ts';
 
 /** An Etc/GMT zone whose local time now is `hour`:MM (Etc/GMT-3 is UTC+3): calling hours open or closed whatever the test's clock. */
 export function zoneWhereNowIs(hour: number): string {
@@ -50,4 +51,20 @@ export function soundRuns(wav: string, mergeMs = 400): [number, number][] {
       else out.push(run);
       return out;
     }, []);
+}
+
+/**
+ * What a baresip callee sent and what it heard, as {@link soundRuns} in ms from the answer on the
+ * sent recording's clock. Both recordings end at hang-up and the received one starts later (the
+ * agent's first packet), so heard runs are shifted by the difference of their lengths (`offsetMs`).
+ * @throws Error when baresip left either recording out
+ */
+export function calleeSoundRuns(answer: { sentWav: string | null; receivedWav: string | null }): { sent: [number, number][]; heard: [number, number][]; offsetMs: number } {
+  if (!answer.sentWav || !answer.receivedWav) throw new Error('the callee has no sent or received recording');
+  const offsetMs = wavSeconds(answer.sentWav) * 1000 - wavSeconds(answer.receivedWav) * 1000;
+  return {
+    sent: soundRuns(answer.sentWav),
+    heard: soundRuns(answer.receivedWav).map(([a, b]) => [a + offsetMs, b + offsetMs] as [number, number]),
+    offsetMs,
+  };
 }

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { DispatchRuleSpecInput, InboundTrunkSpecInput } from '@voice-widget/protocol';
-import { REPO_ROOT, type RunningPostgres, type Stack, startPostgres, startStack } from '@voice-widget/stack';
+import { REPO_ROOT, type RunningPostgres, type Stack, type StackOptions, startPostgres, startStack } from '@voice-widget/stack';
 import { type CallRow, type Database, createAdminKey, listCalls, openDatabase } from '@voice-widget/server';
 
 /** The test's phone line: the number callers dial, the carrier's credentials, the transfer desk. */
@@ -48,8 +48,9 @@ export interface PhoneStack {
  * Starts the stack with SIP and provisions the line (trunk, rule, contact) through the admin API.
  * `transferTo: null` provisions a line without an outside number: hand-offs are warm (the console).
  * `demoSite`: also the demo site and the widget (demo-link pages, `stack.demoUrl`).
+ * `model`: how the offline model runs (e.g. the cloud stand-in with a fixed transcript).
  */
-export async function startPhoneStack(name: string, opts: { transferTo?: string | null; demoSite?: boolean } = {}): Promise<PhoneStack> {
+export async function startPhoneStack(name: string, opts: { transferTo?: string | null; demoSite?: boolean; model?: StackOptions['model'] } = {}): Promise<PhoneStack> {
   const pg = await startPostgres();
   let stack: Stack | undefined;
   let database: Database | undefined;
@@ -61,6 +62,7 @@ export async function startPhoneStack(name: string, opts: { transferTo?: string 
       widget: opts.demoSite ?? false,
       dir: join(REPO_ROOT, '.state', name),
       serverEnv: { DATABASE_URL: pg.url },
+      model: opts.model,
     });
     database = await openDatabase({ url: pg.url, poolSize: 2 });
     const admin = `Bearer ${(await createAdminKey(database.db, 'e2e-phone')).key}`;

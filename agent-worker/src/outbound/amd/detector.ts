@@ -43,8 +43,8 @@ export interface AmdDetectorOptions {
  * (longer the longer the speech) → `human`; a first utterance as short as "hello?" followed by a
  * shorter silence (`quickSilenceMs`) → `human` at once, confirmed (`amd_confirmed`) once the usual
  * silence has passed or withdrawn (`unknown`, `speech_resumed`) if speech resumes or a tone starts
- * before it, after which the rules decide again as if it had not been made; nothing said by the no-speech timeout, or no rule by the
- * decision budget → `unknown`. On a machine it keeps listening and emits `amd_voicemail_ready` once
+ * before it, after which the rules decide again as if it had not been made; nothing said by the
+ * no-speech timeout, or no rule by the decision budget → `unknown`. On a machine it keeps listening and emits `amd_voicemail_ready` once
  * when the beep ends, or the greeting ends and the line stays silent, or the voicemail budget runs
  * out. After `human` or `unknown` it keeps listening for a beep during `revisionWindowMs` — counted
  * from the decision, or from the end of the callee's speech if they went on talking without a
