@@ -305,6 +305,21 @@ describe('AmdDetector: revising a decision', () => {
     expect(c.amd.finished).toBe(false); // still listening for a late beep
   });
 
+  it('a line that goes quiet (no frames) after a quick human: the clock confirms it once the silence would have passed, not before', () => {
+    const c = call();
+    const events = c.play(withLine(concat(silence(300), HELLO, silence(400))));
+    const d = decisionOf(events)!;
+    expect(d.reason).toBe('short_answer_then_pause');
+    const audioEnd = 300 + 340 + 400;
+    const speechEnd = d.timeToDecisionMs - d.evidence.trailingSilenceMs;
+    // Audio stalled, but the usual silence has not passed yet: nothing.
+    c.setNow(speechEnd + 600);
+    expect(c.amd.handleTick()).toEqual([]);
+    c.setNow(Math.max(speechEnd + 700, audioEnd + 300));
+    expect(c.amd.handleTick()).toEqual([expect.objectContaining({ type: 'amd_confirmed' })]);
+    expect(c.amd.handleTick()).toEqual([]); // once
+  });
+
   it('does not withdraw once the usual silence has passed (a person speaking again after 2 s)', () => {
     const c = call();
     const events = c.play(withLine(concat(silence(300), HELLO, silence(2000), HELLO, silence(3000))));

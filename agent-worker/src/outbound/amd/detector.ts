@@ -56,6 +56,9 @@ export interface AmdDetectorOptions {
  * tones, and either the energy VAD or an external speech probability (Silero, see
  * {@link SileroAmdInput}) per window.
  */
+/** No callee audio for this long (ms on the clock) counts as silence for a quick `human`'s confirmation. */
+export const STALLED_AUDIO_MS = 300;
+
 export class AmdDetector {
   readonly config: AmdConfig;
   readonly #answeredAtMs: number;
@@ -167,7 +170,10 @@ export class AmdDetector {
 
   /**
    * Applies the timeouts on the clock (no speech, decision budget, voicemail budget) when audio
-   * stops arriving; call it from a timer (e.g. every 250 ms). Silence-based rules wait for audio.
+   * stops arriving; call it from a timer (e.g. every 250 ms). Silence-based rules wait for audio —
+   * except the confirmation of a quick `human`: when the line has sent nothing for
+   * {@link STALLED_AUDIO_MS} (a trunk that suppresses silence), the clock confirms it, so an
+   * opener held for it is never held for good.
    * @returns the events it caused
    */
   handleTick(): AmdEvent[] {
@@ -180,6 +186,7 @@ export class AmdDetector {
       else if (now >= c.maxDecisionMs) this.#decide('unknown', 'max_time', now, events);
     }
     if (this.#decision && isMachine(this.#decision.decision) && !this.#ready && now >= c.voicemailTimeoutMs) this.#markReady('timeout', now, events);
+    if (this.#provisional && now - this.#audioMs >= STALLED_AUDIO_MS && now - (this.#lastSoundEndMs ?? 0) >= c.humanSilenceMs) this.#confirm(now, events);
     return this.#emit(events);
   }
 
@@ -289,9 +296,13 @@ export class AmdDetector {
     } else if (this.#decision?.decision !== 'human') {
       this.#provisional = null;
     } else if (silenceMs >= this.config.humanSilenceMs) {
-      this.#provisional = null;
-      events.push({ type: 'amd_confirmed', atMs: this.#answeredAtMs + nowMs, sinceAnswerMs: Math.round(nowMs) });
+      this.#confirm(nowMs, events);
     }
+  }
+
+  #confirm(nowMs: number, events: AmdEvent[]): void {
+    this.#provisional = null;
+    events.push({ type: 'amd_confirmed', atMs: this.#answeredAtMs + nowMs, sinceAnswerMs: Math.round(nowMs) });
   }
 
   /**
