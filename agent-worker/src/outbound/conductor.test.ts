@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { OutboundEvent } from '@voice-widget/protocol';
 import { AmdDetector, type AmdDecision, type AmdDecisionEvent, type AmdEvent, type AmdVoicemailReadyEvent, type BeepEvidence } from './amd/index.ts';
 import { concat, frames, recording, silence, tone } from './amd/test-signals.ts';
-import { OutboundConductor, type OutboundVoice } from './conductor.ts';
+import { OutboundConductor, type OutboundVoice, VOICEMAIL_START_TIMEOUT_MS } from './conductor.ts';
 import { outboundScript } from './script.ts';
 
 const T0 = 1_800_000_000_000;
@@ -13,16 +13,19 @@ const decision = (d: AmdDecision, ms: number, revises: AmdDecision | null = null
 const ready = (ms: number, withBeep = true): AmdVoicemailReadyEvent => ({ type: 'amd_voicemail_ready', atMs: T0 + ms, reason: withBeep ? 'beep' : 'greeting_end', sinceAnswerMs: ms, beep: withBeep ? beep : null });
 
 /** A voice that records what it was asked; each `say` starts playing `startDelayMs` after it is asked (on the call's clock). */
-function fakeVoice(clock: { now: number }, startDelayMs = 300) {
+function fakeVoice(clock: { now: number }, startDelayMs = 300, silentSays = 0) {
   const log: string[] = [];
   const finish: (() => void)[] = [];
+  let silent = silentSays;
   const voice: OutboundVoice = {
     say: (text, o) => {
       log.push(`say${o.interruptible ? '' : '!'}:${text.slice(0, 24)}`);
       let end!: () => void;
       const done = new Promise<void>((r) => (end = r));
       finish.push(end);
-      return { started: Promise.resolve(clock.now + startDelayMs), done };
+      // A say whose audio never plays: `started` settles null when it ends.
+      const started = silent-- > 0 ? done.then(() => null) : Promise.resolve(clock.now + startDelayMs);
+      return { started, done };
     },
     listen: (on) => void log.push(`listen:${on}`),
     interrupt: () => void log.push('interrupt'),
@@ -32,9 +35,9 @@ function fakeVoice(clock: { now: number }, startDelayMs = 300) {
   return { voice, log, finishSpeech: () => finish.shift()?.() };
 }
 
-function setup(onMachine: 'leave_message' | 'hang_up' = 'leave_message') {
+function setup(onMachine: 'leave_message' | 'hang_up' = 'leave_message', silentSays = 0) {
   const clock = { now: T0 };
-  const v = fakeVoice(clock);
+  const v = fakeVoice(clock, 300, silentSays);
   const reports: OutboundEvent[] = [];
   const c = new OutboundConductor(script, v.voice, (e) => reports.push(e), { answeredAtMs: T0, onMachine });
   const at = (ms: number, e: AmdEvent) => {
@@ -127,6 +130,34 @@ describe('OutboundConductor', () => {
     await tick();
     expect(v.log).toEqual(['listen:true', 'hold:true', `say:${script.humanOpener.slice(0, 24)}`, 'interrupt', 'listen:false', 'hold:false', 'listen:true', `say:${script.humanOpener.slice(0, 24)}`]);
     expect(c.state).toBe('conversing');
+  });
+
+  it('a voicemail message that never starts playing is stopped and asked again once; the call ends after the second', async () => {
+    vi.useFakeTimers();
+    try {
+      const { v, reports, at } = setup('leave_message', 1);
+      at(4100, decision('machine_greeting', 4100));
+      at(4560, ready(4560));
+      await vi.advanceTimersByTimeAsync(VOICEMAIL_START_TIMEOUT_MS - 100);
+      expect(v.log).toEqual([`say!:${script.voicemail.slice(0, 24)}`]);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(v.log).toEqual([`say!:${script.voicemail.slice(0, 24)}`, 'interrupt', `say!:${script.voicemail.slice(0, 24)}`]);
+      v.finishSpeech(); // the first attempt ends (interrupted): nothing more
+      await vi.advanceTimersByTimeAsync(0);
+      expect(reports.map((r) => r.type)).toEqual(['amd_decision', 'voicemail_ready', 'voicemail_started']);
+      v.finishSpeech(); // the second plays out
+      await vi.advanceTimersByTimeAsync(0);
+      expect(reports.map((r) => r.type)).toEqual(['amd_decision', 'voicemail_ready', 'voicemail_started', 'voicemail_finished']);
+      expect(v.log.at(-1)).toBe('hangup:voicemail left');
+      // A message that plays is never asked again.
+      const ok = setup();
+      ok.at(4100, decision('machine_greeting', 4100));
+      ok.at(4560, ready(4560));
+      await vi.advanceTimersByTimeAsync(VOICEMAIL_START_TIMEOUT_MS * 2);
+      expect(ok.v.log).toEqual([`say!:${script.voicemail.slice(0, 24)}`]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('onMachine hang_up: no message, the call ends at the decision', async () => {

@@ -48,6 +48,8 @@ export class OutboundConductor {
   #beepEndSinceAnswerMs: number | null = null;
   /** The voice is held (a quick `human` awaiting confirmation). */
   #held = false;
+  /** Which attempt at the voicemail message is current (0: none yet). */
+  #messageAttempt: 0 | 1 | 2 = 0;
 
   constructor(
     private readonly script: OutboundScript,
@@ -128,15 +130,40 @@ export class OutboundConductor {
     if (this.#state !== 'waiting_for_beep') return;
     this.#state = 'leaving_message';
     this.#beepEndSinceAnswerMs = e.beep?.endMs ?? null;
+    this.#leaveMessage(1);
+  }
+
+  /**
+   * Says the voicemail message (attempt 1), then hangs up. A message whose audio has not started
+   * {@link VOICEMAIL_START_TIMEOUT_MS} after it was asked for is stopped and asked again, once
+   * (attempt 2): seen once end to end, right after a reply in progress was interrupted at a late
+   * beep — the agent's audio source refused the message's frames (rtc-node `InvalidState - failed
+   * to capture frame`) and the voicemail got silence.
+   */
+  #leaveMessage(attempt: 1 | 2): void {
+    this.#messageAttempt = attempt;
     const { started, done } = this.voice.say(this.script.voicemail, { interruptible: false });
+    let playing = false;
+    const watchdog =
+      attempt === 1
+        ? setTimeout(() => {
+            if (playing || this.#state !== 'leaving_message') return;
+            this.voice.interrupt();
+            this.#leaveMessage(2);
+          }, VOICEMAIL_START_TIMEOUT_MS)
+        : undefined;
     void started.then((at) => {
-      if (at === null) return;
+      if (at === null || this.#messageAttempt !== attempt) return;
+      playing = true;
+      clearTimeout(watchdog);
       const sinceAnswerMs = Math.round(at - this.opts.answeredAtMs);
       const afterBeepMs = this.#beepEndSinceAnswerMs === null ? null : sinceAnswerMs - Math.round(this.#beepEndSinceAnswerMs);
       this.report({ type: 'voicemail_started', atMs: Math.round(at), sinceAnswerMs, afterBeepMs });
     });
     void done.then(async () => {
-      if (this.#state !== 'leaving_message') return;
+      // A superseded attempt ends by our interrupt: the next one finishes the call.
+      if (this.#state !== 'leaving_message' || this.#messageAttempt !== attempt) return;
+      clearTimeout(watchdog);
       this.#state = 'done';
       const now = Date.now();
       this.report({ type: 'voicemail_finished', atMs: now, sinceAnswerMs: Math.round(now - this.opts.answeredAtMs) });
@@ -144,3 +171,6 @@ export class OutboundConductor {
     });
   }
 }
+
+/** A voicemail message whose audio has not started this long after it was asked for is asked again, once, ms. */
+export const VOICEMAIL_START_TIMEOUT_MS = 4000;
