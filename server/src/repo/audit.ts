@@ -1,10 +1,10 @@
 import { and, asc, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import type { AuditEvent, AuditView, GuardDecision } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
+import type { Tx } from './tx.ts';
 import { toolCalls } from '../db/schema.ts';
 import { redactPii } from '../redact/index.ts';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type AuditRow = typeof toolCalls.$inferSelect;
 
 /** The columns of one audit entry, PII-redacted (arguments, result, confirmation text). */

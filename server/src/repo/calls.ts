@@ -5,6 +5,7 @@ import { agentReplies, agents, calls, demoLinks, handoffs, leads, outboundCalls,
 import { listAudit } from './audit.ts';
 import { cancelOpenHandoffs } from './handoffs.ts';
 import { upsertLines } from './live.ts';
+import type { Tx } from './tx.ts';
 import { HttpError } from '../errors.ts';
 import { reserveAgentCall } from './agent-budget.ts';
 import type { AgentRow } from './agents.ts';
@@ -92,39 +93,47 @@ export async function markJoined(db: Db, room: string, at: Date): Promise<void> 
  * too); otherwise it is charged from its creation, so lost webhooks never undercount.
  * `outcome` replaces any outcome; `defaultOutcome` applies only when none was reported.
  */
-export async function closeCall(
-  db: Db,
-  room: string,
-  opts: { endedAt: Date; reason: string; outcome?: CallOutcome; defaultOutcome?: CallOutcome; webhooksSeen?: boolean },
-): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const outcome = opts.outcome
-      ? sql`${opts.outcome}`
-      : sql`coalesce(${calls.outcome}, ${opts.defaultOutcome ?? 'abandoned'})`;
-    const [closed] = await tx
-      .update(calls)
-      .set({ endedAt: opts.endedAt, endReason: opts.reason, outcome: outcome as unknown as CallOutcome })
-      .where(and(eq(calls.room, room), isNull(calls.endedAt)))
-      .returning();
-    if (!closed) return false;
-    // An outbound call ends with its record (the dialer set it already when it was not answered).
+export async function closeCall(db: Db, room: string, opts: CloseCallOptions): Promise<boolean> {
+  return db.transaction((tx) => closeCallIn(tx, room, opts));
+}
+
+/** How {@link closeCall} ends a call: when (`endedAt`), why (`reason`, stored as `endReason`), and with which outcome. */
+export interface CloseCallOptions {
+  endedAt: Date;
+  reason: string;
+  outcome?: CallOutcome;
+  defaultOutcome?: CallOutcome;
+  webhooksSeen?: boolean;
+}
+
+/** {@link closeCall} inside a transaction the caller holds, so the close commits with its other writes. */
+async function closeCallIn(tx: Tx, room: string, opts: CloseCallOptions): Promise<boolean> {
+  const outcome = opts.outcome
+    ? sql`${opts.outcome}`
+    : sql`coalesce(${calls.outcome}, ${opts.defaultOutcome ?? 'abandoned'})`;
+  const [closed] = await tx
+    .update(calls)
+    .set({ endedAt: opts.endedAt, endReason: opts.reason, outcome: outcome as unknown as CallOutcome })
+    .where(and(eq(calls.room, room), isNull(calls.endedAt)))
+    .returning();
+  if (!closed) return false;
+  // An outbound call ends with its record (the dialer set it already when it was not answered).
+  await tx
+    .update(outboundCalls)
+    .set({ endedAt: sql`coalesce(${outboundCalls.endedAt}, ${opts.endedAt.toISOString()}::timestamptz)` })
+    .where(eq(outboundCalls.callId, closed.id));
+  const from = closed.joinedAt ?? (opts.webhooksSeen ? opts.endedAt : closed.createdAt);
+  let seconds = Math.max(0, (opts.endedAt.getTime() - from.getTime()) / 1000);
+  if (closed.maxDurationS !== null) seconds = Math.min(seconds, closed.maxDurationS);
+  await tx.update(calls).set({ talkSeconds: seconds }).where(eq(calls.id, closed.id));
+  await cancelOpenHandoffs(tx, closed.id, opts.endedAt); // nobody can take a call that ended
+  if (closed.demoLinkId !== null) {
     await tx
-      .update(outboundCalls)
-      .set({ endedAt: sql`coalesce(${outboundCalls.endedAt}, ${opts.endedAt.toISOString()}::timestamptz)` })
-      .where(eq(outboundCalls.callId, closed.id));
-    const from = closed.joinedAt ?? (opts.webhooksSeen ? opts.endedAt : closed.createdAt);
-    let seconds = Math.max(0, (opts.endedAt.getTime() - from.getTime()) / 1000);
-    if (closed.maxDurationS !== null) seconds = Math.min(seconds, closed.maxDurationS);
-    await tx.update(calls).set({ talkSeconds: seconds }).where(eq(calls.id, closed.id));
-    await cancelOpenHandoffs(tx, closed.id, opts.endedAt); // nobody can take a call that ended
-    if (closed.demoLinkId !== null) {
-      await tx
-        .update(demoLinks)
-        .set({ usedSeconds: sql`${demoLinks.usedSeconds} + ${seconds}` })
-        .where(eq(demoLinks.id, closed.demoLinkId));
-    }
-    return true;
-  });
+      .update(demoLinks)
+      .set({ usedSeconds: sql`${demoLinks.usedSeconds} + ${seconds}` })
+      .where(eq(demoLinks.id, closed.demoLinkId));
+  }
+  return true;
 }
 
 /**
@@ -144,9 +153,10 @@ export async function storeCallRecord(db: Db, room: string, rec: CallRecordUploa
       .update(calls)
       .set({ outcome: rec.outcome, bargeIns: rec.bargeIns.map((b) => b.atMs), recordReceivedAt: now })
       .where(eq(calls.id, call.id));
+    // In the same transaction: nobody reads a call that has its record but is not yet ended.
+    const endedAt = new Date(Math.min(rec.endedAtMs, now.getTime()));
+    await closeCallIn(tx, room, { endedAt, reason: 'agent_report', outcome: rec.outcome });
   });
-  const endedAt = new Date(Math.min(rec.endedAtMs, now.getTime()));
-  await closeCall(db, room, { endedAt, reason: 'agent_report', outcome: rec.outcome });
 }
 
 /** A call row with its agent's slug and demo link label, as lists show it. */

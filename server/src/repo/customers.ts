@@ -2,13 +2,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { CaseCategory, CaseView, CustomerInput, CustomerView, OrderInput, OrderView } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
+import type { Tx } from './tx.ts';
 import { calls, cases, customers, orders } from '../db/schema.ts';
 
 /** The contact store: customers, their orders and cases (schema-customers.ts). */
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type OrderRow = typeof orders.$inferSelect;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 const codeHash = (customerId: string, code: string) => createHash('sha256').update(`${customerId}:${code}`).digest('hex');
 

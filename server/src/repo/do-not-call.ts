@@ -1,9 +1,9 @@
 import { asc, eq } from 'drizzle-orm';
 import type { DoNotCallEntry } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
+import type { Tx } from './tx.ts';
 import { doNotCall } from '../db/schema.ts';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DoNotCallRow = typeof doNotCall.$inferSelect;
 
 /** True when `number` (E.164) is on the do-not-call list. */

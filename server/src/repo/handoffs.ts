@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { HandoffEvent, HandoffRequest } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
+import type { Tx } from './tx.ts';
 import { calls, handoffs, staffPresence } from '../db/schema.ts';
 import { redactPii } from '../redact/index.ts';
 import type { CallRow } from './calls.ts';
@@ -156,7 +157,7 @@ export async function recordHandoffEvent(db: Db, row: HandoffRow, ev: HandoffEve
 }
 
 /** The call ended: its open hand-offs are cancelled (inside the caller's transaction). */
-export async function cancelOpenHandoffs(db: Db | Parameters<Parameters<Db['transaction']>[0]>[0], callId: number, now = new Date()): Promise<void> {
+export async function cancelOpenHandoffs(db: Db | Tx, callId: number, now = new Date()): Promise<void> {
   await db
     .update(handoffs)
     .set({ status: 'cancelled', settledAt: now })

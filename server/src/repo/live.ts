@@ -1,11 +1,11 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { LiveLine, LiveState } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
+import type { Tx } from './tx.ts';
 import { transcriptEntries } from '../db/schema.ts';
 import { redactPii } from '../redact/index.ts';
 import { customerNames } from './customers.ts';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /**
  * The live transcript of a running call (protocol/src/live-call.ts): lines stored as they happen,

@@ -1,10 +1,10 @@
 import { and, count, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { CallContext, OutboundCallView, OutboundEvent, OutboundOutcome, OutboundStatus } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
+import type { Tx } from './tx.ts';
 import { agents, outboundCalls } from '../db/schema.ts';
 import { HttpError } from '../errors.ts';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type OutboundRow = typeof outboundCalls.$inferSelect;
 
 /** Statuses after which nothing is dialled any more. */

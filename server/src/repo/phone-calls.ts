@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import type { Tx } from './tx.ts';
 import { calls } from '../db/schema.ts';
 import type { AgentRow } from './agents.ts';
 import type { CallRow } from './calls.ts';
@@ -45,7 +46,7 @@ export async function openPhoneCall(
  * callback the link and the call's time limit (reserved by the caller in the same transaction).
  */
 export async function openOutboundCallRecord(
-  db: Db | Parameters<Parameters<Db['transaction']>[0]>[0],
+  db: Db | Tx,
   input: { room: string; calleeIdentity: string; agent: AgentRow; number: string; hintedCustomerId: string | null; demoLinkId: number | null; ipHash: string | null; maxDurationS: number | null },
   now = new Date(),
 ): Promise<CallRow> {

@@ -1,10 +1,10 @@
 import type { AgentConfig, ToolArgs, ToolResult } from '@voice-widget/protocol';
 import type { z } from 'zod';
 import type { Db } from '../db/client.ts';
+import type { Tx } from '../repo/tx.ts';
 import { HttpError } from '../errors.ts';
 import { createCase, findOrder, setShippingAddress } from '../repo/customers.ts';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Args<K extends keyof typeof ToolArgs> = z.infer<(typeof ToolArgs)[K]>;
 
 /** What a built-in tool knows about the call it runs for. */
