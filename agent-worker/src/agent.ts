@@ -239,9 +239,10 @@ export default defineAgent({
       if (newState === 'speaking') conversation.agentSpeaking();
     });
     session.output.audio?.on(voice.AudioOutput.EVENT_PLAYBACK_STARTED, (ev: { createdAt: number }) => timeline.onPlaybackStarted(ev.createdAt));
-    const endOfTurn = new EndOfTurnController(session, realtime, timeline, responses, log, () =>
-      predictEndOfTurn(ctx.inferenceExecutor, callerAudio.snapshot()),
-    );
+    const endOfTurn = new EndOfTurnController(session, realtime, timeline, responses, log, {
+      model: () => predictEndOfTurn(ctx.inferenceExecutor, callerAudio.snapshot()),
+      earlierModelFirstAudioMs: call.modelFirstAudioMs,
+    });
     const pageTurns = agentDrivesTurns(setup.turnProfile);
     // The caller's audio for the end-of-turn model only while it may be asked: on web calls until
     // the call shows the page's final hint comes before the model's first audio (caller-audio.ts).

@@ -210,5 +210,12 @@ export const AgentConfigResponse = z.object({
   maxCallSeconds: z.number().int().min(1).nullable(),
   /** The caller, when the server already knows who they are (a web caller's signed identity). */
   caller: VerifiedCaller.nullable().default(null),
+  /**
+   * The fastest model reply this agent's earlier calls showed lately: `response.created` → first
+   * audio delta, ms, the least over the agent timelines the server stored from its calls of the
+   * last 24 h (at most the newest 200 replies); null when there are none. No reply can be heard sooner, so a call can tell from its first
+   * turn whether the end-of-turn model's verdict could still change what the caller hears.
+   */
+  modelFirstAudioMs: z.number().min(0).max(60_000).nullable().default(null),
 });
 export type AgentConfigResponse = z.infer<typeof AgentConfigResponse>;

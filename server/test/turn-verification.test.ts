@@ -109,4 +109,25 @@ describe('turn uploads checked against the agent timeline', () => {
     const stats = await admin(request(app).get('/api/admin/stats/latency?agent=honest'));
     expect(stats.body.overall.count).toBe(2);
   });
+
+  it("the agent's config carries the fastest model reply of its recent calls (first audio − response.created)", async () => {
+    await admin(request(app).post('/api/admin/agents')).send({ slug: 'swift', config: agentConfig() });
+    const swiftLink = (await admin(request(app).post('/api/admin/demo-links')).send({ agent: 'swift', perIpPerHour: 100, maxConcurrentCalls: 10 })).body;
+    const open = async () => (await request(app).post('/api/sessions').send({ agent: 'swift', demo: swiftLink.slug })).body as { room: string };
+    const config = async (room: string) =>
+      (await request(app).get(`/api/calls/${room}/agent-config`).set('Authorization', `Bearer ${await agentToken(room)}`)).body.modelFirstAudioMs;
+    const first = await open();
+    expect(await config(first.room)).toBeNull(); // no reply of this agent yet
+    const ttfa = (i: number, ms: number | null): AgentTurnTimeline => ({ ...reply(i), firstAudioDeltaAt: ms === null ? null : reply(i).responseCreatedAt! + ms });
+    // 420 and 380 ms replies, and one cancelled before any audio (no speed to learn from it).
+    await timelines(first.room, [ttfa(0, 420), ttfa(1, 380), ttfa(2, null)]);
+    const second = await open();
+    expect(await config(second.room)).toBe(380);
+    // Another agent's faster replies (the 'honest' agent's 350 ms) are not this agent's model.
+    await timelines(second.room, [ttfa(0, 395)]);
+    expect(await config(second.room)).toBe(380);
+    // A call older than the window no longer counts.
+    await queryRows(database, sql`update calls set created_at = now() - interval '25 hours' where room = ${first.room}`);
+    expect(await config((await open()).room)).toBe(395);
+  });
 });

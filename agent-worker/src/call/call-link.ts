@@ -15,6 +15,8 @@ export interface CallLink {
   version: { agent: string; version: number } | null;
   /** The caller, when the server verified them before the call (a web caller's signed identity). */
   caller: VerifiedCaller | null;
+  /** The fastest model reply of the agent's recent calls, ms (`AgentConfigResponse.modelFirstAudioMs`); null = unknown. */
+  modelFirstAudioMs: number | null;
   /**
    * Records the session's transcript, barge-ins and outcome: each line is posted live as it
    * happens (`POST …/live`, batched), and the whole record is uploaded when the job ends. Returns
@@ -40,16 +42,17 @@ export const LIVE_FLUSH_MS = 300;
  * nothing is reported.
  */
 export async function linkCallToServer(ctx: JobContext, server: ServerClient | null, log: Logger, known?: AgentConfigResponse): Promise<CallLink> {
-  if (!server) return { server: null, config: undefined, version: null, caller: null, record: (session) => recordLocally(session), detach: () => {} };
+  if (!server) return { server: null, config: undefined, version: null, caller: null, modelFirstAudioMs: null, record: (session) => recordLocally(session), detach: () => {} };
   let detached = false;
   const fetched = known ? { ok: true as const, value: known } : await server.agentConfig();
   if (!fetched.ok) log.warn({ err: fetched.error }, 'agent config not fetched; using defaults');
-  else log.info({ agent: fetched.value.agent, version: fetched.value.version, verified: Boolean(fetched.value.caller) }, 'agent config');
+  else log.info({ agent: fetched.value.agent, version: fetched.value.version, verified: Boolean(fetched.value.caller), modelFirstAudioMs: fetched.value.modelFirstAudioMs }, 'agent config');
   return {
     server,
     config: fetched.ok ? fetched.value.config : undefined,
     version: fetched.ok ? { agent: fetched.value.agent, version: fetched.value.version } : null,
     caller: fetched.ok ? fetched.value.caller : null,
+    modelFirstAudioMs: fetched.ok ? fetched.value.modelFirstAudioMs : null,
     record(session, firstSeq = 0, earlier = []) {
       const live = new BatchSink<LiveLine>((lines) => server.live(lines), LIVE_FLUSH_MS);
       const recorder = new CallRecorder((line) => live.add(line), firstSeq, earlier);

@@ -13,6 +13,7 @@ function harness(
   agentState = 'listening',
   eot?: () => Promise<{ probability: number; inferenceMs: number; totalMs: number } | null>,
   clock: { now: number } = { now: 0 },
+  earlierModelFirstAudioMs: number | null = null,
 ) {
   const calls: string[] = [];
   const replies: { interrupted: boolean }[] = [];
@@ -33,7 +34,7 @@ function harness(
   } as unknown as llm.RealtimeSession;
   const timeline = new TurnTimelineRecorder(() => {}, () => clock.now);
   const responses = new ModelResponses();
-  const controller = new EndOfTurnController(session, () => rt, timeline, responses, pino({ level: 'silent' }), eot, () => clock.now);
+  const controller = new EndOfTurnController(session, () => rt, timeline, responses, pino({ level: 'silent' }), { model: eot, earlierModelFirstAudioMs, now: () => clock.now });
   return { controller, calls, replies, responses, timeline };
 }
 
@@ -198,5 +199,40 @@ describe('EndOfTurnController', () => {
     controller.onHint(20_000, false);
     await tick();
     expect(asked).toBe(1);
+  });
+
+  it("knows the model's speed from the agent's earlier calls before this call's first reply", async () => {
+    let asked = 0;
+    const clock = { now: 0 };
+    const eot = async () => (asked++, { probability: 0.9, inferenceMs: 8, totalMs: 12 });
+    // Earlier calls' fastest reply took 300 ms, more than the page's default 204 ms gap: the first
+    // tentative hint (a cached greeting, no reply yet) does not ask.
+    const known = harness('listening', eot, clock, 300);
+    expect(known.controller.mayAskModel).toBe(false);
+    known.controller.onHint(1_000, false);
+    await tick();
+    expect(asked).toBe(0);
+    expect(known.calls).toEqual(['flush', 'commit', 'generateReply']); // the reply started all the same
+  });
+
+  it("asks when the agent's earlier calls or this call show a model faster than the hint gap", async () => {
+    let asked = 0;
+    const clock = { now: 0 };
+    const eot = async () => (asked++, { probability: 0.9, inferenceMs: 8, totalMs: 12 });
+    // Earlier calls had a reply in 150 ms: a verdict could still be heard; asked.
+    const fastEarlier = harness('listening', eot, clock, 150);
+    fastEarlier.controller.onHint(1_000, false);
+    await tick();
+    expect(asked).toBe(1);
+    // Earlier calls were slow (300 ms) but this call's greeting came in 120 ms: the least wins.
+    const fastNow = harness('listening', eot, clock, 300);
+    fastNow.timeline.onServerEvent({ type: 'response.created', response: { id: 'greeting' } });
+    clock.now += 120;
+    fastNow.timeline.onServerEvent({ type: 'response.output_audio.delta' });
+    expect(fastNow.controller.mayAskModel).toBe(true);
+    clock.now = 10_000;
+    fastNow.controller.onHint(10_000, false);
+    await tick();
+    expect(asked).toBe(2);
   });
 });

@@ -20,6 +20,20 @@ const FLUSH = new AudioFrame(new Int16Array(2_400), 24_000, 1, 2_400);
 /** How long a new reply waits for a cancelled one to end at the model, ms. */
 export const CANCEL_WAIT_MS = 1_000;
 
+/** What {@link EndOfTurnController} may use besides the session. */
+export interface EndOfTurnOptions {
+  /** LiveKit's end-of-turn model; without it a tentative hint's reply is withdrawn only when the caller goes on. */
+  model?: EndOfTurnModel;
+  /**
+   * The fastest model reply (`response.created` → first audio delta, ms) the agent's earlier calls
+   * showed (the server's `AgentConfigResponse.modelFirstAudioMs`); null or absent = unknown, and
+   * the first turn asks the end-of-turn model until this call's own replies show their speed.
+   */
+  earlierModelFirstAudioMs?: number | null;
+  /** Clock of the hint gaps, ms (performance.now by default). */
+  now?: () => number;
+}
+
 /** The part of a SpeechHandle this controller uses. */
 interface Reply {
   interrupt(): unknown;
@@ -57,7 +71,9 @@ export type EndOfTurnModel = () => Promise<EotResult | null>;
  * model's fastest first audio (≥ its TTFA, ~300 ms and more for cloud models), an "unfinished"
  * verdict could only withdraw a reply nobody would have heard yet — and delay it to the final
  * hint — so the model is not asked (and its inference not paid for). Until a call shows its gap,
- * the page's default timing stands for it (PAGE_HINT_DEFAULTS); before any reply the model is asked.
+ * the page's default timing stands for it (PAGE_HINT_DEFAULTS). The model's speed is the least
+ * this call's replies or the agent's earlier calls (from the server) showed; with neither — the
+ * agent's first call, or a cached greeting before any reply — the model is asked.
  *
  * A reply is only requested once the model has no response in progress (a cancelled one ends at
  * its `response.done`), or the model would refuse it.
@@ -72,15 +88,22 @@ export class EndOfTurnController {
   /** A turn whose speculative reply the end-of-turn model withdrew: the final hint answers it. */
   #held: EndedTurn | null = null;
 
+  private readonly eot: EndOfTurnModel | undefined;
+  private readonly earlierModelMs: number | null;
+  private readonly now: () => number;
+
   constructor(
     private readonly session: voice.AgentSession,
     private readonly realtime: () => llm.RealtimeSession | undefined,
     private readonly timeline: TurnTimelineRecorder,
     private readonly responses: ModelResponses,
     private readonly log: Logger,
-    private readonly eot?: EndOfTurnModel,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+    options: EndOfTurnOptions = {},
+  ) {
+    this.eot = options.model;
+    this.earlierModelMs = options.earlierModelFirstAudioMs ?? null;
+    this.now = options.now ?? (() => performance.now());
+  }
 
   /**
    * Handles a hint whose caller speech ended at `speechEndMs` (page clock).
@@ -107,7 +130,7 @@ export class EndOfTurnController {
     const turn = this.#endTurn(speechEndMs, final);
     if (!final && turn && this.eot) {
       if (this.#eotCanChangeDecision()) void this.#askModel(turn, this.eot);
-      else this.log.debug({ finalGapMs: this.#finalGapMs, fastestModelMs: this.timeline.fastestModelMs }, 'end-of-turn model not asked: the final hint comes first');
+      else this.log.debug({ finalGapMs: this.#finalGapMs, fastestModelMs: this.#fastestModelMs() }, 'end-of-turn model not asked: the final hint comes first');
     }
     return true;
   }
@@ -127,9 +150,16 @@ export class EndOfTurnController {
     this.#tentativeAt = null;
   }
 
+  /** The fastest model reply known: this session's or the agent's earlier calls', whichever is less; null = none yet. */
+  #fastestModelMs(): number | null {
+    const own = this.timeline.fastestModelMs;
+    const earlier = this.earlierModelMs;
+    return own === null ? earlier : earlier === null ? own : Math.min(own, earlier);
+  }
+
   /** Whether a speculative reply could be heard before the final hint (see the class comment). */
   #eotCanChangeDecision(): boolean {
-    const fastest = this.timeline.fastestModelMs;
+    const fastest = this.#fastestModelMs();
     const gap = this.#finalGapMs ?? PAGE_HINT_DEFAULTS.redemptionMs - PAGE_HINT_DEFAULTS.tentativeMs;
     return fastest === null || gap >= fastest;
   }

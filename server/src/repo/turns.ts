@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import type { AgentTurnTimeline, CallFilter, TurnLatency, TurnVerification } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
 import { agentReplies, agents, calls, demoLinks, turns } from '../db/schema.ts';
@@ -183,4 +183,35 @@ export async function verificationCounts(db: Db, callId: number): Promise<Record
   const out: Record<TurnVerification, number> = { pending: 0, verified: 0, unverified: 0 };
   for (const r of rows) out[r.v] = Number(r.n);
   return out;
+}
+
+/** Which stored replies {@link fastestModelFirstAudioMs} looks at: those of calls created in the last day, newest first, at most this many. */
+export const MODEL_FIRST_AUDIO_WINDOW = { hours: 24, replies: 200 } as const;
+
+/**
+ * The fastest model reply among `agentId`'s recent calls (any configuration version):
+ * `response.created` → first audio delta, both on the agent's clock, ms; the least over the
+ * newest {@link MODEL_FIRST_AUDIO_WINDOW} replies with audio. Null when there are none.
+ * The least, not a percentile: the agent uses it to decide that a verdict can no longer be heard,
+ * and an estimate too low only keeps asking (what a call without it does).
+ */
+export async function fastestModelFirstAudioMs(db: Db | Tx, agentId: number, now = new Date()): Promise<number | null> {
+  const since = new Date(now.getTime() - MODEL_FIRST_AUDIO_WINDOW.hours * 3_600_000);
+  const recent = db
+    .select({ ms: sql<number>`${agentReplies.firstAudioDeltaAtMs} - ${agentReplies.responseCreatedAtMs}`.as('ms') })
+    .from(agentReplies)
+    .innerJoin(calls, eq(calls.id, agentReplies.callId))
+    .where(
+      and(
+        eq(calls.agentId, agentId),
+        isNotNull(agentReplies.firstAudioDeltaAtMs),
+        isNotNull(agentReplies.responseCreatedAtMs),
+        gte(calls.createdAt, since), // calls_agent_idx, then agent_replies' primary key
+      ),
+    )
+    .orderBy(desc(agentReplies.receivedAt))
+    .limit(MODEL_FIRST_AUDIO_WINDOW.replies)
+    .as('recent');
+  const [row] = await db.select({ fastest: sql<string | null>`min(${recent.ms})` }).from(recent);
+  return row?.fastest == null ? null : Math.max(0, Number(row.fastest));
 }

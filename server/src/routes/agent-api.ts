@@ -1,22 +1,23 @@
 import express, { Router } from 'express';
 import type { TokenVerifier } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
-import { type AgentConfigResponse, AgentTimelinesUpload, CallRecordUpload } from '@voice-widget/protocol';
+import { AgentTimelinesUpload, CallRecordUpload } from '@voice-widget/protocol';
 import { verifyRoomToken } from '../auth.ts';
+import { agentConfigReply } from './agent-config-reply.ts';
 import type { Db } from '../db/client.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 import { findAgentById } from '../repo/agents.ts';
 import { findCall, storeCallRecord } from '../repo/calls.ts';
 import { storeReplies } from '../repo/turns.ts';
-import { verifiedCaller } from '../tools/verification.ts';
 
 /** Largest call record the agent may upload, bytes (a 10-minute call's transcript is ~20 KB). */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 
 /**
  * The agent worker's API, authorised by a LiveKit-signed JWT with the grant `{ room, agent: true }`:
- * - `GET /api/calls/:room/agent-config` → {@link AgentConfigResponse} (the version pinned for the
- *   call, and the caller when a signed identity verified them)
+ * - `GET /api/calls/:room/agent-config` → `AgentConfigResponse` (agent-config-reply.ts: the
+ *   version pinned for the call, the caller when a signed identity verified them, the model's
+ *   recent speed)
  * - `POST /api/calls/:room/record` ← {@link CallRecordUpload} → 204
  * - `POST /api/calls/:room/timelines` ← {@link AgentTimelinesUpload} → 204 (the reference the
  *   widget's turn uploads are checked against)
@@ -32,14 +33,7 @@ export function agentApiRouter(deps: { db: Db; verifier: TokenVerifier; log: Log
     if (!call) throw HttpError.notFound('call');
     const agent = await findAgentById(deps.db, call.agentId, call.agentVersion);
     if (!agent) throw HttpError.notFound('agent version');
-    const reply: AgentConfigResponse = {
-      agent: agent.slug,
-      version: agent.version,
-      config: agent.config,
-      maxCallSeconds: call.maxDurationS,
-      caller: await verifiedCaller(deps.db, call),
-    };
-    res.json(reply);
+    res.json(await agentConfigReply(deps.db, call, agent));
   });
 
   router.post('/api/calls/:room/record', async (req, res) => {

@@ -1,8 +1,9 @@
 import express, { Router } from 'express';
 import type { TokenVerifier } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
-import { type AgentConfigResponse, DoNotCallRequest, type OutboundCallContext, OutboundEventsUpload } from '@voice-widget/protocol';
+import { DoNotCallRequest, type OutboundCallContext, OutboundEventsUpload } from '@voice-widget/protocol';
 import { verifyRoomToken } from '../auth.ts';
+import { agentConfigReply } from './agent-config-reply.ts';
 import type { Db } from '../db/client.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 import { findAgentById } from '../repo/agents.ts';
@@ -10,7 +11,6 @@ import { findCall } from '../repo/calls.ts';
 import { addToDoNotCall } from '../repo/do-not-call.ts';
 import { applyOutboundEvents, findOutboundByRoom } from '../repo/outbound-calls.ts';
 import type { OutboundTrunks } from '../sip/outbound-trunks.ts';
-import { verifiedCaller } from '../tools/verification.ts';
 import { cancelQueuedTo } from './outbound.ts';
 
 /** "Acme Outdoor assistant" → "Acme Outdoor": the company a call is from, when the settings name none. */
@@ -46,7 +46,7 @@ export function agentOutboundRouter(deps: { db: Db; verifier: TokenVerifier; log
     const settings = agent.config.outbound;
     let callbackNumber = settings.callbackNumber ?? null;
     if (!callbackNumber && deps.trunks) callbackNumber = (await deps.trunks.find(settings.trunk).catch(() => undefined))?.numbers[0] ?? null;
-    const config: AgentConfigResponse = { agent: agent.slug, version: agent.version, config: agent.config, maxCallSeconds: call.maxDurationS, caller: await verifiedCaller(db, call) };
+    const config = await agentConfigReply(db, call, agent);
     const reply: OutboundCallContext = {
       config,
       callee: { name: row.context.name ?? null },

@@ -2,7 +2,6 @@ import express, { Router } from 'express';
 import type { TokenVerifier } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import {
-  type AgentConfigResponse,
   DispatchRuleSpec,
   InboundTrunkSpec,
   PhoneCallStart,
@@ -11,6 +10,7 @@ import {
   normalizePhoneNumber,
 } from '@voice-widget/protocol';
 import { requireAdminKey, verifyRoomToken } from '../auth.ts';
+import { agentConfigReply } from './agent-config-reply.ts';
 import type { Db } from '../db/client.ts';
 import { HttpError, parseOr400, upstreamCaller } from '../errors.ts';
 import { findAgent, findAgentById } from '../repo/agents.ts';
@@ -18,7 +18,6 @@ import { findCall } from '../repo/calls.ts';
 import { findCustomerByPhone } from '../repo/customers.ts';
 import { upsertTurn } from '../repo/turns.ts';
 import { openPhoneCall } from '../repo/phone-calls.ts';
-import { verifiedCaller } from '../tools/verification.ts';
 import type { SipProvisioner } from '../sip/provision.ts';
 
 export interface PhoneRouteDeps {
@@ -63,7 +62,7 @@ export function phoneRouter(deps: PhoneRouteDeps): Router {
     const agent = await findAgentById(db, call.agentId, call.agentVersion);
     if (!agent) throw HttpError.notFound('agent version');
     // A resumed agent's start finds the open call: a caller who proved who they are stays verified.
-    const config: AgentConfigResponse = { agent: agent.slug, version: agent.version, config: agent.config, maxCallSeconds: call.maxDurationS, caller: await verifiedCaller(db, call) };
+    const config = await agentConfigReply(db, call, agent);
     const reply: PhoneCallStartResponse = { config, callerKnown: call.hintedCustomerId !== null };
     log.info({ room, agent: agent.slug, known: reply.callerKnown }, 'phone call started');
     res.json(reply);
