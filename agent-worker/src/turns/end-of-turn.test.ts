@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { llm, voice } from '@livekit/agents';
+import type { AgentTurnTimeline } from '@voice-widget/protocol';
 import { EndOfTurnController } from './end-of-turn.ts';
 import { ModelResponses } from '../model/model-responses.ts';
 import { TurnTimelineRecorder } from '../timeline/turn-timeline.ts';
@@ -32,10 +33,11 @@ function harness(
     commitAudio: async () => void calls.push('commit'),
     interrupt: async () => void calls.push('cancel'),
   } as unknown as llm.RealtimeSession;
-  const timeline = new TurnTimelineRecorder(() => {}, () => clock.now);
+  const published: AgentTurnTimeline[] = [];
+  const timeline = new TurnTimelineRecorder((t) => published.push(t), () => clock.now);
   const responses = new ModelResponses();
   const controller = new EndOfTurnController(session, () => rt, timeline, responses, pino({ level: 'silent' }), { model: eot, earlierModelFirstAudioMs, now: () => clock.now });
-  return { controller, calls, replies, responses, timeline };
+  return { controller, calls, replies, responses, timeline, published };
 }
 
 /** The greeting: 300 ms from `response.created` to its first audio (the model's TTFA). */
@@ -117,14 +119,23 @@ describe('EndOfTurnController', () => {
   });
 
   it('withdraws the speculative reply when the audio sounds unfinished, and answers on the final hint without a new commit', async () => {
-    const { controller, calls, replies } = harness('listening', async () => ({ probability: 0.1, inferenceMs: 8, totalMs: 12 }));
+    const clock = { now: 1_000 };
+    const { controller, calls, replies, timeline, published } = harness('listening', async () => ({ probability: 0.1, inferenceMs: 8, totalMs: 12 }), clock);
     controller.onHint(1_000, false); // "I want to order a…"
+    timeline.onServerEvent({ type: 'response.created', response: { id: 'withdrawn' } }); // took the tentative end of turn
     await tick();
     expect(replies[0]!.interrupted).toBe(true);
+    clock.now = 1_200;
     controller.onHint(1_000, true); // the redemption time passed: the turn is over after all
     await tick();
     expect(calls).toEqual(['flush', 'commit', 'generateReply', 'generateReply']);
     expect(replies[1]!.interrupted).toBe(false);
+    // The answer's timeline has its end of turn: the final hint's moment.
+    timeline.onServerEvent({ type: 'response.created', response: { id: 'answer' } });
+    clock.now = 1_500;
+    timeline.onServerEvent({ type: 'response.output_audio.delta' });
+    timeline.onPlaybackStarted(1_510);
+    expect(published.at(-1)).toMatchObject({ responseId: 'answer', endOfTurnAt: 1_200, endOfTurnSource: 'client_hint' });
   });
 
   it('a held turn is forgotten when the caller goes on', async () => {

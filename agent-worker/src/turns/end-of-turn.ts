@@ -120,9 +120,11 @@ export class EndOfTurnController {
     }
     const held = this.#held;
     if (held && final && Math.abs(speechEndMs - held.speechEndMs) < SAME_TURN_MS) {
-      // The words were committed at the tentative hint; the redemption time confirms the turn.
+      // The words were committed at the tentative hint; the redemption time confirms the turn, and
+      // the reply's timeline counts its end from now (the withdrawn reply took the tentative mark).
       this.#held = null;
       this.#noteFinalHint();
+      this.timeline.markEndOfTurn('client_hint');
       void this.#reply({ speechEndMs, withdrawn: false });
       return true;
     }
