@@ -198,6 +198,9 @@ export const AGENT_CONFIG_CONSUMERS = {
 /** Input form of {@link AgentConfig} (defaults not yet applied). */
 export type AgentConfigInput = z.input<typeof AgentConfig>;
 
+/** Largest `AgentConfigResponse.modelFirstAudioMs`, ms (a model slower than this is not one to talk to). */
+export const MAX_MODEL_FIRST_AUDIO_MS = 60_000;
+
 /**
  * `GET /api/calls/:room/agent-config` (agent worker, at dispatch): the configuration version the
  * server pinned for this call when it created the room.
@@ -213,9 +216,10 @@ export const AgentConfigResponse = z.object({
   /**
    * The fastest model reply this agent's earlier calls showed lately: `response.created` → first
    * audio delta, ms, the least over the agent timelines the server stored from its calls of the
-   * last 24 h (at most the newest 200 replies); null when there are none. No reply can be heard sooner, so a call can tell from its first
-   * turn whether the end-of-turn model's verdict could still change what the caller hears.
+   * last 24 h (at most the newest 200 replies); null when there are none. No reply can be heard
+   * sooner, so a call can tell from its first turn whether the end-of-turn model's verdict could
+   * still change what the caller hears.
    */
-  modelFirstAudioMs: z.number().min(0).max(60_000).nullable().default(null),
+  modelFirstAudioMs: z.number().min(0).max(MAX_MODEL_FIRST_AUDIO_MS).nullable().default(null),
 });
 export type AgentConfigResponse = z.infer<typeof AgentConfigResponse>;

@@ -119,8 +119,9 @@ describe('turn uploads checked against the agent timeline', () => {
     const first = await open();
     expect(await config(first.room)).toBeNull(); // no reply of this agent yet
     const ttfa = (i: number, ms: number | null): AgentTurnTimeline => ({ ...reply(i), firstAudioDeltaAt: ms === null ? null : reply(i).responseCreatedAt! + ms });
-    // 420 and 380 ms replies, and one cancelled before any audio (no speed to learn from it).
-    await timelines(first.room, [ttfa(0, 420), ttfa(1, 380), ttfa(2, null)]);
+    // 420 and 380 ms replies, one cancelled before any audio (no speed to learn from it), and one
+    // whose audio the agent's clock put before its response (not a speed either).
+    await timelines(first.room, [ttfa(0, 420), ttfa(1, 380), ttfa(2, null), ttfa(3, -50)]);
     const second = await open();
     expect(await config(second.room)).toBe(380);
     // Another agent's faster replies (the 'honest' agent's 350 ms) are not this agent's model.

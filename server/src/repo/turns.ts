@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
-import type { AgentTurnTimeline, CallFilter, TurnLatency, TurnVerification } from '@voice-widget/protocol';
+import { type AgentTurnTimeline, type CallFilter, MAX_MODEL_FIRST_AUDIO_MS, type TurnLatency, type TurnVerification } from '@voice-widget/protocol';
 import type { Db } from '../db/client.ts';
 import { agentReplies, agents, calls, demoLinks, turns } from '../db/schema.ts';
 import { checkTurn } from '../turn-check.ts';
@@ -191,7 +191,8 @@ export const MODEL_FIRST_AUDIO_WINDOW = { hours: 24, replies: 200 } as const;
 /**
  * The fastest model reply among `agentId`'s recent calls (any configuration version):
  * `response.created` → first audio delta, both on the agent's clock, ms; the least over the
- * newest {@link MODEL_FIRST_AUDIO_WINDOW} replies with audio. Null when there are none.
+ * newest {@link MODEL_FIRST_AUDIO_WINDOW} replies with audio (a timeline whose audio came before its
+ * response is ignored; the result is capped at `MAX_MODEL_FIRST_AUDIO_MS`). Null when there are none.
  * The least, not a percentile: the agent uses it to decide that a verdict can no longer be heard,
  * and an estimate too low only keeps asking (what a call without it does).
  */
@@ -206,6 +207,7 @@ export async function fastestModelFirstAudioMs(db: Db | Tx, agentId: number, now
         eq(calls.agentId, agentId),
         isNotNull(agentReplies.firstAudioDeltaAtMs),
         isNotNull(agentReplies.responseCreatedAtMs),
+        gte(agentReplies.firstAudioDeltaAtMs, agentReplies.responseCreatedAtMs),
         gte(calls.createdAt, since), // calls_agent_idx, then agent_replies' primary key
       ),
     )
@@ -213,5 +215,6 @@ export async function fastestModelFirstAudioMs(db: Db | Tx, agentId: number, now
     .limit(MODEL_FIRST_AUDIO_WINDOW.replies)
     .as('recent');
   const [row] = await db.select({ fastest: sql<string | null>`min(${recent.ms})` }).from(recent);
-  return row?.fastest == null ? null : Math.max(0, Number(row.fastest));
+  // Within what the agent's schema accepts, so one odd timeline never costs the agent its config.
+  return row?.fastest == null ? null : Math.min(Number(row.fastest), MAX_MODEL_FIRST_AUDIO_MS);
 }
