@@ -5,6 +5,7 @@
  * busy or let it ring. Each takes one call and is always stopped.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { freeTcpUdpPort, freeUdpRange } from '@voice-widget/stack';
 import { baresipEvents, run, writeBaresipConfig } from './sip.ts';
@@ -31,28 +32,47 @@ export interface Callee<T> {
 }
 
 /**
- * baresip answering any INVITE at once (`answermode=auto`) as `number`, playing `wav` (8 kHz mono
- * S16; it hangs up when the WAV ends, so pad it) and recording both directions. Ends after
- * `timeoutS` or when the call ended.
+ * How long a baresip callee rings before it picks up by default, ms: about one ring. People and
+ * voicemail systems answer after a ring or more; an answer within milliseconds of the INVITE is
+ * what no phone does, and it left livekit-sip's media connection (set up as the call is placed)
+ * ~1 s to come up on a busy CI machine, during which the callee's "hello?" was lost.
  */
-export async function startBaresipCallee(opts: { dir: string; wav: string; number: string; timeoutS?: number }): Promise<Callee<BaresipAnswer>> {
+export const CALLEE_RING_MS = 1_500;
+
+/**
+ * baresip answering an INVITE as `number` after ringing `ringMs` (180 Ringing, then 200 OK sent
+ * through its `cons` control port; 0 = at once, `answermode=auto`), playing `wav` from the answer
+ * (8 kHz mono S16; it hangs up when the WAV ends, so pad it) and recording both directions. Ends
+ * after `timeoutS` or when the call ended.
+ */
+export async function startBaresipCallee(opts: { dir: string; wav: string; number: string; timeoutS?: number; ringMs?: number }): Promise<Callee<BaresipAnswer>> {
   rmSync(opts.dir, { recursive: true, force: true });
   const rec = join(opts.dir, 'rec');
   mkdirSync(rec, { recursive: true });
   const sipPort = await freeTcpUdpPort();
-  writeBaresipConfig(opts.dir, { sipPort, rtp: await freeUdpRange(20), wav: opts.wav, rec });
-  writeFileSync(join(opts.dir, 'accounts'), `<sip:${opts.number}@127.0.0.1>;answermode=auto;regint=0;audio_codecs=PCMU\n`);
+  const ringMs = opts.ringMs ?? CALLEE_RING_MS;
+  const consPort = ringMs > 0 ? await freeTcpUdpPort() : undefined;
+  writeBaresipConfig(opts.dir, { sipPort, rtp: await freeUdpRange(20), wav: opts.wav, rec, consPort });
+  const answermode = consPort ? 'manual' : 'auto';
+  writeFileSync(join(opts.dir, 'accounts'), `<sip:${opts.number}@127.0.0.1>;answermode=${answermode};regint=0;audio_codecs=PCMU\n`);
   let ready!: () => void;
   const isReady = new Promise<void>((r) => (ready = r));
   const abort = new AbortController();
   let ended = false;
+  let ringing = false;
+  let latest = '';
   const timeoutS = opts.timeoutS ?? 120;
   const exited = run('baresip', ['-f', opts.dir, '-t', String(timeoutS)], {
     cwd: opts.dir,
     timeoutMs: (timeoutS + 10) * 1000,
     signal: abort.signal,
     onOutput: (out) => {
+      latest = out;
       if (out.includes('baresip is ready')) ready();
+      if (consPort && !ringing && out.includes('Incoming call from')) {
+        ringing = true;
+        setTimeout(() => void pickUp(consPort, () => latest.includes('answering call') || ended), ringMs);
+      }
       // One call only: quit once it ended (the `-t` timer would keep it running).
       if (!ended && /terminated \(duration/.test(out)) {
         ended = true;
@@ -100,4 +120,20 @@ export async function startSippCallee(opts: { dir: string; scenario: string; tim
     return { code, received, messages, output };
   });
   return { address: `127.0.0.1:${port}`, done, stop: () => abort.abort() };
+}
+
+/**
+ * Sends `/accept` to a baresip `cons` port (UDP on loopback) until `answered()` — baresip's output
+ * shows it answering — checking every 300 ms, at most 5 times.
+ */
+async function pickUp(consPort: number, answered: () => boolean): Promise<void> {
+  const socket = createSocket('udp4');
+  try {
+    for (let i = 0; i < 5 && !answered(); i++) {
+      await new Promise<void>((resolve) => socket.send('/accept\n', consPort, '127.0.0.1', () => resolve()));
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  } finally {
+    socket.close();
+  }
 }

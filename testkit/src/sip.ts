@@ -77,9 +77,11 @@ export function run(
 /**
  * baresip's `config` in `dir`: SIP on 127.0.0.1:`sipPort`, G.711, plays `wav` (8 kHz mono S16) as the
  * microphone from the moment the call is up, records both directions into `rec` (`dump-*-enc.wav`
- * = sent, `dump-*-dec.wav` = received). No stdio module: it needs a TTY.
+ * = sent, `dump-*-dec.wav` = received). No stdio module: it needs a TTY. With `consPort`, the
+ * `cons` module takes menu commands (`/accept`) as UDP datagrams on 127.0.0.1:`consPort` (it
+ * binds TCP on the same port too).
  */
-export function writeBaresipConfig(dir: string, o: { sipPort: number; rtp: { start: number; end: number }; wav: string; rec: string }): void {
+export function writeBaresipConfig(dir: string, o: { sipPort: number; rtp: { start: number; end: number }; wav: string; rec: string; consPort?: number }): void {
   writeFileSync(
     join(dir, 'config'),
     [
@@ -97,6 +99,7 @@ export function writeBaresipConfig(dir: string, o: { sipPort: number; rtp: { sta
       'module aufile.so',
       'module aubridge.so',
       'module sndfile.so',
+      ...(o.consPort ? ['module cons.so', `cons_listen 127.0.0.1:${o.consPort}`] : []),
       'module_app account.so',
       'module_app menu.so',
       `snd_path ${o.rec}`,
