@@ -143,18 +143,17 @@ export class OutboundConductor {
   #leaveMessage(attempt: 1 | 2): void {
     this.#messageAttempt = attempt;
     const { started, done } = this.voice.say(this.script.voicemail, { interruptible: false });
-    let playing = false;
+    // Cleared once the audio starts or the message ends.
     const watchdog =
       attempt === 1
         ? setTimeout(() => {
-            if (playing || this.#state !== 'leaving_message') return;
+            if (this.#state !== 'leaving_message') return;
             this.voice.interrupt();
             this.#leaveMessage(2);
           }, VOICEMAIL_START_TIMEOUT_MS)
         : undefined;
     void started.then((at) => {
       if (at === null || this.#messageAttempt !== attempt) return;
-      playing = true;
       clearTimeout(watchdog);
       const sinceAnswerMs = Math.round(at - this.opts.answeredAtMs);
       const afterBeepMs = this.#beepEndSinceAnswerMs === null ? null : sinceAnswerMs - Math.round(this.#beepEndSinceAnswerMs);
