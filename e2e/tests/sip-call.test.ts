@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { energyEnvelope, loudRuns, parseWavPcm16, phoneTurnsFromEnvelopes, summarize, toPhoneTurnLatencies } from '@voice-widget/protocol';
 import { REPO_ROOT } from '@voice-widget/stack';
 import { callDetail } from '@voice-widget/server';
-import { RECORDINGS, baresipCall, callerWav8k, sipp, toUlaw, wavSeconds, KNOWN_CALLER, LINE, type PhoneStack, startPhoneStack, transferScenario } from '@voice-widget/testkit';
+import { RECORDINGS, baresipCall, callerWav8k, sipp, soundRuns, toUlaw, wavSeconds, KNOWN_CALLER, LINE, type PhoneStack, startPhoneStack, transferScenario } from '@voice-widget/testkit';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'sip');
 
@@ -70,14 +70,7 @@ describe('phone callers through LiveKit SIP', () => {
 
     // What the caller heard: the greeting right away, and agent audio again after each sentence.
     // Agent audio runs (ms), words closer than 400 ms merged into one utterance.
-    const agentRuns = loudRuns(heard, -45, 3)
-      .map(([a, b]) => [a * 10, b * 10] as [number, number])
-      .reduce<[number, number][]>((out, run) => {
-        const last = out.at(-1);
-        if (last && run[0] - last[1] < 400) last[1] = run[1];
-        else out.push(run);
-        return out;
-      }, []);
+    const agentRuns = soundRuns(call.receivedWav!, 400);
     const callerRuns = loudRuns(sent, -45, 3).map(([a, b]) => [a * 10, b * 10] as const);
     // The greeting came before the caller spoke (how soon is bench:greeting's business) and is a sentence.
     expect(agentRuns[0]![0]).toBeLessThan(callerRuns[0]![0]);
