@@ -43,12 +43,50 @@ export const CALLEE_RING_MS = 1_500;
  * baresip answering an INVITE as `number` after ringing `ringMs` (180 Ringing, then 200 OK sent
  * through its `cons` control port; 0 = at once, `answermode=auto`), playing `wav` from the answer
  * (8 kHz mono S16; it hangs up when the WAV ends, so pad it) and recording both directions. Ends
- * after `timeoutS` or when the call ended.
+ * after `timeoutS` or when the call ended; its output is kept in `dir/baresip.log`.
  */
 export async function startBaresipCallee(opts: { dir: string; wav: string; number: string; timeoutS?: number; ringMs?: number }): Promise<Callee<BaresipAnswer>> {
   rmSync(opts.dir, { recursive: true, force: true });
   const rec = join(opts.dir, 'rec');
   mkdirSync(rec, { recursive: true });
+  // A baresip that quits before it is ready (a port taken between our check and its bind) is
+  // started once more on fresh ports, as baresipCall does; its output is kept for the record.
+  let launched = await launchBaresipCallee(opts, rec);
+  if (launched.startup === 'quit') {
+    writeFileSync(join(opts.dir, 'baresip-early-quit.log'), (await launched.exited).output);
+    launched = await launchBaresipCallee(opts, rec);
+  }
+  const { exited, abort } = launched;
+  const done = exited.then(({ output }): BaresipAnswer => {
+    writeFileSync(join(opts.dir, 'baresip.log'), output);
+    const log = baresipEvents(output);
+    const files = existsSync(rec) ? readdirSync(rec) : [];
+    const pick = (suffix: string) => {
+      const f = files.find((n) => n.endsWith(suffix));
+      return f ? join(rec, f) : null;
+    };
+    const duration = /terminated \(duration: (\d+) secs?\)/.exec(log);
+    return {
+      established: /Call established/.test(log),
+      sentWav: pick('-enc.wav'),
+      receivedWav: pick('-dec.wav'),
+      durationS: duration ? Number(duration[1]) : null,
+      // A BYE from livekit-sip shows as the session closed by the peer; the WAV ending is a local hang-up.
+      endedBy: !duration ? null : /session closed: Connection reset by peer/.test(log) ? 'remote' : 'local',
+      log,
+    };
+  });
+  return { address: launched.address, done, stop: () => abort.abort() };
+}
+
+/**
+ * One baresip callee process on fresh ports (see {@link startBaresipCallee}); resolves once it is
+ * ready, quit (`startup: 'quit'`), or 10 s passed.
+ */
+async function launchBaresipCallee(
+  opts: { dir: string; wav: string; number: string; timeoutS?: number; ringMs?: number },
+  rec: string,
+): Promise<{ address: string; exited: ReturnType<typeof run>; abort: AbortController; startup: 'ready' | 'quit' | 'slow' }> {
   const sipPort = await freeTcpUdpPort();
   const ringMs = opts.ringMs ?? CALLEE_RING_MS;
   const consPort = ringMs > 0 ? await freeTcpUdpPort() : undefined;
@@ -80,26 +118,12 @@ export async function startBaresipCallee(opts: { dir: string; wav: string; numbe
       }
     },
   });
-  await Promise.race([isReady, exited, new Promise((r) => setTimeout(r, 10_000))]);
-  const done = exited.then(({ output }): BaresipAnswer => {
-    const log = baresipEvents(output);
-    const files = existsSync(rec) ? readdirSync(rec) : [];
-    const pick = (suffix: string) => {
-      const f = files.find((n) => n.endsWith(suffix));
-      return f ? join(rec, f) : null;
-    };
-    const duration = /terminated \(duration: (\d+) secs?\)/.exec(log);
-    return {
-      established: /Call established/.test(log),
-      sentWav: pick('-enc.wav'),
-      receivedWav: pick('-dec.wav'),
-      durationS: duration ? Number(duration[1]) : null,
-      // A BYE from livekit-sip shows as the session closed by the peer; the WAV ending is a local hang-up.
-      endedBy: !duration ? null : /session closed: Connection reset by peer/.test(log) ? 'remote' : 'local',
-      log,
-    };
-  });
-  return { address: `127.0.0.1:${sipPort}`, done, stop: () => abort.abort() };
+  const startup = await Promise.race([
+    isReady.then(() => 'ready' as const),
+    exited.then(() => 'quit' as const),
+    new Promise<'slow'>((r) => setTimeout(() => r('slow'), 10_000)),
+  ]);
+  return { address: `127.0.0.1:${sipPort}`, exited, abort, startup };
 }
 
 /** SIPp as a callee: runs `scenario` (UAS) for one call; `received` lists the start lines of what it got. */
