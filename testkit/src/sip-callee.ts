@@ -49,8 +49,9 @@ export async function startBaresipCallee(opts: { dir: string; wav: string; numbe
   rmSync(opts.dir, { recursive: true, force: true });
   const rec = join(opts.dir, 'rec');
   mkdirSync(rec, { recursive: true });
-  // A baresip that quits before it is ready (a port taken between our check and its bind) is
-  // started once more on fresh ports, as baresipCall does; its output is kept for the record.
+  // A baresip that quits before it is ready is started once more on fresh ports, as baresipCall
+  // does; its output is kept for the record. Seen in CI: baresip also binds SIP/TLS on the SIP
+  // port + 1, which the free-port check does not cover ("ua: init failed (Address already in use)").
   let launched = await launchBaresipCallee(opts, rec);
   if (launched.startup === 'quit') {
     writeFileSync(join(opts.dir, 'baresip-early-quit.log'), (await launched.exited).output);
